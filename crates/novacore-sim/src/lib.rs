@@ -1,0 +1,1 @@
+//! novacore-sim (work in progress)

@@ -1,0 +1,1 @@
+//! novacore (work in progress)

@@ -1,0 +1,1 @@
+//! novadesk-charts (work in progress)

@@ -1,0 +1,1 @@
+//! novadesk-store (work in progress)
