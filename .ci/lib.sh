@@ -1,0 +1,54 @@
+# Shared shell functions for the install and test scripts (sourced, not run).
+# Installs are idempotent: each step checks first, so a second run costs seconds.
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+log() { printf '\033[1;36m==> %s\033[0m\n' "$*" >&2; }
+
+# apt_install PKG...: install the Debian packages that are missing (one apt-get update at most).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    echo "Missing packages: ${missing[*]}. This script installs them with apt-get (Debian/Ubuntu); install them by hand on other systems." >&2
+    return 1
+  fi
+  log "Installing system packages: ${missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# ensure_rust: cargo must exist (rustup's stable, 1.85 or newer).
+ensure_rust() {
+  if [ -f "$HOME/.cargo/env" ]; then . "$HOME/.cargo/env"; fi
+  if command -v cargo >/dev/null; then
+    rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt 2>/dev/null || true
+    return 0
+  fi
+  log "Installing the Rust toolchain with rustup"
+  apt_install curl ca-certificates
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy -c rustfmt
+  . "$HOME/.cargo/env"
+}
+
+# Build and run packages for the app (WebKitGTK 4.1 for Tauri 2, D-Bus for the keychain).
+APP_PACKAGES=(build-essential pkg-config curl ca-certificates file
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libdbus-1-dev libssl-dev)
+
+# Extra packages for the tests: a virtual display, the WebKit WebDriver, a Secret Service, screenshots.
+TEST_PACKAGES=(xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils imagemagick
+  nodejs python3 python3-venv python3-pip)
+
+TAURI_DRIVER_VERSION=2.1.0
+
+ensure_tauri_driver() {
+  if command -v tauri-driver >/dev/null && tauri-driver --version 2>/dev/null | grep -q "$TAURI_DRIVER_VERSION"; then
+    return 0
+  fi
+  log "Installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install --locked tauri-driver --version "$TAURI_DRIVER_VERSION"
+}

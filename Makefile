@@ -1,0 +1,49 @@
+# Novadesk — the two commands of the README, and the steps they are made of.
+# `make run`  installs what is missing and opens the app on the Sandbox.
+# `make test` installs what is missing and runs every check and test.
+SHELL := /bin/bash
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons
+
+run: deps
+	$(CARGO) run -p novadesk -- --env sandbox
+
+test: deps-test
+	.ci/test-all.sh
+
+deps:
+	.ci/install-app.sh
+
+deps-test:
+	.ci/install-test.sh
+
+build:
+	$(CARGO) build --workspace
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+unit-js:
+	node --test ui/js/tests/
+
+cargo-test:
+	.ci/with-keyring.sh $(CARGO) test --workspace
+
+e2e: build
+	e2e/run.sh
+
+bench:
+	$(CARGO) bench --workspace
+
+# Regenerate ui/js/bindings.js from the Rust command/event declarations.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p novadesk --test bindings
+
+# Regenerate the PNG/ICO icons from icons/icon.svg (needs librsvg2-bin and imagemagick).
+icons:
+	icons/generate.sh

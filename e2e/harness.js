@@ -1,0 +1,44 @@
+// Shared set-up for E2E tests: paths, a tauri-driver per test file, screenshots that must not be blank.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { WebDriver } from "./webdriver.js";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const APP = process.env.NOVADESK_APP ?? join(ROOT, "target/debug/novadesk");
+export const SHOTS = join(ROOT, "target/e2e");
+
+/** Start tauri-driver on a free port with its output in a log file (never our stdout: see notes). */
+export async function startDriver(name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  const nativePort = port + 1000;
+  const log = openSync(join(SHOTS, `${name}-tauri-driver.log`), "w");
+  const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+    stdio: ["ignore", log, log],
+  });
+  const driver = new WebDriver(`http://127.0.0.1:${port}`);
+  await driver.waitFor(async () => (await fetch(driver.base + "/status", { signal: AbortSignal.timeout(1000) })).ok, 15_000, "tauri-driver");
+  return { driver, stop: () => proc.kill("SIGTERM") };
+}
+
+/** A fresh home for the app's data, config and logs, so tests never touch the user's. */
+export function freshHome() {
+  const home = mkdtempSync(join(tmpdir(), "novadesk-e2e-"));
+  for (const d of ["data", "config", "cache"]) mkdirSync(join(home, d), { recursive: true });
+  process.env.XDG_DATA_HOME = join(home, "data");
+  process.env.XDG_CONFIG_HOME = join(home, "config");
+  process.env.XDG_CACHE_HOME = join(home, "cache");
+  return home;
+}
+
+/** Save a screenshot to target/e2e/NAME.png and fail if it is blank (almost one colour). */
+export async function screenshot(driver, name) {
+  const png = await driver.screenshot();
+  const path = join(SHOTS, `${name}.png`);
+  writeFileSync(path, png);
+  const colours = Number(execFileSync("identify", ["-format", "%k", path]).toString().trim());
+  if (!(colours > 32)) throw new Error(`screenshot ${path} looks blank: ${colours} colours`);
+  return { path, colours };
+}

@@ -1,0 +1,91 @@
+// Smoke: the real window opens with its frame and environment picker, the theme switches and is
+// remembered across a restart, a corrupt window-state file is reset, and screenshots are not blank.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { APP, ROOT, freshHome, screenshot, startDriver } from "./harness.js";
+
+let home;
+let session;
+
+before(async () => {
+  home = freshHome();
+  // A damaged window-state file must not stop the app (it is reset and logged).
+  const configDir = join(home, "config", "dev.novadesk.desktop");
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(join(configDir, ".window-state.json"), "\u0000not json{{");
+  session = await startDriver("smoke");
+});
+
+after(async () => {
+  await session?.driver.quit().catch(() => {});
+  session?.stop();
+});
+
+test("the window opens with frame, picker and status bar", async () => {
+  const { driver } = session;
+  await driver.start(APP, []);
+  await driver.waitFor(() => driver.exec("return document.body.dataset.ready === 'true'"), 20_000, "app ready");
+  assert.equal(await driver.title(), "Novadesk");
+  for (const css of [".app-header", "#env-badge", ".app-nav", ".status-bar", "#env-picker", "#theme-switch"]) {
+    assert.ok(await driver.find(css), `missing ${css}`);
+  }
+  const options = await driver.exec(
+    "return [...document.querySelectorAll('#env-picker input[name=environment]')].map(i => [i.value, i.disabled])",
+  );
+  assert.deepEqual(options.map((o) => o[0]), ["sandbox", "testnet", "mainnet", "custom"]);
+  // Not wired to the SDK yet: every choice must say so instead of pretending.
+  assert.ok(options.every((o) => o[1] === true), JSON.stringify(options));
+  const version = await driver.text("#status-version");
+  assert.match(version, /^Novadesk \d+\.\d+\.\d+/);
+  const logs = await driver.exec("return document.querySelector('#about dd:nth-of-type(3)')?.textContent");
+  assert.ok(logs && logs.startsWith(join(home, "data")), `log dir ${logs} should be under the test's XDG_DATA_HOME`);
+});
+
+test("custom URL is validated inline", async () => {
+  const { driver } = session;
+  await driver.type("#custom-url", "http://192.168.1.9");
+  const msg = await driver.text("#custom-url-msg");
+  assert.match(msg, /https/);
+  assert.equal(await driver.exec("return document.getElementById('custom-url').getAttribute('aria-invalid')"), "true");
+});
+
+test("theme switches, looks different, and is remembered after a restart", async () => {
+  const { driver } = session;
+  await driver.click('[data-theme-choice="light"]');
+  await driver.waitFor(() => driver.exec("return document.documentElement.dataset.theme === 'light'"), 5000, "light");
+  const light = await screenshot(driver, "welcome-light");
+  const lightBg = await driver.exec("return getComputedStyle(document.body).backgroundColor");
+
+  await driver.click('[data-theme-choice="dark"]');
+  await driver.waitFor(() => driver.exec("return document.documentElement.dataset.theme === 'dark'"), 5000, "dark");
+  const dark = await screenshot(driver, "welcome-dark");
+  const darkBg = await driver.exec("return getComputedStyle(document.body).backgroundColor");
+  assert.notEqual(lightBg, darkBg);
+  assert.notDeepEqual(readFileSync(light.path), readFileSync(dark.path));
+
+  // Persisted by the backend: a new app process starts dark.
+  await driver.quit();
+  await driver.start(APP, []);
+  await driver.waitFor(() => driver.exec("return document.body.dataset.ready === 'true'"), 20_000, "app ready again");
+  assert.equal(await driver.exec("return document.documentElement.dataset.theme"), "dark");
+  const checked = await driver.exec("return document.querySelector('[data-theme-choice][aria-checked=true]').dataset.themeChoice");
+  assert.equal(checked, "dark");
+  await driver.click('[data-theme-choice="light"]');
+  await driver.waitFor(() => driver.exec("return document.documentElement.dataset.theme === 'light'"), 5000, "light again");
+  // The README shows this screenshot.
+  const shot = await screenshot(driver, "welcome");
+  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
+  if (process.env.UPDATE_README_SCREENSHOT === "1") copyFileSync(shot.path, join(ROOT, "e2e/screenshots/welcome.png"));
+});
+
+test("the corrupt window-state file was reset and the log says so", async () => {
+  const logDir = join(home, "data", "dev.novadesk.desktop", "logs");
+  const text = readdirSync(logDir)
+    .map((f) => readFileSync(join(logDir, f), "utf8"))
+    .join("\n");
+  assert.match(text, /window state file is corrupt/);
+  const configDir = join(home, "config", "dev.novadesk.desktop");
+  assert.ok(readdirSync(configDir).includes(".window-state.json.corrupt"));
+});

@@ -1,0 +1,108 @@
+// A minimal W3C WebDriver client over HTTP (Node's fetch): no npm packages needed.
+// Every call has a timeout, so a wedged driver fails the test instead of hanging CI.
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export class WebDriver {
+  constructor(base = "http://127.0.0.1:4444", timeoutMs = 30_000) {
+    this.base = base;
+    this.timeoutMs = timeoutMs;
+    this.sessionId = null;
+  }
+
+  async request(method, path, body) {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await res.text();
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new Error(`WebDriver ${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+    }
+    if (!res.ok || json?.value?.error) {
+      const v = json.value ?? {};
+      throw new Error(`WebDriver ${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 200)}`);
+    }
+    return json.value;
+  }
+
+  s(path) {
+    return `/session/${this.sessionId}${path}`;
+  }
+
+  async start(application, args = []) {
+    const value = await this.request("POST", "/session", {
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application, args } } },
+    });
+    this.sessionId = value.sessionId;
+    return value;
+  }
+
+  async quit() {
+    if (!this.sessionId) return;
+    try {
+      await this.request("DELETE", this.s(""));
+    } finally {
+      this.sessionId = null;
+    }
+  }
+
+  async find(css) {
+    const v = await this.request("POST", this.s("/element"), { using: "css selector", value: css });
+    return v[ELEMENT];
+  }
+
+  async findAll(css) {
+    const v = await this.request("POST", this.s("/elements"), { using: "css selector", value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+
+  async click(css) {
+    const id = await this.find(css);
+    await this.request("POST", this.s(`/element/${id}/click`), {});
+  }
+
+  async text(css) {
+    const id = await this.find(css);
+    return this.request("GET", this.s(`/element/${id}/text`));
+  }
+
+  async type(css, text) {
+    const id = await this.find(css);
+    await this.request("POST", this.s(`/element/${id}/value`), { text });
+  }
+
+  async exec(script, ...args) {
+    return this.request("POST", this.s("/execute/sync"), { script, args });
+  }
+
+  async title() {
+    return this.request("GET", this.s("/title"));
+  }
+
+  /** PNG bytes of the window. */
+  async screenshot() {
+    return Buffer.from(await this.request("GET", this.s("/screenshot")), "base64");
+  }
+
+  /** Poll `fn` until it returns a truthy value or `ms` elapse. */
+  async waitFor(fn, ms = 15_000, what = "condition") {
+    const until = Date.now() + ms;
+    let last;
+    while (Date.now() < until) {
+      try {
+        last = await fn();
+        if (last) return last;
+      } catch (err) {
+        last = err;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out waiting for ${what}: ${last}`);
+  }
+}
