@@ -40,7 +40,7 @@ pub mod columns {
 
 /// Public so callers (and tests) can see which ticks a range gets.
 pub mod ticks {
-    pub use crate::time_axis::{choose_step, label, ticks};
+    pub use crate::time_axis::{choose_step, choose_ticks, label, ticks};
 }
 
 use plotters::prelude::*;

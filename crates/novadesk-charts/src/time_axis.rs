@@ -70,6 +70,28 @@ pub fn choose_step(span_ms: i64, max_ticks: usize) -> TickStep {
         .unwrap_or(TickStep::Years(10))
 }
 
+/// Step and ticks for a range: the step from [`choose_step`], made finer while it would leave fewer
+/// than two ticks (a month step over 1–31 January has none: 1 January local is before `from`).
+pub fn choose_ticks(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    tz: Tz,
+    max_ticks: usize,
+) -> (TickStep, Vec<i64>) {
+    let step = choose_step((to - from).num_milliseconds(), max_ticks);
+    let mut index = LADDER
+        .iter()
+        .position(|s| *s == step)
+        .unwrap_or(LADDER.len() - 1);
+    loop {
+        let t = ticks(from, to, tz, LADDER[index]);
+        if t.len() >= 2 || index == 0 {
+            return (LADDER[index], t);
+        }
+        index -= 1;
+    }
+}
+
 /// Local start of the period containing `t` for `step` (e.g. the local hour, day, Monday, month).
 fn floor_local(t: NaiveDateTime, step: TickStep) -> NaiveDateTime {
     let date = t.date();
