@@ -87,28 +87,49 @@ pub struct ColumnSummary {
     pub lo: f64,
     /// Largest bucket `max` in the column.
     pub hi: f64,
+    /// Positions in the run of first, min, max and last: their true order when times tie (the
+    /// two corners of a price step share one time).
+    pub order: [usize; 4],
 }
 
-/// Column of time `t` when `[from_ms, to_ms)` spans `columns` pixel columns.
+/// Position of `t` in `0..=steps` over `[from_ms, to_ms]`, rounded. The time axis maps with this
+/// very function, so a column here is exactly the pixel column the point is drawn in.
+pub fn scaled(t: i64, from_ms: i64, to_ms: i64, steps: i32) -> i32 {
+    let frac = (t - from_ms) as f64 / (to_ms - from_ms).max(1) as f64;
+    (frac * steps as f64).round() as i32
+}
+
+/// Pixel column of time `t` when `[from_ms, to_ms]` spans `columns` pixel columns.
 pub fn column_of(t: i64, from_ms: i64, to_ms: i64, columns: u32) -> u32 {
-    let span = (to_ms - from_ms).max(1) as i128;
-    let c = (t - from_ms) as i128 * columns as i128 / span;
-    c.clamp(0, columns.saturating_sub(1) as i128) as u32
+    let last = columns.saturating_sub(1);
+    scaled(t, from_ms, to_ms, last as i32).clamp(0, last as i32) as u32
+}
+
+/// First time (epoch ms) that falls in column `col` (the column's left edge), clamped to the window.
+pub fn column_start(col: u32, from_ms: i64, to_ms: i64, columns: u32) -> i64 {
+    let steps = columns.saturating_sub(1).max(1) as i128;
+    let span = (to_ms - from_ms) as i128;
+    // Column c holds positions in [c - 0.5, c + 0.5) pixels.
+    let t = from_ms as i128 + (span * (2 * col as i128 - 1)).div_euclid(2 * steps);
+    (t as i64).clamp(from_ms, to_ms)
 }
 
 /// Summarises a run (sorted by time) per pixel column.
 pub fn summarise_run(run: &[Point], from_ms: i64, to_ms: i64, columns: u32) -> Vec<ColumnSummary> {
     let mut out: Vec<ColumnSummary> = Vec::new();
-    for p in run {
+    for (i, p) in run.iter().enumerate() {
         let col = column_of(p.t, from_ms, to_ms, columns);
         match out.last_mut() {
             Some(s) if s.col == col => {
                 s.last = (p.t, p.avg);
+                s.order[3] = i;
                 if p.avg < s.min.1 {
                     s.min = (p.t, p.avg);
+                    s.order[1] = i;
                 }
                 if p.avg > s.max.1 {
                     s.max = (p.t, p.avg);
+                    s.order[2] = i;
                 }
                 s.lo = s.lo.min(p.lo);
                 s.hi = s.hi.max(p.hi);
@@ -121,20 +142,26 @@ pub fn summarise_run(run: &[Point], from_ms: i64, to_ms: i64, columns: u32) -> V
                 last: (p.t, p.avg),
                 lo: p.lo,
                 hi: p.hi,
+                order: [i; 4],
             }),
         }
     }
     out
 }
 
-/// The line through a run's column summaries: first/min/max/last of each column in time order,
-/// duplicates removed.
+/// The line through a run's column summaries: first/min/max/last of each column in run order,
+/// repeated points removed.
 pub fn line_points(summaries: &[ColumnSummary]) -> Vec<(i64, f64)> {
     let mut out = Vec::with_capacity(summaries.len() * 4);
     for s in summaries {
-        let mut four = [s.first, s.min, s.max, s.last];
+        let mut four = [
+            (s.order[0], s.first),
+            (s.order[1], s.min),
+            (s.order[2], s.max),
+            (s.order[3], s.last),
+        ];
         four.sort_by_key(|p| p.0);
-        for p in four {
+        for (_, p) in four {
             if out.last() != Some(&p) {
                 out.push(p);
             }

@@ -203,9 +203,7 @@ impl Ranged for TimeAxis {
     type ValueType = i64;
 
     fn map(&self, value: &i64, limit: (i32, i32)) -> i32 {
-        let span = (self.to_ms - self.from_ms).max(1) as f64;
-        let frac = (*value - self.from_ms) as f64 / span;
-        limit.0 + (frac * (limit.1 - limit.0) as f64).round() as i32
+        limit.0 + crate::downsample::scaled(*value, self.from_ms, self.to_ms, limit.1 - limit.0)
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<i64> {

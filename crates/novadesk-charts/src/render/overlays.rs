@@ -1,7 +1,7 @@
 //! Overlays: shaded not-cached ranges, peak markers, and the cost-per-interval bars.
 
 use super::{Plot, Window};
-use crate::downsample::column_of;
+use crate::downsample::{column_of, column_start};
 use crate::error::{Error, Result};
 use crate::font;
 use crate::scale::format_number;
@@ -51,7 +51,13 @@ pub fn draw_peaks<DB: DrawingBackend>(
             continue;
         }
         let v = p.value * factor;
-        let text = format!("{} {} {}", p.label, format_number(v, y.end - y.start), unit);
+        // A peak is a billing figure: one decade more precision than the axis labels.
+        let text = format!(
+            "{} {} {}",
+            p.label,
+            format_number(v, (y.end - y.start) / 10.0),
+            unit
+        );
         let marker = EmptyElement::at((t, v))
             + TriangleMarker::new((0, -6), 6, pal.peak.filled())
             + Text::new(text, (6, -22), style.clone());
@@ -110,8 +116,7 @@ pub fn draw_cost_bars<DB: DrawingBackend>(
 
 /// Per pixel column: (column start, column end, most negative, most positive).
 fn per_column(visible: &[(i64, i64, f64)], window: Window) -> Vec<(i64, i64, f64, f64)> {
-    let span = (window.to_ms - window.from_ms) as i128;
-    let edge = |c: u32| window.from_ms + (span * c as i128 / window.columns as i128) as i64;
+    let edge = |c: u32| column_start(c, window.from_ms, window.to_ms, window.columns);
     let mut out: Vec<(u32, f64, f64)> = Vec::new();
     for &(a, _, v) in visible {
         let col = column_of(a, window.from_ms, window.to_ms, window.columns);
