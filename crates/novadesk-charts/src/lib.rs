@@ -52,7 +52,7 @@ pub fn render_svg(spec: &ChartSpec) -> Result<String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (spec.width, spec.height)).into_drawing_area();
-        render::draw(&root, spec, kind)?;
+        render::draw(&root, spec, kind, false)?;
     }
     Ok(out)
 }
@@ -65,7 +65,7 @@ pub fn render_png(spec: &ChartSpec) -> Result<Vec<u8>> {
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        render::draw(&root, spec, kind)?;
+        render::draw(&root, spec, kind, true)?;
     }
     encode_png(&pixels, w, h)
 }

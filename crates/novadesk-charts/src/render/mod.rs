@@ -30,6 +30,10 @@ pub(crate) struct Window {
     pub to_ms: i64,
     pub columns: u32,
     pub downsample: bool,
+    /// Stroke wide lines one segment at a time. The bitmap backend turns a whole wide path into
+    /// one polygon, and a path that doubles back (every M4 column does) fills with holes; SVG
+    /// renderers join strokes properly, so SVG keeps one compact path.
+    pub segmented_lines: bool,
 }
 
 const LEFT_AXIS: u32 = 72;
@@ -46,6 +50,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
     kind: Option<SeriesKind>,
+    segmented_lines: bool,
 ) -> Result<()> {
     let pal = Palette::of(spec.theme);
     root.fill(&pal.background).map_err(Error::drawing)?;
@@ -63,10 +68,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
     } else {
         (body, None)
     };
-    draw_main(&main, spec, kind, &data, &pal, cost_area.is_none())?;
+    draw_main(
+        &main,
+        spec,
+        kind,
+        &data,
+        &pal,
+        (cost_area.is_none(), segmented_lines),
+    )?;
     if let (Some(area), Some(cost)) = (cost_area, &spec.cost) {
         let mut chart = build(&area, spec, data.cost_range.clone(), None, true)?;
-        let window = window_of(&chart, spec, &data);
+        let window = window_of(&chart, spec, &data, segmented_lines);
         let span = data.cost_range.end - data.cost_range.start;
         let y_fmt = |v: &f64| format_number(*v, span);
         let caption = format!("Cost ({})", cost.currency);
@@ -88,7 +100,7 @@ fn draw_main<DB: DrawingBackend>(
     kind: Option<SeriesKind>,
     data: &Prepared,
     pal: &Palette,
-    x_labels: bool,
+    (x_labels, segmented_lines): (bool, bool),
 ) -> Result<()> {
     let mut chart = build(
         area,
@@ -97,7 +109,7 @@ fn draw_main<DB: DrawingBackend>(
         spec.prices.as_ref().map(|_| data.price_range.clone()),
         x_labels,
     )?;
-    let window = window_of(&chart, spec, data);
+    let window = window_of(&chart, spec, data, segmented_lines);
     let caption = kind.map_or_else(String::new, |k| {
         format!("{} ({})", capitalise(k.name()), k.display_unit())
     });
@@ -220,12 +232,14 @@ fn window_of<DB: DrawingBackend>(
     chart: &Chart<'_, DB>,
     spec: &ChartSpec,
     data: &Prepared,
+    segmented_lines: bool,
 ) -> Window {
     Window {
         from_ms: data.from_ms,
         to_ms: data.to_ms,
         columns: chart.plotting_area().dim_in_pixel().0.max(1),
         downsample: spec.downsample,
+        segmented_lines,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Spot prices: a step line on the right axis; below zero in its own colour, filled to zero.
 
+use super::series::stroke;
 use super::{Plot, Window};
 use crate::downsample::{line_points, summarise_run, Point};
 use crate::error::{Error, Result};
@@ -96,11 +97,19 @@ pub fn draw_prices<DB: DrawingBackend>(
                 }
                 plot.draw(&Polygon::new(fill, pal.negative_price.mix(0.25).filled()))
                     .map_err(Error::drawing)?;
-                plot.draw(&PathElement::new(piece, pal.negative_price.stroke_width(2)))
-                    .map_err(Error::drawing)?;
+                stroke(
+                    plot,
+                    piece,
+                    pal.negative_price.stroke_width(2),
+                    window.segmented_lines,
+                )?;
             } else {
-                plot.draw(&PathElement::new(piece, pal.price.stroke_width(2)))
-                    .map_err(Error::drawing)?;
+                stroke(
+                    plot,
+                    piece,
+                    pal.price.stroke_width(2),
+                    window.segmented_lines,
+                )?;
             }
         }
     }

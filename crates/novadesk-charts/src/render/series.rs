@@ -38,7 +38,7 @@ pub fn draw_series<DB: DrawingBackend>(
             plot.draw(&Polygon::new(band, colour.mix(0.2).filled()))
                 .map_err(Error::drawing)?;
         }
-        draw_line(plot, line, colour)?;
+        draw_line(plot, line, colour, window.segmented_lines)?;
     }
     Ok(())
 }
@@ -46,16 +46,34 @@ pub fn draw_series<DB: DrawingBackend>(
 /// A path, or a dot when the run is a single point (an isolated sample must stay visible).
 pub fn draw_line<DB: DrawingBackend>(
     plot: &Plot<DB>,
-    line: Vec<(i64, f64)>,
+    line: Path,
     colour: RGBColor,
+    segmented: bool,
 ) -> Result<()> {
     match line.as_slice() {
         [] => Ok(()),
         [only] => plot
             .draw(&Circle::new(*only, 2, colour.filled()))
             .map_err(Error::drawing),
-        _ => plot
-            .draw(&PathElement::new(line, colour.stroke_width(2)))
-            .map_err(Error::drawing),
+        _ => stroke(plot, line, colour.stroke_width(2), segmented),
     }
+}
+
+/// Strokes a path whole, or segment by segment (see `Window::segmented_lines`).
+pub fn stroke<DB: DrawingBackend>(
+    plot: &Plot<DB>,
+    line: Path,
+    style: ShapeStyle,
+    segmented: bool,
+) -> Result<()> {
+    if !segmented {
+        return plot
+            .draw(&PathElement::new(line, style))
+            .map_err(Error::drawing);
+    }
+    for pair in line.windows(2) {
+        plot.draw(&PathElement::new(pair.to_vec(), style))
+            .map_err(Error::drawing)?;
+    }
+    Ok(())
 }
