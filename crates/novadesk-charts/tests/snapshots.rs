@@ -91,3 +91,56 @@ fn png_decodes_with_the_requested_size_and_theme_background() {
         assert!(found, "{theme:?}: series colour not found in the bitmap");
     }
 }
+
+#[test]
+fn png_dense_lines_are_solid_between_column_extremes() {
+    use chrono::Duration;
+    use novadesk_charts::{Bucket, Series, SeriesKind};
+    // A week of noisy 1-minute samples: many samples per pixel column, so each column is one
+    // vertical stroke between its extremes and must be painted without holes.
+    let from = fixtures::utc(2026, 1, 5, 0, 0);
+    let mut spec = ChartSpec::new(chrono_tz::Europe::Stockholm, from, from + Duration::days(7));
+    spec.width = 400;
+    spec.height = 300;
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let points = (0..7 * 1440)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let noise = (state % 2000) as f64 - 1000.0;
+            let day = (i as f64 / 1440.0 * std::f64::consts::TAU).sin();
+            Bucket::sample(from + Duration::minutes(i), 3000.0 * day + noise)
+        })
+        .collect();
+    spec.series.push(Series {
+        label: "Grid".into(),
+        kind: SeriesKind::Power,
+        step: Duration::minutes(1),
+        points,
+    });
+    let bytes = render_png(&spec).expect("renders");
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("valid PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("valid PNG data");
+    let blue = [37u8, 99, 235];
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut holes = 0;
+    for x in 100..300 {
+        let painted: Vec<usize> = (0..h)
+            .filter(|&y| buf[(y * w + x) * 3..(y * w + x) * 3 + 3] == blue)
+            .collect();
+        let (Some(top), Some(bottom)) = (painted.first(), painted.last()) else {
+            panic!("column {x}: nothing drawn");
+        };
+        holes += bottom - top + 1 - painted.len();
+    }
+    // Joining 2 px segments can leave a single-pixel notch where a stroke meets the next
+    // column's connector; stroking the whole path as one polygon left thousands of holes.
+    assert!(
+        holes <= 3,
+        "{holes} unpainted pixels inside the columns' strokes"
+    );
+}
