@@ -67,6 +67,14 @@ pub enum Error {
         /// Why it was rejected.
         reason: &'static str,
     },
+    /// A peak marker has a non-finite value.
+    #[error("peak marker {index} (`{label}`) has no finite value")]
+    InvalidPeak {
+        /// Index of the offending marker.
+        index: usize,
+        /// Its label.
+        label: String,
+    },
     /// The bundled font could not be loaded (a corrupted build).
     #[error("bundled font could not be loaded")]
     Font,

@@ -29,3 +29,28 @@ pub fn ensure_registered() -> Result<()> {
 pub fn text(size: f64, colour: RGBColor) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&colour)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::prelude::*;
+
+    #[test]
+    fn text_is_measured_with_the_bundled_font_only() {
+        ensure_registered().expect("bundled font loads");
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (100, 100)).into_drawing_area();
+        let (w, _) = area
+            .estimate_text_size("Mon 12", &text(12.0, RGBColor(0, 0, 0)))
+            .expect("bundled font measures");
+        assert!(w > 20 && w < 60, "width {w}");
+        // With ab_glyph as the only text engine an unregistered family is an error. If another crate
+        // turned on plotters' `ttf` feature, system fonts would answer here and output would vary
+        // by machine: this test then fails and says so.
+        let unknown: TextStyle = ("No Such Family", 12.0).into_font().into();
+        assert!(
+            area.estimate_text_size("x", &unknown).is_err(),
+            "plotters resolved an unregistered font: system fonts are in use (feature `ttf` enabled?)"
+        );
+    }
+}

@@ -73,6 +73,14 @@ pub fn check(spec: &ChartSpec) -> Result<Option<SeriesKind>> {
             });
         }
     }
+    for (index, p) in spec.peaks.iter().enumerate() {
+        if !p.value.is_finite() {
+            return Err(Error::InvalidPeak {
+                index,
+                label: p.label.clone(),
+            });
+        }
+    }
     Ok(kind)
 }
 

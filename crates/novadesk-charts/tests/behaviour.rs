@@ -209,6 +209,17 @@ fn bad_specs_are_typed_errors() {
         Err(Error::InvalidSlot { what: "price", .. })
     ));
 
+    let mut s = good.clone();
+    s.peaks.push(PeakMarker {
+        ts: s.from,
+        value: f64::NAN,
+        label: "P".into(),
+    });
+    assert!(matches!(
+        render_svg(&s),
+        Err(Error::InvalidPeak { index: 0, .. })
+    ));
+
     let mut s = good;
     s.missing.push(TimeRange {
         start: s.to,

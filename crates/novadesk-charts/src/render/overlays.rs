@@ -47,7 +47,7 @@ pub fn draw_peaks<DB: DrawingBackend>(
     let style = font::text(12.0, pal.peak);
     for p in peaks {
         let t = p.ts.timestamp_millis();
-        if t < window.from_ms || t >= window.to_ms || !p.value.is_finite() {
+        if t < window.from_ms || t >= window.to_ms {
             continue;
         }
         let v = p.value * factor;
