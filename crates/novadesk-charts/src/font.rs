@@ -25,6 +25,22 @@ pub fn ensure_registered() -> Result<()> {
     }
 }
 
+/// Inserts an `@font-face` carrying the bundled font right after the `<svg …>` opening tag.
+pub fn embed_in_svg(svg: &mut String) {
+    use base64::Engine as _;
+    let Some(end) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1))
+    else {
+        return;
+    };
+    let data = base64::engine::general_purpose::STANDARD.encode(DEJAVU_SANS);
+    let style = format!(
+        "\n<defs><style>@font-face{{font-family:\"{FAMILY}\";src:url(data:font/ttf;base64,{data}) format(\"truetype\");}}</style></defs>"
+    );
+    svg.insert_str(end, &style);
+}
+
 /// A text style in the bundled font.
 pub fn text(size: f64, colour: RGBColor) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&colour)

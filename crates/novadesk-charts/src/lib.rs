@@ -54,6 +54,9 @@ pub fn render_svg(spec: &ChartSpec) -> Result<String> {
         let root = SVGBackend::with_string(&mut out, (spec.width, spec.height)).into_drawing_area();
         render::draw(&root, spec, kind, false)?;
     }
+    if spec.embed_font_in_svg {
+        font::embed_in_svg(&mut out);
+    }
     Ok(out)
 }
 

@@ -223,6 +223,10 @@ pub struct ChartSpec {
     /// Reduce every series to at most a few points per pixel column (default true). Turning it off
     /// draws every point — only useful to measure what downsampling saves.
     pub downsample: bool,
+    /// Embed the bundled font in the SVG (`@font-face`, about 1 MB) so viewers without DejaVu
+    /// Sans show the exact same text; off by default (the SVG then names the family only).
+    /// PNG output always uses the bundled font.
+    pub embed_font_in_svg: bool,
 }
 
 impl ChartSpec {
@@ -242,6 +246,7 @@ impl ChartSpec {
             cost: None,
             peaks: Vec::new(),
             downsample: true,
+            embed_font_in_svg: false,
         }
     }
 }

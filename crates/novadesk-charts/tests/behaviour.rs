@@ -245,3 +245,24 @@ fn an_empty_chart_still_renders_axes() {
     assert!(svg.contains("Local time (Europe/Stockholm)"));
     assert!(render_png(&spec).expect("renders").starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn the_font_can_be_embedded_in_the_svg() {
+    let mut spec = power_spec(1, Duration::minutes(15));
+    let plain = render_svg(&spec).expect("renders");
+    assert!(!plain.contains("@font-face"));
+    spec.embed_font_in_svg = true;
+    let embedded = render_svg(&spec).expect("renders");
+    let start = embedded.find("base64,").expect("font data") + "base64,".len();
+    let end = start + embedded[start..].find(')').expect("end of data");
+    use base64::Engine as _;
+    let font = base64::engine::general_purpose::STANDARD
+        .decode(&embedded[start..end])
+        .expect("valid base64");
+    assert_eq!(&font[..4], &[0, 1, 0, 0], "a TrueType font");
+    assert!(embedded.find("<svg").expect("svg") < embedded.find("@font-face").expect("style"));
+    // Apart from the inserted style, the drawing is unchanged.
+    let i = embedded.find("\n<defs><style>").expect("inserted block");
+    let j = embedded.find("</style></defs>").expect("end of block") + "</style></defs>".len();
+    assert_eq!(format!("{}{}", &embedded[..i], &embedded[j..]), plain);
+}
