@@ -266,3 +266,76 @@ fn the_font_can_be_embedded_in_the_svg() {
     let j = embedded.find("</style></defs>").expect("end of block") + "</style></defs>".len();
     assert_eq!(format!("{}{}", &embedded[..i], &embedded[j..]), plain);
 }
+
+/// `(x, y, width, height)` of every `<rect>` filled with `fill`.
+fn rects(svg: &str, fill: &str) -> Vec<(i32, i32, i32, i32)> {
+    let attr = |tag: &str, name: &str| -> Option<i32> {
+        let needle = format!(" {name}=\"");
+        let start = tag.find(&needle)? + needle.len();
+        tag[start..].split('"').next()?.parse().ok()
+    };
+    svg.split("<rect")
+        .skip(1)
+        .filter(|tag| tag.contains(&format!("fill=\"{fill}\"")))
+        .filter_map(|tag| {
+            Some((
+                attr(tag, "x")?,
+                attr(tag, "y")?,
+                attr(tag, "width")?,
+                attr(tag, "height")?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn cost_bars_are_reduced_per_column_keeping_the_largest() {
+    let from = utc(2026, 1, 1, 0, 0);
+    let mut spec = ChartSpec::new(
+        chrono_tz::Europe::Stockholm,
+        from,
+        from + Duration::days(365),
+    );
+    spec.width = 800;
+    spec.height = 400;
+    let slots: Vec<CostSlot> = (0..365 * 96)
+        .map(|i| {
+            let start = from + Duration::minutes(15 * i);
+            // Mostly small costs, one large cost and one large revenue.
+            let amount = match i {
+                10_000 => 50.0,
+                20_000 => -30.0,
+                _ => ((i % 7) as f64 - 2.0) * 0.5,
+            };
+            CostSlot {
+                start,
+                end: start + Duration::minutes(15),
+                amount,
+            }
+        })
+        .collect();
+    spec.cost = Some(CostOverlay {
+        currency: "SEK".into(),
+        slots,
+    });
+    let small = render_svg(&spec).expect("renders");
+    spec.downsample = false;
+    let full = render_svg(&spec).expect("renders");
+    let (red, green) = ("#DC2626", "#16A34A");
+    // Bars only: the legend swatches (same colours) sit in the header above y = 60.
+    let rects = |svg: &str, fill: &str| -> Vec<(i32, i32, i32, i32)> {
+        rects(svg, fill).into_iter().filter(|r| r.1 > 60).collect()
+    };
+    assert!(
+        rects(&small, red).len() <= 800,
+        "{} cost bars for 800 px",
+        rects(&small, red).len()
+    );
+    for fill in [red, green] {
+        let top = |svg: &str| rects(svg, fill).iter().map(|r| r.1).min();
+        let bottom = |svg: &str| rects(svg, fill).iter().map(|r| r.1 + r.3).max();
+        assert!(top(&small).is_some(), "{fill}: no bars");
+        assert_eq!(top(&small), top(&full), "{fill}: tallest bar top");
+        assert_eq!(bottom(&small), bottom(&full), "{fill}: deepest bar bottom");
+    }
+}

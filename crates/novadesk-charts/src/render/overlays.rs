@@ -8,6 +8,7 @@ use crate::scale::format_number;
 use crate::spec::{CostOverlay, PeakMarker, TimeRange};
 use crate::theme::Palette;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::ops::Range;
 
 /// Shades each missing range over the full height of the plot.
@@ -58,9 +59,19 @@ pub fn draw_peaks<DB: DrawingBackend>(
             format_number(v, (y.end - y.start) / 10.0),
             unit
         );
+        // Keep the label inside the plot: left of the marker near the right edge, below it near
+        // the top.
+        let near_right = (t - window.from_ms) as f64 > 0.8 * (window.to_ms - window.from_ms) as f64;
+        let near_top = v > y.end - 0.15 * (y.end - y.start);
+        let (h, dx) = if near_right {
+            (HPos::Right, -6)
+        } else {
+            (HPos::Left, 6)
+        };
+        let dy = if near_top { 4 } else { -22 };
         let marker = EmptyElement::at((t, v))
             + TriangleMarker::new((0, -6), 6, pal.peak.filled())
-            + Text::new(text, (6, -22), style.clone());
+            + Text::new(text, (dx, dy), style.pos(Pos::new(h, VPos::Top)));
         plot.draw(&marker).map_err(Error::drawing)?;
     }
     Ok(())
