@@ -127,7 +127,7 @@ fn draw_main<DB: DrawingBackend>(
     let plot = chart.plotting_area();
     let y = &data.value_range;
     overlays::draw_missing(plot, &spec.missing, y, pal, window)?;
-    // One zero line serves both axes: their ranges were aligned on zero.
+    // Usually one zero line serves both axes (their ranges are aligned on zero, see align_zero).
     plot.draw(&PathElement::new(
         vec![(window.from_ms, 0.0), (window.to_ms, 0.0)],
         pal.zero.stroke_width(1),
@@ -149,6 +149,20 @@ fn draw_main<DB: DrawingBackend>(
             .y_label_formatter(&p_fmt)
             .draw()
             .map_err(Error::drawing)?;
+        let aligned = (prepare::zero_fraction(&data.value_range)
+            - prepare::zero_fraction(&data.price_range))
+        .abs()
+            < 1e-6;
+        if !aligned {
+            chart
+                .borrow_secondary()
+                .plotting_area()
+                .draw(&PathElement::new(
+                    vec![(window.from_ms, 0.0), (window.to_ms, 0.0)],
+                    pal.negative_price.stroke_width(1),
+                ))
+                .map_err(Error::drawing)?;
+        }
         prices::draw_prices(
             chart.borrow_secondary().plotting_area(),
             prices,

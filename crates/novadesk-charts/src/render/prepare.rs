@@ -95,20 +95,53 @@ pub fn overlaps(a0: i64, a1: i64, b0: i64, b1: i64) -> bool {
     a0 < b1 && b0 < a1
 }
 
-/// Extends the lower end of one range so zero sits at the same height on both axes: one zero line
-/// then serves both, and "below zero" means the same on the left and the right.
+/// Widens the ranges so zero sits at the same height on both axes: one zero line then serves
+/// both, and "below zero" means the same on the left and the right. The common height is the one
+/// that widens either range least; when even that would squash one axis to under 4/7 of its
+/// height (say, prices all below zero against power mostly above) the ranges stay as they are and
+/// each axis draws its own zero line.
 pub fn align_zero(a: Range<f64>, b: Range<f64>) -> (Range<f64>, Range<f64>) {
-    let frac = |r: &Range<f64>| -r.start / (r.end - r.start);
-    let f = frac(&a).max(frac(&b));
-    // Both ranges contain zero (padded_range), so f is in [0, 1]; at 1 there is nothing above zero.
-    if f >= 0.999 {
-        return (a, b);
+    const MAX_GROWTH: f64 = 1.75;
+    let (fa, fb) = (zero_fraction(&a), zero_fraction(&b));
+    let (lo, hi) = (fa.min(fb), fa.max(fb));
+    let mut best: Option<(f64, Range<f64>, Range<f64>)> = None;
+    for i in 0..=40 {
+        let f = lo + (hi - lo) * i as f64 / 40.0;
+        let (Some(a2), Some(b2)) = (with_zero_at(&a, f), with_zero_at(&b, f)) else {
+            continue;
+        };
+        let growth = (span(&a2) / span(&a)).max(span(&b2) / span(&b));
+        if best.as_ref().is_none_or(|(g, _, _)| growth < *g) {
+            best = Some((growth, a2, b2));
+        }
     }
-    let lower = |r: Range<f64>| {
-        let start = -f * r.end / (1.0 - f);
-        start.min(r.start)..r.end
-    };
-    (lower(a), lower(b))
+    match best {
+        Some((growth, a2, b2)) if growth <= MAX_GROWTH => (a2, b2),
+        _ => (a, b),
+    }
+}
+
+/// Height of zero in `r` as a fraction from the bottom.
+pub fn zero_fraction(r: &Range<f64>) -> f64 {
+    -r.start / span(r)
+}
+
+fn span(r: &Range<f64>) -> f64 {
+    r.end - r.start
+}
+
+/// The smallest widening of `r` (which contains zero) that puts zero at fraction `f`.
+fn with_zero_at(r: &Range<f64>, f: f64) -> Option<Range<f64>> {
+    let fr = zero_fraction(r);
+    if (f - fr).abs() < 1e-12 {
+        Some(r.clone())
+    } else if f > fr {
+        // More room below zero: lower the start.
+        (f < 1.0).then(|| (-f * r.end / (1.0 - f)).min(r.start)..r.end)
+    } else {
+        // More room above zero: raise the end.
+        (f > 0.0).then(|| r.start..(-r.start * (1.0 - f) / f).max(r.end))
+    }
 }
 
 #[cfg(test)]
@@ -121,8 +154,25 @@ mod tests {
         let fa = -a.start / (a.end - a.start);
         let fb = -b.start / (b.end - b.start);
         assert!((fa - fb).abs() < 1e-9, "{fa} vs {fb}");
-        assert!(a.start <= -2.0 && b.start <= -0.5);
-        assert_eq!((a.end, b.end), (8.0, 0.5));
+        // Both still contain their data, and neither grew more than the limit.
+        assert!(a.start <= -2.0 && a.end >= 8.0 && b.start <= -0.5 && b.end >= 0.5);
+        assert!(span(&a) <= 1.75 * 10.0 && span(&b) <= 1.75 * 1.0);
+    }
+
+    #[test]
+    fn the_alignment_widens_the_range_that_costs_least() {
+        // Prices mostly below zero against mostly positive power: zero meets in the middle,
+        // each axis widened by under half (extending only the power axis would need 3.3x).
+        let (a, b) = align_zero(-1.0..4.0, -0.4..0.2);
+        assert!((zero_fraction(&a) - zero_fraction(&b)).abs() < 1e-9);
+        assert!(span(&a) <= 1.5 * 5.0, "power axis {a:?}");
+        assert!(span(&b) <= 1.5 * 0.6, "price axis {b:?}");
+        assert!(a.start <= -1.0 && a.end >= 4.0 && b.start <= -0.4 && b.end >= 0.2);
+    }
+
+    #[test]
+    fn hopeless_alignment_leaves_both_ranges_alone() {
+        assert_eq!(align_zero(0.0..4.0, -0.4..0.0), (0.0..4.0, -0.4..0.0));
     }
 
     #[test]
