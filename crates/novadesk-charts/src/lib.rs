@@ -45,6 +45,13 @@ pub mod ticks {
 
 use plotters::prelude::*;
 
+/// Number of pixel columns the time range spans in a chart of this spec (its plot width). Use it
+/// to pick a store resolution: about one bucket per column, `(to - from) / plot_columns(spec)`;
+/// finer data is downsampled anyway.
+pub fn plot_columns(spec: &ChartSpec) -> u32 {
+    render::plot_columns(spec)
+}
+
 /// Renders the chart as an SVG document.
 pub fn render_svg(spec: &ChartSpec) -> Result<String> {
     let kind = validate::check(spec)?;

@@ -189,6 +189,22 @@ type Chart<'a, DB> = DualCoordChartContext<
     Cartesian2d<TimeAxis, RangedCoordf64>,
 >;
 
+fn right_axis(spec: &ChartSpec) -> u32 {
+    if spec.prices.is_some() {
+        RIGHT_AXIS_WITH_PRICES
+    } else {
+        RIGHT_AXIS_WITHOUT
+    }
+}
+
+/// Width in pixels of the plot area (the number of pixel columns the time range spans).
+pub(crate) fn plot_columns(spec: &ChartSpec) -> u32 {
+    // 8 px margin on each side, as `build` sets.
+    spec.width
+        .saturating_sub(LEFT_AXIS + right_axis(spec) + 16)
+        .max(1)
+}
+
 fn build<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     spec: &ChartSpec,
@@ -196,13 +212,8 @@ fn build<'a, DB: DrawingBackend>(
     secondary: Option<Range<f64>>,
     x_labels: bool,
 ) -> Result<Chart<'a, DB>> {
-    let right = if spec.prices.is_some() {
-        RIGHT_AXIS_WITH_PRICES
-    } else {
-        RIGHT_AXIS_WITHOUT
-    };
-    let plot_w = spec.width.saturating_sub(LEFT_AXIS + right + 16).max(1);
-    let max_ticks = (plot_w / PX_PER_TICK).max(2) as usize;
+    let right = right_axis(spec);
+    let max_ticks = (plot_columns(spec) / PX_PER_TICK).max(2) as usize;
     let x = TimeAxis::new(spec.from, spec.to, spec.time_zone, max_ticks);
     let chart = ChartBuilder::on(area)
         .margin_left(8)
@@ -242,6 +253,7 @@ fn mesh<DB: DrawingBackend>(
     mesh.draw().map_err(Error::drawing)
 }
 
+/// The downsampling window, from the chart's actual plot area.
 fn window_of<DB: DrawingBackend>(
     chart: &Chart<'_, DB>,
     spec: &ChartSpec,
@@ -314,4 +326,39 @@ fn legend_entries(spec: &ChartSpec, pal: &Palette) -> Vec<Entry> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{EnergyUnit, PriceSeries};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn plot_columns_matches_the_built_chart() {
+        let from = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let mut spec = ChartSpec::new(chrono_tz::UTC, from, from + chrono::Duration::days(1));
+        for prices in [false, true] {
+            spec.prices = prices.then(|| PriceSeries {
+                currency: "EUR".into(),
+                unit: EnergyUnit::MWh,
+                slots: vec![],
+            });
+            for width in [240, 333, 800, 1600] {
+                spec.width = width;
+                let mut svg = String::new();
+                let root = SVGBackend::with_string(&mut svg, (width, 300)).into_drawing_area();
+                let chart = build(&root, &spec, 0.0..1.0, None, true).expect("builds");
+                let actual = chart.plotting_area().dim_in_pixel().0;
+                assert_eq!(
+                    plot_columns(&spec),
+                    actual,
+                    "width {width}, prices {prices}"
+                );
+            }
+        }
+    }
 }
