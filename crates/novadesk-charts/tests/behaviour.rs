@@ -339,3 +339,38 @@ fn cost_bars_are_reduced_per_column_keeping_the_largest() {
         assert_eq!(bottom(&small), bottom(&full), "{fill}: deepest bar bottom");
     }
 }
+
+#[test]
+fn fragmented_data_stays_small_and_keeps_its_extremes() {
+    // A month of 1-minute data with every third sample missing: ~14,400 runs of two points.
+    let mut spec = power_spec(30, Duration::minutes(1));
+    spec.series[0].points = spec.series[0]
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 2)
+        .map(|(_, b)| *b)
+        .collect();
+    let columns = plot_columns(&spec) as usize;
+    let small = render_svg(&spec).expect("renders");
+    let elements = small
+        .matches(&format!("stroke=\"{SERIES_BLUE}\" stroke-width=\"2\""))
+        .count()
+        + small.matches(&format!("fill=\"{SERIES_BLUE}\"")).count();
+    assert!(
+        elements <= 3 * columns,
+        "{elements} series elements for {columns} columns"
+    );
+    // Topmost and bottommost pixels of the series match drawing every run.
+    spec.downsample = false;
+    let full = render_svg(&spec).expect("renders");
+    let ys = |svg: &str| {
+        let ys: Vec<i32> = polylines(svg, SERIES_BLUE)
+            .into_iter()
+            .flatten()
+            .map(|p| p.1)
+            .collect();
+        (ys.iter().min().copied(), ys.iter().max().copied())
+    };
+    assert_eq!(ys(&small), ys(&full));
+}
