@@ -1,0 +1,203 @@
+//! Reducing a series to what a pixel column can show (M4: first, min, max, last per column).
+//!
+//! A year of 1-minute data is 525,600 points for ~1,500 columns. Per column we keep the first and
+//! last point (so lines join neighbouring columns correctly) and the points holding the minimum and
+//! maximum (so every spike survives), plus, for buckets, the smallest `min` and largest `max` (the
+//! envelope band). At most 4 line points per column and run, and each column's true extremes exact.
+
+use crate::spec::Bucket;
+use chrono::Duration;
+
+/// A present point in drawing terms: epoch milliseconds and display-unit values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Time, epoch milliseconds.
+    pub t: i64,
+    /// Smallest value of the bucket.
+    pub lo: f64,
+    /// Largest value of the bucket.
+    pub hi: f64,
+    /// Value the line goes through.
+    pub avg: f64,
+}
+
+/// Joinable points: a run never spans a missing bucket or a hole in time.
+pub type Run = Vec<Point>;
+
+/// Splits `points` into runs. Points outside `[from_ms, to_ms)` are dropped, a missing bucket ends a
+/// run, and so does a hole: two points more than 1.5 × `step` apart (the ½ step tolerates clock
+/// jitter; one missing sample makes a 2 × step hole and always breaks the line).
+pub fn split_runs(
+    points: &[Bucket],
+    step: Duration,
+    from_ms: i64,
+    to_ms: i64,
+    factor: f64,
+) -> Vec<Run> {
+    let max_gap = step.num_milliseconds().saturating_mul(3) / 2;
+    let mut runs: Vec<Run> = Vec::new();
+    let mut current: Run = Vec::new();
+    for b in points {
+        let t = b.ts.timestamp_millis();
+        if t < from_ms || t >= to_ms {
+            continue;
+        }
+        if !b.is_present() {
+            flush(&mut runs, &mut current);
+            continue;
+        }
+        if let Some(prev) = current.last() {
+            if t - prev.t > max_gap {
+                flush(&mut runs, &mut current);
+            }
+        }
+        let (a, c, v) = (b.min * factor, b.max * factor, b.avg * factor);
+        // Sorted so a negative factor or a sloppy producer (min > avg) still yields lo <= avg <= hi.
+        current.push(Point {
+            t,
+            lo: a.min(c).min(v),
+            hi: a.max(c).max(v),
+            avg: v,
+        });
+    }
+    flush(&mut runs, &mut current);
+    runs
+}
+
+fn flush(runs: &mut Vec<Run>, current: &mut Run) {
+    if !current.is_empty() {
+        runs.push(std::mem::take(current));
+    }
+}
+
+/// The summary of one run within one pixel column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnSummary {
+    /// Column index, 0-based from the left edge of the plot.
+    pub col: u32,
+    /// First point (time, avg).
+    pub first: (i64, f64),
+    /// Point with the smallest avg (earliest on ties).
+    pub min: (i64, f64),
+    /// Point with the largest avg (earliest on ties).
+    pub max: (i64, f64),
+    /// Last point (time, avg).
+    pub last: (i64, f64),
+    /// Smallest bucket `min` in the column.
+    pub lo: f64,
+    /// Largest bucket `max` in the column.
+    pub hi: f64,
+    /// Positions in the run of first, min, max and last: their true order when times tie (the
+    /// two corners of a price step share one time).
+    pub order: [usize; 4],
+}
+
+/// Position of `t` in `0..=steps` over `[from_ms, to_ms]`, rounded. The time axis maps with this
+/// very function, so a column here is exactly the pixel column the point is drawn in.
+pub fn scaled(t: i64, from_ms: i64, to_ms: i64, steps: i32) -> i32 {
+    let frac = (t - from_ms) as f64 / (to_ms - from_ms).max(1) as f64;
+    (frac * steps as f64).round() as i32
+}
+
+/// Pixel column of time `t` when `[from_ms, to_ms]` spans `columns` pixel columns.
+pub fn column_of(t: i64, from_ms: i64, to_ms: i64, columns: u32) -> u32 {
+    let last = columns.saturating_sub(1);
+    scaled(t, from_ms, to_ms, last as i32).clamp(0, last as i32) as u32
+}
+
+/// First time (epoch ms) that falls in column `col` (the column's left edge), clamped to the window.
+pub fn column_start(col: u32, from_ms: i64, to_ms: i64, columns: u32) -> i64 {
+    let steps = columns.saturating_sub(1).max(1) as i128;
+    let span = (to_ms - from_ms) as i128;
+    // Column c holds positions in [c - 0.5, c + 0.5) pixels.
+    let t = from_ms as i128 + (span * (2 * col as i128 - 1)).div_euclid(2 * steps);
+    (t as i64).clamp(from_ms, to_ms)
+}
+
+/// Summarises a run (sorted by time) per pixel column.
+pub fn summarise_run(run: &[Point], from_ms: i64, to_ms: i64, columns: u32) -> Vec<ColumnSummary> {
+    let mut out: Vec<ColumnSummary> = Vec::new();
+    for (i, p) in run.iter().enumerate() {
+        let col = column_of(p.t, from_ms, to_ms, columns);
+        match out.last_mut() {
+            Some(s) if s.col == col => {
+                s.last = (p.t, p.avg);
+                s.order[3] = i;
+                if p.avg < s.min.1 {
+                    s.min = (p.t, p.avg);
+                    s.order[1] = i;
+                }
+                if p.avg > s.max.1 {
+                    s.max = (p.t, p.avg);
+                    s.order[2] = i;
+                }
+                s.lo = s.lo.min(p.lo);
+                s.hi = s.hi.max(p.hi);
+            }
+            _ => out.push(ColumnSummary {
+                col,
+                first: (p.t, p.avg),
+                min: (p.t, p.avg),
+                max: (p.t, p.avg),
+                last: (p.t, p.avg),
+                lo: p.lo,
+                hi: p.hi,
+                order: [i; 4],
+            }),
+        }
+    }
+    out
+}
+
+/// The line through a run's column summaries: first/min/max/last of each column in run order,
+/// repeated points removed.
+pub fn line_points(summaries: &[ColumnSummary]) -> Vec<(i64, f64)> {
+    let mut out = Vec::with_capacity(summaries.len() * 4);
+    for s in summaries {
+        let mut four = [
+            (s.order[0], s.first),
+            (s.order[1], s.min),
+            (s.order[2], s.max),
+            (s.order[3], s.last),
+        ];
+        four.sort_by_key(|p| p.0);
+        for (_, p) in four {
+            if out.last() != Some(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Closed outline of the min/max envelope of a run: upper edge left to right, lower edge back.
+pub fn band_outline(summaries: &[ColumnSummary]) -> Vec<(i64, f64)> {
+    let mut upper = Vec::with_capacity(summaries.len() * 2);
+    let mut lower = Vec::with_capacity(summaries.len() * 2);
+    for s in summaries {
+        upper.push((s.first.0, s.hi));
+        lower.push((s.first.0, s.lo));
+        if s.last.0 != s.first.0 {
+            upper.push((s.last.0, s.hi));
+            lower.push((s.last.0, s.lo));
+        }
+    }
+    lower.reverse();
+    upper.extend(lower);
+    upper
+}
+
+/// The same outline for every point of a run (no downsampling).
+pub fn band_outline_raw(run: &[Point]) -> Vec<(i64, f64)> {
+    let mut out: Vec<(i64, f64)> = run.iter().map(|p| (p.t, p.hi)).collect();
+    out.extend(run.iter().rev().map(|p| (p.t, p.lo)));
+    out
+}
+
+/// True when any point of the run is a real bucket (min < max) and a band is worth drawing.
+pub fn has_spread(run: &[Point]) -> bool {
+    run.iter().any(|p| p.hi > p.lo)
+}
+
+#[cfg(test)]
+mod tests;

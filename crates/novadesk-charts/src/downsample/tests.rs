@@ -1,0 +1,158 @@
+use super::*;
+use chrono::{DateTime, Utc};
+use proptest::prelude::*;
+
+fn ts(ms: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn run_of(values: &[(i64, f64)]) -> Run {
+    values
+        .iter()
+        .map(|&(t, v)| Point {
+            t,
+            lo: v,
+            hi: v,
+            avg: v,
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_bucket_and_a_hole_both_break_the_run() {
+    let step = Duration::seconds(60);
+    let pts = vec![
+        Bucket::sample(ts(0), 1.0),
+        Bucket::sample(ts(60_000), 2.0),
+        Bucket::missing(ts(120_000)),
+        Bucket::sample(ts(180_000), 3.0),
+        Bucket::sample(ts(240_000 + 20_000), 4.0), // 80 s later: jitter, still joined
+        Bucket::sample(ts(400_000), 5.0),          // 140 s later: a hole
+    ];
+    let runs = split_runs(&pts, step, 0, 1_000_000, 1.0);
+    let lens: Vec<usize> = runs.iter().map(Vec::len).collect();
+    assert_eq!(lens, vec![2, 2, 1]);
+}
+
+#[test]
+fn points_outside_the_window_are_dropped_and_units_converted() {
+    let pts = vec![
+        Bucket::sample(ts(-1), 1000.0),
+        Bucket::sample(ts(0), 2000.0),
+        Bucket::sample(ts(10), 3000.0),
+    ];
+    let runs = split_runs(&pts, Duration::milliseconds(10), 0, 10, 1e-3);
+    assert_eq!(
+        runs,
+        vec![vec![Point {
+            t: 0,
+            lo: 2.0,
+            hi: 2.0,
+            avg: 2.0
+        }]]
+    );
+}
+
+#[test]
+fn line_keeps_first_min_max_last_in_time_order() {
+    // One column holding a spike down then up.
+    let run = run_of(&[(0, 5.0), (1, -9.0), (2, 7.0), (3, 12.0), (4, 6.0)]);
+    let s = summarise_run(&run, 0, 100, 1);
+    assert_eq!(
+        line_points(&s),
+        vec![(0, 5.0), (1, -9.0), (3, 12.0), (4, 6.0)]
+    );
+}
+
+#[test]
+fn band_outline_closes_upper_then_lower_edge() {
+    let run: Run = vec![
+        Point {
+            t: 0,
+            lo: -1.0,
+            hi: 3.0,
+            avg: 1.0,
+        },
+        Point {
+            t: 50,
+            lo: 0.0,
+            hi: 2.0,
+            avg: 1.0,
+        },
+    ];
+    let s = summarise_run(&run, 0, 100, 2);
+    assert_eq!(
+        band_outline(&s),
+        vec![(0, 3.0), (50, 2.0), (50, 0.0), (0, -1.0)]
+    );
+}
+
+proptest! {
+    /// Every pixel column keeps its true extremes: the line's min/max and the band's lo/hi equal a
+    /// naive scan of the points in that column, and the line has at most 4 points per column.
+    #[test]
+    fn columns_preserve_true_min_and_max(
+        raw in prop::collection::vec((1i64..5_000, -1e6f64..1e6, 0f64..1e4), 1..2_000),
+        columns in 1u32..400,
+    ) {
+        let mut t = 0i64;
+        let run: Run = raw
+            .iter()
+            .map(|&(dt, v, spread)| {
+                t += dt;
+                Point { t, lo: v - spread, hi: v + spread, avg: v }
+            })
+            .collect();
+        let (from, to) = (0, t + 1);
+        let summaries = summarise_run(&run, from, to, columns);
+        let line = line_points(&summaries);
+        prop_assert!(line.len() <= 4 * summaries.len());
+        for s in &summaries {
+            let inside: Vec<&Point> = run.iter().filter(|p| column_of(p.t, from, to, columns) == s.col).collect();
+            prop_assert!(!inside.is_empty());
+            let naive_min = inside.iter().map(|p| p.avg).fold(f64::INFINITY, f64::min);
+            let naive_max = inside.iter().map(|p| p.avg).fold(f64::NEG_INFINITY, f64::max);
+            let naive_lo = inside.iter().map(|p| p.lo).fold(f64::INFINITY, f64::min);
+            let naive_hi = inside.iter().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max);
+            prop_assert_eq!(s.min.1, naive_min);
+            prop_assert_eq!(s.max.1, naive_max);
+            prop_assert_eq!(s.lo, naive_lo);
+            prop_assert_eq!(s.hi, naive_hi);
+            prop_assert_eq!(s.first, (inside[0].t, inside[0].avg));
+            let last = inside[inside.len() - 1];
+            prop_assert_eq!(s.last, (last.t, last.avg));
+            // The drawn line passes through both extremes of this column.
+            let in_col: Vec<f64> = line.iter().filter(|p| column_of(p.0, from, to, columns) == s.col).map(|p| p.1).collect();
+            prop_assert!(in_col.contains(&naive_min) && in_col.contains(&naive_max));
+        }
+        // Columns are distinct and increasing.
+        prop_assert!(summaries.windows(2).all(|w| w[0].col < w[1].col));
+    }
+
+    /// No run ever joins two points further apart than 1.5 steps, nor spans a missing bucket.
+    #[test]
+    fn runs_never_span_a_gap(
+        raw in prop::collection::vec((1i64..200, any::<bool>()), 0..500),
+    ) {
+        let step = Duration::milliseconds(60);
+        let mut t = 0i64;
+        let pts: Vec<Bucket> = raw
+            .iter()
+            .map(|&(dt, present)| {
+                t += dt;
+                if present { Bucket::sample(ts(t), t as f64) } else { Bucket::missing(ts(t)) }
+            })
+            .collect();
+        let runs = split_runs(&pts, step, 0, i64::MAX, 1.0);
+        let present = pts.iter().filter(|b| b.is_present()).count();
+        prop_assert_eq!(runs.iter().map(Vec::len).sum::<usize>(), present);
+        for run in &runs {
+            for w in run.windows(2) {
+                prop_assert!(w[1].t - w[0].t <= 90);
+                // No missing bucket lies strictly between two joined points.
+                let between_missing = pts.iter().any(|b| !b.is_present() && b.ts.timestamp_millis() > w[0].t && b.ts.timestamp_millis() < w[1].t);
+                prop_assert!(!between_missing);
+            }
+        }
+    }
+}
