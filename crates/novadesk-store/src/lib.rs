@@ -1,1 +1,165 @@
-//! novadesk-store (work in progress)
+//! `novadesk-store`: Novadesk's offline store — one SQLite file (WAL) per environment + identity.
+//!
+//! It holds resource snapshots (JSON blobs with `fetched_at`), telemetry (compact hourly chunks + rollups),
+//! coverage of what is cached, price slots, the installer outbox and app settings.
+//!
+//! ```no_run
+//! use novadesk_store::{Batch, Resolution, SeriesKey, Store};
+//! let mut store = Store::open("/path/to/sandbox-<identity>.db")?;
+//! let w = SeriesKey::new("der-1", "W");
+//! let mut batch = Batch::new(1_764_000_000_000);
+//! batch.push(&w, 1_764_000_000_000, -1500.0);
+//! store.ingest(&batch)?;
+//! let buckets = store.range(&w, 1_763_900_000_000, 1_764_100_000_000, Resolution::M15)?;
+//! # Ok::<(), novadesk_store::Error>(())
+//! ```
+//!
+//! Telemetry design (details in `codec.rs` and `telemetry.rs`):
+//! - raw samples: one row per series per UTC hour, timestamps delta + run-length encoded, values as
+//!   scaled-decimal zigzag varint deltas (or XOR of bits when not decimal) — ~1–2 bytes per sample;
+//! - rollups: buckets (count/min/max/sum/last) packed per series into day-aligned blobs, stored at 15 m, 1 h,
+//!   1 d (derived from raw), and at any level as received from the server's history; 1 m and 5 m are computed
+//!   from raw on read because for minute data they would duplicate every sample;
+//! - a bucket known both locally and from the server keeps the one that saw more samples.
+
+mod bucket;
+mod chunk;
+mod codec;
+mod coverage;
+mod error;
+mod maintenance;
+mod outbox;
+mod prices;
+mod resources;
+mod rollup;
+mod schema;
+mod series;
+mod settings;
+mod telemetry;
+
+#[cfg(test)]
+mod props;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use bucket::{Bucket, Resolution, ServerBucket, DAY_MS, HOUR_MS, MAX_TS, MINUTE_MS};
+pub use coverage::{CoverageReport, Covered, Span};
+pub use error::{Error, Result};
+pub use maintenance::{IntegrityReport, RetentionPolicy, RetentionReport, SizeReport};
+pub use outbox::{OutboxEntry, OutboxStatus};
+pub use prices::PriceSlot;
+pub use resources::{Resource, ResourceSet};
+pub use schema::SCHEMA_VERSION;
+pub use series::{Batch, SeriesKey};
+
+/// The offline store. Not `Sync`: share it behind a `Mutex` (writes are short transactions).
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if missing) the store at `path`, migrating older schemas.
+    ///
+    /// Errors: [`Error::NotADatabase`] for a non-SQLite/damaged file, [`Error::SchemaTooNew`] for a file
+    /// from a newer Novadesk, [`Error::ReadOnly`] / [`Error::CannotOpen`] when it cannot be written.
+    /// In each case nothing is written to the file.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| open_error(&path, e))?;
+        Self::init(conn, Some(path))
+    }
+
+    /// A private in-memory store (tests, previews).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        let map = |e: rusqlite::Error| match &path {
+            Some(p) => open_error(p, e),
+            None => Error::from(e),
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(map)?;
+        // Read before any write so a foreign or newer file is refused untouched.
+        let found = schema::version(&conn).map_err(|e| lift(e, &path))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if path.is_some() {
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(map)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::CannotOpen {
+                    path: path.clone().unwrap_or_default(),
+                    detail: format!("WAL journal not available (got {mode})"),
+                });
+            }
+        }
+        // FULL: a committed outbox entry or batch survives power loss, not only a crash.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(map)?;
+        schema::check_and_migrate(&mut conn).map_err(|e| lift(e, &path))?;
+        Ok(Store { conn, path })
+    }
+
+    /// The file backing this store (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Caps the file at `pages` pages (`PRAGMA max_page_count`); writes beyond fail with
+    /// [`Error::DiskFull`]. Useful to bound the store or to simulate a full disk. Returns the new cap.
+    pub fn set_max_page_count(&mut self, pages: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?)
+    }
+}
+
+/// Converts an error seen while opening into the path-aware variants.
+fn lift(e: Error, path: &Option<PathBuf>) -> Error {
+    match (e, path) {
+        (Error::Sqlite(inner), Some(p)) => open_error(p, inner),
+        (Error::Corrupt { .. }, Some(p)) => Error::NotADatabase { path: p.clone() },
+        (other, _) => other,
+    }
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => Error::NotADatabase {
+            path: path.to_path_buf(),
+        },
+        Some(C::ReadOnly) | Some(C::PermissionDenied) => Error::ReadOnly {
+            path: path.to_path_buf(),
+        },
+        Some(C::CannotOpen) if location_read_only(path) => Error::ReadOnly {
+            path: path.to_path_buf(),
+        },
+        Some(C::CannotOpen) => Error::CannotOpen {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        _ => Error::from(e),
+    }
+}
+
+fn location_read_only(path: &Path) -> bool {
+    let ro = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
+    ro(path) || path.parent().is_some_and(ro)
+}
