@@ -159,7 +159,27 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
+/// Whether the store file or its directory refuses writes. Permission bits are not enough (root,
+/// immutable attributes, read-only mounts), so on this error path we also try to create a probe file.
 fn location_read_only(path: &Path) -> bool {
     let ro = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
-    ro(path) || path.parent().is_some_and(ro)
+    let Some(dir) = path.parent() else {
+        return ro(path);
+    };
+    if ro(path) || ro(dir) {
+        return true;
+    }
+    let probe = dir.join(format!(".novadesk-store-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            // Best effort: the probe is empty and uniquely named.
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => dir.exists() && e.kind() != std::io::ErrorKind::AlreadyExists,
+    }
 }
