@@ -52,7 +52,9 @@ fn series() -> Vec<SeriesKey> {
 
 /// One day of the 10 series, deterministic.
 fn day(d: i64, rng: &mut Rng, state: &mut [f64; 3]) -> Vec<Vec<(i64, f64)>> {
-    let mut cols = vec![Vec::with_capacity(PER_DAY as usize); 10];
+    let mut cols: Vec<Vec<(i64, f64)>> = (0..10)
+        .map(|_| Vec::with_capacity(PER_DAY as usize))
+        .collect();
     for m in 0..PER_DAY {
         let ts = START + d * DAY_MS + m * MINUTE_MS;
         let hour = m as f64 / 60.0;
@@ -60,7 +62,8 @@ fn day(d: i64, rng: &mut Rng, state: &mut [f64; 3]) -> Vec<Vec<(i64, f64)>> {
         let pv = -(round(5200.0 * sun * (0.8 + rng.noise(0.2)), 0)).max(0.0)
             * if sun > 0.0 { 1.0 } else { 0.0 };
         state[0] += -pv / 60.0;
-        let load = 400.0 + 300.0 * ((hour / 24.0) * 6.28).cos().abs() + rng.noise(60.0);
+        let load =
+            400.0 + 300.0 * ((hour / 24.0) * std::f64::consts::TAU).cos().abs() + rng.noise(60.0);
         let bat = round(
             if sun > 0.3 { -2000.0 } else { 1200.0 } + rng.noise(40.0),
             0,
