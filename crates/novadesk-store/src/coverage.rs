@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::bucket::Resolution;
 use crate::error::Result;
 use crate::series::{self, SeriesKey};
-use crate::telemetry::check_range;
+use crate::telemetry::{check_range, read_range};
 use crate::Store;
 
 /// A half-open time range `[start, end)` in epoch ms.
@@ -229,7 +229,7 @@ impl Store {
         to: i64,
         res: Resolution,
     ) -> Result<CoverageReport> {
-        check_range(from, to)?;
+        let (from, to) = read_range(from, to)?;
         let Some(sid) = series::find_id(&self.conn, series)? else {
             return Ok(report(&[], from, to));
         };

@@ -53,6 +53,7 @@ pub use prices::PriceSlot;
 pub use resources::{Resource, ResourceSet};
 pub use schema::SCHEMA_VERSION;
 pub use series::{Batch, SeriesKey};
+pub use telemetry::LIVE_JOIN_MS;
 
 /// The offline store. Not `Sync`: share it behind a `Mutex` (writes are short transactions).
 #[derive(Debug)]
@@ -62,13 +63,22 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if missing) the store at `path`, migrating older schemas.
+    /// Opens (creating it and its directory if missing) the store at `path`, migrating older schemas.
     ///
     /// Errors: [`Error::NotADatabase`] for a non-SQLite/damaged file, [`Error::SchemaTooNew`] for a file
     /// from a newer Novadesk, [`Error::ReadOnly`] / [`Error::CannotOpen`] when it cannot be written.
     /// In each case nothing is written to the file.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| Error::CannotOpen {
+                path: path.clone(),
+                detail: format!("cannot create {}: {e}", dir.display()),
+            })?;
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

@@ -4,7 +4,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::telemetry::check_range;
+use crate::telemetry::{check_range, read_range};
 use crate::Store;
 
 /// One price slot `[start, end)` (e.g. 15 min or 1 h), price per kWh in the currency's unit.
@@ -69,7 +69,7 @@ impl Store {
 
     /// Price slots of `(area, currency)` overlapping `[from, to)`, by start.
     pub fn prices(&self, area: &str, currency: &str, from: i64, to: i64) -> Result<Vec<PriceSlot>> {
-        check_range(from, to)?;
+        let (from, to) = read_range(from, to)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT start, res, price, fetched_at FROM prices
              WHERE area = ?1 AND currency = ?2 AND start < ?4 AND start + res > ?3 ORDER BY start",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A telemetry series: one numeric field of one DER, e.g. `("der-1", "W")`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -66,6 +66,33 @@ impl Batch {
             .entry(series.clone())
             .or_default()
             .extend(samples);
+    }
+
+    /// Adds every numeric field of one SSE reading (`{"der_id":…,"timestamp":<ms>,"W":…,…}`) as a sample of
+    /// series `(der_id, field)`. Non-numeric fields (`type`, ids) are not telemetry and are skipped.
+    /// Returns how many samples were added; a reading without `der_id` or `timestamp` is an error.
+    pub fn push_reading(&mut self, reading: &serde_json::Value) -> Result<usize> {
+        let bad = |what: &str| Error::InvalidInput(format!("reading without {what}: {reading}"));
+        let obj = reading.as_object().ok_or_else(|| bad("a JSON object"))?;
+        let der = obj
+            .get("der_id")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| bad("der_id"))?;
+        let ts = obj
+            .get("timestamp")
+            .and_then(|v| v.as_i64())
+            .ok_or_else(|| bad("an integer timestamp"))?;
+        let mut added = 0;
+        for (field, value) in obj {
+            if field == "timestamp" {
+                continue;
+            }
+            if let Some(v) = value.as_f64() {
+                self.push(&SeriesKey::new(der, field.as_str()), ts, v);
+                added += 1;
+            }
+        }
+        Ok(added)
     }
 
     /// Number of samples in the batch.

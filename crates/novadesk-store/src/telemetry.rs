@@ -16,7 +16,10 @@ pub const LIVE_JOIN_MS: i64 = 60_000;
 impl Store {
     /// Stores a batch of raw samples atomically: idempotent (a sample seen twice is stored once; a new
     /// value for an existing timestamp replaces it), out-of-order samples land in place, rollups and
-    /// live (RAW) coverage are updated in the same transaction.
+    /// live (RAW) coverage are updated in the same transaction. Coverage: each series is marked covered
+    /// from its first to its last sample in the batch (`fetched_at` = the batch's `received_at`), joined
+    /// to an earlier live range ending at most [`LIVE_JOIN_MS`] before — so feed it stream readings, and
+    /// record history back-fills with [`Store::ingest_buckets`] / [`Store::mark_covered`].
     ///
     /// Rejects the whole batch, writing nothing, if any value is NaN/±inf or any timestamp is outside
     /// `0..=MAX_TS` or older than what retention keeps.
@@ -132,7 +135,7 @@ impl Store {
 
     /// Raw samples of a series in `[from, to)`, time-ordered.
     pub fn samples(&self, series: &SeriesKey, from: i64, to: i64) -> Result<Vec<(i64, f64)>> {
-        check_range(from, to)?;
+        let (from, to) = read_range(from, to)?;
         match series::find_id(&self.conn, series)? {
             Some(sid) => chunk::read(&self.conn, sid, from, to),
             None => Ok(Vec::new()),
@@ -150,7 +153,7 @@ impl Store {
         to: i64,
         res: Resolution,
     ) -> Result<Vec<Bucket>> {
-        check_range(from, to)?;
+        let (from, to) = read_range(from, to)?;
         let Some(sid) = series::find_id(&self.conn, series)? else {
             return Ok(Vec::new());
         };
@@ -224,6 +227,26 @@ pub(crate) fn check_range(from: i64, to: i64) -> Result<()> {
         return Ok(());
     };
     Err(Error::InvalidRange { from, to, reason })
+}
+
+/// Validates a read range and clamps it to the storable span (so `0..i64::MAX` means "everything").
+pub(crate) fn read_range(from: i64, to: i64) -> Result<(i64, i64)> {
+    if from >= to {
+        return Err(Error::InvalidRange {
+            from,
+            to,
+            reason: "from must be before to",
+        });
+    }
+    let (f, t) = (from.clamp(0, MAX_TS), to.clamp(1, MAX_TS + 1));
+    if f >= t {
+        return Err(Error::InvalidRange {
+            from,
+            to,
+            reason: "outside 1970..9999",
+        });
+    }
+    Ok((f, t))
 }
 
 /// Groups sorted unit starts into contiguous `[from, to)` spans.

@@ -141,3 +141,29 @@ fn outbox_lifecycle() {
     );
     assert!(matches!(s.mark_done(999, 0), Err(Error::NotFound { .. })));
 }
+
+#[test]
+fn sse_readings_become_samples_of_each_numeric_field() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut b = novadesk_store::Batch::new(0);
+    let reading = json!({"der_id": "der-b", "device_id": "dev-1", "site_id": "sit-1", "type": "battery",
+                         "timestamp": 1_764_000_000_000i64, "W": -1500.0, "SoC_nom_fract": 0.52});
+    assert_eq!(b.push_reading(&reading).unwrap(), 2);
+    assert!(matches!(
+        b.push_reading(&json!({"W": 1.0})),
+        Err(Error::InvalidInput(_))
+    ));
+    s.ingest(&b).unwrap();
+    let soc = novadesk_store::SeriesKey::new("der-b", "SoC_nom_fract");
+    assert_eq!(
+        s.samples(&soc, 0, i64::MAX).unwrap(),
+        vec![(1_764_000_000_000, 0.52)]
+    );
+    assert_eq!(s.series().unwrap().len(), 2);
+}
+
+#[test]
+fn store_can_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<Store>();
+}
