@@ -1,7 +1,23 @@
-//! `novadesk-store`: Novadesk's offline store — one SQLite file (WAL) per environment + identity.
+//! `novadesk-store`: Novadesk's offline store — one SQLite file (WAL, `synchronous=FULL`) per
+//! environment + identity. Open with [`Store::open`] (or [`Store::open_in_memory`] in tests); share one
+//! `Store` behind a `Mutex`.
 //!
-//! It holds resource snapshots (JSON blobs with `fetched_at`), telemetry (compact hourly chunks + rollups),
-//! coverage of what is cached, price slots, the installer outbox and app settings.
+//! What it holds, and the calls for it:
+//! - **Resources** (orgs, members, sites, gateways, devices, DERs) as JSON blobs keyed by (kind, parent, id):
+//!   [`Store::upsert_resources`] replaces the set under a parent, [`Store::resources`] returns it with its
+//!   `fetched_at` ("cached N min ago"), [`Store::resource`] looks one up by id.
+//! - **Telemetry** per series `(der_id, field)` ([`SeriesKey`]): [`Store::ingest`] a [`Batch`] of raw samples
+//!   (e.g. from SSE readings via [`Batch::push_reading`]); [`Store::ingest_buckets`] the server's
+//!   pre-aggregated history; [`Store::range`] chart buckets at any multiple of a minute;
+//!   [`Store::samples`] raw samples.
+//! - **Coverage**: [`Store::coverage`] → cached ranges (with `fetched_at`) and gaps to back-fill;
+//!   [`Store::mark_covered`]. Live ingest and history ingest record coverage themselves.
+//! - **Prices**: [`Store::upsert_prices`] / [`Store::prices`] per (area, currency), any slot length.
+//! - **Outbox**: [`Store::enqueue`] / [`Store::next_due`] / [`Store::mark_done`] / [`Store::mark_failed`] /
+//!   [`Store::outbox`].
+//! - **Settings**: [`Store::set_setting`] / [`Store::setting`].
+//! - **Maintenance**: [`Store::size_report`], [`Store::retain`], [`Store::vacuum`], [`Store::checkpoint`],
+//!   [`Store::integrity_check`].
 //!
 //! ```no_run
 //! use novadesk_store::{Batch, Resolution, SeriesKey, Store};
@@ -11,16 +27,24 @@
 //! batch.push(&w, 1_764_000_000_000, -1500.0);
 //! store.ingest(&batch)?;
 //! let buckets = store.range(&w, 1_763_900_000_000, 1_764_100_000_000, Resolution::M15)?;
+//! let missing = store.coverage(&w, 1_763_900_000_000, 1_764_100_000_000, Resolution::M15)?.gaps;
 //! # Ok::<(), novadesk_store::Error>(())
 //! ```
 //!
-//! Telemetry design (details in `codec.rs` and `telemetry.rs`):
-//! - raw samples: one row per series per UTC hour, timestamps delta + run-length encoded, values as
-//!   scaled-decimal zigzag varint deltas (or XOR of bits when not decimal) — ~1–2 bytes per sample;
-//! - rollups: buckets (count/min/max/sum/last) packed per series into day-aligned blobs, stored at 15 m, 1 h,
-//!   1 d (derived from raw), and at any level as received from the server's history; 1 m and 5 m are computed
-//!   from raw on read because for minute data they would duplicate every sample;
-//! - a bucket known both locally and from the server keeps the one that saw more samples.
+//! Telemetry layout (details in `codec.rs`, `chunk.rs`, `rollup.rs`):
+//! - raw samples: one row per series per UTC hour; timestamps delta + run-length encoded (regular
+//!   sampling costs ~0 bytes per sample), values as scaled-decimal zigzag varint deltas (XOR of the bits
+//!   when not decimal) — about 1–2 bytes per sample;
+//! - rollups: buckets (count/min/max/sum/last) packed into day-aligned blobs, stored at 15 m, 1 h and
+//!   1 d (derived from raw), and at any level as received from the server; 1 m and 5 m are derived from
+//!   the raw chunks on read, because for minute data they would duplicate every sample;
+//! - a bucket known both locally and from the server keeps the one that saw more samples (ties: server).
+//! - NaN/±inf are rejected at ingest ([`Error::InvalidSample`]); the codec itself restores any `f64`
+//!   bit-exactly (property-tested).
+//!
+//! Measured (`cargo bench -p novadesk-store --bench store`, 10 series × 1 year of 1-minute data):
+//! ~2.9 bytes/sample on disk vs ~24 for a one-row-per-sample table and ~37 for CSV; a one-year chart
+//! of one series at 6 h (1,460 buckets) reads in < 1 ms.
 
 mod bucket;
 mod chunk;

@@ -190,3 +190,39 @@ fn a_full_disk_fails_the_write_and_keeps_earlier_data() {
     assert_eq!(store.outbox().unwrap()[0].id, id);
     assert_eq!(store.samples(&w(), 0, 4_000_000).unwrap().len(), 3600);
 }
+
+#[test]
+fn size_report_and_vacuum_reclaim_space_after_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("s.db")).unwrap();
+    let day = novadesk_store::DAY_MS;
+    let mut b = Batch::new(0);
+    for i in 0..(20 * 24 * 60) {
+        b.push(&w(), day + i * 60_000, (i * 37 % 1001) as f64 + 0.5);
+    }
+    store.ingest(&b).unwrap();
+    let before = store.size_report().unwrap();
+    assert_eq!(
+        (before.series, before.samples, before.chunks),
+        (1, 20 * 24 * 60, 20 * 24)
+    );
+    let policy = novadesk_store::RetentionPolicy {
+        raw_days: Some(1),
+        ..Default::default()
+    };
+    store.retain(&policy, 21 * day).unwrap();
+    let cut = store.size_report().unwrap();
+    assert_eq!(cut.samples, 24 * 60);
+    assert!(cut.free_bytes > 0, "deleted chunks leave free pages");
+    store.vacuum().unwrap();
+    let after = store.size_report().unwrap();
+    assert_eq!(after.free_bytes, 0);
+    assert!(
+        after.db_bytes < before.db_bytes,
+        "{} !< {}",
+        after.db_bytes,
+        before.db_bytes
+    );
+    assert_eq!(after.wal_bytes, 0, "vacuum truncates the WAL");
+    assert!(store.integrity_check().unwrap().ok);
+}

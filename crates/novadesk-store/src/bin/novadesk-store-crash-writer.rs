@@ -3,7 +3,7 @@
 //! `outbox <id>` after each committed enqueue. Batch ids start at `argv[2]`.
 //!
 //! Batch `b` holds 40 samples of each of 3 series at `b * 40 s + j s` (pushed in scrambled order),
-//! value `b * 1000 + j` (+ 0.25 for the second field); see [`expected`](fn@expected) in the test.
+//! value `b * 1000 + j + 0.25 * k` for series `k`; `present_batches` in `tests/crash.rs` checks exactly that.
 
 use std::io::Write;
 
