@@ -137,7 +137,36 @@ fn bench_store(data: &[Vec<Vec<(i64, f64)>>], keys: &[SeriesKey], dir: &std::pat
             })
             .collect(),
     );
+    let day_read = median(
+        (0..15)
+            .map(|_| {
+                let t = Instant::now();
+                let n = store
+                    .range(&keys[4], to - DAY_MS, to, Resolution::M1)
+                    .unwrap()
+                    .len();
+                assert_eq!(n, 1440);
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let report = store.size_report().unwrap();
+    println!(
+        "store file: {} B of pages, {} B of them free; {} chunks, {} rollup blobs, {} coverage ranges",
+        report.db_bytes, report.free_bytes, report.chunks, report.rollup_blobs, report.coverage_ranges
+    );
     drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let blob = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    let raw = blob("SELECT sum(length(data)) FROM chunks");
+    let rollups = blob("SELECT sum(length(data)) FROM rollups");
+    println!(
+        "store payload: raw chunks {raw} B ({:.2} B/sample), rollup blobs {rollups} B ({:.2} B/sample); \
+         one day at 1 min (1,440 buckets) reads in {:.2} ms",
+        raw as f64 / samples as f64,
+        rollups as f64 / samples as f64,
+        day_read.as_secs_f64() * 1e3
+    );
     Row {
         name: "novadesk-store (chunks + rollups)",
         ingest_per_s: samples as f64 / secs,
