@@ -118,6 +118,21 @@ pub(crate) fn read(conn: &Connection, sid: i64, from: i64, to: i64) -> Result<Ve
     Ok(out)
 }
 
+/// The newest stored sample of a series.
+pub(crate) fn latest(conn: &Connection, sid: i64) -> Result<Option<(i64, f64)>> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT hour, data FROM chunks WHERE series_id = ?1 ORDER BY hour DESC LIMIT 1",
+            [sid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        Some((hour, data)) => Ok(decode(hour, &data)?.pop()),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

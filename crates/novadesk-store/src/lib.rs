@@ -9,7 +9,7 @@
 //! - **Telemetry** per series `(der_id, field)` ([`SeriesKey`]): [`Store::ingest`] a [`Batch`] of raw samples
 //!   (e.g. from SSE readings via [`Batch::push_reading`]); [`Store::ingest_buckets`] the server's
 //!   pre-aggregated history; [`Store::range`] chart buckets at any multiple of a minute;
-//!   [`Store::samples`] raw samples.
+//!   [`Store::samples`] raw samples; [`Store::latest`] the newest sample.
 //! - **Coverage**: [`Store::coverage`] → cached ranges (with `fetched_at`) and gaps to back-fill;
 //!   [`Store::mark_covered`]. Live ingest and history ingest record coverage themselves.
 //! - **Prices**: [`Store::upsert_prices`] / [`Store::prices`] per (area, currency), any slot length.

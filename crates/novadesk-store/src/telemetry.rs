@@ -180,6 +180,14 @@ impl Store {
             .collect())
     }
 
+    /// The newest raw sample of a series (for "latest values" while offline), if any.
+    pub fn latest(&self, series: &SeriesKey) -> Result<Option<(i64, f64)>> {
+        match series::find_id(&self.conn, series)? {
+            Some(sid) => chunk::latest(&self.conn, sid),
+            None => Ok(None),
+        }
+    }
+
     /// All series the store holds.
     pub fn series(&self) -> Result<Vec<SeriesKey>> {
         series::all(&self.conn)

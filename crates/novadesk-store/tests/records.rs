@@ -160,6 +160,20 @@ fn sse_readings_become_samples_of_each_numeric_field() {
         vec![(1_764_000_000_000, 0.52)]
     );
     assert_eq!(s.series().unwrap().len(), 2);
+    let w = novadesk_store::SeriesKey::new("der-b", "W");
+    let mut older = novadesk_store::Batch::new(0);
+    older.push(&w, 1_700_000_000_000, 1.0);
+    s.ingest(&older).unwrap();
+    assert_eq!(
+        s.latest(&w).unwrap(),
+        Some((1_764_000_000_000, -1500.0)),
+        "a late old sample is not the latest"
+    );
+    assert_eq!(
+        s.latest(&novadesk_store::SeriesKey::new("der-x", "W"))
+            .unwrap(),
+        None
+    );
 }
 
 #[test]
