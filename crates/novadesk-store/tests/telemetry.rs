@@ -354,3 +354,77 @@ fn retention_drops_raw_but_keeps_rollups_and_their_coverage() {
         Err(Error::OlderThanRetention { .. })
     ));
 }
+
+#[test]
+fn minute_history_merges_with_live_samples_below_fifteen_minutes() {
+    let mut store = Store::open_in_memory().unwrap();
+    let minutes: Vec<ServerBucket> = (0..60)
+        .map(|m| ServerBucket {
+            start: BASE + m * MINUTE_MS,
+            count: 12,
+            avg: m as f64,
+            min: 0.0,
+            max: 100.0,
+            last: 1.0,
+        })
+        .collect();
+    store
+        .ingest_buckets(
+            &w(),
+            Resolution::M1,
+            BASE,
+            BASE + HOUR_MS,
+            &minutes,
+            BASE + HOUR_MS,
+        )
+        .unwrap();
+    // Live data for the next hour, and a few live samples inside the back-filled hour.
+    let mut b = Batch::new(BASE + 2 * HOUR_MS);
+    for s in 0..(60 * 12) {
+        b.push(&w(), BASE + HOUR_MS + s * 5000, 2.0);
+    }
+    b.push(&w(), BASE + 30_000, 9999.0);
+    store.ingest(&b).unwrap();
+
+    let m1 = store
+        .range(&w(), BASE, BASE + 2 * HOUR_MS, Resolution::M1)
+        .unwrap();
+    assert_eq!(m1.len(), 120);
+    assert_eq!(
+        (m1[0].count, m1[0].max),
+        (12, 100.0),
+        "server minute (12 samples) beats 1 live sample"
+    );
+    assert!(m1[60..].iter().all(|b| b.count == 12 && b.avg == 2.0));
+    let m15 = store
+        .range(&w(), BASE, BASE + 2 * HOUR_MS, Resolution::M15)
+        .unwrap();
+    assert_eq!(m15.len(), 8);
+    assert!(m15.iter().all(|b| b.count == 180));
+    assert!(
+        (m15[0].avg - 7.0).abs() < 1e-9,
+        "mean of minutes 0..15 = 7, got {}",
+        m15[0].avg
+    );
+    let d = store
+        .range(&w(), BASE, BASE + DAY_MS, Resolution::D1)
+        .unwrap();
+    assert_eq!(d[0].count, 2 * 60 * 12);
+
+    let cov = store
+        .coverage(&w(), BASE, BASE + 2 * HOUR_MS, Resolution::M1)
+        .unwrap();
+    assert!(
+        cov.gaps
+            .last()
+            .is_none_or(|g| g.start >= BASE + 2 * HOUR_MS - 5000),
+        "{cov:?}"
+    );
+    let raw_only = store
+        .coverage(&w(), BASE, BASE + HOUR_MS, Resolution::RAW)
+        .unwrap();
+    assert!(
+        !raw_only.gaps.is_empty(),
+        "minute buckets are not raw coverage"
+    );
+}
