@@ -1,0 +1,226 @@
+//! Rollup buckets packed into blobs, and how each level is derived from the finer one.
+//!
+//! Levels form a chain `raw → 1m → 5m → 15m → 1h → 1d`. At every level the *effective* bucket is whichever
+//! of (derived from the finer level, received from the server) saw more samples. Derived buckets are
+//! stored for 15m/1h/1d; 1m/5m are derived on read from the raw chunks (storing them would duplicate
+//! minute data). Server buckets are stored at the level they came in.
+//!
+//! Blob per (series, level, source, period): `[format=1][n][slot indices: put_increasing]
+//! [counts: put_runs][min][max][sum][last: put_values]`, where a slot is `(start - period) / res`.
+//! Periods are whole days (see [`period_len`]) so retention cuts stay day-aligned.
+
+use rusqlite::{params, Connection};
+
+use crate::bucket::{aggregate, overlay, Agg, Resolution, DAY_MS};
+use crate::chunk;
+use crate::codec::{
+    get_increasing, get_runs, get_uvarint, get_values, put_increasing, put_runs, put_uvarint,
+    put_values,
+};
+use crate::error::{Error, Result};
+
+const FORMAT: u8 = 1;
+/// Row source: computed locally from finer data.
+pub(crate) const DERIVED: i64 = 0;
+/// Row source: received from the server's history endpoint.
+pub(crate) const SERVER: i64 = 1;
+
+/// Length of one blob's period for a level: ≤ 1,440 buckets, always whole days.
+pub(crate) fn period_len(res: Resolution) -> i64 {
+    match res.as_ms() {
+        ms if ms <= Resolution::M5.as_ms() => DAY_MS,
+        ms if ms <= Resolution::M15.as_ms() => 4 * DAY_MS,
+        ms if ms <= Resolution::H1.as_ms() => 16 * DAY_MS,
+        _ => 384 * DAY_MS,
+    }
+}
+
+fn encode(period: i64, res: Resolution, aggs: &[Agg]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + aggs.len() * 10);
+    out.push(FORMAT);
+    put_uvarint(&mut out, aggs.len() as u64);
+    let slots: Vec<i64> = aggs
+        .iter()
+        .map(|a| (a.start - period) / res.as_ms())
+        .collect();
+    put_increasing(&mut out, &slots);
+    put_runs(&mut out, &aggs.iter().map(|a| a.count).collect::<Vec<_>>());
+    for col in [
+        aggs.iter().map(|a| a.min).collect::<Vec<_>>(),
+        aggs.iter().map(|a| a.max).collect(),
+        aggs.iter().map(|a| a.sum).collect(),
+        aggs.iter().map(|a| a.last).collect(),
+    ] {
+        put_values(&mut out, &col);
+    }
+    out
+}
+
+fn decode(period: i64, res: Resolution, data: &[u8]) -> Result<Vec<Agg>> {
+    if data.first() != Some(&FORMAT) {
+        return Err(Error::BadChunk("unknown rollup format"));
+    }
+    let mut pos = 1;
+    let n = get_uvarint(data, &mut pos)? as usize;
+    if n as i64 > period_len(res) / res.as_ms() {
+        return Err(Error::BadChunk("too many buckets"));
+    }
+    let slots = get_increasing(data, &mut pos, n)?;
+    let counts = get_runs(data, &mut pos, n)?;
+    let min = get_values(data, &mut pos, n)?;
+    let max = get_values(data, &mut pos, n)?;
+    let sum = get_values(data, &mut pos, n)?;
+    let last = get_values(data, &mut pos, n)?;
+    Ok((0..n)
+        .map(|i| Agg {
+            start: period + slots[i] * res.as_ms(),
+            count: counts[i],
+            min: min[i],
+            max: max[i],
+            sum: sum[i],
+            last: last[i],
+        })
+        .collect())
+}
+
+/// Stored buckets of one level and source with start in `[from, to)`.
+pub(crate) fn read(
+    conn: &Connection,
+    sid: i64,
+    res: Resolution,
+    source: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Agg>> {
+    let plen = period_len(res);
+    let mut stmt = conn.prepare_cached(
+        "SELECT period, data FROM rollups WHERE series_id = ?1 AND res = ?2 AND source = ?3
+         AND period >= ?4 AND period < ?5 ORDER BY period",
+    )?;
+    let mut rows = stmt.query(params![
+        sid,
+        res.as_ms(),
+        source,
+        from.div_euclid(plen) * plen,
+        to
+    ])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let period: i64 = r.get(0)?;
+        let data: Vec<u8> = r.get(1)?;
+        out.extend(
+            decode(period, res, &data)?
+                .into_iter()
+                .filter(|a| a.start >= from && a.start < to),
+        );
+    }
+    Ok(out)
+}
+
+/// Replaces the stored buckets of `[from, to)` with `aggs` (all inside the range, sorted).
+pub(crate) fn write(
+    conn: &Connection,
+    sid: i64,
+    res: Resolution,
+    source: i64,
+    from: i64,
+    to: i64,
+    aggs: &[Agg],
+) -> Result<()> {
+    let plen = period_len(res);
+    let mut period = from.div_euclid(plen) * plen;
+    while period < to {
+        let end = period + plen;
+        let mut kept = read(conn, sid, res, source, period, end)?;
+        kept.retain(|a| a.start < from || a.start >= to);
+        kept.extend(
+            aggs.iter()
+                .filter(|a| a.start >= period && a.start < end)
+                .copied(),
+        );
+        kept.sort_by_key(|a| a.start);
+        if kept.is_empty() {
+            conn.execute(
+                "DELETE FROM rollups WHERE series_id = ?1 AND res = ?2 AND source = ?3 AND period = ?4",
+                params![sid, res.as_ms(), source, period],
+            )?;
+        } else {
+            conn.execute(
+                "INSERT OR REPLACE INTO rollups (series_id, res, source, period, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sid, res.as_ms(), source, period, encode(period, res, &kept)],
+            )?;
+        }
+        period = end;
+    }
+    Ok(())
+}
+
+/// Effective buckets of a stored level over `[from, to)` (bounds aligned to `res`).
+pub(crate) fn effective(
+    conn: &Connection,
+    sid: i64,
+    res: Resolution,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Agg>> {
+    let derived = match res {
+        Resolution::M1 => aggregate(
+            chunk::read(conn, sid, from, to)?
+                .into_iter()
+                .map(|(t, v)| Agg::sample(t, v)),
+            res,
+        ),
+        Resolution::M5 => aggregate(effective(conn, sid, Resolution::M1, from, to)?, res),
+        _ => read(conn, sid, res, DERIVED, from, to)?,
+    };
+    Ok(overlay(derived, read(conn, sid, res, SERVER, from, to)?))
+}
+
+/// Recomputes the stored derived levels above `changed` for the hour-aligned span `[from, to)`.
+/// `changed` is the finest level whose data changed (RAW for samples).
+pub(crate) fn recompute(
+    conn: &Connection,
+    sid: i64,
+    changed: Resolution,
+    from: i64,
+    to: i64,
+) -> Result<()> {
+    let chain = [
+        (Resolution::M5, Resolution::M15),
+        (Resolution::M15, Resolution::H1),
+        (Resolution::H1, Resolution::D1),
+    ];
+    for (finer, level) in chain {
+        if level <= changed {
+            continue;
+        }
+        let (f, t) = (level.floor(from), level.ceil(to));
+        let derived = aggregate(effective(conn, sid, finer, f, t)?, level);
+        write(conn, sid, level, DERIVED, f, t, &derived)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rollup_blob_round_trip() {
+        let res = Resolution::M15;
+        let period = 4 * DAY_MS * 5000;
+        let aggs: Vec<Agg> = (0..96)
+            .filter(|i| i % 5 != 0)
+            .map(|i| Agg {
+                start: period + i * res.as_ms(),
+                count: 15,
+                min: -3.5,
+                max: i as f64,
+                sum: 12.25 * i as f64,
+                last: 0.5,
+            })
+            .collect();
+        let blob = encode(period, res, &aggs);
+        assert_eq!(decode(period, res, &blob).unwrap(), aggs);
+    }
+}
