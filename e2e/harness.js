@@ -2,10 +2,11 @@
 import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { WebDriver } from "./webdriver.js";
 
-export const ROOT = resolve(import.meta.dirname, "..");
+export const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 export const APP = process.env.NOVADESK_APP ?? join(ROOT, "target/debug/novadesk");
 export const SHOTS = join(ROOT, "target/e2e");
 

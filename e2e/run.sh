@@ -11,4 +11,4 @@ fi
 # Never inherit a GUI session's display or bus: tests get their own.
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
 exec timeout -k 10 900 xvfb-run -a -s "-screen 0 1440x900x24" \
-  dbus-run-session -- node --test --test-concurrency=1 --test-timeout=240000 e2e/*.test.js
+  dbus-run-session -- node --test e2e/

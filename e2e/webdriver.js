@@ -85,8 +85,20 @@ export class WebDriver {
     return this.request("GET", this.s("/title"));
   }
 
-  /** PNG bytes of the window. */
+  async execAsync(script, ...args) {
+    return this.request("POST", this.s("/execute/async"), { script, args });
+  }
+
+  /** Resolve after the page has painted twice, so a screenshot shows the current state. */
+  async settle() {
+    await this.execAsync(
+      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+    );
+  }
+
+  /** PNG bytes of the window as it is now. */
   async screenshot() {
+    await this.settle();
     return Buffer.from(await this.request("GET", this.s("/screenshot")), "base64");
   }
 

@@ -66,8 +66,8 @@ export function renderAbout(info) {
   if (!about) return;
   about.replaceChildren(
     el("dt", {}, "Version"), el("dd", {}, `${info.version} (${info.profile})`),
-    el("dt", {}, "Data"), el("dd", {}, info.dataDir),
-    el("dt", {}, "Logs"), el("dd", {}, info.logDir),
+    el("dt", {}, "Data"), el("dd", {}, info.data_dir),
+    el("dt", {}, "Logs"), el("dd", {}, info.log_dir),
   );
 }
 
