@@ -69,3 +69,5 @@ pub async fn hits(server: &MockServer, p: &str) -> usize {
         .filter(|r| r.url.path() == p)
         .count()
 }
+
+pub mod sse_server;
