@@ -57,7 +57,7 @@ pub struct NetworkInfo {
     #[serde(default)]
     pub wifi_connected: Option<bool>,
     /// LAN address.
-    #[serde(default, alias = "local_ip")]
+    #[serde(default, rename = "localIP", alias = "localIp", alias = "local_ip")]
     pub local_ip: Option<String>,
     /// SSID.
     #[serde(default)]
