@@ -38,7 +38,10 @@ async fn readings_until(
             .expect("timed out")
             .expect("ended");
         match ev.expect("stream error") {
-            StreamEvent::Reading(r) => ids.push(r.power_w().unwrap() as u64),
+            StreamEvent::Reading { id, reading } => {
+                assert_eq!(id, reading.power_w().map(|w| w as u64));
+                ids.push(id.unwrap())
+            }
             other => others.push(other),
         }
     }
