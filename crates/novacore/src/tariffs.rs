@@ -274,7 +274,7 @@ impl Tariffs<'_> {
         tariff_id: &str,
         part: TariffPart,
         datetime: &str,
-    ) -> Result<PriceBlock> {
+    ) -> Result<PriceAt> {
         let name = match part {
             TariffPart::Fixed => "fixedPrice",
             TariffPart::Energy => "energyPrice",
