@@ -106,20 +106,34 @@ pub async fn verify(
         }
         (ident.id, ident.kind)
     };
+    let ident = Identity {
+        id: id.clone(),
+        kind,
+        public_key: canonical,
+        created_at: Utc::now(),
+    };
+    let token = issue_token(&sim, &ident);
+    let exp = jwt::verify(&sim.jwt_secret, &token, 0)
+        .map(|c| c.exp)
+        .unwrap_or_default();
+    Ok(Json(
+        json!({"token": token, "identity_id": id, "expires_at": exp * 1000}),
+    ))
+}
+
+/// Mints a session token for an identity with the current token lifetime.
+pub fn issue_token(sim: &crate::state::Sim, ident: &Identity) -> String {
     let ttl = sim.token_ttl();
     let iat = Utc::now().timestamp();
     let claims = Claims {
-        sub: id.clone(),
-        identity_id: id.clone(),
-        identity_type: kind,
-        public_key: canonical,
+        sub: ident.id.clone(),
+        identity_id: ident.id.clone(),
+        identity_type: ident.kind.clone(),
+        public_key: ident.public_key.clone(),
         iat,
         exp: iat + ttl.max(Duration::from_secs(1)).as_secs() as i64,
     };
-    let token = jwt::sign(&sim.jwt_secret, &claims);
-    Ok(Json(
-        json!({"token": token, "identity_id": id, "expires_at": claims.exp * 1000}),
-    ))
+    jwt::sign(&sim.jwt_secret, &claims)
 }
 
 /// Returns the identity for a key, creating it (user for Ed25519, gateway if a claimed gateway

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/zaps/{serial}/offline", post(zap_offline))
         .route("/cloud", post(cloud))
         .route("/faults", get(faults_get).put(faults_set).post(faults_set))
+        .route("/identities", post(new_identity))
 }
 
 /// `POST /_sim/clock` body.
@@ -145,4 +146,26 @@ async fn faults_set(
     let spec = FaultSpec::parse(&b.spec).map_err(|e| Error::field("spec", e.to_string()))?;
     lock(&sim.faults).set(spec.clone());
     Ok(Json(json!(spec)))
+}
+
+/// `POST /_sim/identities`: a fresh person (demo world included when enabled) and a session
+/// token, without the challenge dance — for E2E and fuzzing setups.
+async fn new_identity(State(sim): State<AppState>) -> Json<Value> {
+    use rand::RngCore;
+    let mut seed = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut seed);
+    let key = crate::auth::keys::PublicKey::Ed25519(
+        ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key(),
+    );
+    let (ident, fresh) = {
+        let mut w = sim.world();
+        let (ident, fresh) = crate::routes::auth::ensure_identity(&mut w, &key);
+        if fresh && sim.cfg.demo {
+            let now = sim.clock.now();
+            crate::world::demo::grant_demo(&mut w, sim.cfg.seed, sim.cfg.sites, &ident.id, now);
+        }
+        (ident, fresh)
+    };
+    let token = crate::routes::auth::issue_token(&sim, &ident);
+    Json(json!({"identity_id": ident.id, "token": token, "created": fresh}))
 }

@@ -196,10 +196,16 @@ pub async fn history(
             crate::world::history::MAX_BUCKETS
         )));
     }
-    let mut out = Vec::new();
-    for (der_id, device_id, tel, created) in ders {
-        let points = der_points(&profile, tel, from.max(created), to_clip, res)?;
-        out.push(json!({"der_id": der_id, "device_id": device_id, "type": tel, "resolution": res_name, "points": points}));
-    }
+    // Generation is CPU-bound (up to a few million samples): keep it off the async workers.
+    let out = tokio::task::spawn_blocking(move || -> Result<Vec<Value>> {
+        let mut out = Vec::new();
+        for (der_id, device_id, tel, created) in ders {
+            let points = der_points(&profile, tel, from.max(created), to_clip, res)?;
+            out.push(json!({"der_id": der_id, "device_id": device_id, "type": tel, "resolution": res_name, "points": points}));
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("history task failed: {e}")))??;
     Ok(Json(Value::Array(out)))
 }
