@@ -248,3 +248,37 @@ async fn gives_up_after_configured_failures() {
     assert_eq!(disconnects, 2, "{evs:?}");
     assert!(matches!(evs.last(), Some(Err(e)) if e.is_offline()));
 }
+
+#[tokio::test]
+async fn rate_limited_reconnect_waits_at_least_retry_after() {
+    // The header rides along in the content-type slot of the scripted server.
+    let srv = start(
+        "429 Too Many Requests",
+        "application/json\r\nretry-after: 1",
+        |_, _| {
+            vec![Act::Write(
+                br#"{"error":"rate_limited","message":"slow down"}"#.to_vec(),
+            )]
+        },
+    )
+    .await;
+    let opts = StreamOptions {
+        max_consecutive_failures: Some(0),
+        ..fast()
+    };
+    let mut s = Box::pin(client(&srv.url).telemetry().stream_site_with("sit-1", opts));
+    // With no failures allowed, the first failure ends the stream with the transport verdict.
+    assert!(matches!(s.next().await, Some(Err(Error::Transport(m))) if m.contains("rate limited")));
+
+    let opts = StreamOptions {
+        max_consecutive_failures: Some(1),
+        ..fast()
+    };
+    let mut s = Box::pin(client(&srv.url).telemetry().stream_site_with("sit-1", opts));
+    match s.next().await {
+        Some(Ok(StreamEvent::Disconnected { retry_in, .. })) => {
+            assert!(retry_in >= Duration::from_secs(1), "{retry_in:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
