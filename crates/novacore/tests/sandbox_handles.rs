@@ -30,8 +30,10 @@ fn client(sb: &novacore_sim::SandboxHandle) -> Client {
 async fn organizations_members_sites_devices_ders() {
     let sb = sandbox().await;
     let c = client(&sb);
+    let registered = c.register_identity().await.unwrap();
     let session = c.login().await.unwrap();
     assert!(!session.identity_id.is_empty());
+    assert_eq!(registered.identity_id, session.identity_id);
     assert!(session.expires_at > Utc::now() + chrono::Duration::hours(23));
 
     let demo = c.organizations().list().await.unwrap();

@@ -121,5 +121,8 @@ async fn claim_provision_enable_and_stream() {
         }
     }
     drop(stream);
+
+    c.gateways().release(&zap_info.serial).await.unwrap();
+    assert!(c.gateways().list(&org.id).await.unwrap().is_empty());
     sb.shutdown().await;
 }
