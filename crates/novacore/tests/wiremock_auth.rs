@@ -115,3 +115,26 @@ async fn without_identity_a_restored_session_is_used_and_no_session_is_no_identi
         "Bearer opaque-token"
     );
 }
+
+#[tokio::test]
+async fn concurrent_requests_log_in_once() {
+    let server = MockServer::start().await;
+    mount_login(&server, &fresh_token("t"), "idt-1").await;
+    Mock::given(method("GET"))
+        .and(path("/organizations"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.organizations().list().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(hits(&server, "/auth/verify").await, 1);
+    assert_eq!(hits(&server, "/organizations").await, 10);
+}
