@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod faults;
 pub mod openapi;
+pub mod persist;
 pub mod ratelimit;
 pub mod routes;
 pub mod server;
