@@ -40,6 +40,8 @@ pub struct SandboxConfig {
     pub ring_size: usize,
     /// Challenge lifetime.
     pub challenge_ttl: Duration,
+    /// Where to load/save the world (`--state`).
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -61,6 +63,7 @@ impl Default for SandboxConfig {
             body_limit: 64 * 1024,
             ring_size: 2048,
             challenge_ttl: Duration::from_secs(300),
+            state_file: None,
         }
     }
 }

@@ -69,6 +69,14 @@ pub enum Error {
         /// OS error.
         source: std::io::Error,
     },
+    /// The `--state` file cannot be read, parsed or written.
+    #[error("state file {path}: {message}")]
+    State {
+        /// File path.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Invalid builder/CLI configuration (e.g. a bad `--faults` spec).
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -100,7 +108,7 @@ impl Error {
             Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            Error::Internal(_) | Error::Bind { .. } | Error::Config(_) => {
+            Error::Internal(_) | Error::Bind { .. } | Error::Config(_) | Error::State { .. } => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
             }
         }

@@ -32,7 +32,7 @@ struct Args {
     /// Start with an empty world.
     #[arg(long)]
     no_demo: bool,
-    /// State file (accepted for compatibility; state is not persisted yet).
+    /// Load the world from / save it to this JSON file (on exit and every 30 s).
     #[arg(long)]
     state: Option<std::path::PathBuf>,
     /// Fault SPEC, e.g. `sse_drop=5,5xx=0.1` (grammar in the crate docs of `faults`).

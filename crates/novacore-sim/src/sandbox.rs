@@ -122,6 +122,11 @@ impl SandboxBuilder {
         self.cfg.ring_size = n.max(1);
         self
     }
+    /// Load the world from / save it to this JSON file.
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.cfg.state_file = Some(path.into());
+        self
+    }
     /// Replaces the whole configuration.
     pub fn config(mut self, cfg: SandboxConfig) -> Self {
         self.cfg = cfg;
@@ -134,9 +139,13 @@ impl SandboxBuilder {
         let mut secret = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut secret);
         let (shutdown, _) = tokio::sync::watch::channel(false);
+        let world = match &cfg.state_file {
+            Some(p) => crate::persist::load(p)?.unwrap_or_default(),
+            None => World::default(),
+        };
         let sim = Arc::new(Sim {
             clock: SimClock::new(cfg.clock_speed),
-            world: Mutex::new(World::default()),
+            world: Mutex::new(world),
             challenges: Mutex::new(HashMap::new()),
             jwt_secret: Secret::new(secret),
             faults: Mutex::new(Faults::new(cfg.faults.clone(), cfg.seed)),
@@ -150,10 +159,18 @@ impl SandboxBuilder {
         for i in 0..sim.cfg.zaps {
             let mut rng = StdRng::seed_from_u64(sim.cfg.seed ^ (0x2A9_0000 + i as u64));
             let serial = format!("zap-{:016x}", rng.gen::<u64>());
-            let mut z = ZapState::new(serial.clone(), p256::ecdsa::SigningKey::random(&mut rng));
-            if sim.cfg.demo {
-                attach_demo_devices(&mut z, &mut rng);
-            }
+            let key = p256::ecdsa::SigningKey::random(&mut rng);
+            let saved = sim.world().zaps.remove(&serial);
+            let mut z = match saved {
+                Some(z) => z,
+                None => {
+                    let mut z = ZapState::new(serial.clone(), key);
+                    if sim.cfg.demo {
+                        attach_demo_devices(&mut z, &mut rng);
+                    }
+                    z
+                }
+            };
             let listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
             let url = format!("http://{}", local(&listener)?);
             z.url = Some(url.clone());
@@ -177,6 +194,9 @@ impl SandboxBuilder {
             sim.clone(),
         ));
         tasks.push(tokio::spawn(live::run(sim.clone())));
+        if sim.cfg.state_file.is_some() {
+            tasks.push(tokio::spawn(autosave(sim.clone())));
+        }
         tracing::info!(%base_url, zaps = zaps.len(), "novacore-sim ready");
         Ok(SandboxHandle {
             base_url,
@@ -210,6 +230,27 @@ fn attach_demo_devices(z: &mut ZapState, rng: &mut StdRng) {
             z.devices.insert(sn, fd);
         }
         z.next_device += 1;
+    }
+}
+
+fn save_state(sim: &Sim) {
+    if let Some(p) = &sim.cfg.state_file {
+        let result = crate::persist::save(p, &sim.world());
+        if let Err(e) = result {
+            tracing::error!(error = %e, "cannot save state");
+        }
+    }
+}
+
+async fn autosave(sim: Arc<Sim>) {
+    let mut stop = sim.shutdown.subscribe();
+    let mut iv = tokio::time::interval(Duration::from_secs(30));
+    iv.tick().await;
+    loop {
+        tokio::select! {
+            _ = iv.tick() => save_state(&sim),
+            _ = stop.changed() => break,
+        }
     }
 }
 
@@ -272,6 +313,7 @@ impl SandboxHandle {
     /// Stops every listener and background task (open SSE streams end).
     pub async fn shutdown(self) {
         let _ = self.sim.shutdown.send(true);
+        save_state(&self.sim);
         for t in self.tasks {
             let abort = t.abort_handle();
             if tokio::time::timeout(Duration::from_secs(5), t)

@@ -35,7 +35,11 @@ pub async fn electricity(
     let now = sim.clock.now();
     let date = match &q.date {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| Error::BadRequest("date: expected YYYY-MM-DD".into()))?,
+            .ok()
+            .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)))
+            .ok_or_else(|| {
+                Error::BadRequest("date: expected YYYY-MM-DD between 2000 and 2100".into())
+            })?,
         None => prices::local_today(&area, now),
     };
     let days: i64 = match &q.days {

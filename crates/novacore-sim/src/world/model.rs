@@ -30,7 +30,7 @@ impl Role {
 }
 
 /// An identity bound to one auth method.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Identity {
     /// `idt-<uuid>`.
     pub id: String,
@@ -43,7 +43,7 @@ pub struct Identity {
 }
 
 /// A membership.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Member {
     /// Member identity.
     pub identity_id: String,
@@ -54,7 +54,7 @@ pub struct Member {
 }
 
 /// An organization.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Org {
     /// `org-…`.
     pub id: String,
@@ -78,7 +78,7 @@ pub struct Location {
 }
 
 /// A site.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Site {
     /// `sit-…`.
     pub id: String,
@@ -97,7 +97,7 @@ pub struct Site {
 }
 
 /// A claimed gateway.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gateway {
     /// `zap-…`.
     pub serial: String,
@@ -114,7 +114,7 @@ pub struct Gateway {
 }
 
 /// A provisioned device.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Device {
     /// `dev-…`.
     pub id: String,
@@ -141,7 +141,7 @@ pub struct Device {
 }
 
 /// A DER.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Der {
     /// `der-<uuid7>`.
     pub id: String,
@@ -175,7 +175,7 @@ pub fn telemetry_type(der_type: &str) -> &'static str {
 }
 
 /// All mutable state, behind one lock in [`crate::state::Sim`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct World {
     /// Identities by canonical public key.
     pub identities: HashMap<String, Identity>,
@@ -193,8 +193,6 @@ pub struct World {
     pub ders: BTreeMap<String, Der>,
     /// Zaps (emulated with HTTP, and the demo world's virtual ones) by serial.
     pub zaps: BTreeMap<String, ZapState>,
-    /// Readings injected through `/_sim/readings`, keyed by DER id, override physics.
-    pub overrides: HashMap<String, serde_json::Map<String, serde_json::Value>>,
     /// Demo org shared by every signed-in identity (as viewer).
     pub shared_demo_org: Option<String>,
     /// Count of demo orgs created, to vary their seeds.

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod devices;
+pub mod extras;
 pub mod model;
 pub mod profiles;
 
@@ -61,6 +62,16 @@ pub fn router(ctx: ZapCtx) -> Router {
         .route("/api/crypto", get(api::crypto))
         .route("/api/crypto/sign", post(api::sign))
         .route("/api/name", get(api::name))
+        .route("/api/ble/stop", post(extras::ble_stop))
+        .route("/api/echo", post(extras::echo))
+        .route("/api/debug", get(extras::debug))
+        .route("/api/devices/{sn}/registers", post(extras::write_batch))
+        .route("/api/devices/{sn}/write", post(extras::write_legacy))
+        .route("/api/control/{sn}/{action}", post(extras::control))
+        .route(
+            "/api/control/{sn}/curtail/disable",
+            post(extras::control_disable),
+        )
         .route(
             "/api/devices",
             get(devices::list)

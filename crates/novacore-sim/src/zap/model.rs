@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use p256::ecdsa::SigningKey;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
 /// One DER of a field device as the Zap reports it (`/api/devices/{sn}/ders`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDer {
     /// `pv`, `battery`, `meter`, `v2x_charger`.
     #[serde(rename = "type")]
@@ -21,7 +21,7 @@ pub struct FieldDer {
 }
 
 /// A device attached to a Zap.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDevice {
     /// The Zap-assigned serial (`sn`), used as cloud `hardware_id`.
     pub sn: String,
@@ -59,6 +59,23 @@ impl FieldDevice {
 #[derive(Clone)]
 pub struct ZapKey(pub SigningKey);
 
+// The key is persisted in the `--state` file (a sandbox's own simulated device key).
+impl Serialize for ZapKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0.to_bytes()))
+    }
+}
+
+impl<'de> Deserialize<'de> for ZapKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let h = String::deserialize(d)?;
+        let bytes = hex::decode(h).map_err(serde::de::Error::custom)?;
+        SigningKey::from_slice(&bytes)
+            .map(ZapKey)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 impl std::fmt::Debug for ZapKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<redacted>")
@@ -66,7 +83,7 @@ impl std::fmt::Debug for ZapKey {
 }
 
 /// An emulated Zap (HTTP-served or a virtual one of the demo world).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ZapState {
     /// `zap-` + 16 hex.
     pub serial: String,
@@ -79,10 +96,13 @@ pub struct ZapState {
     /// Taken offline through `/_sim/zaps/{serial}/offline`.
     pub offline: bool,
     /// Unreachable during this window (reboot, factory reset).
+    #[serde(skip)]
     pub down: Option<(Instant, Instant)>,
     /// Boot time (for uptime).
+    #[serde(skip, default = "Instant::now")]
     pub booted: Instant,
     /// HTTP base URL when served.
+    #[serde(skip)]
     pub url: Option<String>,
     /// Counter for device serials.
     pub next_device: u32,

@@ -316,3 +316,43 @@ async fn demo_world_owner_and_viewer_with_live_data() {
     assert_eq!(shared(&orgs), shared(&orgs2));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn state_file_survives_a_restart() {
+    let dir = std::env::temp_dir().join(format!("novacore-sim-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("world.json");
+    let _ = std::fs::remove_file(&path);
+    let sb = start(builder().state_file(&path)).await;
+    let u = login(sb.base_url(), &key(4)).await;
+    let org = new_org(sb.base_url(), &u, "Persisted").await;
+    let zap = sb.zaps()[0].clone();
+    post(
+        &format!("{}/api/devices", zap.url),
+        None,
+        json!({"type": "p1_uart"}),
+    )
+    .await;
+    sb.shutdown().await;
+    let sb = start(builder().state_file(&path)).await;
+    let again = login(sb.base_url(), &key(4)).await;
+    assert_eq!(again.id, u.id);
+    assert_eq!(
+        get(
+            &format!("{}/organizations/{org}", sb.base_url()),
+            Some(&again.token)
+        )
+        .await
+        .body["name"],
+        "Persisted"
+    );
+    assert_eq!(sb.zaps()[0].serial, zap.serial);
+    assert_eq!(
+        get(&format!("{}/api/devices", sb.zaps()[0].url), None)
+            .await
+            .body["count"],
+        1
+    );
+    sb.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}

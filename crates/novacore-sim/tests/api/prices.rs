@@ -112,6 +112,12 @@ async fn prices_shape_currency_and_publication() {
         400,
         "bad_request",
     );
+    let far = get(
+        &format!("{base}/services/price/electricity/SE3?date=9999-12-31&days=10"),
+        None,
+    )
+    .await;
+    assert_error(&far, 400, "bad_request");
     sb.shutdown().await;
 }
 
