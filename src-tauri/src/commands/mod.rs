@@ -1,0 +1,5 @@
+//! Thin `#[tauri::command]`s, one domain a file. Each returns `CommandResult` so the UI always gets
+//! the `{ code, message }` envelope on failure.
+
+pub mod app;
+pub mod settings;

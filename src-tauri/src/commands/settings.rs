@@ -1,0 +1,31 @@
+//! Reading and changing the persisted preferences.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::settings::{Settings, ThemePreference};
+use crate::state::AppState;
+
+/// Emitted after the theme preference changed, so every window follows.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct ThemeChanged {
+    pub theme: ThemePreference,
+}
+
+/// The current preferences.
+#[tauri::command]
+#[specta::specta]
+pub fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
+    Ok(state.settings())
+}
+
+/// Choose light, dark or system theme; persisted and broadcast as `ThemeChanged`.
+#[tauri::command]
+#[specta::specta]
+pub fn set_theme(state: State<'_, AppState>, theme: ThemePreference) -> CommandResult<Settings> {
+    let settings = state.update_settings(|s| s.theme = theme)?;
+    state.events().theme_changed(ThemeChanged { theme });
+    Ok(settings)
+}

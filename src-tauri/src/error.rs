@@ -1,0 +1,92 @@
+//! The one error shape the UI sees: `{ code, message }`.
+//!
+//! Codes form a small closed set — one per thing the UI does differently — so views switch on the
+//! code and show the message as written. Messages say what happened and what to do, never raw JSON,
+//! and never contain secrets (errors are built from our own text, not from request bodies).
+
+use serde::Serialize;
+use specta::Type;
+
+/// What the UI should do about an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The session is gone: show the sign-in view.
+    SignInRequired,
+    /// The environment cannot be reached: show the offline banner, serve cached data.
+    Offline,
+    /// The input was rejected: show the message beside the field.
+    InvalidInput,
+    /// Busy or rate limited: the action may be retried shortly.
+    RetryLater,
+    /// The signed-in identity may not do this.
+    Forbidden,
+    /// The thing asked for does not exist (any more).
+    NotFound,
+    /// Anything else: a toast with the message.
+    Failed,
+}
+
+/// The error envelope every command returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Failed, message)
+    }
+}
+
+impl From<crate::settings::SettingsError> for CommandError {
+    fn from(err: crate::settings::SettingsError) -> Self {
+        Self::failed(err.to_string())
+    }
+}
+
+/// Result of a command.
+pub type CommandResult<T> = Result<T, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_to_the_code_message_envelope() {
+        let err = CommandError::new(
+            ErrorCode::SignInRequired,
+            "Your session expired. Sign in again.",
+        );
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "sign_in_required", "message": "Your session expired. Sign in again."})
+        );
+    }
+
+    #[test]
+    fn settings_failures_map_to_a_toast_with_the_path() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let err: CommandError = crate::settings::SettingsError::Write {
+            path: "/x/settings.json".into(),
+            source: io,
+        }
+        .into();
+        assert_eq!(err.code, ErrorCode::Failed);
+        assert!(err.message.contains("/x/settings.json"), "{}", err.message);
+    }
+}

@@ -1,0 +1,105 @@
+//! The typed IPC surface, declared once: commands and events registered here are both served to
+//! the webview and exported to `ui/js/bindings.js` (JSDoc), which a test keeps in sync.
+
+use tauri::Runtime;
+use tauri_specta::{collect_commands, collect_events, Builder};
+
+use crate::commands;
+
+/// Path of the generated bindings, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/js/bindings.js";
+
+/// The command/event registry for runtime `R` (the real one, or the mock one in tests).
+pub fn builder<R: Runtime>() -> Builder<R> {
+    Builder::<R>::new()
+        .commands(collect_commands![
+            commands::app::app_info,
+            commands::settings::get_settings,
+            commands::settings::set_theme,
+        ])
+        .events(collect_events![commands::settings::ThemeChanged])
+}
+
+/// The generator imports Tauri's npm modules; without a bundler the webview cannot resolve bare
+/// specifiers, so those imports are pointed at `host.js`, which wraps `window.__TAURI__` and
+/// exports the same names (`invoke`, `Channel`, `listen`, `once`, `emit`, `emitTo`).
+const IMPORT_REWRITES: [(&str, &str); 2] = [
+    ("from \"@tauri-apps/api/core\";", "from \"./host.js\";"),
+    ("from \"@tauri-apps/api/event\";", "from \"./host.js\";"),
+];
+
+/// Render the bindings file's content.
+pub fn render_bindings() -> Result<String, String> {
+    let path = tempfile_path();
+    builder::<tauri::Wry>()
+        .export(specta_typescript::JSDoc::default(), &path)
+        .map_err(|e| e.to_string())?;
+    let mut text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_file(&path);
+    for (from, to) in IMPORT_REWRITES {
+        text = text.replace(from, to);
+    }
+    if text.contains("from \"@tauri-apps/") {
+        return Err("bindings import an npm module that host.js does not stand in for".into());
+    }
+    Ok(defuse_nested_comments(&text))
+}
+
+/// The JSDoc generator writes Rust field/variant docs as `/** … */` *inside* the one big typedef
+/// comment, and the first inner `*/` would end that comment early (a syntax error). Inside the
+/// types block, inner one-line doc comments become `// …`, which is inert within a block comment.
+fn defuse_nested_comments(text: &str) -> String {
+    const START: &str = "/* Types */";
+    const END: &str = "/* Tauri Specta runtime */";
+    let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
+        return text.to_string();
+    };
+    let (head, rest) = text.split_at(start + START.len());
+    let (types, tail) = rest.split_at(end - start - START.len());
+    let mut out = String::with_capacity(text.len());
+    out.push_str(head);
+    let lines = types.split_inclusive('\n');
+    // The first `/**` opens the typedef block itself and stays as it is.
+    let mut opened = false;
+    for line in lines {
+        let trimmed = line.trim_start_matches(['\t', ' ', '*']);
+        if opened && trimmed.starts_with("/**") && line.trim_end().ends_with("*/") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let body = trimmed
+                .trim_end()
+                .trim_start_matches("/**")
+                .trim_end_matches("*/")
+                .trim();
+            out.push_str(indent);
+            out.push_str("* // ");
+            out.push_str(body);
+            out.push('\n');
+        } else {
+            opened |= line.trim_start().starts_with("/**");
+            out.push_str(line);
+        }
+    }
+    out.push_str(tail);
+    out
+}
+
+fn tempfile_path() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("novadesk-bindings-{}.js", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inner_doc_comments_are_defused_but_the_outer_block_kept() {
+        let text = "x\n/* Types */\n/**\n\t* @typedef {{\n\t*\t\t/**  A field. */\n\t*\t\ta: string,\n\t*/\n\n/* Tauri Specta runtime */\n/** keep */\n";
+        let out = defuse_nested_comments(text);
+        assert!(out.contains("/**\n\t* @typedef"), "{out}");
+        assert!(out.contains("* // A field."), "{out}");
+        // Only the inner terminator went: 5 in the input, 4 left.
+        assert_eq!(text.matches("*/").count(), 5);
+        assert_eq!(out.matches("*/").count(), 4, "{out}");
+        assert!(out.ends_with("/* Tauri Specta runtime */\n/** keep */\n"));
+    }
+}

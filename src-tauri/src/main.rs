@@ -1,0 +1,6 @@
+// Keep the release binary from opening a console window on Windows.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    std::process::exit(novadesk::run(std::env::args_os()));
+}

@@ -1,0 +1,103 @@
+//! House rule: no crate under `crates/` depends on tauri (directly or through another crate);
+//! only `src-tauri` does. Read from `cargo metadata`, so a new dependency anywhere is caught.
+
+use std::collections::{HashMap, HashSet};
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn no_crate_under_crates_depends_on_tauri() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .current_dir(root)
+        .output()
+        .expect("run cargo metadata");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let names: HashMap<&str, &str> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    let nodes: HashMap<&str, Vec<&str>> = meta["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let deps = n["deps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                // Only normal and build dependencies ship; dev-dependencies are test-only.
+                .filter(|d| {
+                    d["dep_kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|k| k["kind"].is_null() || k["kind"] == "build")
+                })
+                .map(|d| d["pkg"].as_str().unwrap())
+                .collect();
+            (n["id"].as_str().unwrap(), deps)
+        })
+        .collect();
+
+    let crates_dir = format!("{}/crates/", meta["workspace_root"].as_str().unwrap());
+    let workspace: HashSet<&str> = meta["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    let members: Vec<(&str, String)> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| workspace.contains(p["id"].as_str().unwrap()))
+        .filter(|p| {
+            p["manifest_path"]
+                .as_str()
+                .unwrap()
+                .starts_with(&crates_dir)
+        })
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap(),
+                p["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !members.is_empty(),
+        "expected workspace crates under crates/"
+    );
+
+    for (id, name) in members {
+        let mut seen = HashSet::new();
+        let mut stack = vec![(id, vec![name.clone()])];
+        while let Some((pkg, path)) = stack.pop() {
+            if !seen.insert(pkg) {
+                continue;
+            }
+            for dep in nodes.get(pkg).into_iter().flatten() {
+                let dep_name = names[dep];
+                let mut next = path.clone();
+                next.push(dep_name.to_string());
+                assert!(
+                    dep_name != "tauri" && !dep_name.starts_with("tauri-"),
+                    "crates/{name} depends on tauri: {}",
+                    next.join(" -> ")
+                );
+                stack.push((dep, next));
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The shell through tauri's mock runtime: the app is built with its real state and commands, and
+//! commands are called through IPC exactly as the webview calls them.
+
+use novadesk::paths::AppPaths;
+use novadesk::state::AppState;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+fn app_with(paths: AppPaths) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let state = AppState::new(paths, Some("sandbox".into()));
+    let app = novadesk::build(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .expect("app builds on the mock runtime");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+    (app, webview)
+}
+
+fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().expect("json response"))
+}
+
+#[test]
+fn app_info_through_ipc_reports_version_dirs_and_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(AppPaths::resolve("test.novadesk", Some(dir.path().into())));
+    let info = invoke(&webview, "app_info", json!({})).expect("app_info ok");
+    assert_eq!(info["name"], "Novadesk");
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        info["profile"],
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    assert_eq!(info["data_dir"], dir.path().display().to_string());
+    assert_eq!(
+        info["log_dir"],
+        dir.path().join("logs").display().to_string()
+    );
+    assert_eq!(info["requested_env"], "sandbox");
+}
+
+#[test]
+fn theme_is_persisted_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = AppPaths::resolve("test.novadesk", Some(dir.path().into()));
+    let (_app, webview) = app_with(paths.clone());
+    assert_eq!(
+        invoke(&webview, "get_settings", json!({})).unwrap(),
+        json!({"theme": "system"})
+    );
+    assert_eq!(
+        invoke(&webview, "set_theme", json!({"theme": "dark"})).unwrap(),
+        json!({"theme": "dark"})
+    );
+    // A new app over the same directory starts dark.
+    let (_app2, webview2) = app_with(paths);
+    assert_eq!(
+        invoke(&webview2, "get_settings", json!({})).unwrap(),
+        json!({"theme": "dark"})
+    );
+}
+
+#[test]
+fn bad_arguments_are_rejected_not_panicked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(AppPaths::resolve("test.novadesk", Some(dir.path().into())));
+    let err = invoke(&webview, "set_theme", json!({"theme": "purple"})).unwrap_err();
+    assert!(
+        err.to_string().contains("purple") || err.to_string().contains("variant"),
+        "{err}"
+    );
+    assert!(invoke(&webview, "no_such_command", json!({})).is_err());
+}
+
+#[test]
+fn a_write_failure_comes_back_as_the_error_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    // The config dir path is occupied by a file, so settings cannot be saved.
+    let paths = AppPaths::resolve("test.novadesk", Some(dir.path().into()));
+    std::fs::write(&paths.config_dir, b"not a directory").unwrap();
+    let (_app, webview) = app_with(paths);
+    let err = invoke(&webview, "set_theme", json!({"theme": "light"})).unwrap_err();
+    assert_eq!(err["code"], "failed", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("Could not save settings"),
+        "{err}"
+    );
+    // The in-memory choice did not change, so the UI shows what is really saved.
+    assert_eq!(
+        invoke(&webview, "get_settings", json!({})).unwrap(),
+        json!({"theme": "system"})
+    );
+}
