@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { APP, ROOT, freshHome, screenshot, startDriver } from "./harness.js";
 
 let home;
@@ -78,6 +79,15 @@ test("theme switches, looks different, and is remembered after a restart", async
   const shot = await screenshot(driver, "welcome");
   mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
   if (process.env.UPDATE_README_SCREENSHOT === "1") copyFileSync(shot.path, join(ROOT, "e2e/screenshots/welcome.png"));
+});
+
+test("a second launch hands over to the running window and exits", async () => {
+  const { driver } = session;
+  const second = spawnSync(APP, [], { timeout: 20_000, encoding: "utf8", env: process.env });
+  assert.equal(second.error, undefined, `second instance did not exit: ${second.error}`);
+  assert.equal(second.status, 0, second.stderr);
+  // The first window is still there and responsive.
+  assert.equal(await driver.exec("return document.body.dataset.ready"), "true");
 });
 
 test("the corrupt window-state file was reset and the log says so", async () => {
