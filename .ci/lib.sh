@@ -46,7 +46,8 @@ TEST_PACKAGES=(xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyrin
 TAURI_DRIVER_VERSION=2.1.0
 
 ensure_tauri_driver() {
-  if command -v tauri-driver >/dev/null && tauri-driver --version 2>/dev/null | grep -q "$TAURI_DRIVER_VERSION"; then
+  # tauri-driver has no --version flag; cargo's install list records what it installed.
+  if command -v tauri-driver >/dev/null && cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
     return 0
   fi
   log "Installing tauri-driver $TAURI_DRIVER_VERSION"
