@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Every check and test, in the order that fails fastest. Each stage prints its runner's summary.
+# Every check and test, in the order that fails fastest. Each stage prints its runner's summary;
+# the last line totals every runner's passed/failed counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh
 start=$(date +%s)
+logs=target/test-logs
+mkdir -p "$logs"
+rm -f "$logs"/*.log
 stage() { log "[$(( $(date +%s) - start ))s] $*"; }
 
 stage "cargo fmt --check"
@@ -11,16 +15,23 @@ cargo fmt --all -- --check
 stage "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "JavaScript unit tests"
-node --test ui/js/tests/
+node --test ui/js/tests/ 2>&1 | tee "$logs/js.log"
 stage "cargo test (workspace; keychain tests against a real Secret Service)"
-.ci/with-keyring.sh cargo test --workspace --locked
+.ci/with-keyring.sh cargo test --workspace --locked 2>&1 | tee "$logs/cargo.log"
 for extra in crates/*/tests/*.sh; do
   [ -x "$extra" ] || continue
   stage "extra suite: $extra"
-  "$extra"
+  "$extra" 2>&1 | tee "$logs/extra-$(basename "$(dirname "$(dirname "$extra")")").log"
 done
 stage "build the app for E2E"
 cargo build --workspace --locked
 stage "E2E in the real window (Xvfb + tauri-driver + WebKitWebDriver)"
-e2e/run.sh
-stage "all stages passed"
+e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+stage "done in $(( $(date +%s) - start ))s"
+
+# Totals: cargo's "test result" lines and node's "# pass/# fail" lines.
+cargo_pass=$(grep -ho 'test result: [a-z]*\. [0-9]* passed' "$logs/cargo.log" | awk '{s+=$4} END {print s+0}')
+cargo_fail=$(grep -ho '[0-9]* failed;' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}')
+node_pass=$(cat "$logs/js.log" "$logs/e2e.log" | grep -ho '^# pass [0-9]*' | awk '{s+=$3} END {print s+0}')
+node_fail=$(cat "$logs/js.log" "$logs/e2e.log" | grep -ho '^# fail [0-9]*' | awk '{s+=$3} END {print s+0}')
+echo "total: $((cargo_pass + node_pass)) passed, $((cargo_fail + node_fail)) failed"
