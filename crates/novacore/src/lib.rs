@@ -1,1 +1,3 @@
 //! novacore (work in progress)
+
+pub mod pricing;
