@@ -7,6 +7,12 @@
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
+/// Whether `t` lies in the years 1900–9999: far enough from chrono's limits that adding a
+/// month, a slot or a bucket width can never overflow (which would panic).
+pub(crate) fn in_supported_era(t: DateTime<Utc>) -> bool {
+    (1900..=9999).contains(&t.year())
+}
+
 /// Start of the local clock hour containing `t`, as a UTC instant.
 pub(crate) fn local_hour_start(t: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
     let local = t.with_timezone(&tz);

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 /// either fails with one of these or produces a full [`super::CostReport`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PricingError {
-    /// The requested range is empty or reversed.
-    #[error("invalid range: `from` ({from}) must be before `to` ({to})")]
+    /// The requested range is empty, reversed, or outside the years 1900–9999.
+    #[error("invalid range {from} .. {to}: `from` must be before `to`, both in 1900-9999")]
     InvalidRange {
         /// Range start.
         from: DateTime<Utc>,

@@ -97,6 +97,12 @@ impl EnergyInterval {
 }
 
 fn check_finite(ts: DateTime<Utc>, values: &[f64]) -> Result<()> {
+    if !super::calendar::in_supported_era(ts) {
+        return Err(PricingError::InvalidMeterValue {
+            ts,
+            message: "timestamp outside the years 1900-9999".into(),
+        });
+    }
     if values.iter().all(|v| v.is_finite()) {
         Ok(())
     } else {

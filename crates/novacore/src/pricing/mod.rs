@@ -51,7 +51,8 @@ pub fn compute_cost(
     tariff: &Tariff,
     range: TimeRange,
 ) -> Result<CostReport> {
-    if range.from >= range.to {
+    let era = calendar::in_supported_era;
+    if range.from >= range.to || !era(range.from) || !era(range.to) {
         return Err(PricingError::InvalidRange {
             from: range.from,
             to: range.to,

@@ -20,7 +20,9 @@ pub struct PriceSlot {
 impl PriceSlot {
     /// Exclusive end of the slot.
     pub fn end(&self) -> DateTime<Utc> {
-        self.start + TimeDelta::minutes(i64::from(self.duration_minutes))
+        self.start
+            .checked_add_signed(TimeDelta::minutes(i64::from(self.duration_minutes)))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }
 
@@ -58,6 +60,12 @@ impl SpotPrices {
         let mut slots = self.slots.clone();
         slots.sort_by_key(|s| s.start);
         for s in &slots {
+            if !super::calendar::in_supported_era(s.start) {
+                return Err(PricingError::InvalidPriceSlot {
+                    start: s.start,
+                    message: "start outside the years 1900-9999".into(),
+                });
+            }
             if s.duration_minutes == 0 {
                 return Err(PricingError::InvalidPriceSlot {
                     start: s.start,

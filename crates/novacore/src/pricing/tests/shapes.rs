@@ -164,6 +164,17 @@ fn bad_input_is_a_typed_error() {
         compute_cost(&nan, &p, &ok, r),
         Err(PricingError::InvalidMeterValue { .. })
     ));
+    let ancient = net_buckets("0100-01-01T00:00:00Z", 60, 1, |_| 1.0);
+    assert!(matches!(
+        compute_cost(&ancient, &p, &ok, r),
+        Err(PricingError::InvalidMeterValue { .. })
+    ));
+    let mut far = p.clone();
+    far.slots[0].start = DateTime::<Utc>::MAX_UTC;
+    assert!(matches!(
+        compute_cost(&meter, &far, &ok, r),
+        Err(PricingError::InvalidPriceSlot { .. })
+    ));
     let reset = MeterSeries::Counters {
         points: vec![
             CounterPoint {
