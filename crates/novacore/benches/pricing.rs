@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use novacore::pricing::{
-    compute_cost, EnergyComponent, MeterSeries, NetPowerPoint, PowerComponent, SpotPrices, Tariff,
-    TimeRange, Validity,
+    compute_cost, EnergyCombination, EnergyComponent, MeterSeries, NetPowerPoint, PowerComponent,
+    SpotPrices, Tariff, TimeRange, Validity,
 };
 
 fn tariff() -> Tariff {
@@ -31,6 +31,7 @@ fn tariff() -> Tariff {
                 },
             },
         ],
+        energy_combination: EnergyCombination::Sum,
         power: vec![PowerComponent {
             name: "peak".into(),
             price_per_kw: 45.0,

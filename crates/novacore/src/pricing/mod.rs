@@ -23,6 +23,7 @@
 //!   export revenue.
 
 mod calendar;
+mod eltariff;
 mod energy;
 mod error;
 mod meter;
@@ -40,7 +41,7 @@ pub use report::{
     CostReport, Coverage, FixedFeeMonth, IntervalCost, Peak, PowerChargeMonth, TimeRange,
 };
 pub use spot::{PriceSlot, SpotPrices};
-pub use tariff::{EnergyComponent, PowerComponent, Tariff, Validity};
+pub use tariff::{EnergyCombination, EnergyComponent, PowerComponent, Tariff, Validity};
 
 /// Computes the cost of `range` from a meter series, spot prices and a grid tariff.
 ///

@@ -50,8 +50,20 @@ impl Validity {
     }
 }
 
+/// How energy components valid at the same instant combine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnergyCombination {
+    /// All valid components add up (a base fee plus a high-load surcharge).
+    #[default]
+    Sum,
+    /// Only the first valid component, in list order, applies (alternatives such as
+    /// "high-load time" listed before "other time").
+    FirstMatch,
+}
+
 /// A per-kWh fee on imported energy, valid at some times (e.g. "high-load hours 06–22 Nov–Mar").
-/// Components valid at the same time add up.
+/// How simultaneous components combine is [`Tariff::energy_combination`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnergyComponent {
     /// Display name.
@@ -102,6 +114,9 @@ pub struct Tariff {
     /// Time-of-use energy fee components.
     #[serde(default)]
     pub energy: Vec<EnergyComponent>,
+    /// How simultaneously valid energy components combine.
+    #[serde(default)]
+    pub energy_combination: EnergyCombination,
     /// Power charges.
     #[serde(default)]
     pub power: Vec<PowerComponent>,
@@ -152,12 +167,13 @@ impl Tariff {
         Ok(tz)
     }
 
-    /// Sum of the energy fee components valid at `t`, per kWh.
+    /// The energy fee per kWh at `t`: the valid components, combined per
+    /// [`Tariff::energy_combination`] (0 when none is valid).
     pub(crate) fn energy_fee_per_kwh(&self, t: DateTime<Utc>, tz: Tz) -> f64 {
-        self.energy
-            .iter()
-            .filter(|c| c.validity.contains(t, tz))
-            .map(|c| c.price_per_kwh)
-            .sum()
+        let mut valid = self.energy.iter().filter(|c| c.validity.contains(t, tz));
+        match self.energy_combination {
+            EnergyCombination::Sum => valid.map(|c| c.price_per_kwh).sum(),
+            EnergyCombination::FirstMatch => valid.next().map_or(0.0, |c| c.price_per_kwh),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Cost computations checked against cases worked out by hand (the arithmetic is in comments).
 
 mod dst;
+mod eltariff;
 mod monthly;
 mod resolution;
 mod shapes;
@@ -28,6 +29,7 @@ pub(super) fn bare_tariff() -> Tariff {
         currency: "SEK".into(),
         fixed_per_month: 0.0,
         energy: vec![],
+        energy_combination: EnergyCombination::Sum,
         power: vec![],
         vat_rate: 0.0,
     }
