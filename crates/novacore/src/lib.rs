@@ -1,3 +1,41 @@
-//! novacore (work in progress)
+//! `novacore`: a typed Rust SDK for the Sourceful Novacore energy platform.
+//!
+//! ```no_run
+//! # async fn demo() -> novacore::Result<()> {
+//! use novacore::{Client, Identity};
+//! let client = Client::builder(novacore::TESTNET_URL).identity(Identity::generate()).build()?;
+//! let session = client.login().await?; // persist `session` to restore it later
+//! for org in client.organizations().list().await? {
+//!     println!("{} {}", org.id, org.name);
+//! }
+//! # let _ = session; Ok(()) }
+//! ```
 
+pub mod auth;
+pub mod claim;
+pub mod client;
+pub mod error;
+pub mod history;
+pub mod models;
+pub mod prices;
 pub mod pricing;
+pub mod public;
+mod request;
+pub mod resources;
+pub mod retry;
+pub mod secret;
+pub mod session;
+pub mod stream;
+pub mod tariffs;
+pub mod validate;
+pub mod zap;
+
+pub use auth::Identity;
+pub use claim::claim_gateway;
+pub use client::{Client, ClientBuilder, MAINNET_URL, TESTNET_URL};
+pub use error::{Error, FieldError, Result};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use session::Session;
+pub use stream::{StreamEvent, StreamOptions, Telemetry};
+pub use zap::ZapClient;

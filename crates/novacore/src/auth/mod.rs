@@ -1,0 +1,106 @@
+//! Challenge/verify login (reference §2.3) and identity keys.
+
+pub mod identity;
+pub mod jwt;
+
+pub use identity::Identity;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::models::time::ts_opt;
+use crate::request::Req;
+use crate::session::Session;
+
+#[derive(Serialize)]
+struct ChallengeRequest<'a> {
+    public_key: &'a str,
+}
+
+/// Response of `POST /auth/challenge`.
+#[derive(Debug, Deserialize)]
+struct ChallengeResponse {
+    challenge: String,
+    #[serde(default, with = "ts_opt")]
+    #[allow(dead_code)] // Kept for diagnosis; the challenge is used immediately.
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Serialize)]
+struct VerifyRequest<'a> {
+    public_key: &'a str,
+    signature: String,
+    challenge: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+struct VerifyResponse {
+    #[serde(alias = "access_token")]
+    token: String,
+    #[serde(default)]
+    identity_id: Option<String>,
+}
+
+/// Logs in with the client's identity: challenge → sign → verify.
+pub(crate) async fn login(client: &Client) -> Result<Session> {
+    let identity = client.identity().ok_or(Error::NoIdentity)?;
+    let public_key = identity.public_key_base64();
+    // Issuing a challenge has no lasting effect, so it is safe to retry.
+    let ch: ChallengeResponse = client
+        .send_public(
+            Req::post(
+                &["auth", "challenge"],
+                ChallengeRequest {
+                    public_key: &public_key,
+                },
+            )
+            .public()
+            .idempotent(),
+        )
+        .await?;
+    let signature = STANDARD.encode(identity.sign(ch.challenge.as_bytes()));
+    // Not retried: a challenge is single-use.
+    let v: VerifyResponse = client
+        .send_public(
+            Req::post(
+                &["auth", "verify"],
+                VerifyRequest {
+                    public_key: &public_key,
+                    signature,
+                    challenge: &ch.challenge,
+                },
+            )
+            .public(),
+        )
+        .await?;
+    let identity_id = v
+        .identity_id
+        .or_else(|| jwt_claim(&v.token, "identity_id"))
+        .or_else(|| jwt_claim(&v.token, "sub"))
+        .unwrap_or_default();
+    Ok(Session::from_token(v.token, identity_id))
+}
+
+fn jwt_claim(token: &str, claim: &str) -> Option<String> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let payload = URL_SAFE_NO_PAD.decode(token.split('.').nth(1)?).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    v.get(claim)?.as_str().map(str::to_string)
+}
+
+impl Client {
+    /// Logs in now (challenge/verify) and stores the session; returns it for persisting.
+    pub async fn login(&self) -> Result<Session> {
+        self.token(true).await?;
+        self.session().ok_or(Error::NoIdentity)
+    }
+
+    /// The current session, logging in first when there is none or it is about to expire.
+    pub async fn ensure_session(&self) -> Result<Session> {
+        self.token(false).await?;
+        self.session().ok_or(Error::NoIdentity)
+    }
+}

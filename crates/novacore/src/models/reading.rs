@@ -1,0 +1,295 @@
+//! Telemetry readings (reference §4): a common envelope plus typed fields per DER kind.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::time;
+use crate::error::{Error, Result};
+
+/// Extra fields this SDK does not model, kept verbatim.
+pub type Extra = Map<String, Value>;
+
+/// One reading of one DER.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// DER id (present on the SSE stream).
+    pub der_id: Option<String>,
+    /// Device id.
+    pub device_id: Option<String>,
+    /// Site id.
+    pub site_id: Option<String>,
+    /// Start of the reading, stamped by the gateway.
+    pub timestamp: DateTime<Utc>,
+    /// Manufacturer/profile.
+    pub make: Option<String>,
+    /// How long the read took, ms.
+    pub read_time_ms: Option<f64>,
+    /// Typed fields per DER kind.
+    pub data: ReadingData,
+}
+
+/// The kind-specific part of a reading.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadingData {
+    /// `type: pv`.
+    Pv(PvFields),
+    /// `type: battery`.
+    Battery(BatteryFields),
+    /// `type: meter`.
+    Meter(MeterFields),
+    /// `type: v2x_charger`.
+    V2xCharger(V2xFields),
+    /// Any other `type` (e.g. `ev_port`): all its fields, untyped.
+    Other {
+        /// The wire `type`.
+        kind: String,
+        /// Every field besides the envelope.
+        fields: Extra,
+    },
+}
+
+macro_rules! fields_struct {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $f:ident : $t:ty = $wire:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct $name {
+            $($(#[$fm])* #[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")] pub $f: Option<$t>,)*
+            /// Fields not modelled here.
+            #[serde(flatten)]
+            pub extra: Extra,
+        }
+    };
+}
+
+fields_struct!(
+    /// PV fields (W ≤ 0 is generation).
+    PvFields {
+        /// Active power, W.
+        w: f64 = "W",
+        /// Rated power, W.
+        rated_power_w: f64 = "rated_power_W",
+        /// MPPT 1 voltage.
+        mppt1_v: f64 = "mppt1_V",
+        /// MPPT 1 current.
+        mppt1_a: f64 = "mppt1_A",
+        /// MPPT 2 voltage.
+        mppt2_v: f64 = "mppt2_V",
+        /// MPPT 2 current.
+        mppt2_a: f64 = "mppt2_A",
+        /// Heatsink temperature, °C.
+        heatsink_c: f64 = "heatsink_C",
+        /// Lifetime generation, Wh.
+        total_generation_wh: f64 = "total_generation_Wh",
+        /// Curtailment lower limit, W.
+        lower_limit_w: f64 = "lower_limit_W",
+        /// Curtailment upper limit, W.
+        upper_limit_w: f64 = "upper_limit_W",
+    }
+);
+
+fields_struct!(
+    /// Battery fields (W > 0 charging per the docs; the deployed sign is disputed).
+    BatteryFields {
+        /// Active power, W.
+        w: f64 = "W",
+        /// Voltage.
+        v: f64 = "V",
+        /// Current.
+        a: f64 = "A",
+        /// State of charge 0..1.
+        soc_nom_fract: f64 = "SoC_nom_fract",
+        /// State of health 0..1.
+        soh_fract: f64 = "SoH_fract",
+        /// Heatsink temperature (legacy name), °C.
+        heatsink_c: f64 = "heatsink_C",
+        /// Temperature, °C.
+        temperature_c: f64 = "temperature_C",
+        /// Lifetime charge, Wh.
+        total_charge_wh: f64 = "total_charge_Wh",
+        /// Lifetime discharge, Wh.
+        total_discharge_wh: f64 = "total_discharge_Wh",
+        /// Max charge power now, W.
+        upper_limit_w: f64 = "upper_limit_W",
+        /// Max discharge power now (≤ 0), W.
+        lower_limit_w: f64 = "lower_limit_W",
+        /// Capacity, Wh.
+        capacity_wh: f64 = "capacity_Wh",
+        /// Energy that can still be charged, Wh.
+        available_charge_wh: f64 = "available_charge_Wh",
+        /// Energy that can still be discharged, Wh.
+        available_discharge_wh: f64 = "available_discharge_Wh",
+    }
+);
+
+fields_struct!(
+    /// Meter fields (W > 0 import).
+    MeterFields {
+        /// Active power, W.
+        w: f64 = "W",
+        /// Frequency, Hz.
+        hz: f64 = "Hz",
+        /// Phase 1 voltage.
+        l1_v: f64 = "L1_V",
+        /// Phase 2 voltage.
+        l2_v: f64 = "L2_V",
+        /// Phase 3 voltage.
+        l3_v: f64 = "L3_V",
+        /// Phase 1 current.
+        l1_a: f64 = "L1_A",
+        /// Phase 2 current.
+        l2_a: f64 = "L2_A",
+        /// Phase 3 current.
+        l3_a: f64 = "L3_A",
+        /// Phase 1 power.
+        l1_w: f64 = "L1_W",
+        /// Phase 2 power.
+        l2_w: f64 = "L2_W",
+        /// Phase 3 power.
+        l3_w: f64 = "L3_W",
+        /// Lifetime import, Wh.
+        total_import_wh: f64 = "total_import_Wh",
+        /// Lifetime export, Wh.
+        total_export_wh: f64 = "total_export_Wh",
+    }
+);
+
+fields_struct!(
+    /// Bidirectional EV charger fields.
+    V2xFields {
+        /// `charging`, `discharging`, `suspended`, … (vocabularies conflict; kept as text).
+        status: String = "status",
+        /// e.g. `ISO_15118_20`.
+        protocol: String = "protocol",
+        /// Control mode.
+        control_mode: String = "control_mode",
+        /// Plug state.
+        plug_connected: bool = "plug_connected",
+        /// AC power, W (+ charging the EV).
+        w: f64 = "W",
+        /// Current.
+        a: f64 = "A",
+        /// Voltage.
+        v: f64 = "V",
+        /// Frequency.
+        hz: f64 = "Hz",
+        /// DC power.
+        dc_w: f64 = "dc_W",
+        /// Vehicle state of charge 0..1.
+        vehicle_soc_fract: f64 = "vehicle_soc_fract",
+        /// Session charge, Wh.
+        session_charge_wh: f64 = "session_charge_Wh",
+        /// Session discharge, Wh.
+        session_discharge_wh: f64 = "session_discharge_Wh",
+        /// Lifetime charge, Wh.
+        total_charge_wh: f64 = "total_charge_Wh",
+        /// Lifetime discharge, Wh.
+        total_discharge_wh: f64 = "total_discharge_Wh",
+        /// Capacity, Wh.
+        capacity_wh: f64 = "capacity_Wh",
+        /// Rated power, W.
+        rated_power_w: f64 = "rated_power_W",
+        /// Lower limits (a number or a 3-element array; semantics undocumented).
+        lower_limit_w: Value = "lower_limit_W",
+        /// Upper limits (a number or a 3-element array).
+        upper_limit_w: Value = "upper_limit_W",
+    }
+);
+
+impl Reading {
+    /// Decodes one reading from JSON text.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let v: Value = serde_json::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;
+        match v {
+            Value::Object(m) => Self::from_map(m).map_err(|e| Error::decode(e, text.as_bytes())),
+            _ => Err(Error::decode(
+                "reading is not a JSON object",
+                text.as_bytes(),
+            )),
+        }
+    }
+
+    /// Decodes one reading from a JSON object.
+    pub fn from_map(mut m: Map<String, Value>) -> std::result::Result<Self, String> {
+        let take_str = |m: &mut Map<String, Value>, k: &str| match m.remove(k) {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let kind = take_str(&mut m, "type")
+            .or_else(|| take_str(&mut m, "der_type"))
+            .ok_or("reading has no `type`")?;
+        let ts_value = ["timestamp", "ts", "ts_ms"]
+            .iter()
+            .find_map(|k| m.remove(*k));
+        let read_time = m.remove("read_time_ms");
+        // Legacy FTW put epoch ms into read_time_ms and an RFC 3339 string into timestamp.
+        let timestamp = ts_value
+            .as_ref()
+            .and_then(time::from_value)
+            .ok_or("reading has no valid `timestamp`")?;
+        let reading_base = |data| Reading {
+            der_id: None,
+            device_id: None,
+            site_id: None,
+            timestamp,
+            make: None,
+            read_time_ms: read_time.as_ref().and_then(Value::as_f64),
+            data,
+        };
+        let der_id = take_str(&mut m, "der_id");
+        let device_id = take_str(&mut m, "device_id");
+        let site_id = take_str(&mut m, "site_id");
+        let make = take_str(&mut m, "make");
+        let data = match kind.as_str() {
+            "pv" | "solar" => ReadingData::Pv(typed(m)?),
+            "battery" => ReadingData::Battery(typed(m)?),
+            "meter" => ReadingData::Meter(typed(m)?),
+            "v2x_charger" => ReadingData::V2xCharger(typed(m)?),
+            _ => ReadingData::Other {
+                kind: kind.clone(),
+                fields: m,
+            },
+        };
+        Ok(Reading {
+            der_id,
+            device_id,
+            site_id,
+            make,
+            ..reading_base(data)
+        })
+    }
+
+    /// The wire `type` of this reading.
+    pub fn kind(&self) -> &str {
+        match &self.data {
+            ReadingData::Pv(_) => "pv",
+            ReadingData::Battery(_) => "battery",
+            ReadingData::Meter(_) => "meter",
+            ReadingData::V2xCharger(_) => "v2x_charger",
+            ReadingData::Other { kind, .. } => kind,
+        }
+    }
+
+    /// Active power `W`, whatever the kind.
+    pub fn power_w(&self) -> Option<f64> {
+        match &self.data {
+            ReadingData::Pv(f) => f.w,
+            ReadingData::Battery(f) => f.w,
+            ReadingData::Meter(f) => f.w,
+            ReadingData::V2xCharger(f) => f.w,
+            ReadingData::Other { fields, .. } => fields.get("W").and_then(Value::as_f64),
+        }
+    }
+}
+
+fn typed<T: serde::de::DeserializeOwned>(m: Map<String, Value>) -> std::result::Result<T, String> {
+    serde_json::from_value(Value::Object(m)).map_err(|e| e.to_string())
+}
+
+impl<'de> Deserialize<'de> for Reading {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let m = Map::deserialize(d)?;
+        Reading::from_map(m).map_err(serde::de::Error::custom)
+    }
+}

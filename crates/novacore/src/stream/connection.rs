@@ -1,0 +1,140 @@
+//! The reconnecting SSE loop behind `stream_site`.
+
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures::{Stream, StreamExt};
+use rand::Rng;
+use std::time::Duration;
+
+use super::guard::{guarded, Fail};
+use super::{frames, StreamEvent, StreamOptions};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::request::error_from_response;
+
+/// Opens the stream; nothing happens until it is polled.
+pub(crate) fn open(
+    client: Client,
+    site_id: String,
+    opts: StreamOptions,
+) -> impl Stream<Item = Result<StreamEvent>> + Send + 'static {
+    async_stream::stream! {
+        let mut last_event_id = opts.last_event_id.clone();
+        let mut last_seen: Option<u64> = last_event_id.as_deref().and_then(|s| s.parse().ok());
+        let mut failures: u32 = 0;
+        let mut reconnects: u32 = 0;
+        let mut connected_before = false;
+        loop {
+            let reason = match connect(&client, &site_id, last_event_id.as_deref(), &opts).await {
+                Err(e) if !e.is_transient() => {
+                    yield Err(e);
+                    return;
+                }
+                Err(e) => e.to_string(),
+                Ok(resp) => {
+                    if connected_before {
+                        reconnects += 1;
+                        yield Ok(StreamEvent::Reconnected { attempt: reconnects, last_event_id: last_event_id.clone() });
+                    }
+                    connected_before = true;
+                    let body = guarded(resp.bytes_stream(), opts.idle_timeout, opts.max_event_bytes);
+                    let mut events = Box::pin(body.eventsource());
+                    loop {
+                        match events.next().await {
+                            None => break "server closed the stream".to_string(),
+                            Some(Err(EventStreamError::Transport(Fail::Idle))) => {
+                                yield Ok(StreamEvent::KeepAliveTimeout);
+                                break format!("no bytes for {:?}", opts.idle_timeout);
+                            }
+                            Some(Err(e)) => break e.to_string(),
+                            Some(Ok(ev)) => {
+                                failures = 0;
+                                let id: Option<u64> = ev.id.parse().ok();
+                                let is_reading = ev.event == "message";
+                                // Readings at or below the last seen id were already delivered.
+                                if is_reading && matches!((id, last_seen), (Some(i), Some(l)) if i <= l) {
+                                    continue;
+                                }
+                                if !ev.id.is_empty() {
+                                    last_event_id = Some(ev.id.clone());
+                                }
+                                if let Some(i) = id {
+                                    last_seen = Some(last_seen.map_or(i, |l| l.max(i)));
+                                }
+                                yield Ok(frames::decode_event(&ev, opts.max_event_bytes));
+                            }
+                        }
+                    }
+                }
+            };
+            failures += 1;
+            if matches!(opts.max_consecutive_failures, Some(max) if failures > max) {
+                yield Err(Error::Transport(format!("stream gave up after {max} failures: {reason}", max = failures - 1)));
+                return;
+            }
+            let delay = backoff(&opts, failures);
+            yield Ok(StreamEvent::Disconnected { reason, retry_in: delay });
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+fn backoff(opts: &StreamOptions, failures: u32) -> Duration {
+    let exp = failures.saturating_sub(1).min(16);
+    let base = opts
+        .initial_backoff
+        .saturating_mul(1 << exp)
+        .min(opts.max_backoff);
+    base.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
+}
+
+/// Opens one connection; re-authenticates once on 401.
+async fn connect(
+    client: &Client,
+    site_id: &str,
+    last_event_id: Option<&str>,
+    opts: &StreamOptions,
+) -> Result<reqwest::Response> {
+    let mut force_login = false;
+    loop {
+        let url = client.url(&["stream".into(), "sites".into(), site_id.into()], &[]);
+        let token = client.token(force_login).await?;
+        let mut rb = client
+            .http()
+            .get(url)
+            .bearer_auth(token)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .header(reqwest::header::CACHE_CONTROL, "no-cache");
+        if let Some(id) = last_event_id {
+            rb = rb.header("Last-Event-ID", id);
+        }
+        let resp = tokio::time::timeout(opts.idle_timeout, rb.send())
+            .await
+            .map_err(|_| Error::Timeout)??;
+        let status = resp.status();
+        if status.is_success() {
+            let ctype = resp
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !ctype.starts_with("text/event-stream") {
+                let body = resp.bytes().await.unwrap_or_default();
+                return Err(Error::decode(
+                    format!("expected text/event-stream, got {ctype:?}"),
+                    &body,
+                ));
+            }
+            return Ok(resp);
+        }
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.unwrap_or_default();
+        let err = error_from_response(status, &headers, &body);
+        if matches!(err, Error::Unauthorized { .. }) && !force_login && client.identity().is_some()
+        {
+            force_login = true;
+            continue;
+        }
+        return Err(err);
+    }
+}
