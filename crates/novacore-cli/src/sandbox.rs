@@ -1,22 +1,26 @@
 //! `--env sandbox`: an in-process Novacore emulator living for one command.
 
+use novacore_sim::{Sandbox, SandboxHandle};
+
 use crate::error::{CliError, Result};
 
-/// A sandbox running inside this process.
+/// A sandbox running inside this process; it stops when the command ends.
 pub struct RunningSandbox {
-    url: String,
+    handle: SandboxHandle,
 }
 
 impl RunningSandbox {
-    /// Starts a sandbox on a loopback port.
+    /// Starts a sandbox on a loopback port (demo world for every new identity).
     pub async fn start() -> Result<Self> {
-        Err(CliError::Sandbox(
-            "this build has no in-process sandbox yet".into(),
-        ))
+        let handle = Sandbox::builder()
+            .start()
+            .await
+            .map_err(|e| CliError::Sandbox(e.to_string()))?;
+        Ok(Self { handle })
     }
 
     /// Its base URL.
     pub fn url(&self) -> &str {
-        &self.url
+        self.handle.base_url()
     }
 }

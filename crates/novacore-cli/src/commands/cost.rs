@@ -32,7 +32,7 @@ struct CostOutput<'a> {
 
 /// Runs `cost`.
 pub async fn run(args: &CostArgs, conn: &Connection, out: Output) -> Result<()> {
-    let site = conn.client.sites().get(&args.site).await?;
+    let site = find_site(conn, &args.site).await?;
     let (tariff_id, tariff) = grid_tariff(args, conn, &site).await?;
     let tz: Tz = tariff
         .time_zone
@@ -62,6 +62,20 @@ pub async fn run(args: &CostArgs, conn: &Connection, out: Output) -> Result<()> 
         report: &report,
     };
     out.emit(&value, || human(&value, &tariff, tz, args.intervals))
+}
+
+/// The site from the list (its summary is all `cost` needs), else from `GET /sites/{id}`.
+async fn find_site(conn: &Connection, site_id: &str) -> Result<Site> {
+    let sites = conn.client.sites();
+    match sites
+        .list(None)
+        .await?
+        .into_iter()
+        .find(|s| s.id == site_id)
+    {
+        Some(site) => Ok(site),
+        None => Ok(sites.get(site_id).await?),
+    }
 }
 
 /// The tariff named by `--tariff`, else the first one at the site's location, else none
@@ -252,7 +266,7 @@ fn human(v: &CostOutput<'_>, tariff: &Tariff, tz: Tz, intervals: bool) -> String
     let vat_label = format!("VAT ({:.0} %)", tariff.vat_rate * 100.0);
     for (label, amount) in [
         ("spot cost", r.spot_cost),
-        ("export revenue", -r.export_revenue),
+        ("export revenue", 0.0 - r.export_revenue + 0.0),
         ("grid energy fee", r.grid_energy_fee),
         ("power charge", r.power_charge),
         ("fixed fee", r.fixed_fee),

@@ -27,8 +27,11 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> PricingError
 }
 
 fn price_field<'a>(c: &'a Value, key: &str) -> Option<&'a Value> {
+    // A re-serialised model may carry `"priceExVat": null` next to the nested `price`.
+    let present = |v: &&Value| !v.is_null();
     c.get(key)
-        .or_else(|| c.get("price").and_then(|p| p.get(key)))
+        .filter(present)
+        .or_else(|| c.get("price").and_then(|p| p.get(key)).filter(present))
 }
 
 fn ex_vat(c: &Value, field: &str) -> Result<f64> {

@@ -8,7 +8,7 @@ use super::*;
 /// more specific high-load component win.
 fn time_of_use() -> serde_json::Value {
     json!({"tariff": {"id": "vattenfall-tid-2026", "timeZone": "Europe/Stockholm", "billingPeriod": "P1M",
-        "fixedPrice": {"components": [{"name": "Fast avgift", "price": {"priceExVat": 199.0, "priceIncVat": 248.75, "currency": "SEK"}, "pricedPeriod": "P1M"}]},
+        "fixedPrice": {"components": [{"name": "Fast avgift", "priceExVat": null, "price": {"priceExVat": 199.0, "priceIncVat": 248.75, "currency": "SEK"}, "pricedPeriod": "P1M"}]},
         "energyPrice": {"components": [
             {"name": "Övrig tid", "price": {"priceExVat": 0.212, "priceIncVat": 0.265, "currency": "SEK"}, "pricedPeriod": "kWh"},
             {"name": "Höglasttid", "price": {"priceExVat": 0.612, "priceIncVat": 0.765, "currency": "SEK"}, "pricedPeriod": "kWh",
