@@ -1,5 +1,16 @@
 //! `novacore`: a typed Rust SDK for the Sourceful Novacore energy platform.
 //!
+//! - [`Client`] from any base URL (https, or http to loopback), with an [`Identity`] (Ed25519)
+//!   for challenge/verify login; the [`Session`] (token, expiry, identity id) can be read and
+//!   restored with [`Client::session`] / [`Client::set_session`]. Tokens are renewed before expiry
+//!   and once on a 401.
+//! - Handles: `organizations()`, `members(org)`, `sites()`, `gateways()`, `devices()`, `ders()`,
+//!   `telemetry()` (live [`Telemetry::stream_site`] and `history`), `prices()`, `tariffs()`,
+//!   `public()`.
+//! - [`ZapClient`] for a Zap's local API, [`claim_gateway`] and [`validate`] for installers.
+//! - One [`Error`] enum; [`Error::is_offline`] / [`Error::is_transient`] / [`Error::is_auth`]
+//!   tell the app what to show.
+//!
 //! ```no_run
 //! # async fn demo() -> novacore::Result<()> {
 //! use novacore::{Client, Identity};

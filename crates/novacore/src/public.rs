@@ -73,7 +73,7 @@ pub struct CellStats {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceType {
     /// Device type name.
-    #[serde(alias = "device_type", alias = "name", alias = "id")]
+    #[serde(alias = "device_type")]
     pub r#type: String,
     /// Allowed DER types.
     #[serde(default, alias = "der_types")]
@@ -87,7 +87,7 @@ pub struct DeviceType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DerType {
     /// DER type name.
-    #[serde(alias = "der_type", alias = "name", alias = "id")]
+    #[serde(alias = "der_type")]
     pub r#type: String,
     /// Other fields (descriptions, telemetry kind …).
     #[serde(flatten)]

@@ -2,7 +2,6 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
 use std::time::Duration;
 
 use crate::error::{snippet, Error, FieldError};
@@ -71,14 +70,25 @@ impl Req {
     }
 }
 
-#[derive(Deserialize)]
+/// Error envelope: `{error, message, details}`; `code`/`detail` accepted as alternatives.
 struct ErrorBody {
-    #[serde(default, alias = "code")]
     error: Option<String>,
-    #[serde(default, alias = "detail")]
     message: Option<String>,
-    #[serde(default)]
     details: Vec<FieldError>,
+}
+
+fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let obj = v.as_object()?;
+    let text = |k: &str| obj.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    Some(ErrorBody {
+        error: text("error").or_else(|| text("code")),
+        message: text("message").or_else(|| text("detail")),
+        details: obj
+            .get("details")
+            .and_then(|d| serde_json::from_value(d.clone()).ok())
+            .unwrap_or_default(),
+    })
 }
 
 /// Parses `Retry-After` (delta-seconds form; HTTP dates are rare enough to ignore).
@@ -90,7 +100,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// Maps a non-success response to the typed error, keeping status, server code, message and details.
 pub(crate) fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let parsed = parse_error_body(body);
     let (code, message, fields) = match parsed {
         Some(b) => (
             b.error.unwrap_or_else(|| "unknown".into()),

@@ -89,10 +89,65 @@ pub struct Component {
     /// What the price is per: `P1M`, `kWh`, `kW`.
     #[serde(default)]
     pub priced_period: Option<String>,
+    /// Nested price (`{priceExVat, priceIncVat, currency}`), the other form of the two above.
+    #[serde(default)]
+    pub price: Option<ComponentPrice>,
     /// When the component applies (time-of-use).
     #[serde(default)]
     pub valid_period: Option<Value>,
     /// Everything else (`price`, `reference`, `peakIdentificationSettings`, hours …).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A nested component price.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentPrice {
+    /// Excluding VAT.
+    #[serde(default)]
+    pub price_ex_vat: Option<f64>,
+    /// Including VAT.
+    #[serde(default)]
+    pub price_inc_vat: Option<f64>,
+    /// Currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+impl Component {
+    /// Price excluding VAT, top-level or nested.
+    pub fn ex_vat(&self) -> Option<f64> {
+        self.price_ex_vat
+            .or(self.price.as_ref().and_then(|p| p.price_ex_vat))
+    }
+    /// Price including VAT, top-level or nested.
+    pub fn inc_vat(&self) -> Option<f64> {
+        self.price_inc_vat
+            .or(self.price.as_ref().and_then(|p| p.price_inc_vat))
+    }
+}
+
+/// The price of one tariff part at a point in time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceAt {
+    /// Total excluding VAT (per `unit`), when the server sums it.
+    #[serde(default)]
+    pub price_ex_vat: Option<f64>,
+    /// Total including VAT.
+    #[serde(default)]
+    pub price_inc_vat: Option<f64>,
+    /// Currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// `kWh`, `kW`, `P1M`.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The components in force.
+    #[serde(default)]
+    pub components: Vec<Component>,
+    /// Everything else.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -219,7 +274,7 @@ impl Tariffs<'_> {
         tariff_id: &str,
         part: TariffPart,
         datetime: &str,
-    ) -> Result<PriceBlock> {
+    ) -> Result<PriceAt> {
         let name = match part {
             TariffPart::Fixed => "fixedPrice",
             TariffPart::Energy => "energyPrice",
@@ -262,6 +317,8 @@ mod tests {
         assert!(t.energy_price.components[0].valid_period.is_some());
         let peak = &t.power_price.components[0];
         assert_eq!(peak.kind.as_deref(), Some("peak"));
+        assert_eq!(peak.ex_vat(), Some(50.0));
+        assert_eq!(t.fixed_price.components[0].ex_vat(), Some(300.0));
         assert!(peak.extra.contains_key("peakIdentificationSettings"));
         let l: TariffLookup = serde_json::from_str(
             r#"{"lat":59.3,"lon":18.0,"area":"SE3","tariff_provider_id":"ellevio","count_total":1,

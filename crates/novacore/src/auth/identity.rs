@@ -37,7 +37,7 @@ impl Identity {
         if text.starts_with("-----BEGIN") {
             return Self::from_pem(text);
         }
-        let bytes = decode_key_text(text)
+        let bytes = decode_key_text(text, &[32, 64])
             .ok_or_else(|| Error::InvalidInput("unrecognised private key encoding".into()))?;
         Self::from_key_bytes(&bytes)
     }
@@ -117,30 +117,33 @@ impl fmt::Debug for Identity {
     }
 }
 
-/// Decodes hex, base64 (std or url, padded or not) or base58 into bytes of a plausible key length.
-pub(crate) fn decode_key_text(text: &str) -> Option<Vec<u8>> {
-    let plausible = |b: &Vec<u8>| matches!(b.len(), 32 | 64 | 65);
+const BASE58_ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// Decodes hex, base58 or base64 (std or url, padded or not) into bytes of an accepted length.
+/// Every base58 string is also valid base64, so text made only of base58 characters is read as
+/// base58 first (unpadded base64 of a key almost always contains `0OIl+/-_`).
+pub(crate) fn decode_key_text(text: &str, accept: &[usize]) -> Option<Vec<u8>> {
+    let ok = |b: &Vec<u8>| accept.contains(&b.len());
     let hexish = text.strip_prefix("0x").unwrap_or(text);
     if hexish.len() % 2 == 0 && hexish.chars().all(|c| c.is_ascii_hexdigit()) {
         if let Ok(b) = hex::decode(hexish) {
-            if plausible(&b) {
+            if ok(&b) {
                 return Some(b);
             }
         }
     }
-    for engine in [&STANDARD, &URL_SAFE, &URL_SAFE_NO_PAD] {
-        if let Ok(b) = engine.decode(text) {
-            if plausible(&b) {
-                return Some(b);
-            }
-        }
-    }
-    if let Ok(b) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(text) {
-        if plausible(&b) {
+    if !text.is_empty() && text.chars().all(|c| BASE58_ALPHABET.contains(c)) {
+        if let Some(b) = bs58::decode(text).into_vec().ok().filter(ok) {
             return Some(b);
         }
     }
-    bs58::decode(text).into_vec().ok().filter(plausible)
+    let engines = [
+        &STANDARD,
+        &URL_SAFE,
+        &URL_SAFE_NO_PAD,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+    ];
+    engines.iter().find_map(|e| e.decode(text).ok().filter(ok))
 }
 
 #[cfg(test)]
@@ -167,6 +170,25 @@ mod tests {
         pair.extend_from_slice(&id.public_key_bytes());
         let back = Identity::import(&bs58::encode(&pair).into_string()).unwrap();
         assert_eq!(back.public_key_bytes(), id.public_key_bytes());
+    }
+
+    #[test]
+    fn base58_and_base64_never_confused() {
+        for _ in 0..300 {
+            let id = Identity::generate();
+            let seed = id.key.to_bytes();
+            for text in [
+                bs58::encode(seed).into_string(),
+                STANDARD.encode(seed),
+                URL_SAFE.encode(seed),
+            ] {
+                assert_eq!(
+                    Identity::import(&text).unwrap().public_key_bytes(),
+                    id.public_key_bytes(),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -91,7 +91,37 @@ fn jwt_claim(token: &str, claim: &str) -> Option<String> {
     v.get(claim)?.as_str().map(str::to_string)
 }
 
+/// Answer of `POST /identity/register` (shape undocumented; all optional but the id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredIdentity {
+    /// The identity id (opaque, e.g. `idt-…`).
+    pub identity_id: String,
+    /// `user`, `gateway`, …
+    #[serde(default)]
+    pub identity_type: Option<String>,
+    /// The registered key as the server echoes it.
+    #[serde(default)]
+    pub public_key: Option<String>,
+}
+
 impl Client {
+    /// `POST /identity/register` with the client's public key. Optional on servers that register
+    /// unknown keys on first login; harmless to repeat.
+    pub async fn register_identity(&self) -> Result<RegisteredIdentity> {
+        let identity = self.identity().ok_or(Error::NoIdentity)?;
+        let public_key = identity.public_key_base64();
+        self.send_public(
+            Req::post(
+                &["identity", "register"],
+                ChallengeRequest {
+                    public_key: &public_key,
+                },
+            )
+            .public(),
+        )
+        .await
+    }
+
     /// Logs in now (challenge/verify) and stores the session; returns it for persisting.
     pub async fn login(&self) -> Result<Session> {
         self.token(true).await?;

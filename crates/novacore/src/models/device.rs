@@ -7,15 +7,15 @@ use super::time::ts_opt;
 
 /// A DER as embedded in device objects or returned by `GET /ders/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "DerWire")]
 pub struct Der {
-    /// Opaque id, e.g. `der-001`.
-    #[serde(alias = "der_id")]
+    /// Opaque id, e.g. `der-001` (`id` or `der_id` on the wire).
     pub id: String,
     /// Name, unique per device (used in telemetry topics).
     #[serde(default)]
     pub name: String,
     /// Provisioning DER type (`solar`, `battery`, `meter`, `ev_charger_port`, …).
-    #[serde(rename = "type", alias = "der_type", default)]
+    #[serde(rename = "type")]
     pub der_type: String,
     /// Parent device, when returned.
     #[serde(default)]
@@ -30,15 +30,14 @@ pub struct Der {
 
 /// A device (physical communication endpoint).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "DeviceWire")]
 pub struct Device {
-    /// Opaque id, e.g. `dev-abc123`.
-    #[serde(alias = "device_id")]
+    /// Opaque id, e.g. `dev-abc123` (`id` or `device_id` on the wire).
     pub id: String,
     /// Display name.
     #[serde(default)]
     pub name: Option<String>,
     /// Device type (`inverter`, `energy_meter`, …); the docs call it `type` or `device_type`.
-    #[serde(rename = "device_type", alias = "type", default)]
     pub device_type: Option<String>,
     /// `pending`, `active`, …
     #[serde(default)]
@@ -104,9 +103,9 @@ pub struct ProvisionRequest {
 
 /// Response of `POST /devices/provision`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ProvisionWire")]
 pub struct ProvisionResponse {
-    /// The device id.
-    #[serde(alias = "id")]
+    /// The device id (`device_id` or `id` on the wire).
     pub device_id: String,
     /// Echoed hardware id.
     #[serde(default)]
@@ -121,15 +120,128 @@ pub struct ProvisionResponse {
     #[serde(default)]
     pub state: Option<String>,
     /// False when an existing `hardware_id` was re-bound (200), true on creation (201).
-    #[serde(default = "yes")]
     pub created: bool,
     /// The DERs with their ids.
     #[serde(default)]
     pub ders: Vec<Der>,
 }
 
-fn yes() -> bool {
-    true
+// Wire forms: the same value may come under several names at once (`id` and `device_id`,
+// `type` and `device_type`), which serde aliases reject as duplicates.
+
+#[derive(Deserialize)]
+struct DerWire {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    der_id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    der_type: Option<String>,
+    #[serde(default)]
+    device_id: Option<String>,
+    #[serde(default)]
+    site_id: Option<String>,
+    #[serde(default, with = "ts_opt")]
+    created_at: Option<DateTime<Utc>>,
+}
+
+impl From<DerWire> for Der {
+    fn from(w: DerWire) -> Self {
+        Der {
+            id: w.id.or(w.der_id).unwrap_or_default(),
+            name: w.name.unwrap_or_default(),
+            der_type: w.kind.or(w.der_type).unwrap_or_default(),
+            device_id: w.device_id,
+            site_id: w.site_id,
+            created_at: w.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DeviceWire {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    device_id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    device_type: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    hardware_id: Option<String>,
+    #[serde(default)]
+    site_id: Option<String>,
+    #[serde(default)]
+    gateway_serial: Option<String>,
+    #[serde(default)]
+    manufacturer: Option<String>,
+    #[serde(default)]
+    model: Option<String>,
+    #[serde(default, with = "ts_opt")]
+    created_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    ders: Vec<Der>,
+}
+
+impl From<DeviceWire> for Device {
+    fn from(w: DeviceWire) -> Self {
+        Device {
+            id: w.id.or(w.device_id).unwrap_or_default(),
+            name: w.name,
+            device_type: w.device_type.or(w.kind),
+            state: w.state,
+            hardware_id: w.hardware_id,
+            site_id: w.site_id,
+            gateway_serial: w.gateway_serial,
+            manufacturer: w.manufacturer,
+            model: w.model,
+            created_at: w.created_at,
+            ders: w.ders,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ProvisionWire {
+    #[serde(default)]
+    device_id: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    hardware_id: Option<String>,
+    #[serde(default)]
+    device_type: Option<String>,
+    #[serde(default)]
+    site_id: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    created: Option<bool>,
+    #[serde(default)]
+    ders: Vec<Der>,
+}
+
+impl From<ProvisionWire> for ProvisionResponse {
+    fn from(w: ProvisionWire) -> Self {
+        ProvisionResponse {
+            device_id: w.device_id.or(w.id).unwrap_or_default(),
+            hardware_id: w.hardware_id,
+            device_type: w.device_type,
+            site_id: w.site_id,
+            state: w.state,
+            created: w.created.unwrap_or(true),
+            ders: w.ders,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +259,15 @@ mod tests {
         .unwrap();
         assert_eq!(d[0].device_type.as_deref(), Some("inverter"));
         assert_eq!(d[0].ders[1].der_type, "battery");
+        let both: Device = serde_json::from_str(
+            r#"{"id":"dev-1","device_id":"dev-1","device_type":"inverter","type":"inverter","ders":[{"id":"der-1","der_id":"der-1","type":"solar","der_type":"solar"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (both.id.as_str(), both.device_type.as_deref()),
+            ("dev-1", Some("inverter"))
+        );
+        assert_eq!(both.ders[0].der_type, "solar");
     }
 
     #[test]
@@ -160,7 +281,8 @@ mod tests {
         .unwrap();
         assert!(!r.created);
         assert_eq!(r.ders.len(), 2);
-        let r: ProvisionResponse = serde_json::from_str(r#"{"id":"dev-1"}"#).unwrap();
+        let r: ProvisionResponse =
+            serde_json::from_str(r#"{"id":"dev-1","device_id":"dev-1"}"#).unwrap();
         assert!(r.created);
     }
 

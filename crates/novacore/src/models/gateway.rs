@@ -9,9 +9,9 @@ use crate::error::Result;
 
 /// A claimed gateway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "GatewayWire")]
 pub struct Gateway {
-    /// Serial, e.g. `zap-0000f0878290a994`.
-    #[serde(alias = "gateway_serial", alias = "id")]
+    /// Serial, e.g. `zap-0000f0878290a994` (`serial`, `gateway_serial` or `id` on the wire).
     pub serial: String,
     /// Owning organization.
     #[serde(default)]
@@ -28,6 +28,40 @@ pub struct Gateway {
     /// Last contact.
     #[serde(default, with = "ts_opt")]
     pub last_seen: Option<DateTime<Utc>>,
+}
+
+/// Wire form: the serial may come under several names, even several at once.
+#[derive(Deserialize)]
+struct GatewayWire {
+    #[serde(default)]
+    serial: Option<String>,
+    #[serde(default)]
+    gateway_serial: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    org_id: Option<String>,
+    #[serde(default)]
+    public_key: Option<String>,
+    #[serde(default)]
+    identity_id: Option<String>,
+    #[serde(default, with = "ts_opt")]
+    claimed_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "ts_opt")]
+    last_seen: Option<DateTime<Utc>>,
+}
+
+impl From<GatewayWire> for Gateway {
+    fn from(w: GatewayWire) -> Self {
+        Gateway {
+            serial: w.serial.or(w.gateway_serial).or(w.id).unwrap_or_default(),
+            org_id: w.org_id,
+            public_key: w.public_key,
+            identity_id: w.identity_id,
+            claimed_at: w.claimed_at,
+            last_seen: w.last_seen,
+        }
+    }
 }
 
 impl Gateway {
@@ -59,7 +93,7 @@ pub struct ClaimResponse {
     #[serde(default)]
     pub success: Option<bool>,
     /// Serial, when echoed.
-    #[serde(default, alias = "serial")]
+    #[serde(default)]
     pub gateway_serial: Option<String>,
     /// Organization, when echoed.
     #[serde(default)]
@@ -77,10 +111,12 @@ mod tests {
     fn decodes_gateway_variants() {
         let g: Vec<Gateway> = serde_json::from_str(
             r#"[{"serial":"zap-0000f0878290a994","org_id":"org-1","public_key":"04aa","claimed_at":"2026-03-06T10:00:00Z","last_seen":null},
-                {"gateway_serial":"zap-04772a97"}]"#,
+                {"gateway_serial":"zap-04772a97"},
+                {"serial":"zap-1","gateway_serial":"zap-1","id":"zap-1"}]"#,
         )
         .unwrap();
         assert_eq!(g[1].serial, "zap-04772a97");
+        assert_eq!(g[2].serial, "zap-1");
         assert!(g[0].claimed_at.is_some() && g[0].last_seen.is_none());
         let c: ClaimResponse =
             serde_json::from_str(r#"{"success": true, "transferred": false}"#).unwrap();

@@ -24,7 +24,7 @@ pub struct PublicKey {
 impl PublicKey {
     /// Decodes any supported text encoding.
     pub fn parse(text: &str) -> Result<Self> {
-        let bytes = decode_key_text(text.trim()).ok_or_else(|| {
+        let bytes = decode_key_text(text.trim(), &[32, 64, 65]).ok_or_else(|| {
             Error::InvalidInput(format!("unrecognised public key encoding: {text:?}"))
         })?;
         match bytes.len() {

@@ -10,7 +10,6 @@ use super::time::ts_opt;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
     /// Opaque id, e.g. `org-abc123`.
-    #[serde(alias = "org_id")]
     pub id: String,
     /// Display name.
     #[serde(default)]

@@ -21,7 +21,6 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {
     /// Opaque id, e.g. `sit-abc123`.
-    #[serde(alias = "site_id")]
     pub id: String,
     /// Owning organization.
     #[serde(default)]

@@ -24,12 +24,18 @@ pub(crate) fn open(
         let mut reconnects: u32 = 0;
         let mut connected_before = false;
         loop {
+            let mut server_wait = None;
             let reason = match connect(&client, &site_id, last_event_id.as_deref(), &opts).await {
                 Err(e) if !e.is_transient() => {
                     yield Err(e);
                     return;
                 }
-                Err(e) => e.to_string(),
+                Err(e) => {
+                    if let Error::RateLimited { retry_after } = &e {
+                        server_wait = *retry_after;
+                    }
+                    e.to_string()
+                }
                 Ok(resp) => {
                     if connected_before {
                         reconnects += 1;
@@ -71,7 +77,8 @@ pub(crate) fn open(
                 yield Err(Error::Transport(format!("stream gave up after {max} failures: {reason}", max = failures - 1)));
                 return;
             }
-            let delay = backoff(&opts, failures);
+            // A 429's Retry-After is a floor under our own backoff.
+            let delay = backoff(&opts, failures).max(server_wait.unwrap_or_default());
             yield Ok(StreamEvent::Disconnected { reason, retry_in: delay });
             tokio::time::sleep(delay).await;
         }

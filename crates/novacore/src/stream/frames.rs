@@ -29,7 +29,10 @@ pub fn decode_event(ev: &Event, max_bytes: usize) -> StreamEvent {
     }
     match ev.event.as_str() {
         "message" | "reading" | "telemetry" => match Reading::from_json(&ev.data) {
-            Ok(r) => StreamEvent::Reading(r),
+            Ok(reading) => StreamEvent::Reading {
+                id: ev.id.parse().ok(),
+                reading,
+            },
             Err(e) => StreamEvent::Skipped {
                 reason: format!("invalid reading (id {:?}): {e}", ev.id),
             },
@@ -76,7 +79,9 @@ mod tests {
         ])
         .await;
         assert_eq!(evs.len(), 4, "{evs:?}");
-        assert!(matches!(&evs[0], StreamEvent::Reading(r) if r.power_w() == Some(-5.0)));
+        assert!(
+            matches!(&evs[0], StreamEvent::Reading { id: Some(7), reading: r } if r.power_w() == Some(-5.0))
+        );
         assert!(matches!(
             &evs[1],
             StreamEvent::Gap {

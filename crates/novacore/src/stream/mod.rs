@@ -55,7 +55,13 @@ impl Default for StreamOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {
     /// A reading, never the same event id twice.
-    Reading(Reading),
+    Reading {
+        /// The SSE event id (monotonic per site); persist it to resume later via
+        /// [`StreamOptions::last_event_id`].
+        id: Option<u64>,
+        /// The reading.
+        reading: Reading,
+    },
     /// The connection was re-established, resuming after `last_event_id`.
     Reconnected {
         /// Reconnections so far on this stream.

@@ -57,7 +57,7 @@ pub struct NetworkInfo {
     #[serde(default)]
     pub wifi_connected: Option<bool>,
     /// LAN address.
-    #[serde(default, alias = "local_ip")]
+    #[serde(default, rename = "localIP", alias = "localIp", alias = "local_ip")]
     pub local_ip: Option<String>,
     /// SSID.
     #[serde(default)]
@@ -256,4 +256,49 @@ pub struct RegisterQuery {
     pub scale_factor: Option<String>,
     /// 4 (input, default) or 3 (holding).
     pub function_code: Option<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crypto_and_sign_variants() {
+        let a: CryptoInfo = serde_json::from_str(
+            r#"{"deviceName": "software_zap", "serialNumber": "zap-0000f0878290a994", "publicKey": "04aa"}"#,
+        )
+        .unwrap();
+        let b: CryptoInfo =
+            serde_json::from_str(r#"{"serial_number": "zap-0000f0878290a994", "publicKey": "aa"}"#)
+                .unwrap();
+        assert_eq!(a.serial_number, b.serial_number);
+        assert_eq!(b.device_name, None);
+        let s: SignResponse = serde_json::from_str(
+            r#"{"sign": "00ff", "message": "idt-1|123456|2026-03-06T12:00:00Z|zap-1"}"#,
+        )
+        .unwrap();
+        assert_eq!(s.message.split('|').count(), 4);
+    }
+
+    #[test]
+    fn system_info_of_2025_firmware_and_wifi() {
+        let s: SystemInfo = serde_json::from_str(
+            r#"{"time_utc_sec": 1697515200, "memory_MB": {"available": 0.2},
+                "zap": {"network": {"wifiStatus": "connected", "localIP": "10.0.0.2", "ssid": "x", "rssi": -60}}}"#,
+        )
+        .unwrap();
+        assert!(s.memory_kb.is_some());
+        assert_eq!(
+            s.zap.unwrap().network.unwrap().local_ip.as_deref(),
+            Some("10.0.0.2")
+        );
+        let w: WifiStatus = serde_json::from_str(
+            r#"{"ssids": [{"ssid":"Network1","rssi":-60,"auth":"WPA2"}], "connected": null}"#,
+        )
+        .unwrap();
+        assert_eq!(w.connected, None);
+        let st: StatusMessage =
+            serde_json::from_str(r#"{"status":"sucess","message":"scan initiated"}"#).unwrap();
+        assert_eq!(st.status.as_deref(), Some("sucess"));
+    }
 }

@@ -1,0 +1,176 @@
+//! The Zap local API client against firmware variants.
+
+use novacore::zap::{RegisterQuery, ZapClient};
+use novacore::{Error, Secret};
+use std::time::Duration;
+use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn mount(server: &MockServer, m: &str, p: &str, status: u16, body: serde_json::Value) {
+    Mock::given(method(m))
+        .and(path(p))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn system_info_of_old_and_new_firmware() {
+    let s = MockServer::start().await;
+    mount(&s, "GET", "/api/system", 200, serde_json::json!({
+        "time_utc_sec": 1697515200, "uptime_seconds": 123456, "temperature_celsius": 42,
+        "memory_kb": {"total": 252.633, "free": 67.5781, "percent_used": 73.2505},
+        "zap": {"deviceId": "zap-gateway-12345", "firmwareVersion": "1.8.50", "publicKey": "04a1",
+                "network": {"wifiStatus": "connected", "localIP": "192.168.1.100", "ssid": "MyNetwork", "rssi": -45, "mqttConnected": true}}
+    })).await;
+    let z = ZapClient::new(&s.uri()).unwrap();
+    let sys = z.system().await.unwrap();
+    let zap = sys.zap.unwrap();
+    assert_eq!(zap.firmware_version.as_deref(), Some("1.8.50"));
+    let net = zap.network.unwrap();
+    assert_eq!(net.local_ip.as_deref(), Some("192.168.1.100"));
+    assert_eq!(net.mqtt_connected, Some(true));
+    assert_eq!(net.internet_connected, None);
+}
+
+#[tokio::test]
+async fn device_list_shapes_and_snapshot() {
+    let s = MockServer::start().await;
+    mount(&s, "GET", "/api/devices", 200, serde_json::json!({"count": 1, "devices": [{
+        "type": "modbus_tcp", "ip": "192.168.1.60", "port": 502, "profile": "sungrow", "sn": "INV003SIM03",
+        "connected": true, "last_harvest": 1709740800000u64, "device_type": "inverter",
+        "ders": [{"type":"pv","enabled":false,"installed_power":9500,"rated_power":10000},
+                 {"type":"battery","enabled":false,"rated_power":5000,"capacity":10000}]}]})).await;
+    mount(&s, "GET", "/api/devices/INV003SIM03/data/json", 200, serde_json::json!({
+        "pv": {"type":"pv","W":-1500,"timestamp":1709740800000u64}, "version": "v0", "format": "sungrow"})).await;
+    Mock::given(method("GET"))
+        .and(path("/api/devices/P1/data/json"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&s)
+        .await;
+    let z = ZapClient::new(&s.uri()).unwrap();
+    let devs = z.devices().await.unwrap();
+    assert_eq!(devs[0].sn, "INV003SIM03");
+    assert_eq!(devs[0].connection_type.as_deref(), Some("modbus_tcp"));
+    assert_eq!(devs[0].ders[1].capacity, Some(10000.0));
+    assert_eq!(devs[0].extra["ip"], "192.168.1.60");
+    assert_eq!(
+        devs[0].last_harvest.unwrap().timestamp_millis(),
+        1709740800000
+    );
+    let snap = z.device_data("INV003SIM03").await.unwrap().unwrap();
+    assert_eq!(snap.format.as_deref(), Some("sungrow"));
+    assert_eq!(snap.ders["pv"]["W"], -1500);
+    assert!(z.device_data("P1").await.unwrap().is_none());
+
+    let old = MockServer::start().await;
+    mount(
+        &old,
+        "GET",
+        "/api/devices",
+        200,
+        serde_json::json!([{"serial_number": "OLD1"}]),
+    )
+    .await;
+    let devs = ZapClient::new(&old.uri()).unwrap().devices().await.unwrap();
+    assert_eq!(devs[0].sn, "OLD1");
+}
+
+#[tokio::test]
+async fn writes_send_documented_bodies() {
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/devices/INV1/types"))
+        .and(body_json(serde_json::json!({"ders":[{"type":"pv","enabled":true},{"type":"battery","enabled":false}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"message":"Types updated","sn":"INV1"})))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/wifi"))
+        .and(body_json(
+            serde_json::json!({"ssid":"Home","psk":"hunter2"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"status":"success","message":"ok"})),
+        )
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/devices/INV1/registers/33010"))
+        .and(query_param("type", "i32"))
+        .and(query_param("function_code", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"address":33010,"value":-5,"type":"i32","registers":[65535,65531]}),
+        ))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/control/INV1/curtail/disable"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(
+            serde_json::json!({"status":"queued","sn":"INV1","action":"curtail_disable"}),
+        ))
+        .mount(&s)
+        .await;
+    let z = ZapClient::new(&s.uri()).unwrap();
+    let r = z
+        .set_publishing("INV1", &[("pv", true), ("battery", false)])
+        .await
+        .unwrap();
+    assert_eq!(r.message.as_deref(), Some("Types updated"));
+    z.set_wifi("Home", &Secret::new("hunter2")).await.unwrap();
+    let q = RegisterQuery {
+        value_type: Some("i32".into()),
+        function_code: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(
+        z.read_register("INV1", 33010, &q).await.unwrap().value,
+        Some(serde_json::json!(-5))
+    );
+    let c = z.control("INV1", "curtail/disable", None).await.unwrap();
+    assert_eq!(c.status.as_deref(), Some("queued"));
+}
+
+#[tokio::test]
+async fn zap_errors_and_timeouts_are_typed() {
+    let s = MockServer::start().await;
+    mount(
+        &s,
+        "DELETE",
+        "/api/devices/NOPE",
+        404,
+        serde_json::json!({"status":"error","message":"Device not found"}),
+    )
+    .await;
+    mount(
+        &s,
+        "POST",
+        "/api/devices",
+        409,
+        serde_json::json!({"status":"error","message":"duplicate"}),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/system"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_secs(3))
+                .set_body_json(serde_json::json!({})),
+        )
+        .mount(&s)
+        .await;
+    let z = ZapClient::with_timeout(&s.uri(), Duration::from_millis(200)).unwrap();
+    assert!(
+        matches!(z.remove_device("NOPE").await, Err(Error::NotFound { message }) if message == "Device not found")
+    );
+    assert!(matches!(
+        z.add_device(&serde_json::json!({"type":"p1_uart"})).await,
+        Err(Error::Conflict { .. })
+    ));
+    assert!(matches!(z.system().await, Err(Error::Timeout)));
+    assert!(matches!(
+        z.sign(Some("a|b"), None).await,
+        Err(Error::InvalidInput(_))
+    ));
+}
