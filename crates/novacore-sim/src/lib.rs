@@ -9,6 +9,19 @@
 //! sb.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! * Cloud routes: see `GET /openapi.json` (every route, schemas; our inferred shapes carry
+//!   `x-inferred: true`). Errors are always `{"error", "message"[, "details"]}`.
+//! * SSE `GET /stream/sites/{id}`: `retry: 3000` first, `id:` + `data:` per reading,
+//!   `: keep-alive` comments, `Last-Event-ID` replay from a ring buffer, `event: gap` when the
+//!   requested id is older than the ring. Only DERs provisioned in the cloud **and** enabled
+//!   on their Zap (`POST {zap}/api/devices/{sn}/types`) publish.
+//! * Demo mode: each new person is owner of a fresh demo organization and viewer of a shared
+//!   one; `POST /_sim/identities` mints a person + token without the challenge dance.
+//! * Control (`control(true)`): `/_sim/clock`, `/_sim/tick`, `/_sim/readings`,
+//!   `/_sim/zaps/{serial}/offline`, `/_sim/cloud`, `/_sim/faults` (SPEC grammar in [`faults`]).
+//! * Zaps: TEST-NET-3 device hosts (203.0.113.0/24) never answer (503); any other valid config
+//!   with a known profile connects to a simulated device.
 
 pub mod auth;
 pub mod clock;

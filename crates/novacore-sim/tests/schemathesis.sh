@@ -23,6 +23,7 @@ for _ in $(seq 1 100); do [ -s "$OUT" ] && break; sleep 0.1; done
 BASE="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["base_url"])' "$OUT")"
 TOKEN="$(curl -sf -X POST "$BASE/_sim/identities" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 echo "sandbox at $BASE (pid $PID)"
+cd "$ROOT/target"  # schemathesis keeps a .schemathesis/ cache in the working directory
 "$VENV/bin/schemathesis" run "$BASE/openapi.json" \
   --max-examples "$MAX_EXAMPLES" \
   --checks "$CHECKS" \

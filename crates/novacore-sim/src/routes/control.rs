@@ -79,7 +79,14 @@ async fn push_reading(
     let now = sim.clock.now_ms();
     let mut r = b.reading;
     r.entry("site_id").or_insert_with(|| json!(b.site_id));
-    let ts = r.get("timestamp").and_then(Value::as_i64).unwrap_or(now);
+    // Both wire variants (§4.3): epoch-ms integer or an RFC 3339 string.
+    let ts = match r.get("timestamp") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(now),
+        Some(Value::String(t)) => chrono::DateTime::parse_from_rfc3339(t)
+            .map(|t| t.timestamp_millis())
+            .map_err(|_| Error::field("reading.timestamp", "epoch ms or RFC 3339"))?,
+        _ => now,
+    };
     r.insert("timestamp".into(), json!(ts));
     let id = sim
         .hub

@@ -119,6 +119,23 @@ async fn only_enabled_ders_publish_with_monotonic_ids_and_keepalive() {
         }
     }
     assert!(types.contains("battery"), "{types:?}");
+    // Pushed readings (either timestamp variant) reach the stream as epoch ms.
+    let pushed = post(&format!("{base}/_sim/readings"), None, json!({"site_id": w.site, "reading": {"type": "meter", "W": 1234.5, "timestamp": "2026-03-06T12:00:00Z"}})).await;
+    assert_eq!(pushed.status, 200, "{}", pushed.body);
+    let mut found = false;
+    for _ in 0..50 {
+        let Some(f) = sse.next_event(Duration::from_secs(2)).await else {
+            break;
+        };
+        let v: Value = serde_json::from_str(&f.data).unwrap();
+        if v["W"] == 1234.5 {
+            assert_eq!(v["timestamp"], 1_772_798_400_000i64);
+            assert_eq!(f.id, pushed.body["id"].as_u64());
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "pushed reading not seen");
     // Errors before opening.
     assert_error(
         &get(&format!("{base}/stream/sites/{}", w.site), None).await,
