@@ -10,7 +10,13 @@ fn usage_errors_exit_2() {
         vec!["orgs", "bogus"],
         vec!["history", "--site", "sit-1"],
         vec![
-            "history", "--site", "s", "--from", "yesterday", "--to", "2026-01-01",
+            "history",
+            "--site",
+            "s",
+            "--from",
+            "yesterday",
+            "--to",
+            "2026-01-01",
         ],
         vec!["prices", "--area", "SE3", "--days", "0"],
         vec!["--no-such-flag", "orgs", "list"],
@@ -51,7 +57,9 @@ fn identity_new_show_and_import_round_trip() {
     // Import into a directory store, then the store supplies it without flags.
     let store = format!("dir:{}", dir.path().join("store").display());
     run_with(&store, &["identity", "import", "--file", &key]).ok();
-    let from_store = run_with(&store, &["--json", "identity", "show"]).ok().json();
+    let from_store = run_with(&store, &["--json", "identity", "show"])
+        .ok()
+        .json();
     assert_eq!(from_store["public_key_base64"], public.as_str());
     // A second `new` into the same store must not silently destroy the key.
     let again = run_with(&store, &["identity", "new"]);
@@ -83,12 +91,25 @@ fn missing_identity_and_unreachable_server_are_clear_failures() {
     let dir = tempfile::tempdir().unwrap();
     let key = common::new_identity(dir.path());
     let r = run(&[
-        "--json", "--env", "http://127.0.0.1:9", "--identity", &key, "orgs", "list",
+        "--json",
+        "--env",
+        "http://127.0.0.1:9",
+        "--identity",
+        &key,
+        "orgs",
+        "list",
     ]);
     assert_eq!(r.code, 1);
     let err: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
     assert_eq!(err["error"], "transport_error");
-    let r = run(&["--env", "http://example.com", "--identity", &key, "orgs", "list"]);
+    let r = run(&[
+        "--env",
+        "http://example.com",
+        "--identity",
+        &key,
+        "orgs",
+        "list",
+    ]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("refusing plain http"), "{}", r.stderr);
 }

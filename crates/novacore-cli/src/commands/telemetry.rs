@@ -61,7 +61,7 @@ pub async fn stream(args: &StreamArgs, conn: &Connection, out: Output) -> Result
         match event {
             None => return Ok(()),
             Some(Err(e)) => return Err(e.into()),
-            Some(Ok(StreamEvent::Reading(r))) => {
+            Some(Ok(StreamEvent::Reading { reading: r, .. })) => {
                 count += 1;
                 out.write(&reading_json(&r).to_string())?;
             }

@@ -35,7 +35,11 @@ impl Run {
     /// Asserts exit status 0, showing stderr otherwise.
     #[track_caller]
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "stderr: {}\nstdout: {}", self.stderr, self.stdout);
+        assert_eq!(
+            self.code, 0,
+            "stderr: {}\nstdout: {}",
+            self.stderr, self.stdout
+        );
         self
     }
 }
