@@ -38,6 +38,9 @@ pub(crate) fn energy_costs(
         metered: Vec::new(),
         unpriced: Vec::new(),
     };
+    // Local hour and its grid fee, recomputed only when a piece enters a new hour: time-zone
+    // conversions dominate the cost of 1-minute data otherwise.
+    let mut hour: Option<(DateTime<Utc>, DateTime<Utc>, f64)> = None;
     let first = intervals.partition_point(|iv| iv.end <= range.from);
     for iv in intervals[first..]
         .iter()
@@ -49,7 +52,19 @@ pub(crate) fn energy_costs(
             push_merged(&mut out.metered, cursor, end);
         }
         while cursor < end {
-            let next_hour = local_hour_start(cursor, tz) + TimeDelta::hours(1);
+            let (_, next_hour, grid_fee_per_kwh) = match hour {
+                Some(h) if h.0 <= cursor && cursor < h.1 => h,
+                _ => {
+                    let start = local_hour_start(cursor, tz);
+                    let h = (
+                        start,
+                        start + TimeDelta::hours(1),
+                        tariff.energy_fee_per_kwh(cursor, tz),
+                    );
+                    hour = Some(h);
+                    h
+                }
+            };
             let (slot, next_price) = match slot_at(slots, cursor) {
                 SlotAt::Priced(s) => (Some(s), s.end()),
                 SlotAt::Unpriced(resume) => (None, resume.unwrap_or(end)),
@@ -61,7 +76,6 @@ pub(crate) fn energy_costs(
             if price.is_none() {
                 push_merged(&mut out.unpriced, cursor, piece_end);
             }
-            let grid_fee_per_kwh = tariff.energy_fee_per_kwh(cursor, tz);
             let spot_cost = import_kwh * price.unwrap_or(0.0);
             let export_revenue = export_kwh * price.unwrap_or(0.0);
             let grid_energy_fee = import_kwh * grid_fee_per_kwh;

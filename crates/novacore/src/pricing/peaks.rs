@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::calendar::{local_date, local_window_start, months_overlapping, overlap_ms, LocalMonth};
@@ -89,13 +89,24 @@ fn month_peaks(
     let mut windows: BTreeMap<_, f64> = BTreeMap::new();
     // Intervals are sorted and disjoint, so their ends are sorted too.
     let first = intervals.partition_point(|iv| iv.end <= m.start);
+    // The current window and whether it may peak, so fine meter data converts time zones
+    // once per window rather than once per point.
+    let mut window: Option<(DateTime<Utc>, bool)> = None;
     for iv in intervals[first..].iter().take_while(|iv| iv.start < m.end) {
         let mut cursor = iv.start.max(m.start);
         let end = iv.end.min(m.end);
         while cursor < end {
-            let w0 = local_window_start(cursor, tz, comp.peak_duration_minutes);
+            let (w0, eligible) = match window {
+                Some((w0, e)) if w0 <= cursor && cursor < w0 + width => (w0, e),
+                _ => {
+                    let w0 = local_window_start(cursor, tz, comp.peak_duration_minutes);
+                    let w = (w0, comp.validity.contains(w0, tz));
+                    window = Some(w);
+                    w
+                }
+            };
             let piece_end = (w0 + width).min(end);
-            if comp.validity.contains(w0, tz) {
+            if eligible {
                 *windows.entry(w0).or_default() += iv.share(cursor, piece_end).0;
             }
             cursor = piece_end;
