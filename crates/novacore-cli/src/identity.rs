@@ -189,3 +189,46 @@ pub fn no_identity() -> CliError {
             .into(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A keychain that is there but broken (locked, no Secret Service, …).
+    struct BrokenKeychain;
+
+    impl SecretStore for BrokenKeychain {
+        fn get(&self, _key: &str) -> Result<Option<String>> {
+            Err(CliError::SecretStore("no Secret Service on the bus".into()))
+        }
+        fn set(&self, _key: &str, _value: &str) -> Result<()> {
+            Err(CliError::SecretStore("no Secret Service on the bus".into()))
+        }
+        fn describe(&self) -> String {
+            "a broken keychain".into()
+        }
+    }
+
+    #[test]
+    fn a_broken_keychain_degrades_to_no_identity_and_saving_fails_clearly() {
+        assert!(resolve(None, &BrokenKeychain).unwrap().is_none());
+        let dest = KeyDestination {
+            out: None,
+            force: false,
+        };
+        match save(&Identity::generate(), &dest, &BrokenKeychain) {
+            Err(CliError::SecretStore(m)) => assert!(m.contains("Secret Service")),
+            Err(other) => panic!("expected SecretStore, got {other}"),
+            Ok(_) => panic!("saving into a broken keychain succeeded"),
+        }
+    }
+
+    #[test]
+    fn an_explicit_key_wins_over_the_store() {
+        let id = Identity::from_seed([7; 32]);
+        let r = resolve(Some(&hex::encode([7u8; 32])), &BrokenKeychain)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.identity.public_key_hex(), id.public_key_hex());
+    }
+}

@@ -25,6 +25,9 @@ fn usage_errors_exit_2() {
         assert_eq!(r.code, 2, "{args:?} → {}", r.stderr);
         assert!(!r.stderr.is_empty());
     }
+    let r = run_with("vault", &["identity", "show"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("NOVACORE_SECRET_STORE"), "{}", r.stderr);
     let r = run(&["--env", "moon", "orgs", "list"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("[usage]"), "{}", r.stderr);
