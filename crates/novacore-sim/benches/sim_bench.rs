@@ -138,14 +138,22 @@ async fn bench_sse(clients: usize, secs: u64) -> (usize, u64, u64, u64, f64) {
         .json()
         .await
         .unwrap();
-    let sn = devs["devices"][0]["sn"].as_str().unwrap().to_string();
+    let inverter = devs["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["profile"] == "sungrow")
+        .unwrap();
+    let sn = inverter["sn"].as_str().unwrap().to_string();
     let r = auth(c.post(format!("{base}/devices/provision"))).json(&json!({"gateway_serial": zap.serial, "hardware_id": sn, "device_type": "inverter", "site_id": site, "ders": [{"name": "pv", "type": "solar"}]})).send().await.unwrap();
     assert!(r.status().is_success());
-    c.post(format!("{}/api/devices/{sn}/types", zap.url))
+    let r = c
+        .post(format!("{}/api/devices/{sn}/types", zap.url))
         .json(&json!({"ders": [{"type": "pv", "enabled": true}]}))
         .send()
         .await
         .unwrap();
+    assert!(r.status().is_success());
     let delays = Arc::new(Mutex::new(Vec::<u64>::new()));
     let connected = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
@@ -229,7 +237,7 @@ fn main() {
     println!(
         "| GET /sites (32 concurrent clients, 5 s, demo user with 6 sites) | {rps:.0} req/s |"
     );
-    for n in [100usize, 500, 1000] {
+    for n in [200usize, 1000, 2000] {
         let (conn, p50, p99, events, per) = rt.block_on(bench_sse(n, 8));
         println!("| SSE {n} clients × 1 event/s, 8 s | connected {conn}, {events} events, {per:.2} ev/s/client, delay p50 {p50} ms, p99 {p99} ms |");
     }

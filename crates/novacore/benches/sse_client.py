@@ -18,7 +18,8 @@ def main() -> None:
     with httpx.Client(timeout=httpx.Timeout(60.0)) as client:
         with connect_sse(client, "GET", url, headers=headers) as es:
             for sse in es.iter_sse():
-                if sse.event != "message":
+                # Frames without data (the initial `retry:`) are not readings.
+                if sse.event != "message" or not sse.data:
                     continue
                 reading = json.loads(sse.data)
                 if "type" in reading:

@@ -3,6 +3,9 @@
 //!
 //! The firehose: the sandbox's replay ring is filled with N readings via `/_sim/readings`, then
 //! each client connects with `Last-Event-ID: 0` and receives all N as fast as the server writes.
+//! The sandbox writes one event at a time, so both clients hit its ceiling; a second, raw
+//! firehose serves the same events pre-rendered over loopback to compare the clients themselves,
+//! and a last row decodes the frames from memory (the client's ceiling).
 //! The Python client runs from a venv under `target/bench-venv` (created on first run with pip).
 
 use futures::StreamExt;
@@ -68,6 +71,64 @@ async fn rust_run(c: &Client, site: &str) -> (usize, Duration) {
             }
             Some(Ok(_)) => {}
             other => panic!("stream ended early: {other:?}"),
+        }
+    }
+    (n, t0.elapsed())
+}
+
+/// The same readings pre-rendered as SSE bytes, served over loopback as fast as the socket takes
+/// them: a firehose that does not bottleneck on the sandbox's per-event writes.
+async fn raw_firehose() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut body = b"retry: 3000\n\n".to_vec();
+    for i in 0..READINGS {
+        body.extend_from_slice(format!("id: {}\ndata: {}\n\n", i + 1, reading(i)).as_bytes());
+    }
+    let body = std::sync::Arc::new(body);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 2048];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => head.extend_from_slice(&buf[..k]),
+                    }
+                }
+                let h = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+                if sock.write_all(h.as_bytes()).await.is_ok() {
+                    let _ = sock.write_all(&body).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+/// Client-side ceiling: the same frames parsed and decoded from memory, no network.
+async fn decode_only() -> (usize, Duration) {
+    use eventsource_stream::Eventsource;
+    let mut bytes = Vec::new();
+    for i in 0..READINGS {
+        bytes.extend_from_slice(format!("id: {}\ndata: {}\n\n", i + 1, reading(i)).as_bytes());
+    }
+    let chunks: Vec<Result<bytes::Bytes, std::convert::Infallible>> = bytes
+        .chunks(16 * 1024)
+        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+        .collect();
+    let t0 = Instant::now();
+    let mut events = Box::pin(futures::stream::iter(chunks).eventsource());
+    let mut n = 0;
+    while let Some(ev) = events.next().await {
+        if let StreamEvent::Reading { reading, .. } =
+            novacore::stream::decode_event(&ev.unwrap(), 1 << 20)
+        {
+            std::hint::black_box(&reading);
+            n += 1;
         }
     }
     (n, t0.elapsed())
@@ -168,8 +229,42 @@ fn main() {
                 }
             }
         }
+        let raw = raw_firehose().await;
+        let raw_client = Client::new(&raw).unwrap();
+        raw_client.set_session(Some(novacore::Session::from_token("bench", "idt-bench")));
+        let raw_url = format!("{raw}/stream/sites/raw");
+        let mut raw_best = (0f64, 0f64);
+        for run in 1..=3 {
+            let (n, d) = rust_run(&raw_client, "raw").await;
+            let rate = n as f64 / d.as_secs_f64();
+            raw_best.0 = raw_best.0.max(rate);
+            println!("{:<34} {:>6} {:>12.3} {:>14.0}", "raw firehose: stream_site (Rust)", run, d.as_secs_f64(), rate);
+            if let Some(py) = &py {
+                let (url, py) = (raw_url.clone(), py.clone());
+                let res = tokio::task::spawn_blocking(move || python_run(&py, &url, "bench")).await.unwrap();
+                if let Some((n, d)) = res {
+                    let rate = n as f64 / d.as_secs_f64();
+                    raw_best.1 = raw_best.1.max(rate);
+                    println!("{:<34} {:>6} {:>12.3} {:>14.0}", "raw firehose: httpx-sse (Python)", run, d.as_secs_f64(), rate);
+                }
+            }
+        }
+        let (n, d) = decode_only().await;
+        println!(
+            "{:<34} {:>6} {:>12.3} {:>14.0}",
+            "decode only, in memory (Rust)",
+            1,
+            d.as_secs_f64(),
+            n as f64 / d.as_secs_f64()
+        );
         if best_py > 0.0 {
-            println!("best: Rust {best_rust:.0}/s, Python {best_py:.0}/s, ratio {:.1}x", best_rust / best_py);
+            println!("best, sandbox firehose: Rust {best_rust:.0}/s, Python {best_py:.0}/s, ratio {:.1}x", best_rust / best_py);
+            println!(
+                "best, raw firehose:     Rust {:.0}/s, Python {:.0}/s, ratio {:.1}x",
+                raw_best.0,
+                raw_best.1,
+                raw_best.0 / raw_best.1.max(1e-9)
+            );
         } else {
             println!("best: Rust {best_rust:.0}/s; Python client unavailable (python3 + pip httpx httpx-sse)");
         }

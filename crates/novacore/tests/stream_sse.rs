@@ -108,7 +108,7 @@ async fn keepalives_keep_the_connection_alive() {
     let srv = start("200 OK", "text/event-stream", |conn, _| match conn {
         0 => {
             let mut acts = vec![Act::Write(reading(1))];
-            for _ in 0..6 {
+            for _ in 0..10 {
                 acts.push(Act::Sleep(Duration::from_millis(100)));
                 acts.push(Act::Write(b": keep-alive\n\n".to_vec()));
             }

@@ -268,3 +268,43 @@ async fn handles_send_documented_paths_and_bodies() {
     );
     assert!(price_req.headers.get("authorization").is_none());
 }
+
+#[tokio::test]
+async fn long_history_is_split_below_the_bucket_limit_and_merged() {
+    use novacore::history::Resolution;
+    let (server, c) = logged_in().await;
+    Mock::given(method("GET"))
+        .and(path("/sites/sit-1/telemetry"))
+        .and(query_param("resolution", "1m"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([
+            {"der_id":"der-1","type":"meter","resolution":"1m","points":[{"ts":1772791200000u64,"n":1,"fields":{"W":{"avg":1.0}}}]}
+        ])))
+        .mount(&server)
+        .await;
+    let from = chrono::DateTime::from_timestamp(1_772_791_200, 0).unwrap();
+    let to = from + chrono::Duration::days(200); // 288 000 one-minute buckets
+    let series = c
+        .telemetry()
+        .history("sit-1", from..to, Resolution::Minute, None)
+        .await
+        .unwrap();
+    assert_eq!(series.len(), 1, "merged per DER");
+    assert_eq!(series[0].points.len(), 3, "one point per request");
+    let reqs: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == "/sites/sit-1/telemetry")
+        .collect();
+    assert_eq!(reqs.len(), 3);
+    let mut expected_from = from.timestamp_millis();
+    for r in &reqs {
+        let q: std::collections::HashMap<_, _> = r.url.query_pairs().into_owned().collect();
+        let (f, t): (i64, i64) = (q["from"].parse().unwrap(), q["to"].parse().unwrap());
+        assert_eq!(f, expected_from, "contiguous pieces");
+        assert!((t - f) / 60_000 <= 100_000);
+        expected_from = t;
+    }
+    assert_eq!(expected_from, to.timestamp_millis());
+}

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::Caller;
@@ -148,13 +148,29 @@ pub fn parse_time(field: &str, s: &str) -> Result<i64> {
         .map_err(|_| Error::BadRequest(format!("{field}: expected ISO-8601 or epoch milliseconds")))
 }
 
+/// One DER's history series.
+#[derive(Debug, serde::Serialize)]
+pub struct Series {
+    /// DER id.
+    pub der_id: String,
+    /// Device id.
+    pub device_id: String,
+    /// Telemetry type.
+    #[serde(rename = "type")]
+    pub der_type: &'static str,
+    /// Resolution name.
+    pub resolution: String,
+    /// Buckets.
+    pub points: Vec<crate::world::history::Point>,
+}
+
 /// `GET /sites/{site_id}/telemetry` (INFERRED shape).
 pub async fn history(
     State(sim): State<AppState>,
     caller: Caller,
     Path(site_id): Path<String>,
     ApiQuery(q): ApiQuery<HistoryQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Vec<Series>>> {
     let from = parse_time("from", &q.from)?;
     let to = parse_time("to", &q.to)?;
     if to <= from {
@@ -197,15 +213,21 @@ pub async fn history(
         )));
     }
     // Generation is CPU-bound (up to a few million samples): keep it off the async workers.
-    let out = tokio::task::spawn_blocking(move || -> Result<Vec<Value>> {
+    let out = tokio::task::spawn_blocking(move || -> Result<Vec<Series>> {
         let mut out = Vec::new();
         for (der_id, device_id, tel, created) in ders {
             let points = der_points(&profile, tel, from.max(created), to_clip, res)?;
-            out.push(json!({"der_id": der_id, "device_id": device_id, "type": tel, "resolution": res_name, "points": points}));
+            out.push(Series {
+                der_id,
+                device_id,
+                der_type: tel,
+                resolution: res_name.clone(),
+                points,
+            });
         }
         Ok(out)
     })
     .await
     .map_err(|e| Error::Internal(format!("history task failed: {e}")))??;
-    Ok(Json(Value::Array(out)))
+    Ok(Json(out))
 }

@@ -1,8 +1,7 @@
 //! Aggregated history computed on demand from the pure physics (contracts.md "History").
 
-use std::collections::BTreeMap;
-
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::world::physics::{numeric_fields, SiteProfile};
@@ -33,12 +32,68 @@ pub fn sample_step(res_ms: i64) -> i64 {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Agg {
+/// Aggregate of one numeric field over a bucket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Agg {
     sum: f64,
-    min: f64,
-    max: f64,
-    last: f64,
+    n: u32,
+    /// Minimum.
+    pub min: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Last sample.
+    pub last: f64,
+}
+
+impl Agg {
+    /// Mean, rounded to 3 decimals.
+    pub fn avg(&self) -> f64 {
+        (self.sum / f64::from(self.n.max(1)) * 1000.0).round() / 1000.0
+    }
+}
+
+impl Serialize for Agg {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("avg", &self.avg())?;
+        m.serialize_entry("min", &self.min)?;
+        m.serialize_entry("max", &self.max)?;
+        m.serialize_entry("last", &self.last)?;
+        m.end()
+    }
+}
+
+/// One bucket: `{"ts", "n", "fields": {name: {avg, min, max, last}}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// Bucket start (epoch ms, aligned to the resolution).
+    pub ts: i64,
+    /// Samples in the bucket.
+    pub n: u32,
+    /// Aggregates in field order.
+    pub fields: Vec<(&'static str, Agg)>,
+}
+
+struct Fields<'a>(&'a [(&'static str, Agg)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, a) in self.0 {
+            m.serialize_entry(k, a)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Point {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("ts", &self.ts)?;
+        m.serialize_entry("n", &self.n)?;
+        m.serialize_entry("fields", &Fields(&self.fields))?;
+        m.end()
+    }
 }
 
 /// Buckets `[from, to)` of one DER; `from`/`to` are clipped by the caller.
@@ -48,7 +103,7 @@ pub fn der_points(
     from: i64,
     to: i64,
     res_ms: i64,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<Point>> {
     let step = sample_step(res_ms);
     let start = from.div_euclid(res_ms) * res_ms;
     if to <= start {
@@ -66,41 +121,48 @@ pub fn der_points(
         ));
     }
     let mut out = Vec::with_capacity(buckets as usize);
+    let first_sample = {
+        let t = from.div_euclid(step) * step;
+        if t < from {
+            t + step
+        } else {
+            t
+        }
+    };
     let mut b = start;
     while b < to {
         let end = (b + res_ms).min(to);
-        let mut aggs: BTreeMap<&'static str, Agg> = BTreeMap::new();
+        let mut fields: Vec<(&'static str, Agg)> = Vec::new();
         let mut n = 0u32;
-        let mut t = b.max(from.div_euclid(step) * step);
-        if t < from {
-            t += step;
-        }
+        let mut t = b.max(first_sample);
         while t < end {
             n += 1;
-            for (k, v) in numeric_fields(p, tel_type, t) {
-                let a = aggs.entry(k).or_insert(Agg {
-                    sum: 0.0,
-                    min: f64::MAX,
-                    max: f64::MIN,
-                    last: v,
-                });
-                a.sum += v;
-                a.min = a.min.min(v);
-                a.max = a.max.max(v);
-                a.last = v;
+            // Field order is fixed per type, so aggregates line up by position.
+            for (i, (k, v)) in numeric_fields(p, tel_type, t).into_iter().enumerate() {
+                match fields.get_mut(i) {
+                    Some((_, a)) => {
+                        a.sum += v;
+                        a.n += 1;
+                        a.min = a.min.min(v);
+                        a.max = a.max.max(v);
+                        a.last = v;
+                    }
+                    None => fields.push((
+                        k,
+                        Agg {
+                            sum: v,
+                            n: 1,
+                            min: v,
+                            max: v,
+                            last: v,
+                        },
+                    )),
+                }
             }
             t += step;
         }
         if n > 0 {
-            let mut fields = Map::new();
-            for (k, a) in aggs {
-                let avg = (a.sum / f64::from(n) * 1000.0).round() / 1000.0;
-                fields.insert(
-                    k.into(),
-                    json!({"avg": avg, "min": a.min, "max": a.max, "last": a.last}),
-                );
-            }
-            out.push(json!({"ts": b, "n": n, "fields": fields}));
+            out.push(Point { ts: b, n, fields });
         }
         b += res_ms;
     }
@@ -116,9 +178,13 @@ mod tests {
     fn buckets_align_and_contain_samples() {
         let p = SiteProfile::new(7, "sit-h", None);
         let from = 1_782_000_000_000 + 123_456;
-        let pts = der_points(&p, "battery", from, from + 3_600_000, 900_000).unwrap();
+        let pts = serde_json::to_value(
+            der_points(&p, "battery", from, from + 3_600_000, 900_000).unwrap(),
+        )
+        .unwrap();
+        let pts = pts.as_array().unwrap();
         assert!(pts.len() >= 4);
-        for pt in &pts {
+        for pt in pts {
             assert_eq!(pt["ts"].as_i64().unwrap() % 900_000, 0);
             let w = &pt["fields"]["W"];
             assert!(
@@ -127,7 +193,8 @@ mod tests {
         }
         // A 1m bucket is exactly the physics sample at that minute.
         let t = 1_782_000_000_000 + 600_000;
-        let one = der_points(&p, "meter", t, t + 60_000, 60_000).unwrap();
+        let one =
+            serde_json::to_value(der_points(&p, "meter", t, t + 60_000, 60_000).unwrap()).unwrap();
         let w = numeric_fields(&p, "meter", t)
             .into_iter()
             .find(|(k, _)| *k == "W")

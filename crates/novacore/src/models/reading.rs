@@ -59,6 +59,20 @@ macro_rules! fields_struct {
             #[serde(flatten)]
             pub extra: Extra,
         }
+
+        impl $name {
+            /// Takes the known fields out of `m`; what remains becomes `extra`. Cheaper than the
+            /// derived `Deserialize`, whose `flatten` buffers every field a second time.
+            fn from_map(mut m: Map<String, Value>) -> std::result::Result<Self, String> {
+                Ok(Self {
+                    $($f: match m.remove($wire) {
+                        None | Some(Value::Null) => None,
+                        Some(v) => Some(serde_json::from_value::<$t>(v).map_err(|e| format!("{}: {e}", $wire))?),
+                    },)*
+                    extra: m,
+                })
+            }
+        }
     };
 }
 
@@ -242,10 +256,10 @@ impl Reading {
         let site_id = take_str(&mut m, "site_id");
         let make = take_str(&mut m, "make");
         let data = match kind.as_str() {
-            "pv" | "solar" => ReadingData::Pv(typed(m)?),
-            "battery" => ReadingData::Battery(typed(m)?),
-            "meter" => ReadingData::Meter(typed(m)?),
-            "v2x_charger" => ReadingData::V2xCharger(typed(m)?),
+            "pv" | "solar" => ReadingData::Pv(PvFields::from_map(m)?),
+            "battery" => ReadingData::Battery(BatteryFields::from_map(m)?),
+            "meter" => ReadingData::Meter(MeterFields::from_map(m)?),
+            "v2x_charger" => ReadingData::V2xCharger(V2xFields::from_map(m)?),
             _ => ReadingData::Other {
                 kind: kind.clone(),
                 fields: m,
@@ -281,10 +295,6 @@ impl Reading {
             ReadingData::Other { fields, .. } => fields.get("W").and_then(Value::as_f64),
         }
     }
-}
-
-fn typed<T: serde::de::DeserializeOwned>(m: Map<String, Value>) -> std::result::Result<T, String> {
-    serde_json::from_value(Value::Object(m)).map_err(|e| e.to_string())
 }
 
 impl<'de> Deserialize<'de> for Reading {
