@@ -248,6 +248,27 @@ fn zap_info_and_claim_through_the_cli() {
         .ok()
         .json();
     assert!(info.is_object(), "{info}");
+    let wifi = run(&["--json", "zap", "wifi", "--zap", &zap.url])
+        .ok()
+        .json();
+    assert!(wifi["ssids"].is_array(), "{wifi}");
+    let signed = run(&[
+        "--json",
+        "zap",
+        "sign",
+        "--zap",
+        &zap.url,
+        "--message",
+        "hello",
+    ])
+    .ok()
+    .json();
+    assert_eq!(signed["serial_number"], zap.serial.as_str());
+    assert!(
+        signed["message"].as_str().unwrap().contains("hello"),
+        "{signed}"
+    );
+    assert!(!signed["signature"].as_str().unwrap().is_empty());
     let devices = run(&["zap", "devices", "--zap", &zap.url]).ok();
     assert!(devices.stdout.starts_with("SN"), "{}", devices.stdout);
 

@@ -140,3 +140,43 @@ fn power_validity_limits_which_hours_can_peak() {
     let kws: Vec<f64> = report.power_months[0].peaks.iter().map(|p| p.kw).collect();
     assert_eq!(kws, vec![5.0, 1.0, 1.0]);
 }
+
+#[test]
+fn the_days_of_a_month_add_up_to_the_month() {
+    // Proration rule: costing each local day of January separately and summing gives exactly
+    // the cost of the whole month, monthly charges included.
+    let mut tariff = bare_tariff();
+    tariff.fixed_per_month = 300.0;
+    tariff.power.push(power(true));
+    tariff.energy.push(EnergyComponent {
+        name: "transfer".into(),
+        price_per_kwh: 0.25,
+        validity: Validity::default(),
+    });
+    let meter = winter_meter();
+    let p = prices(
+        "2025-12-31T23:00:00Z",
+        60,
+        &(0..32 * 24)
+            .map(|i| (i % 7) as f64 * 100.0 - 150.0)
+            .collect::<Vec<_>>(),
+    );
+    let month = range("2025-12-31T23:00:00Z", "2026-01-31T23:00:00Z");
+    let whole = compute_cost(&meter, &p, &tariff, month).unwrap();
+    let mut sum = 0.0;
+    let mut day = month.from;
+    while day < month.to {
+        let next = day + TimeDelta::days(1);
+        sum += compute_cost(&meter, &p, &tariff, TimeRange::new(day, next))
+            .unwrap()
+            .total_ex_vat;
+        day = next;
+    }
+    assert!(
+        (sum - whole.total_ex_vat).abs() < 1e-6,
+        "{sum} vs {}",
+        whole.total_ex_vat
+    );
+    close(whole.fixed_fee, 300.0);
+    close(whole.power_months[0].share, 1.0);
+}
