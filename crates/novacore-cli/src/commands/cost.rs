@@ -155,10 +155,24 @@ async fn meter_series(
     let hist_to = next_month_start(to - TimeDelta::milliseconds(1), tz).min(Utc::now());
     let mut points = Vec::new();
     if hist_from < hist_to {
+        // Ask for the meter DER only when the site lists one: a month of every DER is large.
+        let meter_der = match conn.client.sites().devices(site_id).await {
+            Ok(devices) => devices
+                .into_iter()
+                .flat_map(|d| d.ders)
+                .find(|d| d.der_type == "meter")
+                .map(|d| d.id),
+            Err(_) => None,
+        };
         let series = conn
             .client
             .telemetry()
-            .history(site_id, hist_from..hist_to, METER_RESOLUTION, None)
+            .history(
+                site_id,
+                hist_from..hist_to,
+                METER_RESOLUTION,
+                meter_der.as_deref(),
+            )
             .await?;
         let meters: Vec<_> = series
             .iter()
