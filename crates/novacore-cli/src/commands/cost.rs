@@ -5,9 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use novacore::history::Resolution;
 use novacore::models::Site;
-use novacore::pricing::{
-    compute_cost, CostReport, MeterSeries, NetPowerPoint, PriceSlot, SpotPrices, Tariff, TimeRange,
-};
+use novacore::pricing::{compute_cost, CostReport, MeterSeries, SpotPrices, Tariff, TimeRange};
 use serde::Serialize;
 
 use crate::cli::CostArgs;
@@ -99,8 +97,7 @@ async fn grid_tariff(
     match id {
         Some(id) => {
             let t = tariffs.tariff(&id).await?;
-            let json = serde_json::to_value(&t).map_err(|e| CliError::Output(e.to_string()))?;
-            Ok((Some(id), Tariff::from_eltariff(&json)?))
+            Ok((Some(id), Tariff::from_sdk(&t)?))
         }
         None => {
             eprintln!(
@@ -153,7 +150,6 @@ async fn meter_series(
 ) -> Result<MeterSeries> {
     let hist_from = month_start(from, tz);
     let hist_to = next_month_start(to - TimeDelta::milliseconds(1), tz).min(Utc::now());
-    let mut points = Vec::new();
     if hist_from < hist_to {
         // Ask for the meter DER only when the site lists one: a month of every DER is large.
         let meter_der = match conn.client.sites().devices(site_id).await {
@@ -185,21 +181,14 @@ async fn meter_series(
             );
         }
         if let Some(m) = meters.first() {
-            points = m
-                .points
-                .iter()
-                .filter_map(|b| {
-                    let w = b.fields.get("W")?.avg?;
-                    Some(NetPowerPoint { ts: b.ts, w })
-                })
-                .collect();
+            return Ok(MeterSeries::from_history(m, METER_RESOLUTION));
         } else {
             eprintln!("note: no meter telemetry for site {site_id}; energy counts as missing");
         }
     }
     Ok(MeterSeries::NetPower {
         interval_s: METER_RESOLUTION.duration().num_seconds() as u32,
-        points,
+        points: Vec::new(),
     })
 }
 
@@ -217,8 +206,7 @@ async fn spot_prices(
     let last = (to - TimeDelta::milliseconds(1))
         .with_timezone(&tz)
         .date_naive();
-    let mut slots = Vec::new();
-    let mut got_currency = None;
+    let mut responses = Vec::new();
     let mut day = first;
     while day <= last {
         let days = ((last - day).num_days() + 1).min(MAX_PRICE_DAYS);
@@ -228,15 +216,7 @@ async fn spot_prices(
             .day_ahead(area, day, days as u32, currency)
             .await
         {
-            Ok(d) => {
-                let minutes = d.slot_length().num_minutes().max(1) as u32;
-                got_currency.get_or_insert_with(|| d.currency.clone());
-                slots.extend(d.prices.iter().map(|p| PriceSlot {
-                    start: p.datetime,
-                    duration_minutes: minutes,
-                    price_per_mwh: p.price,
-                }));
-            }
+            Ok(d) => responses.push(d),
             Err(novacore::Error::NotPublished) => {
                 eprintln!("note: {area} prices from {day} are not published yet");
             }
@@ -244,15 +224,11 @@ async fn spot_prices(
         }
         day += TimeDelta::days(days);
     }
-    // Several requests may return overlapping slots (day boundaries); keep the first.
-    slots.sort_by_key(|s| s.start);
-    slots.dedup_by_key(|s| s.start);
-    Ok(SpotPrices {
-        currency: got_currency
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| currency.to_string()),
-        slots,
-    })
+    let mut prices = SpotPrices::from_day_ahead(&responses);
+    if prices.currency.is_empty() {
+        prices.currency = currency.to_string();
+    }
+    Ok(prices)
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> String {

@@ -26,6 +26,7 @@ mod calendar;
 mod eltariff;
 mod energy;
 mod error;
+mod from_sdk;
 mod meter;
 mod peaks;
 mod report;

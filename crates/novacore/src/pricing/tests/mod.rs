@@ -2,6 +2,7 @@
 
 mod dst;
 mod eltariff;
+mod from_sdk;
 mod monthly;
 mod resolution;
 mod shapes;
