@@ -2,8 +2,26 @@
 //! tariff's energy fee, power (peak) charge and fixed fee, VAT, and per-interval costs.
 //!
 //! Pure computation, no I/O. Inputs are plain serde types ([`MeterSeries`], [`SpotPrices`],
-//! [`Tariff`]) that callers map their API models into; [`compute_cost`] returns a
-//! [`CostReport`].
+//! [`Tariff`]); [`compute_cost`] returns a [`CostReport`]. Adapters build them from the SDK's
+//! models: [`MeterSeries::from_history`], [`SpotPrices::from_day_ahead`], [`Tariff::from_sdk`]
+//! (or [`Tariff::from_eltariff`] for raw Eltariff JSON).
+//!
+//! ```
+//! use novacore::pricing::*;
+//! let t0: chrono::DateTime<chrono::Utc> = "2026-06-10T10:00:00Z".parse().unwrap();
+//! let meter = MeterSeries::NetPower {
+//!     interval_s: 3600,
+//!     points: vec![NetPowerPoint { ts: t0, w: 2000.0 }], // 2 kWh imported
+//! };
+//! let prices = SpotPrices::uniform("SEK", 60, [(t0, 500.0)]); // 0.50 SEK/kWh
+//! let tariff: Tariff = serde_json::from_str(
+//!     r#"{"time_zone":"Europe/Stockholm","currency":"SEK","vat_rate":0.25}"#,
+//! ).unwrap();
+//! let range = TimeRange::new(t0, t0 + chrono::TimeDelta::hours(1));
+//! let report = compute_cost(&meter, &prices, &tariff, range).unwrap();
+//! assert!((report.spot_cost - 1.0).abs() < 1e-9);
+//! assert!((report.total_inc_vat - 1.25).abs() < 1e-9);
+//! ```
 //!
 //! Rules (all documented on the types too):
 //! - **Time**: instants are UTC; hours, weekdays and months are judged in the tariff's time zone,
@@ -11,6 +29,12 @@
 //! - **Resolution**: meter data at any resolution, prices at any slot length. A meter interval's
 //!   energy is split over price slots and local hours in proportion to time (constant power
 //!   assumed inside one meter interval).
+//! - **Grid energy fee**: components valid at the same time add up
+//!   ([`EnergyCombination::Sum`]) or the first valid one applies
+//!   ([`EnergyCombination::FirstMatch`], used for Eltariff alternatives).
+//! - **Power charge**: per local month, the average of the `n_peaks` highest windows (hourly
+//!   for `PT1H`, aligned to local hours; optionally one per day), times the price per kW; the
+//!   report lists the peaks (window start + kW).
 //! - **Gaps**: missing meter data is not invented; it shows in [`Coverage::meter_gaps`].
 //!   Metered time without a spot price counts for energy and grid fee but not for spot cost or
 //!   export revenue; it shows in [`Coverage::unpriced`].
