@@ -140,3 +140,32 @@ mod tests {
         assert_eq!(pct_decode("bad%zz%"), "bad%zz%");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        count: Option<u32>,
+    }
+
+    proptest! {
+        // Any bytes give a value or a 4xx-class error, never a panic or a 5xx.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            if let Err(e) = parse_json::<Body>(&bytes) {
+                let status = e.status_code().0.as_u16();
+                prop_assert!(status == 400 || status == 422);
+            }
+        }
+
+        #[test]
+        fn query_decoding_never_panics(q in ".{0,64}") {
+            let _ = url_decode_pairs(&q);
+        }
+    }
+}

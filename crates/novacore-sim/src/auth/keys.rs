@@ -147,3 +147,18 @@ mod tests {
         assert!(PublicKey::parse("").is_none());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_never_panics_and_never_verifies(s in ".{0,200}", sig in "[0-9a-f]{0,140}") {
+            if let Some(k) = PublicKey::parse(&s) {
+                prop_assert!(!k.verify(b"challenge", &sig));
+            }
+        }
+    }
+}

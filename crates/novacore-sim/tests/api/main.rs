@@ -1,6 +1,7 @@
 //! Integration tests: the sandbox over real HTTP (reqwest + ed25519-dalek + p256, no SDK).
 
 mod auth;
+mod binary;
 mod claim;
 mod common;
 mod faults;

@@ -1,0 +1,69 @@
+//! The `novacore-sim` binary: one JSON ready line, serving, clean stop on SIGTERM, bad flags.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::get;
+
+#[tokio::test]
+async fn prints_ready_line_serves_and_stops_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_novacore-sim"))
+        .args(["--zaps", "2", "--seed", "3", "--no-demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut l = String::new();
+        BufReader::new(stdout).read_line(&mut l).unwrap();
+        l
+    });
+    let line = tokio::time::timeout(Duration::from_secs(10), line)
+        .await
+        .unwrap()
+        .unwrap();
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let base = ready["base_url"].as_str().unwrap();
+    assert!(base.starts_with("http://127.0.0.1:") && !base.ends_with('/'));
+    assert_eq!(ready["zaps"].as_array().unwrap().len(), 2);
+    assert!(ready["zaps"][0]["public_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("04"));
+    assert_eq!(get(&format!("{base}/openapi.json"), None).await.status, 200);
+    let zap = ready["zaps"][1]["url"].as_str().unwrap();
+    assert_eq!(
+        get(&format!("{zap}/api/crypto"), None).await.body["serialNumber"],
+        ready["zaps"][1]["serial"]
+    );
+    let st = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn bad_fault_spec_is_a_usage_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_novacore-sim"))
+        .args(["--faults", "nope=1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault"));
+}
