@@ -30,7 +30,7 @@ struct CostOutput<'a> {
 
 /// Runs `cost`.
 pub async fn run(args: &CostArgs, conn: &Connection, out: Output) -> Result<()> {
-    let site = find_site(conn, &args.site).await?;
+    let site = conn.client.sites().get(&args.site).await?;
     let (tariff_id, tariff) = grid_tariff(args, conn, &site).await?;
     let tz: Tz = tariff
         .time_zone
@@ -60,20 +60,6 @@ pub async fn run(args: &CostArgs, conn: &Connection, out: Output) -> Result<()> 
         report: &report,
     };
     out.emit(&value, || human(&value, &tariff, tz, args.intervals))
-}
-
-/// The site from the list (its summary is all `cost` needs), else from `GET /sites/{id}`.
-async fn find_site(conn: &Connection, site_id: &str) -> Result<Site> {
-    let sites = conn.client.sites();
-    match sites
-        .list(None)
-        .await?
-        .into_iter()
-        .find(|s| s.id == site_id)
-    {
-        Some(site) => Ok(site),
-        None => Ok(sites.get(site_id).await?),
-    }
 }
 
 /// The tariff named by `--tariff`, else the first one at the site's location, else none
