@@ -29,6 +29,7 @@ pub mod error;
 pub mod history;
 pub mod models;
 pub mod prices;
+pub mod pricing;
 pub mod public;
 mod request;
 pub mod resources;

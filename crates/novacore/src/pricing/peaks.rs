@@ -1,0 +1,131 @@
+//! Power (peak) charge and fixed fee: the monthly parts of a grid bill.
+//!
+//! Rule for a range shorter than a month (both charges): the *whole* month's charge is computed
+//! (peaks from every meter interval given for that local month, even outside the range), then
+//! attributed to the range by the range's share of the month's duration. Summing the costs of
+//! the days of a month therefore gives exactly the month's bill. Pass the whole month's meter
+//! data to get the true peaks; with less, the peaks are those of the data given.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+
+use super::calendar::{local_date, local_window_start, months_overlapping, overlap_ms, LocalMonth};
+use super::meter::EnergyInterval;
+use super::report::{FixedFeeMonth, Peak, PowerChargeMonth, TimeRange};
+use super::tariff::{PowerComponent, Tariff};
+
+fn share_of(month: &LocalMonth, range: TimeRange) -> f64 {
+    let len = (month.end - month.start).num_milliseconds() as f64;
+    overlap_ms(month.start, month.end, range.from, range.to) as f64 / len
+}
+
+fn month_range(m: &LocalMonth) -> TimeRange {
+    TimeRange::new(m.start, m.end)
+}
+
+/// Fixed fee per local month overlapping `range`.
+pub(crate) fn fixed_fees(tariff: &Tariff, tz: Tz, range: TimeRange) -> Vec<FixedFeeMonth> {
+    months_overlapping(range.from, range.to, tz)
+        .iter()
+        .map(|m| {
+            let share = share_of(m, range);
+            FixedFeeMonth {
+                year: m.year,
+                month: m.month,
+                month_range: month_range(m),
+                share,
+                charge: tariff.fixed_per_month * share,
+            }
+        })
+        .collect()
+}
+
+/// Power charge per component and local month overlapping `range`.
+pub(crate) fn power_charges(
+    intervals: &[EnergyInterval],
+    tariff: &Tariff,
+    tz: Tz,
+    range: TimeRange,
+) -> Vec<PowerChargeMonth> {
+    let mut out = Vec::new();
+    for m in months_overlapping(range.from, range.to, tz) {
+        let share = share_of(&m, range);
+        for comp in &tariff.power {
+            let peaks = month_peaks(intervals, comp, tz, &m);
+            let average_kw = if peaks.is_empty() {
+                0.0
+            } else {
+                peaks.iter().map(|p| p.kw).sum::<f64>() / peaks.len() as f64
+            };
+            let month_charge = average_kw * comp.price_per_kw;
+            out.push(PowerChargeMonth {
+                component: comp.name.clone(),
+                year: m.year,
+                month: m.month,
+                month_range: month_range(&m),
+                complete: peaks.len() == comp.n_peaks as usize,
+                peaks,
+                average_kw,
+                month_charge,
+                share,
+                charge: month_charge * share,
+            });
+        }
+    }
+    out
+}
+
+/// The `n_peaks` highest eligible windows of the month, highest first (earlier wins ties).
+/// A window only partly covered by data counts with the energy that was measured in it.
+fn month_peaks(
+    intervals: &[EnergyInterval],
+    comp: &PowerComponent,
+    tz: Tz,
+    m: &LocalMonth,
+) -> Vec<Peak> {
+    let width = TimeDelta::minutes(i64::from(comp.peak_duration_minutes));
+    let mut windows: BTreeMap<_, f64> = BTreeMap::new();
+    // Intervals are sorted and disjoint, so their ends are sorted too.
+    let first = intervals.partition_point(|iv| iv.end <= m.start);
+    // The current window and whether it may peak, so fine meter data converts time zones
+    // once per window rather than once per point.
+    let mut window: Option<(DateTime<Utc>, bool)> = None;
+    for iv in intervals[first..].iter().take_while(|iv| iv.start < m.end) {
+        let mut cursor = iv.start.max(m.start);
+        let end = iv.end.min(m.end);
+        while cursor < end {
+            let (w0, eligible) = match window {
+                Some((w0, e)) if w0 <= cursor && cursor < w0 + width => (w0, e),
+                _ => {
+                    let w0 = local_window_start(cursor, tz, comp.peak_duration_minutes);
+                    let w = (w0, comp.validity.contains(w0, tz));
+                    window = Some(w);
+                    w
+                }
+            };
+            let piece_end = (w0 + width).min(end);
+            if eligible {
+                *windows.entry(w0).or_default() += iv.share(cursor, piece_end).0;
+            }
+            cursor = piece_end;
+        }
+    }
+    let hours = f64::from(comp.peak_duration_minutes) / 60.0;
+    let mut candidates: Vec<Peak> = windows
+        .into_iter()
+        .map(|(start, wh)| Peak {
+            start,
+            kw: wh / 1000.0 / hours,
+        })
+        .collect();
+    // Stable sort keeps time order among equal peaks, so the earliest wins a tie.
+    candidates.sort_by(|a, b| b.kw.total_cmp(&a.kw));
+    let mut days = HashSet::new();
+    candidates
+        .into_iter()
+        .filter(|p| !comp.one_peak_per_day || days.insert(local_date(p.start, tz)))
+        .take(comp.n_peaks as usize)
+        .collect()
+}
