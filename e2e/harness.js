@@ -24,6 +24,29 @@ export async function startDriver(name) {
   return { driver, stop: () => proc.kill("SIGTERM") };
 }
 
+/**
+ * End the session and wait until the app process is gone. A lingering app would make the next
+ * launch hand over to it (single instance) and WebDriver's session start would hang.
+ */
+export async function quitApp(driver) {
+  await driver.quit();
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    if (!appRunning()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  execFileSync("pkill", ["-KILL", "-f", APP]);
+}
+
+function appRunning() {
+  try {
+    execFileSync("pgrep", ["-f", APP]);
+    return true;
+  } catch {
+    return false; // pgrep exits 1 when nothing matches
+  }
+}
+
 /** A fresh home for the app's data, config and logs, so tests never touch the user's. */
 export function freshHome() {
   const home = mkdtempSync(join(tmpdir(), "novadesk-e2e-"));

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { APP, ROOT, freshHome, screenshot, startDriver } from "./harness.js";
+import { APP, ROOT, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
 
 let home;
 let session;
@@ -20,7 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-  await session?.driver.quit().catch(() => {});
+  if (session) await quitApp(session.driver).catch(() => {});
   session?.stop();
 });
 
@@ -53,7 +53,7 @@ test("custom URL is validated inline", async () => {
 });
 
 test("theme switches, looks different, and is remembered after a restart", async () => {
-  const { driver } = session;
+  let { driver } = session;
   await driver.click('[data-theme-choice="light"]');
   await driver.waitFor(() => driver.exec("return document.documentElement.dataset.theme === 'light'"), 5000, "light");
   const light = await screenshot(driver, "welcome-light");
@@ -66,8 +66,12 @@ test("theme switches, looks different, and is remembered after a restart", async
   assert.notEqual(lightBg, darkBg);
   assert.notDeepEqual(readFileSync(light.path), readFileSync(dark.path));
 
-  // Persisted by the backend: a new app process starts dark.
-  await driver.quit();
+  // Persisted by the backend: a new app process starts dark. A fresh driver for the new process
+  // keeps the restart independent of the old WebKitWebDriver's state.
+  await quitApp(driver);
+  session.stop();
+  session = await startDriver("smoke-restart");
+  driver = session.driver;
   await driver.start(APP, []);
   await driver.waitFor(() => driver.exec("return document.body.dataset.ready === 'true'"), 20_000, "app ready again");
   assert.equal(await driver.exec("return document.documentElement.dataset.theme"), "dark");

@@ -11,12 +11,18 @@ export class WebDriver {
   }
 
   async request(method, path, body) {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: body ? { "content-type": "application/json" } : {},
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    const started = Date.now();
+    let res;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: body ? { "content-type": "application/json" } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new Error(`WebDriver ${method} ${path} failed after ${Date.now() - started} ms: ${err.message}`);
+    }
     const text = await res.text();
     let json;
     try {
@@ -92,7 +98,9 @@ export class WebDriver {
   /** Resolve after the page has painted twice, so a screenshot shows the current state. */
   async settle() {
     await this.execAsync(
-      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+      // Two frames normally; a time cap in case the view is not painting (rAF never fires then).
+      "const done = arguments[arguments.length - 1]; let sent = false; const once = () => { if (!sent) { sent = true; done(); } };" +
+        " requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(once, 50))); setTimeout(once, 1000);",
     );
   }
 
