@@ -1,0 +1,66 @@
+//! Sandbox configuration (builder and CLI both fill this).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::faults::FaultSpec;
+
+/// Everything that shapes a sandbox run.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// World seed.
+    pub seed: u64,
+    /// Sites per demo organization.
+    pub sites: usize,
+    /// Emulated Zaps with their own HTTP port.
+    pub zaps: usize,
+    /// Give each new identity a demo world.
+    pub demo: bool,
+    /// Serve `/_sim/*` control routes.
+    pub control: bool,
+    /// Session token lifetime.
+    pub token_ttl: Duration,
+    /// Interval of `: keep-alive` SSE comments.
+    pub keepalive: Duration,
+    /// Interval of live samples per DER.
+    pub sample_interval: Duration,
+    /// Initial faults.
+    pub faults: FaultSpec,
+    /// Clock speed factor.
+    pub clock_speed: f64,
+    /// Cloud listen address.
+    pub addr: SocketAddr,
+    /// Token bucket burst per identity.
+    pub rate_burst: u32,
+    /// Token bucket refill per second.
+    pub rate_per_sec: f64,
+    /// Max JSON body size in bytes.
+    pub body_limit: usize,
+    /// SSE replay ring size per site.
+    pub ring_size: usize,
+    /// Challenge lifetime.
+    pub challenge_ttl: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            seed: 7,
+            sites: 4,
+            zaps: 1,
+            demo: true,
+            control: true,
+            token_ttl: Duration::from_secs(24 * 3600),
+            keepalive: Duration::from_secs(15),
+            sample_interval: Duration::from_secs(1),
+            faults: FaultSpec::default(),
+            clock_speed: 1.0,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rate_burst: 1000,
+            rate_per_sec: 200.0,
+            body_limit: 64 * 1024,
+            ring_size: 2048,
+            challenge_ttl: Duration::from_secs(300),
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Fault injection for reliability tests, deterministic given the seed.
+//!
+//! SPEC grammar (for `--faults` and `PUT /_sim/faults` as `{"spec": "…"}`): comma-separated
+//! `key=value` items, all optional:
+//!
+//! | key          | value            | effect                                                      |
+//! |--------------|------------------|-------------------------------------------------------------|
+//! | `sse_drop`   | N (u32)          | close every SSE connection after N events                   |
+//! | `5xx`        | fraction 0..1    | that share of REST answers is `500 internal_error`          |
+//! | `429`        | fraction 0..1    | that share of REST answers is `429` with `Retry-After: 1`   |
+//! | `latency`    | `A..B` ms or `A` | added latency, uniform in [A, B] ms                         |
+//! | `malformed`  | fraction 0..1    | that share of SSE events is sent as a malformed frame       |
+//! | `token_ttl`  | seconds          | lifetime of newly issued tokens                             |
+//! | `cloud_down` | `true`/`false`   | every cloud route answers `503 unavailable`                 |
+//!
+//! Example: `sse_drop=5,5xx=0.1,429=0.05,latency=10..50,malformed=0.2,token_ttl=30,cloud_down=false`.
+
+use std::time::Duration;
+
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// The active fault configuration. `Default` is "no faults".
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FaultSpec {
+    /// Close SSE connections after this many events.
+    pub sse_drop_every: Option<u32>,
+    /// Share of REST requests answered 500.
+    pub error_5xx: f64,
+    /// Share of REST requests answered 429.
+    pub rate_429: f64,
+    /// Added latency range in ms.
+    pub latency_ms: Option<(u64, u64)>,
+    /// Share of SSE events sent malformed.
+    pub malformed_sse: f64,
+    /// Token lifetime override in seconds.
+    pub token_ttl_secs: Option<u64>,
+    /// Every cloud route answers 503.
+    pub cloud_down: bool,
+}
+
+impl FaultSpec {
+    /// Parses the SPEC grammar above; an empty string is "no faults".
+    pub fn parse(spec: &str) -> Result<Self> {
+        let mut f = FaultSpec::default();
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| Error::Config(format!("fault item `{item}` needs key=value")))?;
+            let bad = || Error::Config(format!("fault `{k}`: bad value `{v}`"));
+            match k.trim() {
+                "sse_drop" => {
+                    f.sse_drop_every = Some(v.parse().map_err(|_| bad())?).filter(|n| *n > 0)
+                }
+                "5xx" => f.error_5xx = fraction(v).ok_or_else(bad)?,
+                "429" => f.rate_429 = fraction(v).ok_or_else(bad)?,
+                "malformed" => f.malformed_sse = fraction(v).ok_or_else(bad)?,
+                "latency" => {
+                    let (a, b) = v.split_once("..").unwrap_or((v, v));
+                    let a: u64 = a.trim().parse().map_err(|_| bad())?;
+                    let b: u64 = b.trim().parse().map_err(|_| bad())?;
+                    if a > b || b > 60_000 {
+                        return Err(bad());
+                    }
+                    f.latency_ms = Some((a, b));
+                }
+                "token_ttl" => {
+                    let s: u64 = v.trim_end_matches('s').parse().map_err(|_| bad())?;
+                    f.token_ttl_secs = Some(s.max(1));
+                }
+                "cloud_down" => f.cloud_down = v.parse().map_err(|_| bad())?,
+                other => return Err(Error::Config(format!("unknown fault `{other}`"))),
+            }
+        }
+        Ok(f)
+    }
+}
+
+fn fraction(v: &str) -> Option<f64> {
+    v.parse::<f64>().ok().filter(|x| (0.0..=1.0).contains(x))
+}
+
+/// What the fault layer decided for one REST request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Verdict {
+    /// Serve normally after `delay`.
+    Pass(Duration),
+    /// Answer with this error after `delay`.
+    Fail(Duration, FaultKind),
+}
+
+/// Injected failure kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// 500.
+    ServerError,
+    /// 429.
+    RateLimited,
+    /// 503.
+    CloudDown,
+}
+
+/// The active spec plus a seeded RNG so runs are reproducible.
+#[derive(Debug)]
+pub struct Faults {
+    spec: FaultSpec,
+    rng: StdRng,
+}
+
+impl Faults {
+    /// New fault state.
+    pub fn new(spec: FaultSpec, seed: u64) -> Self {
+        Self {
+            spec,
+            rng: StdRng::seed_from_u64(seed ^ 0xFA17),
+        }
+    }
+
+    /// Current spec.
+    pub fn spec(&self) -> &FaultSpec {
+        &self.spec
+    }
+
+    /// Replaces the spec.
+    pub fn set(&mut self, spec: FaultSpec) {
+        self.spec = spec;
+    }
+
+    /// Decides the fate of one REST request.
+    pub fn decide(&mut self) -> Verdict {
+        let delay = match self.spec.latency_ms {
+            Some((a, b)) => Duration::from_millis(self.rng.gen_range(a..=b)),
+            None => Duration::ZERO,
+        };
+        if self.spec.cloud_down {
+            return Verdict::Fail(delay, FaultKind::CloudDown);
+        }
+        let x: f64 = self.rng.gen();
+        if x < self.spec.error_5xx {
+            Verdict::Fail(delay, FaultKind::ServerError)
+        } else if x < self.spec.error_5xx + self.spec.rate_429 {
+            Verdict::Fail(delay, FaultKind::RateLimited)
+        } else {
+            Verdict::Pass(delay)
+        }
+    }
+
+    /// Whether the next SSE event should be sent malformed.
+    pub fn malformed_event(&mut self) -> bool {
+        self.spec.malformed_sse > 0.0 && self.rng.gen::<f64>() < self.spec.malformed_sse
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_key() {
+        let f = FaultSpec::parse(
+            "sse_drop=5,5xx=0.1,429=0.2,latency=10..50,malformed=0.3,token_ttl=30s,cloud_down=true",
+        )
+        .unwrap();
+        assert_eq!(f.sse_drop_every, Some(5));
+        assert_eq!(f.latency_ms, Some((10, 50)));
+        assert_eq!(f.token_ttl_secs, Some(30));
+        assert!(f.cloud_down);
+        assert_eq!(FaultSpec::parse("").unwrap(), FaultSpec::default());
+    }
+
+    #[test]
+    fn rejects_bad_items() {
+        for s in [
+            "5xx=2",
+            "nope=1",
+            "latency=9..1",
+            "sse_drop",
+            "cloud_down=maybe",
+        ] {
+            assert!(FaultSpec::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn fractions_are_respected_and_deterministic() {
+        let spec = FaultSpec::parse("5xx=0.5").unwrap();
+        let run = || {
+            let mut f = Faults::new(spec.clone(), 7);
+            (0..1000)
+                .filter(|_| matches!(f.decide(), Verdict::Fail(..)))
+                .count()
+        };
+        let n = run();
+        assert!((400..600).contains(&n), "{n}");
+        assert_eq!(n, run());
+    }
+}

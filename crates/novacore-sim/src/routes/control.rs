@@ -1,0 +1,171 @@
+//! Test-only control routes under `/_sim` (only when the sandbox runs with control enabled).
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::extract::ApiJson;
+use crate::faults::FaultSpec;
+use crate::state::{lock, AppState};
+use crate::world::live;
+
+/// `/_sim/*` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clock", get(clock_get).post(clock_set))
+        .route("/readings", post(push_reading))
+        .route("/tick", post(tick))
+        .route("/zaps/{serial}/offline", post(zap_offline))
+        .route("/cloud", post(cloud))
+        .route("/faults", get(faults_get).put(faults_set).post(faults_set))
+        .route("/identities", post(new_identity))
+}
+
+/// `POST /_sim/clock` body.
+#[derive(Debug, Deserialize)]
+pub struct ClockBody {
+    /// Jump by this many ms.
+    pub advance_ms: Option<i64>,
+    /// New speed factor.
+    pub speed: Option<f64>,
+}
+
+fn clock_json(sim: &AppState) -> Value {
+    json!({"now_ms": sim.clock.now_ms(), "now": sim.clock.now().to_rfc3339(), "speed": sim.clock.speed()})
+}
+
+async fn clock_get(State(sim): State<AppState>) -> Json<Value> {
+    Json(clock_json(&sim))
+}
+
+async fn clock_set(
+    State(sim): State<AppState>,
+    ApiJson(b): ApiJson<ClockBody>,
+) -> Result<Json<Value>> {
+    if let Some(ms) = b.advance_ms {
+        if ms.unsigned_abs() > 20 * 365 * 86_400_000 {
+            return Err(Error::field("advance_ms", "at most 20 years"));
+        }
+        sim.clock.advance(ms);
+    }
+    if let Some(s) = b.speed {
+        if !(0.0..=100_000.0).contains(&s) {
+            return Err(Error::field("speed", "must be within 0..100000"));
+        }
+        sim.clock.set_speed(s);
+    }
+    Ok(Json(clock_json(&sim)))
+}
+
+/// `POST /_sim/readings` body.
+#[derive(Debug, Deserialize)]
+pub struct PushBody {
+    /// Target site stream.
+    pub site_id: String,
+    /// Reading fields (§4); `site_id` and `timestamp` are filled in when absent.
+    pub reading: serde_json::Map<String, Value>,
+}
+
+async fn push_reading(
+    State(sim): State<AppState>,
+    ApiJson(b): ApiJson<PushBody>,
+) -> Result<Json<Value>> {
+    if !sim.world().sites.contains_key(&b.site_id) {
+        return Err(Error::NotFound(format!("site {} not found", b.site_id)));
+    }
+    let now = sim.clock.now_ms();
+    let mut r = b.reading;
+    r.entry("site_id").or_insert_with(|| json!(b.site_id));
+    let ts = r.get("timestamp").and_then(Value::as_i64).unwrap_or(now);
+    r.insert("timestamp".into(), json!(ts));
+    let id = sim
+        .hub
+        .publish(&b.site_id, ts, Value::Object(r).to_string());
+    Ok(Json(json!({"id": id})))
+}
+
+async fn tick(State(sim): State<AppState>) -> Json<Value> {
+    live::tick(&sim);
+    Json(clock_json(&sim))
+}
+
+/// `{"offline": bool}`.
+#[derive(Debug, Deserialize)]
+pub struct OfflineBody {
+    /// Take the Zap offline (true) or back (false).
+    pub offline: bool,
+}
+
+async fn zap_offline(
+    State(sim): State<AppState>,
+    Path(serial): Path<String>,
+    ApiJson(b): ApiJson<OfflineBody>,
+) -> Result<Json<Value>> {
+    let mut w = sim.world();
+    let z = w
+        .zaps
+        .get_mut(&serial)
+        .ok_or_else(|| Error::NotFound(format!("zap {serial} not found")))?;
+    z.offline = b.offline;
+    Ok(Json(json!({"serial": serial, "offline": b.offline})))
+}
+
+/// `{"down": bool}`.
+#[derive(Debug, Deserialize)]
+pub struct CloudBody {
+    /// Cut the cloud off.
+    pub down: bool,
+}
+
+async fn cloud(State(sim): State<AppState>, ApiJson(b): ApiJson<CloudBody>) -> Json<Value> {
+    let mut f = lock(&sim.faults);
+    let mut spec = f.spec().clone();
+    spec.cloud_down = b.down;
+    f.set(spec);
+    Json(json!({"down": b.down}))
+}
+
+/// `{"spec": "…"}` (grammar in [`crate::faults`]).
+#[derive(Debug, Deserialize)]
+pub struct FaultsBody {
+    /// Fault SPEC string; empty clears all faults.
+    pub spec: String,
+}
+
+async fn faults_get(State(sim): State<AppState>) -> Json<Value> {
+    Json(json!(lock(&sim.faults).spec()))
+}
+
+async fn faults_set(
+    State(sim): State<AppState>,
+    ApiJson(b): ApiJson<FaultsBody>,
+) -> Result<Json<Value>> {
+    let spec = FaultSpec::parse(&b.spec).map_err(|e| Error::field("spec", e.to_string()))?;
+    lock(&sim.faults).set(spec.clone());
+    Ok(Json(json!(spec)))
+}
+
+/// `POST /_sim/identities`: a fresh person (demo world included when enabled) and a session
+/// token, without the challenge dance — for E2E and fuzzing setups.
+async fn new_identity(State(sim): State<AppState>) -> Json<Value> {
+    use rand::RngCore;
+    let mut seed = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut seed);
+    let key = crate::auth::keys::PublicKey::Ed25519(
+        ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key(),
+    );
+    let (ident, fresh) = {
+        let mut w = sim.world();
+        let (ident, fresh) = crate::routes::auth::ensure_identity(&mut w, &key);
+        if fresh && sim.cfg.demo {
+            let now = sim.clock.now();
+            crate::world::demo::grant_demo(&mut w, sim.cfg.seed, sim.cfg.sites, &ident.id, now);
+        }
+        (ident, fresh)
+    };
+    let token = crate::routes::auth::issue_token(&sim, &ident);
+    Json(json!({"identity_id": ident.id, "token": token, "created": fresh}))
+}

@@ -1,0 +1,283 @@
+//! SSE: ids, retry, keep-alive, only enabled DERs, resume, gap; history vs live.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+struct World {
+    sb: novacore_sim::SandboxHandle,
+    user: User,
+    site: String,
+    zap_url: String,
+    sn: String,
+}
+
+async fn provisioned(b: novacore_sim::SandboxBuilder) -> World {
+    let sb = start(b.demo(true)).await;
+    let base = sb.base_url().to_string();
+    let zap = sb.zaps()[0].clone();
+    let user = login(&base, &key(1)).await;
+    let org = new_org(&base, &user, "A").await;
+    let site = new_site(&base, &user, &org).await;
+    assert_eq!(claim_zap(&base, &user, &org, &zap.url).await.status, 201);
+    let devs = get(&format!("{}/api/devices", zap.url), None).await.body;
+    let inv = devs["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["profile"] == "sungrow")
+        .unwrap();
+    let sn = inv["sn"].as_str().unwrap().to_string();
+    let r = post(&format!("{base}/devices/provision"), Some(&user.token), json!({"gateway_serial": zap.serial, "hardware_id": sn,
+        "device_type": "inverter", "site_id": site, "ders": [{"name": "pv", "type": "solar"}, {"name": "bat", "type": "battery"}, {"name": "grid", "type": "meter"}]})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    World {
+        sb,
+        user,
+        site,
+        zap_url: zap.url,
+        sn,
+    }
+}
+
+async fn enable(w: &World, types: &[(&str, bool)]) {
+    let ders: Vec<Value> = types
+        .iter()
+        .map(|(t, e)| json!({"type": t, "enabled": e}))
+        .collect();
+    let r = post(
+        &format!("{}/api/devices/{}/types", w.zap_url, w.sn),
+        None,
+        json!({"ders": ders}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn only_enabled_ders_publish_with_monotonic_ids_and_keepalive() {
+    let w = provisioned(
+        builder()
+            .sample_interval(Duration::from_millis(100))
+            .keepalive(Duration::from_millis(300)),
+    )
+    .await;
+    let base = w.sb.base_url();
+    let mut sse = open_stream(base, &w.site, &w.user.token, None).await;
+    let first = sse.next(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(first.retry, Some(3000));
+    // Nothing enabled yet: only keep-alives.
+    let f = sse.next(Duration::from_secs(2)).await.unwrap();
+    assert!(f.comment && f.data == "keep-alive", "{f:?}");
+    enable(&w, &[("pv", true)]).await;
+    let mut last = 0;
+    let mut saw_keepalive = false;
+    let mut events = 0;
+    while events < 8 {
+        let f = sse.next(Duration::from_secs(3)).await.expect("frame");
+        if f.comment {
+            saw_keepalive = true;
+            continue;
+        }
+        let id = f.id.expect("id on every event");
+        assert!(id > last);
+        last = id;
+        let v: Value = serde_json::from_str(&f.data).unwrap();
+        assert_eq!(v["type"], "pv");
+        assert!(v["W"].as_f64().unwrap() <= 0.0);
+        assert_eq!(v["site_id"], w.site.as_str());
+        assert!(v["device_id"].as_str().unwrap().starts_with("dev-"));
+        events += 1;
+    }
+    let _ = saw_keepalive;
+    // Keep-alives keep coming alongside events.
+    let mut ka = false;
+    for _ in 0..20 {
+        if sse
+            .next(Duration::from_secs(1))
+            .await
+            .is_some_and(|f| f.comment)
+        {
+            ka = true;
+            break;
+        }
+    }
+    assert!(ka, "keep-alive comment expected");
+    enable(&w, &[("pv", false), ("battery", true)]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut types = std::collections::HashSet::new();
+    for _ in 0..10 {
+        if let Some(f) = sse.next_event(Duration::from_secs(2)).await {
+            types.insert(
+                serde_json::from_str::<Value>(&f.data).unwrap()["type"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    assert!(types.contains("battery"), "{types:?}");
+    // Errors before opening.
+    assert_error(
+        &get(&format!("{base}/stream/sites/{}", w.site), None).await,
+        401,
+        "unauthorized",
+    );
+    let other = login(base, &key(2)).await;
+    assert_error(
+        &get(
+            &format!("{base}/stream/sites/{}", w.site),
+            Some(&other.token),
+        )
+        .await,
+        404,
+        "not_found",
+    );
+    w.sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn resume_replays_missed_events_and_reports_gaps() {
+    let w = provisioned(
+        builder()
+            .sample_interval(Duration::from_millis(50))
+            .ring_size(20),
+    )
+    .await;
+    let base = w.sb.base_url();
+    enable(&w, &[("pv", true), ("battery", true), ("meter", true)]).await;
+    let mut sse = open_stream(base, &w.site, &w.user.token, None).await;
+    let mut last = 0;
+    for _ in 0..3 {
+        last = sse
+            .next_event(Duration::from_secs(3))
+            .await
+            .unwrap()
+            .id
+            .unwrap();
+    }
+    drop(sse);
+    // Resume immediately: the next event is exactly last + 1.
+    let mut sse = open_stream(base, &w.site, &w.user.token, Some(last)).await;
+    let f = sse.next_event(Duration::from_secs(3)).await.unwrap();
+    assert_eq!(f.id, Some(last + 1));
+    drop(sse);
+    // Wait until the ring (20 events) has moved past `last`: a gap event comes first.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut sse = open_stream(base, &w.site, &w.user.token, Some(last)).await;
+    let g = sse.next_event(Duration::from_secs(3)).await.unwrap();
+    assert_eq!(g.event.as_deref(), Some("gap"));
+    let gv: Value = serde_json::from_str(&g.data).unwrap();
+    assert_eq!(gv["from_id"], last + 1);
+    let to_id = gv["to_id"].as_u64().unwrap();
+    assert!(gv["from_ts"].as_i64().unwrap() <= gv["to_ts"].as_i64().unwrap());
+    let next = sse.next_event(Duration::from_secs(3)).await.unwrap();
+    assert_eq!(next.id, Some(to_id + 1));
+    w.sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn history_buckets_match_live_samples() {
+    let w = provisioned(builder().sample_interval(Duration::from_secs(3600))).await;
+    let base = w.sb.base_url();
+    enable(&w, &[("pv", true), ("battery", true), ("meter", true)]).await;
+    // Freeze the clock on a minute boundary so live samples fall on history sample times.
+    let now = post(&format!("{base}/_sim/clock"), None, json!({"speed": 0.0}))
+        .await
+        .body["now_ms"]
+        .as_i64()
+        .unwrap();
+    post(
+        &format!("{base}/_sim/clock"),
+        None,
+        json!({"advance_ms": 60_000 - now.rem_euclid(60_000)}),
+    )
+    .await;
+    let mut sse = open_stream(base, &w.site, &w.user.token, None).await;
+    let t = post(&format!("{base}/_sim/tick"), None, json!({})).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    let mut live = Vec::new();
+    for _ in 0..3 {
+        let f = sse
+            .next_event(Duration::from_secs(3))
+            .await
+            .expect("live event");
+        live.push(serde_json::from_str::<Value>(&f.data).unwrap());
+    }
+    for r in live {
+        let ts = r["timestamp"].as_i64().unwrap();
+        assert_eq!(ts % 60_000, 0);
+        let der = r["der_id"].as_str().unwrap();
+        let h = get(
+            &format!(
+                "{base}/sites/{}/telemetry?from={ts}&to={}&resolution=1m&der_id={der}",
+                w.site,
+                ts + 60_000
+            ),
+            Some(&w.user.token),
+        )
+        .await;
+        assert_eq!(h.status, 200, "{}", h.body);
+        let p = &h.body[0]["points"][0];
+        assert_eq!(p["ts"], ts);
+        assert_eq!(p["n"], 1);
+        assert_eq!(p["fields"]["W"]["avg"].as_f64(), r["W"].as_f64(), "{der}");
+        // A coarser bucket around it contains the live value between min and max.
+        let h = get(
+            &format!(
+                "{base}/sites/{}/telemetry?from={}&to={}&resolution=5m&der_id={der}",
+                w.site,
+                ts - 3_600_000,
+                ts + 1
+            ),
+            Some(&w.user.token),
+        )
+        .await;
+        let last = h.body[0]["points"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        let wv = r["W"].as_f64().unwrap();
+        assert!(
+            last["fields"]["W"]["min"].as_f64().unwrap() <= wv
+                && wv <= last["fields"]["W"]["max"].as_f64().unwrap()
+        );
+    }
+    // Query validation.
+    let bad = get(
+        &format!(
+            "{base}/sites/{}/telemetry?from=0&to={}&resolution=1m",
+            w.site,
+            200_000i64 * 60_000
+        ),
+        Some(&w.user.token),
+    )
+    .await;
+    assert_error(&bad, 400, "bad_request");
+    assert_error(
+        &get(
+            &format!("{base}/sites/{}/telemetry?from=x&to=1", w.site),
+            Some(&w.user.token),
+        )
+        .await,
+        400,
+        "bad_request",
+    );
+    assert_error(
+        &get(
+            &format!(
+                "{base}/sites/{}/telemetry?from=1&to=2&resolution=7m",
+                w.site
+            ),
+            Some(&w.user.token),
+        )
+        .await,
+        400,
+        "bad_request",
+    );
+    w.sb.shutdown().await;
+}
