@@ -1,0 +1,33 @@
+//! novadesk-core — the desktop app's use-cases, independent of the desktop.
+//!
+//! The core talks to the outside through small ports so it runs the same under Tauri and in
+//! tests:
+//! - [`SecretStore`] (keychain via [`KeyringSecretStore`], or [`MemorySecretStore`]; pick at
+//!   start-up with [`SecretStoreChoice::detect`]), values wrapped in [`Secret`];
+//! - [`EventSink`] for typed [`AppEvent`]s out ([`RecordingEventSink`] in tests);
+//! - [`Clock`] ([`SystemClock`], [`FakeClock`]);
+//! - [`SettingsStore`] ([`JsonFileSettings`], [`MemorySettings`]) for what survives a restart.
+//!
+//! [`Environment`] names the Novacore to talk to; [`SandboxService`] runs the Sandbox one
+//! in-process.
+
+mod clock;
+mod environment;
+mod error;
+mod events;
+mod sandbox;
+mod secret;
+mod secret_store;
+mod settings;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
+pub use error::{Error, Result};
+pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
+pub use sandbox::{SandboxService, DEFAULT_SEED};
+pub use secret::Secret;
+pub use secret_store::{
+    KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
+    DEFAULT_SERVICE,
+};
+pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
