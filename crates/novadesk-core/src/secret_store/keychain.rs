@@ -116,11 +116,13 @@ impl SecretStore for KeyringSecretStore {
 /// Keyring errors never carry secret values, so their text is safe to show and log.
 fn map_error(e: keyring::Error) -> Error {
     match e {
-        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
-            Error::KeychainUnavailable {
-                reason: e.to_string(),
-            }
-        }
+        // The inner text says what is missing; keyring's own prefix adds nothing for a person.
+        keyring::Error::PlatformFailure(inner) => Error::KeychainUnavailable {
+            reason: inner.to_string(),
+        },
+        keyring::Error::NoStorageAccess(inner) => Error::KeychainUnavailable {
+            reason: format!("the keychain is locked or access was refused: {inner}"),
+        },
         other => Error::Keychain {
             reason: other.to_string(),
         },
@@ -133,9 +135,9 @@ mod tests {
 
     #[test]
     fn platform_failures_mean_unavailable_other_failures_do_not() {
-        let e = map_error(keyring::Error::NoStorageAccess("locked".into()));
+        let e = map_error(keyring::Error::NoStorageAccess("prompt dismissed".into()));
         assert!(
-            matches!(e, Error::KeychainUnavailable { ref reason } if reason.contains("locked"))
+            matches!(e, Error::KeychainUnavailable { ref reason } if reason.ends_with(": prompt dismissed"))
         );
         let e = map_error(keyring::Error::PlatformFailure("no bus".into()));
         assert!(
