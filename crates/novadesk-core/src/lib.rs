@@ -9,7 +9,7 @@
 //! - [`SettingsStore`] ([`JsonFileSettings`], [`MemorySettings`]) for what survives a restart.
 //!
 //! [`Environment`] names the Novacore to talk to; [`SandboxService`] runs the Sandbox one
-//! in-process.
+//! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember).
 
 mod clock;
 mod environment;
@@ -18,6 +18,7 @@ mod events;
 mod sandbox;
 mod secret;
 mod secret_store;
+mod selection;
 mod settings;
 
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -30,4 +31,5 @@ pub use secret_store::{
     KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
     DEFAULT_SERVICE,
 };
+pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};

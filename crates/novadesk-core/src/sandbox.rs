@@ -59,6 +59,9 @@ impl SandboxService {
             .start()
             .await
             .map_err(Error::SandboxStart)?;
+        // Let the sandbox's tasks run once: its live task subscribes to shutdown when first
+        // polled, and a shutdown sent before that is only noticed after a 5 s timeout.
+        tokio::task::yield_now().await;
         let url = handle.base_url().to_owned();
         tracing::info!(base_url = %url, "sandbox started");
         *running = Some(Running {
