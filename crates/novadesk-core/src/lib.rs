@@ -9,9 +9,11 @@
 //! - [`SettingsStore`] ([`JsonFileSettings`], [`MemorySettings`]) for what survives a restart.
 //!
 //! [`Environment`] names the Novacore to talk to; [`SandboxService`] runs the Sandbox one
-//! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember).
+//! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember);
+//! [`Connectivity`] tracks reachability and reconnects with [`Backoff`].
 
 mod clock;
+mod connectivity;
 mod environment;
 mod error;
 mod events;
@@ -22,6 +24,7 @@ mod selection;
 mod settings;
 
 pub use clock::{Clock, FakeClock, SystemClock};
+pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
 pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::{KeyringSecretStore, MemorySecretStore, SecretStore};
 use crate::error::{Error, Result};
+use crate::events::{AppEvent, EventSink};
 
 /// Which secret store the app runs with, and what to tell the user about it.
 #[derive(Debug, Clone)]
@@ -65,6 +66,14 @@ impl SecretStoreChoice {
             Self::SessionOnly { reason, .. } => Some(reason),
         }
     }
+
+    /// Emits [`AppEvent::SecretStorageSelected`] so the UI can show the notice.
+    pub fn announce(&self, events: &dyn EventSink) {
+        events.emit(AppEvent::SecretStorageSelected {
+            persistence: self.store().persistence(),
+            notice: self.user_notice().map(str::to_owned),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -87,6 +96,15 @@ mod tests {
         assert!(notice.contains("for this session only and never written to disk"));
         let store = choice.store();
         assert_eq!(store.persistence(), Persistence::SessionOnly);
+        let sink = crate::events::RecordingEventSink::new();
+        choice.announce(&sink);
+        assert_eq!(
+            sink.take(),
+            vec![AppEvent::SecretStorageSelected {
+                persistence: Persistence::SessionOnly,
+                notice: Some(notice.to_owned()),
+            }]
+        );
         // The fallback is a working store, not a stub.
         let k = SecretKey::new("sandbox", "identity").unwrap();
         store.set(&k, &Secret::new("seed")).unwrap();
