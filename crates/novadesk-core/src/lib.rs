@@ -22,6 +22,7 @@ mod secret;
 mod secret_store;
 mod selection;
 mod settings;
+mod watch;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
@@ -36,3 +37,4 @@ pub use secret_store::{
 };
 pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
+pub use watch::{Watch, WatchRegistry};
