@@ -10,13 +10,15 @@
 //!
 //! [`Environment`] names the Novacore to talk to; [`SandboxService`] runs the Sandbox one
 //! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember);
-//! [`Connectivity`] tracks reachability and reconnects with [`Backoff`].
+//! [`Connectivity`] tracks reachability and reconnects with [`Backoff`]; [`WatchRegistry`] runs
+//! one task per watched key (one stream per site) and [`batch_frames`] paces updates to the UI.
 
 mod clock;
 mod connectivity;
 mod environment;
 mod error;
 mod events;
+mod frames;
 mod sandbox;
 mod secret;
 mod secret_store;
@@ -29,6 +31,7 @@ pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASO
 pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
+pub use frames::{batch_frames, Batch, FRAME};
 pub use sandbox::{SandboxService, DEFAULT_SEED};
 pub use secret::Secret;
 pub use secret_store::{
