@@ -3,7 +3,8 @@
 //! The core talks to the outside through small ports so it runs the same under Tauri and in
 //! tests:
 //! - [`SecretStore`] (keychain via [`KeyringSecretStore`], or [`MemorySecretStore`]; pick at
-//!   start-up with [`SecretStoreChoice::detect`]), values wrapped in [`Secret`];
+//!   start-up with [`SecretStoreChoice::detect`]), values wrapped in [`Secret`]; the
+//!   [`IdentityVault`] keeps each environment's identity key and session token there;
 //! - [`EventSink`] for typed [`AppEvent`]s out ([`RecordingEventSink`] in tests);
 //! - [`Clock`] ([`SystemClock`], [`FakeClock`]);
 //! - [`SettingsStore`] ([`JsonFileSettings`], [`MemorySettings`]) for what survives a restart.
@@ -24,6 +25,7 @@ mod secret;
 mod secret_store;
 mod selection;
 mod settings;
+mod vault;
 mod watch;
 
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -40,4 +42,5 @@ pub use secret_store::{
 };
 pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
+pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};
