@@ -14,6 +14,32 @@
 //! [`Connectivity`] tracks reachability and reconnects with [`Backoff`]; [`WatchRegistry`] runs
 //! one task per watched key (one stream per site) and [`batch_frames`] paces updates to the UI.
 
+//!
+//! Start-up, as the shell would wire it:
+//!
+//! ```no_run
+//! # async fn start(cli_env: Option<&str>, config_dir: std::path::PathBuf) -> novadesk_core::Result<()> {
+//! use std::sync::Arc;
+//! use novadesk_core::*;
+//!
+//! let events: Arc<dyn EventSink> = Arc::new(|e: AppEvent| println!("{e:?}")); // shell: emit to the window
+//! // Blocking D-Bus round trip (~50-100 ms): run it off the async workers.
+//! let secrets = tokio::task::spawn_blocking(SecretStoreChoice::detect).await.expect("probe task");
+//! secrets.announce(&*events); // the UI shows the "No keychain …" notice when there is one
+//! let vault = IdentityVault::new(secrets.store());
+//!
+//! let selection = EnvironmentSelection::new(
+//!     Arc::new(JsonFileSettings::in_dir(config_dir)),
+//!     Arc::new(SandboxService::new()),
+//!     events.clone(),
+//! );
+//! let env = selection.initial(cli_env)?; // CLI > last used > Sandbox
+//! let active = selection.select(env).await?; // starts the Sandbox if chosen
+//! let has_identity = vault.identity(&active.environment)?.is_some();
+//! # let _ = has_identity;
+//! # Ok(()) }
+//! ```
+
 mod clock;
 mod connectivity;
 mod environment;
