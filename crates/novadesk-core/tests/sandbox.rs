@@ -91,8 +91,7 @@ async fn concurrent_first_selections_share_one_start() {
     let (a, b) = tokio::join!(svc.ensure_started(), svc.ensure_started());
     let url = a.unwrap();
     assert_eq!(url, b.unwrap());
-    // Serving (this also lets the sandbox's tasks run once: novacore-sim's live task subscribes
-    // to shutdown only when first polled, so a shutdown before that waits out its 5 s timeout).
+    // One server, and it serves.
     assert_eq!(get_status(&url, "/public/der-types").await.unwrap(), 200);
     svc.shutdown().await;
 }
