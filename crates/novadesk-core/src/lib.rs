@@ -1,0 +1,72 @@
+//! novadesk-core — the desktop app's use-cases, independent of the desktop.
+//!
+//! The core talks to the outside through small ports so it runs the same under Tauri and in
+//! tests:
+//! - [`SecretStore`] (keychain via [`KeyringSecretStore`], or [`MemorySecretStore`]; pick at
+//!   start-up with [`SecretStoreChoice::detect`]), values wrapped in [`Secret`]; the
+//!   [`IdentityVault`] keeps each environment's identity key and session token there;
+//! - [`EventSink`] for typed [`AppEvent`]s out ([`RecordingEventSink`] in tests);
+//! - [`Clock`] ([`SystemClock`], [`FakeClock`]);
+//! - [`SettingsStore`] ([`JsonFileSettings`], [`MemorySettings`]) for what survives a restart.
+//!
+//! [`Environment`] names the Novacore to talk to; [`SandboxService`] runs the Sandbox one
+//! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember);
+//! [`Connectivity`] tracks reachability and reconnects with [`Backoff`]; [`WatchRegistry`] runs
+//! one task per watched key (one stream per site) and [`batch_frames`] paces updates to the UI.
+
+//!
+//! Start-up, as the shell would wire it:
+//!
+//! ```no_run
+//! # async fn start(cli_env: Option<&str>, config_dir: std::path::PathBuf) -> novadesk_core::Result<()> {
+//! use std::sync::Arc;
+//! use novadesk_core::*;
+//!
+//! let events: Arc<dyn EventSink> = Arc::new(|e: AppEvent| println!("{e:?}")); // shell: emit to the window
+//! // Blocking D-Bus round trip (~50-100 ms): run it off the async workers.
+//! let secrets = tokio::task::spawn_blocking(SecretStoreChoice::detect).await.expect("probe task");
+//! secrets.announce(&*events); // the UI shows the "No keychain …" notice when there is one
+//! let vault = IdentityVault::new(secrets.store());
+//!
+//! let selection = EnvironmentSelection::new(
+//!     Arc::new(JsonFileSettings::in_dir(config_dir)),
+//!     Arc::new(SandboxService::new()),
+//!     events.clone(),
+//! );
+//! let env = selection.initial(cli_env)?; // CLI > last used > Sandbox
+//! let active = selection.select(env).await?; // starts the Sandbox if chosen
+//! let has_identity = vault.identity(&active.environment)?.is_some();
+//! # let _ = has_identity;
+//! # Ok(()) }
+//! ```
+
+mod clock;
+mod connectivity;
+mod environment;
+mod error;
+mod events;
+mod frames;
+mod sandbox;
+mod secret;
+mod secret_store;
+mod selection;
+mod settings;
+mod vault;
+mod watch;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
+pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
+pub use error::{Error, Result};
+pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
+pub use frames::{batch_frames, Batch, FRAME};
+pub use sandbox::{SandboxService, DEFAULT_SEED};
+pub use secret::Secret;
+pub use secret_store::{
+    KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
+    DEFAULT_SERVICE,
+};
+pub use selection::{ActiveEnvironment, EnvironmentSelection};
+pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
+pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
+pub use watch::{Watch, WatchRegistry};
