@@ -249,7 +249,7 @@ async fn autosave(sim: Arc<Sim>) {
     loop {
         tokio::select! {
             _ = iv.tick() => save_state(&sim),
-            _ = stop.changed() => break,
+            _ = crate::state::stopped(&mut stop) => break,
         }
     }
 }

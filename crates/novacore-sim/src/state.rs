@@ -69,3 +69,9 @@ impl Sim {
             .unwrap_or(self.cfg.token_ttl)
     }
 }
+
+/// Resolves once shutdown has been signalled — including before this was first polled (a plain
+/// `changed()` would miss a signal sent between subscribing and the first poll).
+pub async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|v| *v).await;
+}

@@ -107,7 +107,7 @@ pub async fn stream(
                     Err(RecvError::Closed) => break,
                 },
                 _ = ka.tick() => yield Ok(Bytes::from_static(b": keep-alive\n\n")),
-                _ = stop.changed() => break,
+                _ = crate::state::stopped(&mut stop) => break,
             }
         } }
     };

@@ -16,7 +16,7 @@ pub async fn run(sim: Arc<Sim>) {
     loop {
         tokio::select! {
             _ = iv.tick() => tick(&sim),
-            _ = stop.changed() => break,
+            _ = crate::state::stopped(&mut stop) => break,
         }
     }
 }

@@ -67,3 +67,15 @@ fn bad_fault_spec_is_a_usage_error() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault"));
 }
+
+/// A shutdown sent right after start must not be missed by the background tasks (they used to
+/// subscribe to the stop signal only when first polled, so shutdown fell back to its 5 s abort).
+#[tokio::test]
+async fn shutdown_right_after_start_is_not_missed() {
+    for _ in 0..5 {
+        let sb = crate::common::start(crate::common::builder()).await;
+        tokio::time::timeout(Duration::from_secs(3), sb.shutdown())
+            .await
+            .expect("shutdown finished without waiting for its abort timeout");
+    }
+}
