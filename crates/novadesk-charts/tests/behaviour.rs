@@ -374,3 +374,32 @@ fn fragmented_data_stays_small_and_keeps_its_extremes() {
     };
     assert_eq!(ys(&small), ys(&full));
 }
+
+/// Extreme but valid specs (a range at the very end of time, a huge step) render or fail with a
+/// typed error; they never panic.
+#[test]
+fn extreme_ranges_and_steps_do_not_panic() {
+    let to = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+    for (span, step) in [
+        (Duration::hours(6), Duration::minutes(5)),
+        (Duration::days(400), Duration::days(1)),
+        (Duration::days(3), Duration::MAX),
+    ] {
+        let from = to - span;
+        let mut spec = ChartSpec::new(chrono_tz::Europe::Stockholm, from, to);
+        spec.width = 800;
+        spec.height = 300;
+        spec.series.push(Series {
+            label: "Grid".into(),
+            kind: SeriesKind::Power,
+            step,
+            points: vec![
+                Bucket::sample(from, 1.0),
+                Bucket::sample(from + span / 2, -2.0),
+                Bucket::sample(to - Duration::milliseconds(1), 3.0),
+            ],
+        });
+        let svg = render_svg(&spec).expect("a valid spec renders");
+        assert!(svg.starts_with("<svg"));
+    }
+}
