@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::extract::ApiJson;
-use crate::routes::access::{check_id, check_name, iso, require};
+use crate::routes::access::{check_id, check_name, iso, need_admin, require};
 use crate::routes::sites::visible_site;
 use crate::state::AppState;
 pub use crate::world::device_types::{check_der, DerSpec, DER_TYPES, DEVICE_TYPES, TYPE_TABLE};
@@ -238,13 +238,6 @@ fn visible_device(w: &World, id: &str, caller: &Caller) -> Result<(Device, Role)
     let (_, role) = visible_site(w, &d.site_id, caller)
         .map_err(|_| Error::NotFound(format!("device {id} not found")))?;
     Ok((d.clone(), role))
-}
-
-fn need_admin(role: Role) -> Result<()> {
-    if role < Role::Admin {
-        return Err(Error::Forbidden("this needs the admin role".into()));
-    }
-    Ok(())
 }
 
 /// `GET /devices/{device_id}`.
