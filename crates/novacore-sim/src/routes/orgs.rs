@@ -100,6 +100,7 @@ pub async fn get(
 ) -> Result<Json<Value>> {
     let w = sim.world();
     let role = member_role(&w, &org_id, &caller)?;
+    // Indexing is safe: member_role found the org under this same world lock.
     Ok(Json(org_json(&w.orgs[&org_id], role)))
 }
 
@@ -158,6 +159,7 @@ pub async fn members(
 ) -> Result<Json<Value>> {
     let w = sim.world();
     member_role(&w, &org_id, &caller)?;
+    // Indexing is safe: member_role found the org under this same world lock.
     Ok(Json(Value::Array(
         w.orgs[&org_id].members.values().map(member_json).collect(),
     )))
