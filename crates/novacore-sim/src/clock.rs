@@ -5,6 +5,9 @@ use std::time::Instant;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+/// Last millisecond of the year 9999, the latest simulated time.
+const MAX_SIM_MS: i64 = 253_402_300_799_999;
+
 /// A clock that starts at the real time and can be advanced or sped up.
 #[derive(Debug)]
 pub struct SimClock {
@@ -37,7 +40,9 @@ impl SimClock {
     /// Current simulated time in epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
         let a = *self.lock();
-        a.sim_ms + (a.real.elapsed().as_secs_f64() * 1000.0 * a.speed) as i64
+        // Saturating: repeated `/_sim/clock` advances can push `sim_ms` to the edge of i64.
+        a.sim_ms
+            .saturating_add((a.real.elapsed().as_secs_f64() * 1000.0 * a.speed) as i64)
     }
 
     /// Current simulated time.
@@ -56,7 +61,8 @@ impl SimClock {
     pub fn advance(&self, ms: i64) {
         let now = self.now_ms();
         let mut a = self.lock();
-        a.sim_ms = now.saturating_add(ms);
+        // Kept within 1970..=9999 so every instant stays a valid date (and `now_ms` cannot overflow).
+        a.sim_ms = now.saturating_add(ms).clamp(0, MAX_SIM_MS);
         a.real = Instant::now();
     }
 
@@ -98,5 +104,19 @@ mod tests {
         assert_eq!(c.now_ms(), t0);
         c.set_speed(f64::NAN);
         assert_eq!(c.speed(), 1.0);
+    }
+
+    #[test]
+    fn advancing_to_the_extremes_stays_a_valid_date() {
+        // Regression: repeated advances saturated `sim_ms` at i64::MAX, where a running clock's
+        // `now_ms` overflowed (a panic in every handler reading the clock) and `now()` was no date.
+        let c = SimClock::new(0.0);
+        for _ in 0..3 {
+            c.advance(i64::MAX);
+        }
+        assert_eq!(c.now_ms(), MAX_SIM_MS);
+        assert_eq!(c.now().timestamp_millis(), MAX_SIM_MS);
+        c.advance(i64::MIN);
+        assert!(c.now_ms() >= 0);
     }
 }

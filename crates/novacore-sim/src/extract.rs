@@ -94,21 +94,26 @@ fn pct_decode(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-                {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' => match (hex_digit(b.get(i + 1)), hex_digit(b.get(i + 2))) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
                 }
-            }
+                // Not an escape: keep the `%` literally, as before.
+                _ => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Value of one ASCII hex digit (`from_str_radix` would also accept a `+` sign).
+fn hex_digit(c: Option<&u8>) -> Option<u8> {
+    char::from(*c?)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -138,6 +143,15 @@ mod tests {
     fn percent_decoding() {
         assert_eq!(pct_decode("a%2Bb+c%3A"), "a+b c:");
         assert_eq!(pct_decode("bad%zz%"), "bad%zz%");
+    }
+
+    #[test]
+    fn percent_escapes_need_two_hex_digits() {
+        // Regression: `%+5` decoded to byte 0x05 because from_str_radix accepts a sign; now the
+        // `%` stays literal and `+` is a space, as in form decoding.
+        assert_eq!(pct_decode("a%+5b"), "a% 5b");
+        assert_eq!(pct_decode("%41%4a%4"), "AJ%4");
+        assert_eq!(pct_decode("x%"), "x%");
     }
 }
 

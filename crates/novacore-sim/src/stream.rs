@@ -49,6 +49,9 @@ pub struct Subscription {
     pub gap: Option<Gap>,
     /// Events to replay (ids > Last-Event-ID).
     pub replay: Vec<Arc<Event>>,
+    /// The Last-Event-ID the subscription resumes after; `None` when there was none or it was
+    /// ahead of this stream (e.g. ids from before a restart), which starts the client afresh.
+    pub resume_after: Option<u64>,
 }
 
 /// All site streams.
@@ -106,6 +109,7 @@ impl StreamHub {
                 rx,
                 gap: None,
                 replay: Vec::new(),
+                resume_after: None,
             };
         };
         let replay: Vec<_> = s.ring.iter().filter(|e| e.id > n).cloned().collect();
@@ -120,7 +124,12 @@ impl StreamHub {
                 to_ts,
             }
         });
-        Subscription { rx, gap, replay }
+        Subscription {
+            rx,
+            gap,
+            replay,
+            resume_after: Some(n),
+        }
     }
 }
 
@@ -162,5 +171,7 @@ mod tests {
         assert_eq!(sub.replay.len(), 3);
         assert!(hub.subscribe("s", None).replay.is_empty());
         assert!(hub.subscribe("s", Some(99)).replay.is_empty());
+        assert_eq!(hub.subscribe("s", Some(99)).resume_after, None);
+        assert_eq!(hub.subscribe("s", Some(1)).resume_after, Some(1));
     }
 }

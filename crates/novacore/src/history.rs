@@ -156,11 +156,12 @@ impl Telemetry<'_> {
                 "history range: start must be before end".into(),
             ));
         }
-        let step = resolution.duration() * (MAX_BUCKETS as i32);
         let mut merged: Vec<Series> = Vec::new();
-        let mut from = range.start;
-        while from < range.end {
-            let to = (from + step).min(range.end);
+        for Range {
+            start: from,
+            end: to,
+        } in windows(range, resolution)
+        {
             let req = Req::get(&["sites", site_id, "telemetry"])
                 .query("from", from.timestamp_millis())
                 .query("to", to.timestamp_millis())
@@ -176,10 +177,30 @@ impl Telemetry<'_> {
                     None => merged.push(s),
                 }
             }
-            from = to;
         }
         Ok(merged)
     }
+}
+
+/// Splits `range` into consecutive windows of at most [`MAX_BUCKETS`] buckets. The last window
+/// is clipped to `range.end`, also when adding a full window would leave chrono's date range.
+fn windows(
+    range: Range<DateTime<Utc>>,
+    resolution: Resolution,
+) -> impl Iterator<Item = Range<DateTime<Utc>>> {
+    let step = resolution.duration() * (MAX_BUCKETS as i32);
+    let mut from = range.start;
+    std::iter::from_fn(move || {
+        if from >= range.end {
+            return None;
+        }
+        let to = from
+            .checked_add_signed(step)
+            .map_or(range.end, |t| t.min(range.end));
+        let window = from..to;
+        from = to;
+        Some(window)
+    })
 }
 
 #[cfg(test)]
@@ -199,5 +220,21 @@ mod tests {
         assert_eq!(s[1].points[0].ts, s[0].points[0].ts);
         assert_eq!(s[1].points[0].fields["W"].avg, Some(-1000.0));
         assert!(serde_json::from_str::<Vec<Series>>(r#"[{"points":[{"W":1}]}]"#).is_err());
+    }
+
+    #[test]
+    fn windows_cover_the_range_and_clip_at_the_end_of_time() {
+        let start = DateTime::<Utc>::from_timestamp_millis(0).unwrap();
+        let end = start + Resolution::Minute.duration() * 250_000;
+        let w: Vec<_> = windows(start..end, Resolution::Minute).collect();
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[0].start, start);
+        assert_eq!(w[2].end, end);
+        assert!(w.windows(2).all(|p| p[0].end == p[1].start));
+        // Regression: `from + step` overflowed (and panicked) near DateTime::MAX_UTC.
+        let end = DateTime::<Utc>::MAX_UTC;
+        let start = end - chrono::Duration::days(3);
+        let w: Vec<_> = windows(start..end, Resolution::Day).collect();
+        assert_eq!(w, vec![start..end]);
     }
 }

@@ -33,7 +33,11 @@ impl Session {
 
     /// True when the token expires within `margin` from now.
     pub fn expires_within(&self, margin: Duration) -> bool {
-        Utc::now() + margin >= self.expires_at
+        // A margin reaching past chrono's last date (e.g. `reauth_margin(Duration::MAX)`) covers
+        // every expiry; plain `+` would panic there.
+        Utc::now()
+            .checked_add_signed(margin)
+            .is_none_or(|t| t >= self.expires_at)
     }
 }
 
@@ -49,5 +53,13 @@ mod tests {
         assert!(!s.expires_within(Duration::minutes(5)));
         assert!(s.expires_within(Duration::hours(25)));
         assert_eq!(format!("{s:?}").matches("opaque").count(), 0);
+    }
+
+    #[test]
+    fn huge_margin_means_expiring_instead_of_panicking() {
+        // Regression: `Utc::now() + margin` panicked for margins past chrono's range.
+        let s = Session::from_token("opaque", "idt-1");
+        assert!(s.expires_within(Duration::MAX));
+        assert!(s.expires_within(Duration::days(365 * 400_000)));
     }
 }

@@ -75,6 +75,14 @@ pub enum Error {
         /// Its label.
         label: String,
     },
+    /// A value too large in magnitude to place on an axis (beyond ±1e300).
+    #[error("{what} {index} has a value beyond ±1e300, which no axis can show")]
+    ValueOutOfRange {
+        /// `series point`, `price slot`, `cost slot` or `peak marker`.
+        what: &'static str,
+        /// Index of the offending item.
+        index: usize,
+    },
     /// The bundled font could not be loaded (a corrupted build).
     #[error("bundled font could not be loaded")]
     Font,

@@ -2,13 +2,19 @@
 
 use std::ops::Range;
 
+/// Largest magnitude an axis reaches; specs with larger values are refused by validation, since
+/// plotters' pixel mapping overflows for values far outside the axis range.
+pub const AXIS_LIMIT: f64 = 1e300;
+
 /// A padded axis range covering `lo..hi` and zero (so the zero line is always visible and the
 /// sign of every value is obvious). An empty input gives `0..1`.
 pub fn padded_range(lo: f64, hi: f64, pad_fraction: f64) -> Range<f64> {
     if !lo.is_finite() || !hi.is_finite() {
         return 0.0..1.0;
     }
-    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+    // Clamp so span and padding stay finite: with `hi - lo` = inf the axis range became -inf..inf
+    // and the tick search never finished (a render hung on values near f64::MAX).
+    let (lo, hi) = (lo.clamp(-AXIS_LIMIT, 0.0), hi.clamp(0.0, AXIS_LIMIT));
     let span = hi - lo;
     if span <= f64::EPSILON {
         return 0.0..1.0;
@@ -81,6 +87,13 @@ mod tests {
             padded_range(f64::INFINITY, f64::NEG_INFINITY, 0.1),
             0.0..1.0
         );
+    }
+
+    #[test]
+    fn huge_spans_stay_finite() {
+        // Regression: a span overflowing to infinity gave an infinite range (render hung).
+        let r = padded_range(-f64::MAX, f64::MAX, 0.1);
+        assert!(r.start.is_finite() && r.end.is_finite() && r.start < 0.0 && r.end > 0.0);
     }
 
     #[test]

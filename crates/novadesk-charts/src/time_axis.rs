@@ -104,7 +104,8 @@ fn floor_local(t: NaiveDateTime, step: TickStep) -> NaiveDateTime {
         TickStep::Hours(n) => date.and_hms_opt(t.hour() - t.hour() % n, 0, 0).unwrap_or(t),
         TickStep::Days(_) => at_midnight(date),
         TickStep::Weeks => {
-            at_midnight(date - Duration::days(date.weekday().num_days_from_monday() as i64))
+            let back = Duration::days(i64::from(date.weekday().num_days_from_monday()));
+            at_midnight(date.checked_sub_signed(back).unwrap_or(date))
         }
         TickStep::Months(n) => {
             let m0 = date.month0() - date.month0() % n;
@@ -117,18 +118,16 @@ fn floor_local(t: NaiveDateTime, step: TickStep) -> NaiveDateTime {
     }
 }
 
-fn advance_local(t: NaiveDateTime, step: TickStep) -> NaiveDateTime {
+/// The next tick after `t`, or `None` past the end of the representable calendar.
+fn advance_local(t: NaiveDateTime, step: TickStep) -> Option<NaiveDateTime> {
+    let add = |d: Duration| t.checked_add_signed(d);
     match step {
-        TickStep::Minutes(n) => t + Duration::minutes(n as i64),
-        TickStep::Hours(n) => t + Duration::hours(n as i64),
-        TickStep::Days(n) => t + Duration::days(n as i64),
-        TickStep::Weeks => t + Duration::days(7),
-        TickStep::Months(n) => t
-            .checked_add_months(chrono::Months::new(n))
-            .unwrap_or(t + Duration::days(31)),
-        TickStep::Years(n) => t
-            .checked_add_months(chrono::Months::new(12 * n))
-            .unwrap_or(t + Duration::days(366)),
+        TickStep::Minutes(n) => add(Duration::minutes(i64::from(n))),
+        TickStep::Hours(n) => add(Duration::hours(i64::from(n))),
+        TickStep::Days(n) => add(Duration::days(i64::from(n))),
+        TickStep::Weeks => add(Duration::days(7)),
+        TickStep::Months(n) => t.checked_add_months(chrono::Months::new(n)),
+        TickStep::Years(n) => t.checked_add_months(chrono::Months::new(12 * n)),
     }
 }
 
@@ -149,7 +148,10 @@ pub fn ticks(from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz, step: TickStep) -> 
                 out.push(ms);
             }
         }
-        local = advance_local(local, step);
+        match advance_local(local, step) {
+            Some(next) => local = next,
+            None => break,
+        }
     }
     out
 }

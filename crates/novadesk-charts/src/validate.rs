@@ -81,7 +81,45 @@ pub fn check(spec: &ChartSpec) -> Result<Option<SeriesKind>> {
             });
         }
     }
+    check_magnitudes(spec)?;
     Ok(kind)
+}
+
+/// Refuses finite values beyond the axis limit (non-finite ones are gaps and stay allowed).
+fn check_magnitudes(spec: &ChartSpec) -> Result<()> {
+    let too_big = |v: f64| v.is_finite() && v.abs() > crate::scale::AXIS_LIMIT;
+    let first = |what: &'static str, mut values: Box<dyn Iterator<Item = bool> + '_>| match values
+        .position(|bad| bad)
+    {
+        Some(index) => Err(Error::ValueOutOfRange { what, index }),
+        None => Ok(()),
+    };
+    for s in &spec.series {
+        first(
+            "series point",
+            Box::new(
+                s.points
+                    .iter()
+                    .map(|p| too_big(p.min) || too_big(p.max) || too_big(p.avg)),
+            ),
+        )?;
+    }
+    if let Some(p) = &spec.prices {
+        first(
+            "price slot",
+            Box::new(p.slots.iter().map(|s| too_big(s.price))),
+        )?;
+    }
+    if let Some(c) = &spec.cost {
+        first(
+            "cost slot",
+            Box::new(c.slots.iter().map(|s| too_big(s.amount))),
+        )?;
+    }
+    first(
+        "peak marker",
+        Box::new(spec.peaks.iter().map(|p| too_big(p.value))),
+    )
 }
 
 fn first_unsorted(times: impl Iterator<Item = DateTime<Utc>>) -> Option<usize> {

@@ -374,3 +374,96 @@ fn fragmented_data_stays_small_and_keeps_its_extremes() {
     };
     assert_eq!(ys(&small), ys(&full));
 }
+
+/// Extreme but valid specs (a range at the very end of time, a huge step) render or fail with a
+/// typed error; they never panic.
+#[test]
+fn extreme_ranges_and_steps_do_not_panic() {
+    let to = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+    for (span, step) in [
+        (Duration::hours(6), Duration::minutes(5)),
+        (Duration::days(400), Duration::days(1)),
+        (Duration::days(3), Duration::MAX),
+    ] {
+        let from = to - span;
+        let mut spec = ChartSpec::new(chrono_tz::Europe::Stockholm, from, to);
+        spec.width = 800;
+        spec.height = 300;
+        spec.series.push(Series {
+            label: "Grid".into(),
+            kind: SeriesKind::Power,
+            step,
+            points: vec![
+                Bucket::sample(from, 1.0),
+                Bucket::sample(from + span / 2, -2.0),
+                Bucket::sample(to - Duration::milliseconds(1), 3.0),
+            ],
+        });
+        let svg = render_svg(&spec).expect("a valid spec renders");
+        assert!(svg.starts_with("<svg"));
+    }
+}
+
+/// Extreme and non-finite values (series, prices, costs) render or fail with a typed error;
+/// they never panic in the axis or bar arithmetic.
+#[test]
+fn extreme_values_do_not_panic() {
+    for (a, b) in [
+        (f64::MAX, -f64::MAX),
+        (f64::NAN, 1.0),
+        (f64::INFINITY, f64::NEG_INFINITY),
+        (1e-300, 1e-300),
+        (1e299, -1e299),
+    ] {
+        let mut spec = power_spec(1, Duration::hours(1));
+        for (i, p) in spec.series[0].points.iter_mut().enumerate() {
+            *p = Bucket::sample(p.ts, if i % 2 == 0 { a } else { b });
+        }
+        let (from, mid, to) = (spec.from, spec.from + Duration::hours(12), spec.to);
+        spec.prices = Some(PriceSeries {
+            currency: "SEK".into(),
+            unit: EnergyUnit::KWh,
+            slots: vec![
+                PriceSlot {
+                    start: from,
+                    end: mid,
+                    price: a,
+                },
+                PriceSlot {
+                    start: mid,
+                    end: to,
+                    price: b,
+                },
+            ],
+        });
+        spec.cost = Some(CostOverlay {
+            currency: "SEK".into(),
+            slots: vec![
+                CostSlot {
+                    start: from,
+                    end: mid,
+                    amount: a,
+                },
+                CostSlot {
+                    start: mid,
+                    end: to,
+                    amount: b,
+                },
+            ],
+        });
+        spec.peaks.push(PeakMarker {
+            ts: mid,
+            value: 1e299,
+            label: "Peak".into(),
+        });
+        // Regression: values near f64::MAX made the axis span infinite and the render hang.
+        match render_svg(&spec) {
+            Ok(svg) => {
+                assert!(svg.starts_with("<svg"))
+            }
+            Err(e) => {
+                assert!(matches!(e, Error::ValueOutOfRange { .. }), "{e}")
+            }
+        }
+    }
+}

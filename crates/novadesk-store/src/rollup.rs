@@ -61,11 +61,19 @@ fn decode(period: i64, res: Resolution, data: &[u8]) -> Result<Vec<Agg>> {
         return Err(Error::BadChunk("unknown rollup format"));
     }
     let mut pos = 1;
-    let n = get_uvarint(data, &mut pos)? as usize;
-    if n as i64 > period_len(res) / res.as_ms() {
+    let slots_per_period = period_len(res) / res.as_ms();
+    // Compare as u64: a count >= 2^63 cast to i64 turned negative, passed the limit and made
+    // get_increasing allocate a Vec of that capacity (a panic on a corrupt blob).
+    let n = get_uvarint(data, &mut pos)?;
+    if n > slots_per_period.unsigned_abs() {
         return Err(Error::BadChunk("too many buckets"));
     }
+    let n = usize::try_from(n).map_err(|_| Error::BadChunk("too many buckets"))?;
     let slots = get_increasing(data, &mut pos, n)?;
+    // Slots increase, so checking the last bounds `slot * res` within the period (no overflow).
+    if slots.last().is_some_and(|&s| s >= slots_per_period) {
+        return Err(Error::BadChunk("bucket outside its period"));
+    }
     let counts = get_runs(data, &mut pos, n)?;
     let min = get_values(data, &mut pos, n)?;
     let max = get_values(data, &mut pos, n)?;
@@ -222,5 +230,29 @@ mod tests {
             .collect();
         let blob = encode(period, res, &aggs);
         assert_eq!(decode(period, res, &blob).unwrap(), aggs);
+    }
+
+    #[test]
+    fn corrupt_counts_and_slots_are_errors_not_panics() {
+        let res = Resolution::M15;
+        // Regression: a bucket count >= 2^63 passed the limit check and overflowed an allocation.
+        let mut huge_n = vec![FORMAT];
+        put_uvarint(&mut huge_n, 1 << 63);
+        assert!(matches!(
+            decode(0, res, &huge_n),
+            Err(Error::BadChunk("too many buckets"))
+        ));
+        // Regression: a slot index far outside the period overflowed `slot * res`.
+        let mut far_slot = vec![FORMAT];
+        put_uvarint(&mut far_slot, 1);
+        put_increasing(&mut far_slot, &[i64::MAX / 2]);
+        put_runs(&mut far_slot, &[1]);
+        for _ in 0..4 {
+            put_values(&mut far_slot, &[1.0]);
+        }
+        assert!(matches!(
+            decode(0, res, &far_slot),
+            Err(Error::BadChunk("bucket outside its period"))
+        ));
     }
 }

@@ -1,6 +1,8 @@
 //! Permission rules (reference §3.1, inferred matrix): 404 for orgs the caller is not in,
 //! 403 for an insufficient role.
 
+use serde_json::Value;
+
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::world::model::{Role, World};
@@ -22,6 +24,36 @@ pub fn require(w: &World, org_id: &str, caller: &Caller, min: Role) -> Result<Ro
         )));
     }
     Ok(role)
+}
+
+/// 403 unless `role` (already known to be a member's) is at least admin.
+pub fn need_admin(role: Role) -> Result<()> {
+    if role < Role::Admin {
+        return Err(Error::Forbidden("this needs the admin role".into()));
+    }
+    Ok(())
+}
+
+/// The JSON array of `items` in orgs the caller belongs to, narrowed to `org_filter` when given
+/// (404 if the caller is not a member of that org). Serves the `?org_id=` list endpoints.
+pub fn list_in_caller_orgs<'a, T: 'a>(
+    w: &World,
+    caller: &Caller,
+    org_filter: Option<&String>,
+    items: impl Iterator<Item = &'a T>,
+    org_of: impl Fn(&T) -> &str,
+    to_json: impl Fn(&T) -> Value,
+) -> Result<Value> {
+    if let Some(org) = org_filter {
+        member_role(w, org, caller)?;
+    }
+    Ok(Value::Array(
+        items
+            .filter(|i| org_filter.is_none_or(|o| org_of(i) == o))
+            .filter(|i| w.role(org_of(i), &caller.id).is_some())
+            .map(to_json)
+            .collect(),
+    ))
 }
 
 /// Lower-case role name.

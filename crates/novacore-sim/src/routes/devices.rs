@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::extract::ApiJson;
-use crate::routes::access::{check_id, check_name, iso, require};
+use crate::routes::access::{check_id, check_name, iso, need_admin, require};
 use crate::routes::sites::visible_site;
 use crate::state::AppState;
 pub use crate::world::device_types::{check_der, DerSpec, DER_TYPES, DEVICE_TYPES, TYPE_TABLE};
@@ -219,6 +219,7 @@ pub async fn provision(
             add_der(&mut w, &dev_id, &b.site_id, spec);
         }
     }
+    // Indexing is safe: `dev_id` was found or inserted above under this same lock.
     let mut body = device_json(&w, &w.devices[&dev_id]);
     body["created"] = json!(created);
     let status = if created {
@@ -238,13 +239,6 @@ fn visible_device(w: &World, id: &str, caller: &Caller) -> Result<(Device, Role)
     let (_, role) = visible_site(w, &d.site_id, caller)
         .map_err(|_| Error::NotFound(format!("device {id} not found")))?;
     Ok((d.clone(), role))
-}
-
-fn need_admin(role: Role) -> Result<()> {
-    if role < Role::Admin {
-        return Err(Error::Forbidden("this needs the admin role".into()));
-    }
-    Ok(())
 }
 
 /// `GET /devices/{device_id}`.
@@ -324,6 +318,7 @@ pub async fn create_der(
     let mut w = sim.world();
     let (d, role) = visible_device(&w, &id, &caller)?;
     need_admin(role)?;
+    // check_der only builds single-field errors (Error::field), so `details[0]` exists.
     check_der(&d.device_type, 0, &b).map_err(|e| match e {
         Error::Validation { details, .. } => {
             let f = details[0].field.trim_start_matches("ders[0].").to_string();
@@ -341,6 +336,7 @@ pub async fn create_der(
         )));
     }
     let der_id = add_der(&mut w, &id, &d.site_id, &b);
+    // Indexing is safe: add_der just inserted `der_id` under this lock.
     Ok((StatusCode::CREATED, Json(der_json(&w.ders[&der_id]))))
 }
 

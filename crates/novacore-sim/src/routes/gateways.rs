@@ -11,7 +11,7 @@ use crate::auth::keys::PublicKey;
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::access::{check_id, iso, member_role, require};
+use crate::routes::access::{check_id, iso, list_in_caller_orgs, require};
 use crate::routes::sites::OrgFilter;
 use crate::state::AppState;
 use crate::world::model::{new_id, Gateway, Identity, Role, World};
@@ -170,17 +170,15 @@ pub async fn list(
     ApiQuery(q): ApiQuery<OrgFilter>,
 ) -> Result<Json<Value>> {
     let w = sim.world();
-    if let Some(org) = &q.org_id {
-        member_role(&w, org, &caller)?;
-    }
-    let list: Vec<Value> = w
-        .gateways
-        .values()
-        .filter(|g| q.org_id.as_ref().is_none_or(|o| &g.org_id == o))
-        .filter(|g| w.role(&g.org_id, &caller.id).is_some())
-        .map(gateway_json)
-        .collect();
-    Ok(Json(Value::Array(list)))
+    let list = list_in_caller_orgs(
+        &w,
+        &caller,
+        q.org_id.as_ref(),
+        w.gateways.values(),
+        |g| &g.org_id,
+        gateway_json,
+    )?;
+    Ok(Json(list))
 }
 
 /// `DELETE /gateways/{serial}` — admin of the owning org; orphans its devices.

@@ -100,6 +100,7 @@ pub async fn get(
 ) -> Result<Json<Value>> {
     let w = sim.world();
     let role = member_role(&w, &org_id, &caller)?;
+    // Indexing is safe: member_role found the org under this same world lock.
     Ok(Json(org_json(&w.orgs[&org_id], role)))
 }
 
@@ -158,6 +159,7 @@ pub async fn members(
 ) -> Result<Json<Value>> {
     let w = sim.world();
     member_role(&w, &org_id, &caller)?;
+    // Indexing is safe: member_role found the org under this same world lock.
     Ok(Json(Value::Array(
         w.orgs[&org_id].members.values().map(member_json).collect(),
     )))
@@ -207,15 +209,7 @@ pub async fn update_member(
     let role = parse_role(&b.role)?;
     let mut w = sim.world();
     let mine = require(&w, &org_id, &caller, Role::Admin)?;
-    let org = w
-        .orgs
-        .get_mut(&org_id)
-        .ok_or_else(|| Error::NotFound("organization not found".into()))?;
-    let current = org
-        .members
-        .get(&member)
-        .map(|m| m.role)
-        .ok_or_else(|| Error::NotFound(format!("member {member} not found")))?;
+    let (org, current) = org_and_member_role(&mut w, &org_id, &member)?;
     if (role == Role::Owner || current == Role::Owner) && mine < Role::Owner {
         return Err(Error::Forbidden(
             "only an owner can change owner roles".into(),
@@ -234,6 +228,24 @@ pub async fn update_member(
     Ok(Json(member_json(m)))
 }
 
+/// The org (404 if gone) and the current role of `member` in it (404 if not a member).
+fn org_and_member_role<'a>(
+    w: &'a mut World,
+    org_id: &str,
+    member: &str,
+) -> Result<(&'a mut Org, Role)> {
+    let org = w
+        .orgs
+        .get_mut(org_id)
+        .ok_or_else(|| Error::NotFound("organization not found".into()))?;
+    let current = org
+        .members
+        .get(member)
+        .map(|m| m.role)
+        .ok_or_else(|| Error::NotFound(format!("member {member} not found")))?;
+    Ok((org, current))
+}
+
 fn owners(o: &Org) -> usize {
     o.members.values().filter(|m| m.role == Role::Owner).count()
 }
@@ -246,15 +258,7 @@ pub async fn remove_member(
 ) -> Result<StatusCode> {
     let mut w = sim.world();
     let mine = member_role(&w, &org_id, &caller)?;
-    let org = w
-        .orgs
-        .get_mut(&org_id)
-        .ok_or_else(|| Error::NotFound("organization not found".into()))?;
-    let current = org
-        .members
-        .get(&member)
-        .map(|m| m.role)
-        .ok_or_else(|| Error::NotFound(format!("member {member} not found")))?;
+    let (org, current) = org_and_member_role(&mut w, &org_id, &member)?;
     if member != caller.id && mine < Role::Admin {
         return Err(Error::Forbidden("this needs the admin role".into()));
     }

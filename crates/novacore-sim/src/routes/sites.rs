@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::access::{check_name, iso, member_role, require};
+use crate::routes::access::{
+    check_name, iso, list_in_caller_orgs, member_role, need_admin, require,
+};
 use crate::routes::devices::device_json;
 use crate::routes::orgs::remove_site_contents;
 use crate::state::AppState;
@@ -101,17 +103,15 @@ pub async fn list(
     ApiQuery(q): ApiQuery<OrgFilter>,
 ) -> Result<Json<Value>> {
     let w = sim.world();
-    if let Some(org) = &q.org_id {
-        member_role(&w, org, &caller)?;
-    }
-    let sites: Vec<Value> = w
-        .sites
-        .values()
-        .filter(|s| q.org_id.as_ref().is_none_or(|o| &s.org_id == o))
-        .filter(|s| w.role(&s.org_id, &caller.id).is_some())
-        .map(site_json)
-        .collect();
-    Ok(Json(Value::Array(sites)))
+    let sites = list_in_caller_orgs(
+        &w,
+        &caller,
+        q.org_id.as_ref(),
+        w.sites.values(),
+        |s| &s.org_id,
+        site_json,
+    )?;
+    Ok(Json(sites))
 }
 
 /// `POST /sites` — admin of the org.
@@ -175,11 +175,8 @@ pub async fn update(
         .map(|n| check_name("name", n))
         .transpose()?;
     let mut w = sim.world();
-    let (site, role) = visible_site(&w, &site_id, &caller)?;
-    if role < Role::Admin {
-        return Err(Error::Forbidden("this needs the admin role".into()));
-    }
-    let _ = site;
+    let (_, role) = visible_site(&w, &site_id, &caller)?;
+    need_admin(role)?;
     let s = w
         .sites
         .get_mut(&site_id)
@@ -207,9 +204,7 @@ pub async fn delete(
 ) -> Result<StatusCode> {
     let mut w = sim.world();
     let (_, role) = visible_site(&w, &site_id, &caller)?;
-    if role < Role::Admin {
-        return Err(Error::Forbidden("this needs the admin role".into()));
-    }
+    need_admin(role)?;
     remove_site_contents(&mut w, &site_id);
     w.sites.remove(&site_id);
     Ok(StatusCode::NO_CONTENT)

@@ -66,7 +66,8 @@ pub async fn stream(
         if let Some(g) = sub.gap {
             yield Ok(gap_frame(g.from_id, g.to_id, g.from_ts, g.to_ts));
         }
-        let mut last = last_id;
+        // Not the raw header: an id ahead of this stream would filter out every live event.
+        let mut last = sub.resume_after;
         let mut sent = 0u32;
         let mut dropped = false;
         for ev in &sub.replay {

@@ -293,24 +293,27 @@ pub async fn set_ders(State(ctx): State<ZapCtx>, Path(sn): Path<String>, body: B
     update_ders(&ctx, &sn, &body, false, "DERs updated")
 }
 
+/// The address of a register route, or the Zap's error (400 bad address, then 404 unknown device).
+fn register_address(ctx: &ZapCtx, sn: &str, addr: &str) -> Result<u16, (StatusCode, &'static str)> {
+    let Ok(address) = addr.parse::<u16>() else {
+        return Err((StatusCode::BAD_REQUEST, "Invalid address"));
+    };
+    if !ctx.has_device(sn) {
+        return Err((StatusCode::NOT_FOUND, "Device not found"));
+    }
+    Ok(address)
+}
+
 /// `GET /api/devices/{sn}/registers/{address}` — deterministic simulated register values.
 pub async fn read_register(
     State(ctx): State<ZapCtx>,
     Path((sn, addr)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let Ok(address) = addr.parse::<u16>() else {
-        return zap_error(StatusCode::BAD_REQUEST, "Invalid address");
+    let address = match register_address(&ctx, &sn, &addr) {
+        Ok(a) => a,
+        Err((status, message)) => return zap_error(status, message),
     };
-    if !ctx
-        .sim
-        .world()
-        .zaps
-        .get(&ctx.serial)
-        .is_some_and(|z| z.devices.contains_key(&sn))
-    {
-        return zap_error(StatusCode::NOT_FOUND, "Device not found");
-    }
     let size: u16 = match q.get("size").map(|s| s.parse::<u16>()) {
         None => 1,
         Some(Ok(n)) if (1..=125).contains(&n) => n,
@@ -346,18 +349,10 @@ pub async fn write_register(
     Path((sn, addr)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(address) = addr.parse::<u16>() else {
-        return zap_error(StatusCode::BAD_REQUEST, "Invalid address");
+    let address = match register_address(&ctx, &sn, &addr) {
+        Ok(a) => a,
+        Err((status, message)) => return zap_error(status, message),
     };
-    if !ctx
-        .sim
-        .world()
-        .zaps
-        .get(&ctx.serial)
-        .is_some_and(|z| z.devices.contains_key(&sn))
-    {
-        return zap_error(StatusCode::NOT_FOUND, "Device not found");
-    }
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     match v.get("value").filter(|x| x.is_number()) {
         Some(val) => Json(

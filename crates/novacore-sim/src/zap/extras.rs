@@ -10,14 +10,6 @@ use serde_json::{json, Value};
 
 use crate::zap::{zap_error, ZapCtx};
 
-fn has_device(ctx: &ZapCtx, sn: &str) -> bool {
-    ctx.sim
-        .world()
-        .zaps
-        .get(&ctx.serial)
-        .is_some_and(|z| z.devices.contains_key(sn))
-}
-
 /// `POST /api/ble/stop`.
 pub async fn ble_stop() -> Response {
     Json(json!({"status": "success", "message": "BLE stopping..."})).into_response()
@@ -41,7 +33,7 @@ pub async fn write_batch(
     Path(sn): Path<String>,
     body: Bytes,
 ) -> Response {
-    if !has_device(&ctx, &sn) {
+    if !ctx.has_device(&sn) {
         return zap_error(StatusCode::NOT_FOUND, "Device not found");
     }
     let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&body) else {
@@ -72,7 +64,7 @@ pub async fn write_legacy(
     Path(sn): Path<String>,
     body: Bytes,
 ) -> Response {
-    if !has_device(&ctx, &sn) {
+    if !ctx.has_device(&sn) {
         return zap_error(StatusCode::NOT_FOUND, "Device not found");
     }
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -96,7 +88,7 @@ pub async fn control(
     Path((sn, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    if !has_device(&ctx, &sn) {
+    if !ctx.has_device(&sn) {
         return zap_error(StatusCode::NOT_FOUND, "Device not found");
     }
     let action = match action.as_str() {

@@ -27,6 +27,17 @@ pub struct ZapCtx {
     pub serial: String,
 }
 
+impl ZapCtx {
+    /// Whether this Zap has a field device with serial `sn`.
+    pub fn has_device(&self, sn: &str) -> bool {
+        self.sim
+            .world()
+            .zaps
+            .get(&self.serial)
+            .is_some_and(|z| z.devices.contains_key(sn))
+    }
+}
+
 /// Zap-style error body `{"status":"error","message":…}`.
 pub fn zap_error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"status": "error", "message": message}))).into_response()

@@ -195,6 +195,19 @@ async fn resume_replays_missed_events_and_reports_gaps() {
     w.sb.shutdown().await;
 }
 
+/// Regression: a Last-Event-ID ahead of the stream (ids from before a restart) made the handler
+/// skip every live event, so the client silently received nothing.
+#[tokio::test]
+async fn resume_from_an_id_ahead_of_the_stream_starts_afresh() {
+    let w = provisioned(builder().sample_interval(Duration::from_millis(50))).await;
+    let base = w.sb.base_url();
+    enable(&w, &[("pv", true), ("battery", true), ("meter", true)]).await;
+    let mut sse = open_stream(base, &w.site, &w.user.token, Some(1_000_000)).await;
+    let f = sse.next_event(Duration::from_secs(3)).await.unwrap();
+    assert!(f.id.is_some_and(|id| id < 1_000_000), "{f:?}");
+    w.sb.shutdown().await;
+}
+
 #[tokio::test]
 async fn history_buckets_match_live_samples() {
     let w = provisioned(builder().sample_interval(Duration::from_secs(3600))).await;

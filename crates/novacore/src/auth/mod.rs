@@ -36,12 +36,36 @@ struct VerifyRequest<'a> {
     challenge: &'a str,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 struct VerifyResponse {
     #[serde(alias = "access_token")]
     token: String,
     #[serde(default)]
     identity_id: Option<String>,
+}
+
+impl std::fmt::Debug for VerifyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyResponse")
+            .field("token", &"<redacted>")
+            .field("identity_id", &self.identity_id)
+            .finish()
+    }
+}
+
+/// Decodes a verify response without quoting it: the body carries the token, so an unexpected
+/// shape must not put it into the error (the generic decoder keeps a body snippet, and serde's
+/// message can quote a string value).
+fn decode_verify(body: &[u8]) -> Result<VerifyResponse> {
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        reason: format!(
+            "unexpected verify response ({:?} error at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+        body_snippet: "<redacted>".into(),
+    })
 }
 
 /// Logs in with the client's identity: challenge → sign → verify.
@@ -63,9 +87,9 @@ pub(crate) async fn login(client: &Client) -> Result<Session> {
         .await?;
     let signature = STANDARD.encode(identity.sign(ch.challenge.as_bytes()));
     // Not retried: a challenge is single-use.
-    let v: VerifyResponse = client
-        .send_public(
-            Req::post(
+    let raw = client
+        .execute_public(
+            &Req::post(
                 &["auth", "verify"],
                 VerifyRequest {
                     public_key: &public_key,
@@ -76,6 +100,7 @@ pub(crate) async fn login(client: &Client) -> Result<Session> {
             .public(),
         )
         .await?;
+    let v = decode_verify(&raw.body)?;
     let identity_id = v
         .identity_id
         .or_else(|| jwt_claim(&v.token, "identity_id"))
@@ -132,5 +157,31 @@ impl Client {
     pub async fn ensure_session(&self) -> Result<Session> {
         self.token(false).await?;
         self.session().ok_or(Error::NoIdentity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJpZHQtMSJ9.c2VjcmV0LXNpZw";
+
+    #[test]
+    fn verify_decoding_never_quotes_the_token() {
+        // Regression: an unexpected verify body was decoded by the generic decoder, whose error
+        // keeps a 200-character body snippet (and serde quotes a bare string value).
+        for body in [
+            format!(r#""{TOKEN}""#),
+            format!(r#"{{"data":{{"token":"{TOKEN}"}}}}"#),
+            format!(r#"{{"token":"{TOKEN}","identity_id":7}}"#),
+        ] {
+            let e = decode_verify(body.as_bytes()).expect_err(&body);
+            assert!(matches!(e, Error::Decode { .. }));
+            assert!(!format!("{e} {e:?}").contains("c2VjcmV0"), "{e:?}");
+        }
+        let ok =
+            decode_verify(format!(r#"{{"access_token":"{TOKEN}"}}"#).as_bytes()).expect("decodes");
+        assert_eq!(ok.token, TOKEN);
+        assert!(!format!("{ok:?}").contains("c2VjcmV0"));
     }
 }

@@ -105,3 +105,22 @@ fn tick_count_stays_within_the_limit_for_any_range() {
         }
     }
 }
+
+/// A range ending at the last representable instant must not overflow the tick arithmetic
+/// (regression: `advance_local` added durations unchecked and panicked there).
+#[test]
+fn ticks_at_the_end_of_time_do_not_panic() {
+    let to = DateTime::<Utc>::MAX_UTC;
+    for span in [Duration::hours(3), Duration::days(40), Duration::days(3000)] {
+        let from = to - span;
+        let (_, t) = choose_ticks(from, to, Stockholm, 8);
+        assert!(t
+            .iter()
+            .all(|ms| *ms >= from.timestamp_millis() && *ms < to.timestamp_millis()));
+        let axis = TimeAxis::new(from, to, Stockholm, 8);
+        assert_eq!(axis.range(), from.timestamp_millis()..to.timestamp_millis());
+    }
+    let from = DateTime::<Utc>::MIN_UTC;
+    let (_, t) = choose_ticks(from, from + Duration::days(20), Stockholm, 8);
+    assert!(t.iter().all(|ms| *ms >= from.timestamp_millis()));
+}
