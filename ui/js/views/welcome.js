@@ -1,9 +1,9 @@
 // Welcome: what Novadesk is, and the environment picker.
-// Connecting lands with the sandbox and the SDK; until then the choices are shown but disabled,
+// Signing in from the window is the next step (issue 6); until then the choices are shown disabled,
 // saying why, so nothing pretends to work.
 import { ENVIRONMENTS, validateCustomUrl } from "../environments.js";
 
-const NOT_YET = "Not available in this build yet: connecting arrives with the Novacore SDK.";
+const NOT_YET = "Not available in this build yet: signing in from the window comes next (the novacore command line can already connect).";
 
 /** @param {HTMLElement} main */
 export function renderWelcome(main) {
