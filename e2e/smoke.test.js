@@ -24,7 +24,7 @@ after(async () => {
   session?.stop();
 });
 
-test("the window opens with frame, picker and status bar", async () => {
+test("the window opens with frame, picker and status bar, Sandbox preselected", async () => {
   const { driver } = session;
   await driver.start(APP, []);
   await driver.waitFor(() => driver.exec("return document.body.dataset.ready === 'true'"), 20_000, "app ready");
@@ -36,8 +36,9 @@ test("the window opens with frame, picker and status bar", async () => {
     "return [...document.querySelectorAll('#env-picker input[name=environment]')].map(i => [i.value, i.disabled])",
   );
   assert.deepEqual(options.map((o) => o[0]), ["sandbox", "testnet", "mainnet", "custom"]);
-  // Not wired to the SDK yet: every choice must say so instead of pretending.
-  assert.ok(options.every((o) => o[1] === true), JSON.stringify(options));
+  assert.ok(options.every((o) => o[1] === false), JSON.stringify(options));
+  assert.equal(await driver.exec("return document.querySelector('#env-picker input:checked').value"), "sandbox");
+  assert.equal(await driver.exec("return document.getElementById('connect').disabled"), false);
   const version = await driver.text("#status-version");
   assert.match(version, /^Novadesk \d+\.\d+\.\d+/);
   const logs = await driver.exec("return document.querySelector('#about dd:nth-of-type(3)')?.textContent");
@@ -50,6 +51,9 @@ test("custom URL is validated inline", async () => {
   const msg = await driver.text("#custom-url-msg");
   assert.match(msg, /https/);
   assert.equal(await driver.exec("return document.getElementById('custom-url').getAttribute('aria-invalid')"), "true");
+  // Typing selects "Custom URL", and an address that would be refused cannot be submitted.
+  assert.equal(await driver.exec("return document.querySelector('#env-picker input:checked').value"), "custom");
+  assert.equal(await driver.exec("return document.getElementById('connect').disabled"), true);
 });
 
 test("theme switches, looks different, and is remembered after a restart", async () => {

@@ -1,7 +1,13 @@
 /// The app's own commands. Listing them makes Tauri generate an `allow-<command>` permission for
 /// each and deny any command a capability does not grant (src-tauri/capabilities/main.json).
 /// Keep in step with `ipc::builder`; the E2E suite fails if the window lacks one it uses.
-const COMMANDS: &[&str] = &["app_info", "get_settings", "set_theme"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_settings",
+    "set_theme",
+    "connect",
+    "list_organizations",
+];
 
 fn main() {
     // The Tauri config lives at the repository root (the design's top level), not beside this crate.

@@ -58,6 +58,46 @@ impl From<crate::settings::SettingsError> for CommandError {
     }
 }
 
+impl From<novadesk_core::Error> for CommandError {
+    fn from(err: novadesk_core::Error) -> Self {
+        use novadesk_core::Error as E;
+        match err {
+            E::Novacore(e) => e.into(),
+            E::InvalidEnvironment { reason, .. } => Self::invalid_input(reason),
+            E::SandboxStart(e) => Self::failed(format!(
+                "The Sandbox could not start ({e}). Close other copies of Novadesk and try again."
+            )),
+            other => Self::failed(other.to_string()),
+        }
+    }
+}
+
+impl From<novacore::Error> for CommandError {
+    fn from(err: novacore::Error) -> Self {
+        use novacore::Error as E;
+        if err.is_offline() {
+            return Self::new(
+                ErrorCode::Offline,
+                "The server cannot be reached. Check the network connection or the address, then try again.",
+            );
+        }
+        if err.is_auth() {
+            return Self::new(
+                ErrorCode::SignInRequired,
+                format!("Signing in was refused ({err}). Sign in again."),
+            );
+        }
+        let code = match &err {
+            E::Forbidden { .. } => ErrorCode::Forbidden,
+            E::NotFound { .. } => ErrorCode::NotFound,
+            E::RateLimited { .. } => ErrorCode::RetryLater,
+            E::Validation { .. } | E::InvalidInput(_) => ErrorCode::InvalidInput,
+            _ => ErrorCode::Failed,
+        };
+        Self::new(code, err.to_string())
+    }
+}
+
 /// Result of a command.
 pub type CommandResult<T> = Result<T, CommandError>;
 
@@ -76,6 +116,25 @@ mod tests {
             json,
             serde_json::json!({"code": "sign_in_required", "message": "Your session expired. Sign in again."})
         );
+    }
+
+    #[test]
+    fn sdk_errors_map_to_what_the_ui_does() {
+        let offline: CommandError = novacore::Error::Transport("connection refused".into()).into();
+        assert_eq!(offline.code, ErrorCode::Offline);
+        assert!(
+            offline.message.contains("cannot be reached"),
+            "{}",
+            offline.message
+        );
+        let bad: CommandError = novadesk_core::Error::InvalidEnvironment {
+            input: "ftp://x".into(),
+            reason: "Use https://".into(),
+        }
+        .into();
+        assert_eq!(bad, CommandError::invalid_input("Use https://"));
+        let limited: CommandError = novacore::Error::RateLimited { retry_after: None }.into();
+        assert_eq!(limited.code, ErrorCode::RetryLater);
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::app::app_info,
             commands::settings::get_settings,
             commands::settings::set_theme,
+            commands::session::connect,
+            commands::session::list_organizations,
         ])
         .events(collect_events![commands::settings::ThemeChanged])
 }

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod connection;
 pub mod error;
 pub mod events;
 pub mod ipc;

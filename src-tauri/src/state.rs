@@ -26,6 +26,8 @@ pub struct AppState {
     /// The environment asked for on the command line, if any.
     pub requested_env: Option<String>,
     settings: Mutex<Settings>,
+    /// The environment connection (Sandbox, vault, signed-in client).
+    pub connections: crate::connection::Connections,
     events: OnceLock<Box<dyn ShellEvents>>,
 }
 
@@ -42,6 +44,7 @@ impl AppState {
             paths,
             requested_env,
             settings: Mutex::new(settings),
+            connections: Default::default(),
             events: OnceLock::new(),
         }
     }

@@ -21,6 +21,18 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: Settings_Serialize } | { status: "error"; error: CommandError }>}
 	 */
 	setTheme: (theme) => typedError(__TAURI_INVOKE("set_theme", { theme })),
+	/**
+	 *  Connect to `environment` (`sandbox`, `testnet`, `mainnet` or a URL) and sign in, creating an
+	 *  identity for it on first use.
+	 * @param {string} environment
+	 * @returns {Promise<{ status: "ok"; data: ActiveSummary_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	connect: (environment) => typedError(__TAURI_INVOKE("connect", { environment })),
+	/**
+	 *  The organizations you belong to, with your role in each.
+	 * @returns {Promise<{ status: "ok"; data: OrganizationItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	listOrganizations: () => typedError(__TAURI_INVOKE("list_organizations")),
 };
 
 /** Events */
@@ -31,6 +43,52 @@ export const events = {
 
 /* Types */
 /**
+	*  What the window shows about the connection.
+	*
+	* @typedef {ActiveSummary_Serialize | ActiveSummary_Deserialize} ActiveSummary
+	* @property {ActiveSummary_Serialize} Serialize
+	* @property {ActiveSummary_Deserialize} Deserialize
+	*
+	*  What the window shows about the connection.
+	*
+	* @typedef {{
+	*		environment_id: string,
+	*		environment_name: string,
+	*		base_url: string,
+	*		identity_id: string,
+	*		public_key: string,
+	*		new_identity: boolean,
+	* // Set when no keychain is available and the identity lives only for this session.
+	*		secrets_notice?: string | null,
+	*	}} ActiveSummary_Deserialize
+	* @property {string} environment_id
+	* @property {string} environment_name
+	* @property {string} base_url
+	* @property {string} identity_id
+	* @property {string} public_key
+	* @property {boolean} new_identity
+	* @property {string | null} [secrets_notice] - Set when no keychain is available and the identity lives only for this session.
+	*
+	*  What the window shows about the connection.
+	*
+	* @typedef {{
+	*		environment_id: string,
+	*		environment_name: string,
+	*		base_url: string,
+	*		identity_id: string,
+	*		public_key: string,
+	*		new_identity: boolean,
+	* // Set when no keychain is available and the identity lives only for this session.
+	*		secrets_notice: string | null,
+	*	}} ActiveSummary_Serialize
+	* @property {string} environment_id
+	* @property {string} environment_name
+	* @property {string} base_url
+	* @property {string} identity_id
+	* @property {string} public_key
+	* @property {boolean} new_identity
+	* @property {string | null} secrets_notice - Set when no keychain is available and the identity lives only for this session.
+	*
 	*  What the About box and status bar show.
 	*
 	* @typedef {AppInfo_Serialize | AppInfo_Deserialize} AppInfo
@@ -126,6 +184,36 @@ export const events = {
 	* @property {
 	* // Anything else: a toast with the message.
 	* "failed"} failed - Anything else: a toast with the message.
+	*
+	*  One row of the organizations list.
+	*
+	* @typedef {OrganizationItem_Serialize | OrganizationItem_Deserialize} OrganizationItem
+	* @property {OrganizationItem_Serialize} Serialize
+	* @property {OrganizationItem_Deserialize} Deserialize
+	*
+	*  One row of the organizations list.
+	*
+	* @typedef {{
+	*		id: string,
+	*		name: string,
+	* // Your role in it (owner, admin, operator, viewer), when known.
+	*		role?: string | null,
+	*	}} OrganizationItem_Deserialize
+	* @property {string} id
+	* @property {string} name
+	* @property {string | null} [role] - Your role in it (owner, admin, operator, viewer), when known.
+	*
+	*  One row of the organizations list.
+	*
+	* @typedef {{
+	*		id: string,
+	*		name: string,
+	* // Your role in it (owner, admin, operator, viewer), when known.
+	*		role: string | null,
+	*	}} OrganizationItem_Serialize
+	* @property {string} id
+	* @property {string} name
+	* @property {string | null} role - Your role in it (owner, admin, operator, viewer), when known.
 	*
 	*  Persisted preferences.
 	*

@@ -56,4 +56,7 @@ pub enum Error {
     /// The in-process sandbox could not start (usually: no loopback port could be bound).
     #[error("the sandbox could not start: {0}")]
     SandboxStart(#[source] novacore_sim::Error),
+    /// A Novacore call failed (offline, signed out, refused, …); the SDK's error says which.
+    #[error(transparent)]
+    Novacore(#[from] novacore::Error),
 }

@@ -51,6 +51,7 @@ mod secret;
 mod secret_store;
 mod selection;
 mod settings;
+mod signin;
 mod vault;
 mod watch;
 
@@ -68,5 +69,6 @@ pub use secret_store::{
 };
 pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
+pub use signin::{organizations, sign_in, OrganizationRow, SignedIn};
 pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};

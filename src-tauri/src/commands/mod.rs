@@ -2,4 +2,5 @@
 //! the `{ code, message }` envelope on failure.
 
 pub mod app;
+pub mod session;
 pub mod settings;

@@ -1,12 +1,13 @@
-// Welcome: what Novadesk is, and the environment picker.
-// Signing in from the window is the next step (issue 6); until then the choices are shown disabled,
-// saying why, so nothing pretends to work.
+// Welcome: what Novadesk is, and the environment picker. Connecting signs in with the
+// environment's identity (created on first use and kept in the keychain).
+import { el } from "../dom.js";
 import { ENVIRONMENTS, validateCustomUrl } from "../environments.js";
 
-const NOT_YET = "Not available in this build yet: signing in from the window comes next (the novacore command line can already connect).";
-
-/** @param {HTMLElement} main */
-export function renderWelcome(main) {
+/**
+ * @param {HTMLElement} main
+ * @param {{ selected?: string, onConnect: (environment: string) => Promise<void> }} options
+ */
+export function renderWelcome(main, { selected = "sandbox", onConnect }) {
   main.replaceChildren();
   const h1 = el("h1", {}, "Welcome to Novadesk");
   const lede = el(
@@ -19,13 +20,13 @@ export function renderWelcome(main) {
   fieldset.append(el("legend", {}, "Choose an environment"));
   for (const env of ENVIRONMENTS) {
     const id = `env-${env.id}`;
-    const label = el("label", { class: "env-option is-disabled", for: id, "data-env": env.id });
-    const input = el("input", { type: "radio", name: "environment", id, value: env.id, disabled: "" });
+    const label = el("label", { class: "env-option", for: id, "data-env": env.id });
+    const input = el("input", { type: "radio", name: "environment", id, value: env.id });
+    if (env.id === selected) input.checked = true;
     label.append(
       input,
       el("span", { class: "title" }, env.title),
       el("span", { class: "desc" }, env.url ? `${env.desc} ${env.url}` : env.desc),
-      el("span", { class: "why" }, NOT_YET),
     );
     fieldset.append(label);
   }
@@ -37,29 +38,68 @@ export function renderWelcome(main) {
     "aria-describedby": "custom-url-msg",
     autocomplete: "url",
   });
-  const msg = el("span", { class: "field-msg", id: "custom-url-msg", "aria-live": "polite" }, "https:// required; http:// only for localhost.");
-  urlInput.addEventListener("input", () => {
-    if (!urlInput.value.trim()) {
-      urlInput.removeAttribute("aria-invalid");
-      msg.className = "field-msg";
-      msg.textContent = "https:// required; http:// only for localhost.";
-      return;
-    }
-    const result = validateCustomUrl(urlInput.value);
-    urlInput.setAttribute("aria-invalid", String(!result.ok));
-    msg.className = result.ok ? "field-msg" : "field-msg is-error";
-    msg.textContent = result.ok ? `Will connect to ${result.url}` : result.message;
-  });
+  const hint = "https:// required; http:// only for localhost.";
+  const msg = el("span", { class: "field-msg", id: "custom-url-msg", "aria-live": "polite" }, hint);
   custom.append(el("label", { for: "custom-url" }, "Custom URL"), urlInput, msg);
   fieldset.append(custom);
-  const connect = el("button", { class: "btn", type: "submit", id: "connect", disabled: "", title: NOT_YET }, "Connect");
-  const actions = el("div", { class: "actions" }, connect, el("span", { class: "field-msg" }, NOT_YET));
-  form.addEventListener("submit", (event) => event.preventDefault());
+
+  const connect = el("button", { class: "btn", type: "submit", id: "connect" }, "Connect");
+  const status = el("span", { class: "field-msg", id: "connect-msg", "aria-live": "polite" });
+  const actions = el("div", { class: "actions" }, connect, status);
+
+  const choice = () => form.querySelector("input[name=environment]:checked")?.value;
+  /** The environment string to connect to, or null with the reason shown. */
+  const target = () => {
+    const env = choice();
+    if (!env) return null;
+    if (env !== "custom") return env;
+    const result = validateCustomUrl(urlInput.value);
+    return result.ok ? result.url : null;
+  };
+  const refresh = () => {
+    const value = urlInput.value.trim();
+    if (!value) {
+      urlInput.removeAttribute("aria-invalid");
+      msg.className = "field-msg";
+      msg.textContent = hint;
+    } else {
+      const result = validateCustomUrl(value);
+      urlInput.setAttribute("aria-invalid", String(!result.ok));
+      msg.className = result.ok ? "field-msg" : "field-msg is-error";
+      msg.textContent = result.ok ? `Will connect to ${result.url}` : result.message;
+    }
+    connect.disabled = target() === null;
+  };
+  urlInput.addEventListener("input", () => {
+    if (urlInput.value.trim()) form.querySelector("#env-custom").checked = true;
+    refresh();
+  });
+  fieldset.addEventListener("change", refresh);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const env = target();
+    if (!env) return;
+    connect.disabled = true;
+    connect.textContent = "Connecting…";
+    status.className = "field-msg";
+    status.removeAttribute("role");
+    status.textContent = choice() === "sandbox" ? "Starting the Sandbox and signing in…" : "Signing in…";
+    try {
+      await onConnect(env);
+    } catch (err) {
+      status.className = "field-msg is-error";
+      status.setAttribute("role", "alert");
+      status.textContent = err?.message ?? String(err);
+    } finally {
+      connect.textContent = "Connect";
+      refresh();
+    }
+  });
   form.append(fieldset, actions);
   const about = el("dl", { class: "about", id: "about" });
   main.append(h1, lede, form, about);
+  refresh();
 }
-
 /** Fill the About list from app_info. */
 export function renderAbout(info) {
   const about = document.getElementById("about");
@@ -69,11 +109,4 @@ export function renderAbout(info) {
     el("dt", {}, "Data"), el("dd", {}, info.data_dir),
     el("dt", {}, "Logs"), el("dd", {}, info.log_dir),
   );
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
 }
