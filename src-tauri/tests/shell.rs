@@ -121,9 +121,19 @@ fn a_write_failure_comes_back_as_the_error_envelope() {
 fn session_commands_refuse_bad_environments_and_need_a_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, webview) = app_with(AppPaths::resolve("test.novadesk", Some(dir.path().into())));
-    let err = invoke(&webview, "connect", json!({"environment": "ftp://nova.example"})).unwrap_err();
+    let err = invoke(
+        &webview,
+        "connect",
+        json!({"environment": "ftp://nova.example"}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_input", "{err}");
-    let err = invoke(&webview, "connect", json!({"environment": "http://192.168.1.5"})).unwrap_err();
+    let err = invoke(
+        &webview,
+        "connect",
+        json!({"environment": "http://192.168.1.5"}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_input", "{err}");
     let err = invoke(&webview, "list_organizations", json!({})).unwrap_err();
     assert_eq!(err["code"], "sign_in_required", "{err}");
