@@ -46,6 +46,12 @@ test("Connect on the Sandbox signs in with a new identity and lists organization
   await driver.waitFor(() => driver.exec("return !!document.getElementById('env-picker')"), 5000, "welcome view");
   await driver.click('.app-nav a[href="#organizations"]');
   assert.ok((await organizations(driver)).length >= 2);
+  // Connecting again from the welcome view (same or another environment) works too.
+  await driver.click('.app-nav a[href="#welcome"]');
+  await driver.waitFor(() => driver.exec("return !!document.getElementById('connect')"), 5000, "welcome view");
+  await driver.click("#connect");
+  await driver.waitFor(() => driver.exec("return !!document.getElementById('org-list')"), 60_000, "organizations again");
+  assert.equal(await driver.text("#identity-id"), identity);
 });
 
 test("--env sandbox opens straight into the Sandbox, with the same identity", async () => {

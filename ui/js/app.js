@@ -33,12 +33,15 @@ function showConnection(connection) {
   badge.dataset.env = known.includes(connection.environment_id) ? connection.environment_id : "custom";
   badge.textContent = connection.environment_name;
   document.getElementById("status-env").textContent = `Signed in to ${connection.environment_name}`;
-  const item = document.querySelector('.app-nav [data-view="organizations"]');
-  const link = document.createElement("a");
-  link.href = "#organizations";
-  link.dataset.view = "organizations";
-  link.textContent = "Organizations";
-  item.replaceWith(link);
+  // The first sign-in turns the disabled "Organizations" entry into a link; later ones reuse it.
+  let link = document.querySelector('.app-nav a[data-view="organizations"]');
+  if (!link) {
+    link = document.createElement("a");
+    link.href = "#organizations";
+    link.dataset.view = "organizations";
+    link.textContent = "Organizations";
+    document.querySelector('.app-nav [data-view="organizations"]').replaceWith(link);
+  }
   for (const a of document.querySelectorAll(".app-nav a")) a.removeAttribute("aria-current");
   link.setAttribute("aria-current", "page");
 }
