@@ -212,6 +212,9 @@ pub fn spec() -> Value {
         if o.path == "/devices/provision" {
             responses.insert("200".into(), json!({"description": "already provisioned (created: false)", "content": {"application/json": {"schema": r("Device")}}}));
         }
+        if o.path == "/identity/register" {
+            responses.insert("200".into(), json!({"description": "already registered (the existing identity)", "content": {"application/json": {"schema": r("Identity")}}}));
+        }
         if o.path == "/gateways/claim" {
             responses.insert("200".into(), json!({"description": "idempotent re-claim or transfer", "content": {"application/json": {"schema": r("Gateway")}}}));
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the sandbox with schemathesis against its own /openapi.json.
+# Fuzzes the sandbox with schemathesis against its own /openapi.json. A fixed seed keeps CI
+# repeatable; set ST_SEED to explore other inputs.
 #   crates/novacore-sim/tests/schemathesis.sh [MAX_EXAMPLES] [CHECKS]
 # Installs schemathesis (PyPI) into a venv under target/, starts the novacore-sim binary on a
 # free port, mints a demo token via /_sim/identities, and runs a bounded number of examples per
@@ -30,4 +31,5 @@ cd "$ROOT/target"  # schemathesis keeps a .schemathesis/ cache in the working di
   -H "Authorization: Bearer $TOKEN" \
   --exclude-path-regex '^/_sim' \
   --exclude-path '/stream/sites/{site_id}' \
+  --seed "${ST_SEED:-16903793396504506541392349617760155332}" \
   --workers 2
