@@ -2,9 +2,12 @@
 //! use), the identity vault over whichever secret store start-up could get, and the signed-in
 //! client. Held in `AppState`; commands go through it.
 
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
 use novadesk_core::{
-    organizations, sign_in, Environment, IdentityVault, OrganizationRow, SandboxService,
-    SecretStoreChoice, SignedIn,
+    organizations, sign_in, AppEvent, Environment, EventSink, IdentityVault, OrganizationRow,
+    SandboxService, SecretStoreChoice, SignedIn, SystemClock, Workspace, WorkspaceParts,
 };
 use tokio::sync::{Mutex, OnceCell};
 
@@ -24,17 +27,53 @@ pub struct Active {
     pub base_url: String,
     pub signed_in: SignedIn,
     pub secrets_notice: Option<String>,
+    /// Client, offline store, clock and events for the use-cases.
+    pub workspace: Workspace,
 }
 
 /// Connection state shared by the session commands.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Connections {
     sandbox: SandboxService,
     vault: OnceCell<Vault>,
     active: Mutex<Option<Active>>,
+    events: OnceLock<Arc<dyn EventSink>>,
 }
 
+impl std::fmt::Debug for Connections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connections")
+            .field("sandbox", &self.sandbox)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Used until the app installs its sink.
+fn no_events(_: AppEvent) {}
+
 impl Connections {
+    /// Where the core's events go (installed once at setup; later calls are ignored).
+    pub fn set_events(&self, sink: Arc<dyn EventSink>) {
+        let _ = self.events.set(sink);
+    }
+
+    fn events(&self) -> Arc<dyn EventSink> {
+        self.events
+            .get()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(no_events))
+    }
+
+    /// The signed-in workspace, or the "sign in first" error.
+    pub async fn workspace(&self) -> CommandResult<Workspace> {
+        let active = self.active.lock().await;
+        Ok(active
+            .as_ref()
+            .ok_or_else(sign_in_required)?
+            .workspace
+            .clone())
+    }
+
     /// The vault, probing the keychain once (the probe blocks for tens of ms, so off the
     /// async threads).
     async fn vault(&self) -> CommandResult<&Vault> {
@@ -58,7 +97,11 @@ impl Connections {
 
     /// Sign in to `environment` (starting the Sandbox if that is the choice), replacing any
     /// previous connection. Returns a summary for the window.
-    pub async fn connect(&self, environment: Environment) -> CommandResult<ActiveSummary> {
+    pub async fn connect(
+        &self,
+        environment: Environment,
+        data_dir: &Path,
+    ) -> CommandResult<ActiveSummary> {
         let base_url = match environment.fixed_base_url() {
             Some(url) => url,
             None => self.sandbox.base_url_for(&environment).await?,
@@ -66,11 +109,27 @@ impl Connections {
         let vault = self.vault().await?;
         let signed_in = sign_in(&environment, &base_url, &vault.vault).await?;
         tracing::info!(environment = %environment.id(), identity = %signed_in.identity_id, "signed in");
+        let parts = WorkspaceParts {
+            environment: environment.clone(),
+            base_url: base_url.clone(),
+            client: signed_in.client.clone(),
+            identity_id: signed_in.identity_id.clone(),
+            clock: Arc::new(SystemClock),
+            events: self.events(),
+        };
+        let data_dir = data_dir.to_path_buf();
+        // Opening migrates the schema: blocking file I/O, off the async threads.
+        let workspace = tokio::task::spawn_blocking(move || Workspace::open(parts, &data_dir))
+            .await
+            .map_err(|e| {
+                CommandError::failed(format!("Could not open the offline store: {e}"))
+            })??;
         let active = Active {
             environment,
             base_url,
             signed_in,
             secrets_notice: vault.notice.clone(),
+            workspace,
         };
         let summary = ActiveSummary::of(&active);
         *self.active.lock().await = Some(active);
@@ -80,14 +139,16 @@ impl Connections {
     /// The organizations of the signed-in identity, with its role in each.
     pub async fn organizations(&self) -> CommandResult<Vec<OrganizationRow>> {
         let active = self.active.lock().await;
-        let active = active.as_ref().ok_or_else(|| {
-            CommandError::new(
-                crate::error::ErrorCode::SignInRequired,
-                "Choose an environment and sign in first.",
-            )
-        })?;
+        let active = active.as_ref().ok_or_else(sign_in_required)?;
         Ok(organizations(&active.signed_in).await?)
     }
+}
+
+fn sign_in_required() -> CommandError {
+    CommandError::new(
+        crate::error::ErrorCode::SignInRequired,
+        "Choose an environment and sign in first.",
+    )
 }
 
 /// What the window shows about the connection.

@@ -23,6 +23,10 @@ pub enum ErrorCode {
     Forbidden,
     /// The thing asked for does not exist (any more).
     NotFound,
+    /// The user cancelled the work (nothing to show).
+    Cancelled,
+    /// The thing already exists or the request conflicts with the current state.
+    Conflict,
     /// Anything else: a toast with the message.
     Failed,
 }
@@ -64,6 +68,7 @@ impl From<novadesk_core::Error> for CommandError {
         match err {
             E::Novacore(e) => e.into(),
             E::InvalidEnvironment { reason, .. } => Self::invalid_input(reason),
+            E::Cancelled => Self::new(ErrorCode::Cancelled, "Cancelled."),
             E::SandboxStart(e) => Self::failed(format!(
                 "The Sandbox could not start ({e}). Close other copies of Novadesk and try again."
             )),
@@ -90,6 +95,7 @@ impl From<novacore::Error> for CommandError {
         let code = match &err {
             E::Forbidden { .. } => ErrorCode::Forbidden,
             E::NotFound { .. } => ErrorCode::NotFound,
+            E::Conflict { .. } => ErrorCode::Conflict,
             E::RateLimited { .. } => ErrorCode::RetryLater,
             E::Validation { .. } | E::InvalidInput(_) => ErrorCode::InvalidInput,
             _ => ErrorCode::Failed,

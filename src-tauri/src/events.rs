@@ -24,3 +24,29 @@ impl<R: Runtime> ShellEvents for TauriEvents<R> {
         }
     }
 }
+
+/// The environment became reachable or unreachable (drives the offline banner).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ConnectivityChanged {
+    pub online: bool,
+    /// Why it is offline, or what restored it.
+    pub reason: Option<String>,
+}
+
+/// Forward one core event to the window as its typed tauri event. Events the window does not
+/// listen to are logged only.
+pub fn forward_core_event<R: Runtime>(handle: &AppHandle<R>, event: novadesk_core::AppEvent) {
+    use novadesk_core::AppEvent as E;
+    let sent = match event {
+        E::ConnectivityChanged { online, reason } => {
+            ConnectivityChanged { online, reason }.emit(handle)
+        }
+        other => {
+            tracing::debug!(event = ?other, "core event");
+            Ok(())
+        }
+    };
+    if let Err(err) = sent {
+        tracing::warn!(%err, "could not send an event to the window");
+    }
+}

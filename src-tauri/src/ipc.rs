@@ -19,7 +19,10 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::session::connect,
             commands::session::list_organizations,
         ])
-        .events(collect_events![commands::settings::ThemeChanged])
+        .events(collect_events![
+            commands::settings::ThemeChanged,
+            crate::events::ConnectivityChanged,
+        ])
 }
 
 /// The generator imports Tauri's npm modules; without a bundler the webview cannot resolve bare

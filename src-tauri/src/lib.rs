@@ -31,6 +31,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
             ipc.mount_events(app);
             let sink = events::TauriEvents::new(app.handle().clone());
             app.state::<AppState>().set_events(Box::new(sink));
+            let handle = app.handle().clone();
+            app.state::<AppState>()
+                .connections
+                .set_events(std::sync::Arc::new(move |event| {
+                    events::forward_core_event(&handle, event)
+                }));
             Ok(())
         })
 }

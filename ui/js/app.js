@@ -1,11 +1,12 @@
-// App entry: frame, theme, status bar, welcome → sign-in → organizations.
-import { commands } from "./bindings.js";
+// App entry: frame, theme, status bar, routing between views, and the signed-in connection.
+import { commands, events } from "./bindings.js";
 import { unwrap } from "./result.js";
 import { initTheme } from "./theme.js";
+import { route, match } from "./router.js";
 import { renderWelcome, renderAbout } from "./views/welcome.js";
 import { renderOrganizations } from "./views/organizations.js";
 
-const main = () => document.getElementById("main");
+const view = () => document.getElementById("view");
 
 function toast(err) {
   const box = document.createElement("div");
@@ -27,59 +28,128 @@ function watchNetwork() {
   update();
 }
 
+/** The environment's reachability, as the backend sees it: banner + status bar. */
+function showConnectivity({ online, reason }) {
+  const banner = document.getElementById("offline-banner");
+  const item = document.getElementById("status-network");
+  item.dataset.online = String(online);
+  item.querySelector(".label").textContent = online ? "Online" : "Offline";
+  if (online) {
+    banner.hidden = true;
+    banner.textContent = "";
+    if (reason) toast({ message: reason });
+  } else {
+    banner.hidden = false;
+    banner.textContent = `Offline — showing cached data. ${reason ?? ""} Novadesk reconnects by itself.`.trim();
+  }
+}
+
+const SIGNED_IN_VIEWS = ["organizations", "sites", "identity"];
+
 function showConnection(connection) {
   const badge = document.getElementById("env-badge");
   const known = ["sandbox", "testnet", "mainnet"];
   badge.dataset.env = known.includes(connection.environment_id) ? connection.environment_id : "custom";
   badge.textContent = connection.environment_name;
   document.getElementById("status-env").textContent = `Signed in to ${connection.environment_name}`;
-  // The first sign-in turns the disabled "Organizations" entry into a link; later ones reuse it.
-  let link = document.querySelector('.app-nav a[data-view="organizations"]');
-  if (!link) {
-    link = document.createElement("a");
-    link.href = "#organizations";
-    link.dataset.view = "organizations";
-    link.textContent = "Organizations";
-    document.querySelector('.app-nav [data-view="organizations"]').replaceWith(link);
+  // The first sign-in turns the disabled entries into links; later ones reuse them.
+  for (const name of SIGNED_IN_VIEWS) {
+    const entry = document.querySelector(`.app-nav [data-view="${name}"]`);
+    if (!entry || entry.tagName === "A") continue;
+    const link = document.createElement("a");
+    link.href = `#${name}`;
+    link.dataset.view = name;
+    link.textContent = entry.textContent;
+    entry.replaceWith(link);
   }
-  for (const a of document.querySelectorAll(".app-nav a")) a.removeAttribute("aria-current");
-  link.setAttribute("aria-current", "page");
 }
 
-let current = null; // the signed-in connection, once there is one
+/** Marks the navigation entry for the current view. */
+function markNav(nav) {
+  for (const a of document.querySelectorAll(".app-nav a")) {
+    if (a.dataset.view === nav) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+/** What every view gets besides its element and parameters. */
+const ctx = {
+  /** The signed-in connection (ActiveSummary), once there is one. */
+  connection: null,
+  toast,
+  /** Navigate to a hash (adds a history entry). */
+  go(hash) {
+    if (location.hash === hash) render();
+    else location.hash = hash;
+  },
+  /** Run `fn` when the current view is left (stop live streams, cancel fetches). */
+  onLeave(fn) {
+    leaving.push(fn);
+  },
+  /** Re-render the current view (after an action changed what it shows). */
+  refresh() {
+    return render();
+  },
+};
+
 let welcomeOptions = null;
 let appInfo = null;
 
-async function showOrganizations() {
+route("welcome", (el) => {
+  renderWelcome(el, welcomeOptions);
+  if (appInfo) renderAbout(appInfo, el);
+});
+route("organizations", async (el) => {
   const organizations = unwrap(await commands.listOrganizations());
-  renderOrganizations(main(), { connection: current, organizations });
-  main().focus();
+  renderOrganizations(el, { connection: ctx.connection, organizations });
+});
+
+/** Clean-ups registered by the view on screen. */
+let leaving = [];
+
+let renderSeq = 0;
+async function render() {
+  for (const fn of leaving.splice(0)) {
+    try {
+      fn();
+    } catch (err) {
+      console.error(err);
+    }
+  }
+  const found = match(location.hash || "#welcome");
+  if (!found) {
+    ctx.go(ctx.connection ? "#organizations" : "#welcome");
+    return;
+  }
+  if (found.nav !== "welcome" && !ctx.connection) {
+    history.replaceState(null, "", "#welcome");
+    return render();
+  }
+  markNav(found.nav);
+  // A slow view finishing after the user moved on must not overwrite the newer one.
+  const seq = ++renderSeq;
+  const target = document.createElement("div");
+  try {
+    await found.view(target, found.params, ctx);
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    toast(err);
+    return;
+  }
+  if (seq !== renderSeq) return;
+  view().replaceChildren(...target.childNodes);
+  document.getElementById("main").focus();
 }
 
 /** Sign in, then open the organizations list. Errors are thrown for the welcome view to show. */
 async function connect(environment) {
-  current = unwrap(await commands.connect(environment));
-  showConnection(current);
-  if (location.hash !== "#organizations") history.replaceState(null, "", "#organizations");
-  await showOrganizations();
+  ctx.connection = unwrap(await commands.connect(environment));
+  showConnection(ctx.connection);
+  if (location.hash === "#organizations") await render();
+  else location.hash = "#organizations";
 }
 
-// The navigation column's links switch views.
-addEventListener("hashchange", async () => {
-  for (const a of document.querySelectorAll(".app-nav a")) {
-    a.toggleAttribute("aria-current", a.getAttribute("href") === location.hash);
-    if (a.hasAttribute("aria-current")) a.setAttribute("aria-current", "page");
-  }
-  try {
-    if (location.hash === "#organizations" && current) await showOrganizations();
-    else if (location.hash === "#welcome") {
-      renderWelcome(main(), welcomeOptions);
-      if (appInfo) renderAbout(appInfo);
-    }
-  } catch (err) {
-    toast(err);
-  }
-});
+addEventListener("hashchange", () => render());
 
 async function start() {
   watchNetwork();
@@ -91,12 +161,17 @@ async function start() {
   } catch (err) {
     toast(err);
   }
+  try {
+    await events.connectivityChanged.listen((e) => showConnectivity(e.payload));
+  } catch (err) {
+    toast(err);
+  }
   const requested = info?.requested_env ?? null;
   const known = ["sandbox", "testnet", "mainnet"];
   welcomeOptions = { selected: requested && !known.includes(requested) ? "custom" : requested ?? "sandbox", onConnect: connect };
-  renderWelcome(main(), welcomeOptions);
   appInfo = info;
-  if (info) renderAbout(info);
+  history.replaceState(null, "", "#welcome");
+  await render();
   document.body.dataset.ready = "true";
   // `novadesk --env X` (what `make run` does) opens straight into that environment.
   if (requested) {

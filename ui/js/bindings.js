@@ -37,6 +37,8 @@ export const commands = {
 
 /** Events */
 export const events = {
+	/** @type {ReturnType<typeof makeEvent<ConnectivityChanged_Deserialize>>} */
+	connectivityChanged: makeEvent("connectivity-changed"),
 	/** @type {ReturnType<typeof makeEvent<ThemeChanged>>} */
 	themeChanged: makeEvent("theme-changed"),
 };
@@ -146,6 +148,32 @@ export const events = {
 	* @property {ErrorCode} code
 	* @property {string} message
 	*
+	*  The environment became reachable or unreachable (drives the offline banner).
+	*
+	* @typedef {ConnectivityChanged_Serialize | ConnectivityChanged_Deserialize} ConnectivityChanged
+	* @property {ConnectivityChanged_Serialize} Serialize
+	* @property {ConnectivityChanged_Deserialize} Deserialize
+	*
+	*  The environment became reachable or unreachable (drives the offline banner).
+	*
+	* @typedef {{
+	*		online: boolean,
+	* // Why it is offline, or what restored it.
+	*		reason?: string | null,
+	*	}} ConnectivityChanged_Deserialize
+	* @property {boolean} online
+	* @property {string | null} [reason] - Why it is offline, or what restored it.
+	*
+	*  The environment became reachable or unreachable (drives the offline banner).
+	*
+	* @typedef {{
+	*		online: boolean,
+	* // Why it is offline, or what restored it.
+	*		reason: string | null,
+	*	}} ConnectivityChanged_Serialize
+	* @property {boolean} online
+	* @property {string | null} reason - Why it is offline, or what restored it.
+	*
 	*  What the UI should do about an error.
 	*
 	* @typedef {
@@ -161,6 +189,10 @@ export const events = {
 	* "forbidden" | 
 	* // The thing asked for does not exist (any more).
 	* "not_found" | 
+	* // The user cancelled the work (nothing to show).
+	* "cancelled" | 
+	* // The thing already exists or the request conflicts with the current state.
+	* "conflict" | 
 	* // Anything else: a toast with the message.
 	* "failed"} ErrorCode
 	* @property {
@@ -181,6 +213,12 @@ export const events = {
 	* @property {
 	* // The thing asked for does not exist (any more).
 	* "not_found"} not_found - The thing asked for does not exist (any more).
+	* @property {
+	* // The user cancelled the work (nothing to show).
+	* "cancelled"} cancelled - The user cancelled the work (nothing to show).
+	* @property {
+	* // The thing already exists or the request conflicts with the current state.
+	* "conflict"} conflict - The thing already exists or the request conflicts with the current state.
 	* @property {
 	* // Anything else: a toast with the message.
 	* "failed"} failed - Anything else: a toast with the message.

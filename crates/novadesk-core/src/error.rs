@@ -56,6 +56,12 @@ pub enum Error {
     /// The in-process sandbox could not start (usually: no loopback port could be bound).
     #[error("the sandbox could not start: {0}")]
     SandboxStart(#[source] novacore_sim::Error),
+    /// The offline store could not be opened, read or written.
+    #[error("offline store: {0}")]
+    Store(#[from] novadesk_store::Error),
+    /// A request was cancelled by the user (e.g. a chart fetch).
+    #[error("cancelled")]
+    Cancelled,
     /// A Novacore call failed (offline, signed out, refused, …); the SDK's error says which.
     #[error(transparent)]
     Novacore(#[from] novacore::Error),

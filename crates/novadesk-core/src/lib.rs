@@ -54,6 +54,7 @@ mod settings;
 mod signin;
 mod vault;
 mod watch;
+mod workspace;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
@@ -72,3 +73,4 @@ pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SE
 pub use signin::{organizations, sign_in, OrganizationRow, SignedIn};
 pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};
+pub use workspace::{store_path, Workspace, WorkspaceParts};

@@ -18,7 +18,10 @@ pub async fn connect(
     environment: String,
 ) -> CommandResult<ActiveSummary> {
     let environment = Environment::parse(&environment)?;
-    state.connections.connect(environment).await
+    state
+        .connections
+        .connect(environment, &state.paths.data_dir)
+        .await
 }
 
 /// One row of the organizations list.

@@ -101,8 +101,8 @@ export function renderWelcome(main, { selected = "sandbox", onConnect }) {
   refresh();
 }
 /** Fill the About list from app_info. */
-export function renderAbout(info) {
-  const about = document.getElementById("about");
+export function renderAbout(info, root = document) {
+  const about = root.querySelector("#about");
   if (!about) return;
   about.replaceChildren(
     el("dt", {}, "Version"), el("dd", {}, `${info.version} (${info.profile})`),
