@@ -7,6 +7,10 @@ const COMMANDS: &[&str] = &[
     "set_theme",
     "connect",
     "list_organizations",
+    "sign_out",
+    "forget_identity",
+    "import_identity",
+    "has_identity",
 ];
 
 fn main() {

@@ -18,6 +18,10 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::settings::set_theme,
             commands::session::connect,
             commands::session::list_organizations,
+            commands::session::sign_out,
+            commands::session::forget_identity,
+            commands::session::import_identity,
+            commands::session::has_identity,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

@@ -5,6 +5,7 @@ import { initTheme } from "./theme.js";
 import { route, match } from "./router.js";
 import { renderWelcome, renderAbout } from "./views/welcome.js";
 import { renderOrganizations } from "./views/organizations.js";
+import { renderIdentity } from "./views/identity.js";
 
 const view = () => document.getElementById("view");
 
@@ -35,9 +36,12 @@ function showConnectivity({ online, reason }) {
   item.dataset.online = String(online);
   item.querySelector(".label").textContent = online ? "Online" : "Offline";
   if (online) {
+    const wasOffline = !banner.hidden;
     banner.hidden = true;
     banner.textContent = "";
-    if (reason) toast({ message: reason });
+    if (reason) toast({ message: `${reason}.` });
+    // Cached data on screen: show the fresh data now that it can be fetched.
+    if (wasOffline && ctx.connection) render();
   } else {
     banner.hidden = false;
     banner.textContent = `Offline — showing cached data. ${reason ?? ""} Novadesk reconnects by itself.`.trim();
@@ -64,6 +68,26 @@ function showConnection(connection) {
   }
 }
 
+/** Back to the state before sign-in: nav entries disabled, badge cleared. */
+function showSignedOut() {
+  const badge = document.getElementById("env-badge");
+  badge.dataset.env = "none";
+  badge.textContent = "No environment";
+  document.getElementById("status-env").textContent = "No environment selected";
+  document.getElementById("offline-banner").hidden = true;
+  for (const name of SIGNED_IN_VIEWS) {
+    const link = document.querySelector(`.app-nav a[data-view="${name}"]`);
+    if (!link) continue;
+    const span = document.createElement("span");
+    span.className = "nav-disabled";
+    span.dataset.view = name;
+    span.setAttribute("aria-disabled", "true");
+    span.title = "Sign in to an environment first";
+    span.textContent = link.textContent;
+    link.replaceWith(span);
+  }
+}
+
 /** Marks the navigation entry for the current view. */
 function markNav(nav) {
   for (const a of document.querySelectorAll(".app-nav a")) {
@@ -86,6 +110,18 @@ const ctx = {
   onLeave(fn) {
     leaving.push(fn);
   },
+  /** Sign in to `environment` (after an identity change) and open the organizations. */
+  connectTo(environment) {
+    return connect(environment);
+  },
+  /** The session ended: back to the sign-in view, saying why. */
+  signedOut(reason) {
+    ctx.connection = null;
+    showSignedOut();
+    welcomeOptions = { ...welcomeOptions, reason };
+    if (location.hash === "#welcome") render();
+    else location.hash = "#welcome";
+  },
   /** Re-render the current view (after an action changed what it shows). */
   refresh() {
     return render();
@@ -103,6 +139,7 @@ route("organizations", async (el) => {
   const organizations = unwrap(await commands.listOrganizations());
   renderOrganizations(el, { connection: ctx.connection, organizations });
 });
+route("identity", renderIdentity);
 
 /** Clean-ups registered by the view on screen. */
 let leaving = [];
@@ -133,7 +170,9 @@ async function render() {
     await found.view(target, found.params, ctx);
   } catch (err) {
     if (seq !== renderSeq) return;
-    toast(err);
+    // Silent re-authentication failed: the sign-in view says why.
+    if (err?.code === "sign_in_required") ctx.signedOut(err.message);
+    else toast(err);
     return;
   }
   if (seq !== renderSeq) return;
@@ -144,6 +183,10 @@ async function render() {
 /** Sign in, then open the organizations list. Errors are thrown for the welcome view to show. */
 async function connect(environment) {
   ctx.connection = unwrap(await commands.connect(environment));
+  const known = ["sandbox", "testnet", "mainnet"];
+  welcomeOptions = known.includes(environment)
+    ? { ...welcomeOptions, reason: null, selected: environment }
+    : { ...welcomeOptions, reason: null, selected: "custom", customUrl: environment };
   showConnection(ctx.connection);
   if (location.hash === "#organizations") await render();
   else location.hash = "#organizations";
@@ -168,7 +211,8 @@ async function start() {
   }
   const requested = info?.requested_env ?? null;
   const known = ["sandbox", "testnet", "mainnet"];
-  welcomeOptions = { selected: requested && !known.includes(requested) ? "custom" : requested ?? "sandbox", onConnect: connect };
+  const custom = requested && !known.includes(requested);
+  welcomeOptions = { selected: custom ? "custom" : requested ?? "sandbox", customUrl: custom ? requested : "", onConnect: connect };
   appInfo = info;
   history.replaceState(null, "", "#welcome");
   await render();

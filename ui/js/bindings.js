@@ -33,6 +33,33 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: OrganizationItem_Serialize[] } | { status: "error"; error: CommandError }>}
 	 */
 	listOrganizations: () => typedError(__TAURI_INVOKE("list_organizations")),
+	/**
+	 *  Sign out of the current environment: the session token leaves the keychain, the identity
+	 *  stays for the next sign-in.
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	signOut: () => typedError(__TAURI_INVOKE("sign_out")),
+	/**
+	 *  Remove the environment's identity (private key and session) from this computer. The window
+	 *  confirms first: without a copy of the key elsewhere, it cannot be recovered.
+	 * @param {string} environment
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
+	 */
+	forgetIdentity: (environment) => typedError(__TAURI_INVOKE("forget_identity", { environment })),
+	/**
+	 *  Use an existing Ed25519 private key (PEM, or the seed in hex/base64/base58) as the
+	 *  environment's identity. Returns its public key (base64). Signs out of that environment.
+	 * @param {string} environment
+	 * @param {string} key
+	 * @returns {Promise<{ status: "ok"; data: string } | { status: "error"; error: CommandError }>}
+	 */
+	importIdentity: (environment, key) => typedError(__TAURI_INVOKE("import_identity", { environment, key })),
+	/**
+	 *  Whether this computer holds an identity for the environment.
+	 * @param {string} environment
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
+	 */
+	hasIdentity: (environment) => typedError(__TAURI_INVOKE("has_identity", { environment })),
 };
 
 /** Events */
@@ -62,6 +89,8 @@ export const events = {
 	*		new_identity: boolean,
 	* // Set when no keychain is available and the identity lives only for this session.
 	*		secrets_notice?: string | null,
+	* // Signed in from the saved session because the server could not be reached.
+	*		offline: boolean,
 	*	}} ActiveSummary_Deserialize
 	* @property {string} environment_id
 	* @property {string} environment_name
@@ -70,6 +99,7 @@ export const events = {
 	* @property {string} public_key
 	* @property {boolean} new_identity
 	* @property {string | null} [secrets_notice] - Set when no keychain is available and the identity lives only for this session.
+	* @property {boolean} offline - Signed in from the saved session because the server could not be reached.
 	*
 	*  What the window shows about the connection.
 	*
@@ -82,6 +112,8 @@ export const events = {
 	*		new_identity: boolean,
 	* // Set when no keychain is available and the identity lives only for this session.
 	*		secrets_notice: string | null,
+	* // Signed in from the saved session because the server could not be reached.
+	*		offline: boolean,
 	*	}} ActiveSummary_Serialize
 	* @property {string} environment_id
 	* @property {string} environment_name
@@ -90,6 +122,7 @@ export const events = {
 	* @property {string} public_key
 	* @property {boolean} new_identity
 	* @property {string | null} secrets_notice - Set when no keychain is available and the identity lives only for this session.
+	* @property {boolean} offline - Signed in from the saved session because the server could not be reached.
 	*
 	*  What the About box and status bar show.
 	*

@@ -46,6 +46,7 @@ mod environment;
 mod error;
 mod events;
 mod frames;
+mod reconnect;
 mod sandbox;
 mod secret;
 mod secret_store;
@@ -62,6 +63,7 @@ pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
 pub use frames::{batch_frames, Batch, FRAME};
+pub use reconnect::{keep_connected, OFFLINE_POLL};
 pub use sandbox::{SandboxService, DEFAULT_SEED};
 pub use secret::Secret;
 pub use secret_store::{
@@ -70,7 +72,7 @@ pub use secret_store::{
 };
 pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
-pub use signin::{organizations, sign_in, OrganizationRow, SignedIn};
-pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
+pub use signin::{import_identity, organizations, sign_in, OrganizationRow, SignedIn};
+pub use vault::{IdentityVault, SessionRecord, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};
 pub use workspace::{store_path, Workspace, WorkspaceParts};

@@ -34,7 +34,7 @@ export function renderOrganizations(main, { connection, organizations }) {
   main.append(identityPanel(connection));
 }
 
-function identityPanel(connection) {
+export function identityPanel(connection) {
   const panel = el("dl", { class: "about identity", id: "identity" });
   for (const [label, value, id] of [
     ["Identity id", connection.identity_id, "identity-id"],
