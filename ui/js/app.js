@@ -56,6 +56,10 @@ function showConnection(connection) {
   badge.dataset.env = known.includes(connection.environment_id) ? connection.environment_id : "custom";
   badge.textContent = connection.environment_name;
   document.getElementById("status-env").textContent = `Signed in to ${connection.environment_name}`;
+  const who = document.getElementById("header-identity");
+  who.hidden = false;
+  who.textContent = shortId(connection.identity_id);
+  who.title = `Signed in as ${connection.identity_id} — open the identity view`;
   // The first sign-in turns the disabled entries into links; later ones reuse them.
   for (const name of SIGNED_IN_VIEWS) {
     const entry = document.querySelector(`.app-nav [data-view="${name}"]`);
@@ -68,6 +72,11 @@ function showConnection(connection) {
   }
 }
 
+/** "idt-01a215bd-6f0b-…" → "idt-01a215bd…": enough to recognise, short enough for the header. */
+function shortId(id) {
+  return id.length > 14 ? `${id.slice(0, 12)}…` : id;
+}
+
 /** Back to the state before sign-in: nav entries disabled, badge cleared. */
 function showSignedOut() {
   const badge = document.getElementById("env-badge");
@@ -75,6 +84,7 @@ function showSignedOut() {
   badge.textContent = "No environment";
   document.getElementById("status-env").textContent = "No environment selected";
   document.getElementById("offline-banner").hidden = true;
+  document.getElementById("header-identity").hidden = true;
   for (const name of SIGNED_IN_VIEWS) {
     const link = document.querySelector(`.app-nav a[data-view="${name}"]`);
     if (!link) continue;
