@@ -47,7 +47,8 @@ test("server stopped: the app starts offline with cached data and the banner", a
 
   session = await startDriver("offline-restart");
   const { driver } = session;
-  await driver.start(APP, ["--env", url]);
+  // No --env: the app reopens the environment used last.
+  await driver.start(APP, []);
   const names = await organizations(driver);
   assert.deepEqual(names, online, "the cached organizations");
   await driver.waitFor(() => bannerShown(driver), 10_000, "the offline banner");

@@ -252,6 +252,8 @@ fn sign_in_required() -> CommandError {
 /// What the window shows about the connection.
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
 pub struct ActiveSummary {
+    /// What `connect` and the identity commands take (`sandbox`, …, or the URL).
+    pub environment: String,
     pub environment_id: String,
     pub environment_name: String,
     pub base_url: String,
@@ -267,6 +269,7 @@ pub struct ActiveSummary {
 impl ActiveSummary {
     fn of(active: &Active) -> Self {
         Self {
+            environment: active.environment.to_string(),
             environment_id: active.environment.id(),
             environment_name: active.environment.display_name(),
             base_url: active.base_url.clone(),

@@ -219,15 +219,17 @@ async function start() {
   } catch (err) {
     toast(err);
   }
-  const requested = info?.requested_env ?? null;
+  // --env wins; otherwise reopen the environment signed in to last (the picker preselects it).
+  const requested = info?.open_env ?? null;
+  const preselect = requested ?? info?.last_env ?? null;
   const known = ["sandbox", "testnet", "mainnet"];
-  const custom = requested && !known.includes(requested);
-  welcomeOptions = { selected: custom ? "custom" : requested ?? "sandbox", customUrl: custom ? requested : "", onConnect: connect };
+  const custom = preselect && !known.includes(preselect);
+  welcomeOptions = { selected: custom ? "custom" : preselect ?? "sandbox", customUrl: custom ? preselect : "", onConnect: connect };
   appInfo = info;
   history.replaceState(null, "", "#welcome");
   await render();
   document.body.dataset.ready = "true";
-  // `novadesk --env X` (what `make run` does) opens straight into that environment.
+  // `novadesk --env X` (what `make run` does), or the last session, opens straight into it.
   if (requested) {
     document.getElementById("connect")?.click();
   }

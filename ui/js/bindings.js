@@ -81,6 +81,8 @@ export const events = {
 	*  What the window shows about the connection.
 	*
 	* @typedef {{
+	* // What `connect` and the identity commands take (`sandbox`, …, or the URL).
+	*		environment: string,
 	*		environment_id: string,
 	*		environment_name: string,
 	*		base_url: string,
@@ -92,6 +94,7 @@ export const events = {
 	* // Signed in from the saved session because the server could not be reached.
 	*		offline: boolean,
 	*	}} ActiveSummary_Deserialize
+	* @property {string} environment - What `connect` and the identity commands take (`sandbox`, …, or the URL).
 	* @property {string} environment_id
 	* @property {string} environment_name
 	* @property {string} base_url
@@ -104,6 +107,8 @@ export const events = {
 	*  What the window shows about the connection.
 	*
 	* @typedef {{
+	* // What `connect` and the identity commands take (`sandbox`, …, or the URL).
+	*		environment: string,
 	*		environment_id: string,
 	*		environment_name: string,
 	*		base_url: string,
@@ -115,6 +120,7 @@ export const events = {
 	* // Signed in from the saved session because the server could not be reached.
 	*		offline: boolean,
 	*	}} ActiveSummary_Serialize
+	* @property {string} environment - What `connect` and the identity commands take (`sandbox`, …, or the URL).
 	* @property {string} environment_id
 	* @property {string} environment_name
 	* @property {string} base_url
@@ -142,6 +148,11 @@ export const events = {
 	*		config_dir: string,
 	* // The environment requested with `--env`, if any.
 	*		requested_env?: string | null,
+	* // The environment to open in: `--env`, else the last one signed in to (unless the user
+	* // signed out of it).
+	*		open_env?: string | null,
+	* // The environment used last, to preselect in the picker.
+	*		last_env?: string | null,
 	*	}} AppInfo_Deserialize
 	* @property {string} name
 	* @property {string} version
@@ -150,6 +161,8 @@ export const events = {
 	* @property {string} log_dir
 	* @property {string} config_dir
 	* @property {string | null} [requested_env] - The environment requested with `--env`, if any.
+	* @property {string | null} [open_env] - The environment to open in: `--env`, else the last one signed in to (unless the user signed out of it).
+	* @property {string | null} [last_env] - The environment used last, to preselect in the picker.
 	*
 	*  What the About box and status bar show.
 	*
@@ -163,6 +176,11 @@ export const events = {
 	*		config_dir: string,
 	* // The environment requested with `--env`, if any.
 	*		requested_env: string | null,
+	* // The environment to open in: `--env`, else the last one signed in to (unless the user
+	* // signed out of it).
+	*		open_env: string | null,
+	* // The environment used last, to preselect in the picker.
+	*		last_env: string | null,
 	*	}} AppInfo_Serialize
 	* @property {string} name
 	* @property {string} version
@@ -171,6 +189,8 @@ export const events = {
 	* @property {string} log_dir
 	* @property {string} config_dir
 	* @property {string | null} requested_env - The environment requested with `--env`, if any.
+	* @property {string | null} open_env - The environment to open in: `--env`, else the last one signed in to (unless the user signed out of it).
+	* @property {string | null} last_env - The environment used last, to preselect in the picker.
 	*
 	*  The error envelope every command returns.
 	*
@@ -296,15 +316,29 @@ export const events = {
 	*
 	* @typedef {{
 	*		theme?: ThemePreference,
+	* // The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	*		last_environment?: string | null,
+	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
+	* // false once the user signed out or forgot the identity.
+	*		reopen_last?: boolean,
 	*	}} Settings_Deserialize
 	* @property {ThemePreference} [theme]
+	* @property {string | null} [last_environment] - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	* @property {boolean} [reopen_last] - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
 	*
 	*  Persisted preferences.
 	*
 	* @typedef {{
 	*		theme: ThemePreference,
+	* // The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	*		last_environment: string | null,
+	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
+	* // false once the user signed out or forgot the identity.
+	*		reopen_last: boolean,
 	*	}} Settings_Serialize
 	* @property {ThemePreference} theme
+	* @property {string | null} last_environment - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	* @property {boolean} reopen_last - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
 	*
 	*  Emitted after the theme preference changed, so every window follows.
 	*

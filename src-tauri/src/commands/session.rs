@@ -18,10 +18,26 @@ pub async fn connect(
     environment: String,
 ) -> CommandResult<ActiveSummary> {
     let environment = Environment::parse(&environment)?;
-    state
+    let id = environment.to_string();
+    let summary = state
         .connections
         .connect(environment, &state.paths.data_dir)
-        .await
+        .await?;
+    remember(&state, Some(id), true);
+    Ok(summary)
+}
+
+/// Keep the last environment for the next start; a failed write only costs that convenience.
+fn remember(state: &AppState, environment: Option<String>, reopen: bool) {
+    let result = state.update_settings(|s| {
+        if environment.is_some() {
+            s.last_environment = environment;
+        }
+        s.reopen_last = reopen;
+    });
+    if let Err(err) = result {
+        tracing::warn!(%err, "could not remember the environment");
+    }
 }
 
 /// One row of the organizations list.
@@ -55,7 +71,9 @@ pub async fn list_organizations(
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
-    state.connections.sign_out().await
+    state.connections.sign_out().await?;
+    remember(&state, None, false);
+    Ok(())
 }
 
 /// Remove the environment's identity (private key and session) from this computer. The window
@@ -67,7 +85,9 @@ pub async fn forget_identity(
     environment: String,
 ) -> CommandResult<bool> {
     let environment = Environment::parse(&environment)?;
-    state.connections.forget_identity(&environment).await
+    let forgotten = state.connections.forget_identity(&environment).await?;
+    remember(&state, None, false);
+    Ok(forgotten)
 }
 
 /// Use an existing Ed25519 private key (PEM, or the seed in hex/base64/base58) as the

@@ -38,7 +38,7 @@ export function renderIdentity(main, _params, ctx) {
     });
     if (!ok) return;
     try {
-      unwrap(await commands.forgetIdentity(c.environment_id));
+      unwrap(await commands.forgetIdentity(c.environment));
       ctx.signedOut("The identity was removed from this computer. Connect creates a new one.");
     } catch (err) {
       ctx.toast(err);
@@ -49,13 +49,13 @@ export function renderIdentity(main, _params, ctx) {
   const details = el("details", { class: "import", id: "import-details" },
     el("summary", {}, "Use another identity…"),
     identityImportForm({
-      environment: () => c.environment_id,
+      environment: () => c.environment,
       confirmReplace: () => confirmAction({
         title: "Replace this identity?",
         message: `Identity ${c.identity_id} will be replaced on this computer by the key you import. Keep a copy of the current key if you still need it.`,
         confirm: "Replace identity",
       }),
-      onImported: () => ctx.connectTo(c.environment_id),
+      onImported: () => ctx.connectTo(c.environment),
     }));
   main.append(details);
 }
