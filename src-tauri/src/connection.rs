@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use novadesk_core::{
-    organizations, sign_in, AppEvent, Environment, EventSink, IdentityVault, OrganizationRow,
+    refresh_organizations, sign_in, AppEvent, Environment, EventSink, IdentityVault, OrganizationRow,
     SandboxService, SecretStoreChoice, SignedIn, SystemClock, Workspace, WorkspaceParts,
 };
 use tokio::sync::{Mutex, OnceCell};
@@ -138,9 +138,9 @@ impl Connections {
 
     /// The organizations of the signed-in identity, with its role in each.
     pub async fn organizations(&self) -> CommandResult<Vec<OrganizationRow>> {
-        let active = self.active.lock().await;
-        let active = active.as_ref().ok_or_else(sign_in_required)?;
-        Ok(organizations(&active.signed_in).await?)
+        // Clone out of the lock: the fetch must not hold it (other commands wait on it).
+        let ws = self.workspace().await?;
+        Ok(refresh_organizations(&ws).await?.value)
     }
 }
 

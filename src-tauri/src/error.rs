@@ -69,6 +69,9 @@ impl From<novadesk_core::Error> for CommandError {
             E::Novacore(e) => e.into(),
             E::InvalidEnvironment { reason, .. } => Self::invalid_input(reason),
             E::Cancelled => Self::new(ErrorCode::Cancelled, "Cancelled."),
+            E::InvalidInput(message) => Self::invalid_input(message),
+            E::Forbidden(message) => Self::new(ErrorCode::Forbidden, message),
+            E::NotFound(message) => Self::new(ErrorCode::NotFound, message),
             E::SandboxStart(e) => Self::failed(format!(
                 "The Sandbox could not start ({e}). Close other copies of Novadesk and try again."
             )),

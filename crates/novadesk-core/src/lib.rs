@@ -40,12 +40,14 @@
 //! # Ok(()) }
 //! ```
 
+mod browse;
 mod clock;
 mod connectivity;
 mod environment;
 mod error;
 mod events;
 mod frames;
+mod manage;
 mod sandbox;
 mod secret;
 mod secret_store;
@@ -56,12 +58,23 @@ mod vault;
 mod watch;
 mod workspace;
 
+pub use browse::{
+    cached_device, cached_organization, cached_organizations, cached_site, cached_sites,
+    refresh_device, refresh_organization, refresh_organizations, refresh_site, refresh_sites,
+    Cached, DerRow, DeviceDetail, DeviceRow, GatewayRow, LatestValue, MemberRow,
+    OrganizationDetail, OrganizationRow, SiteDetail, SiteRow,
+};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
 pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
 pub use frames::{batch_frames, Batch, FRAME};
+pub use manage::{
+    add_der, add_member, create_organization, create_site, delete_device, delete_organization,
+    delete_site, remove_member, rename_device, rename_organization, rename_site, set_member_role,
+    Allowed, NewSiteInput, Permissions,
+};
 pub use sandbox::{SandboxService, DEFAULT_SEED};
 pub use secret::Secret;
 pub use secret_store::{
@@ -70,7 +83,7 @@ pub use secret_store::{
 };
 pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
-pub use signin::{organizations, sign_in, OrganizationRow, SignedIn};
+pub use signin::{sign_in, SignedIn};
 pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};
 pub use workspace::{store_path, Workspace, WorkspaceParts};
