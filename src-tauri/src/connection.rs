@@ -6,8 +6,9 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use novadesk_core::{
-    refresh_organizations, sign_in, AppEvent, Environment, EventSink, IdentityVault, OrganizationRow,
-    SandboxService, SecretStoreChoice, SignedIn, SystemClock, Workspace, WorkspaceParts,
+    refresh_organizations, sign_in, AppEvent, Environment, EventSink, IdentityVault,
+    OrganizationRow, SandboxService, SecretStoreChoice, SignedIn, SystemClock, Workspace,
+    WorkspaceParts,
 };
 use tokio::sync::{Mutex, OnceCell};
 
