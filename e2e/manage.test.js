@@ -119,7 +119,11 @@ test("create a site, add a member, change the role, delete the site", async () =
   const names = await driver.exec("return [...document.querySelectorAll('#sites-list li')].map(li => li.textContent)");
   assert.ok(names.length >= 3 && !names.some((n) => n.includes("E2E Garage")), JSON.stringify(names));
   await driver.type("#sites-list-filter", "My Energy Lab");
-  const shown = await driver.exec("return [...document.querySelectorAll('#sites-list li')].filter(li => !li.hidden).length");
+  // Counted by what is rendered, not by the attribute: a CSS rule could still show hidden rows.
+  const shown = await driver.exec("return [...document.querySelectorAll('#sites-list li')].filter(li => li.getClientRects().length > 0).length");
   assert.ok(shown >= 1 && shown < names.length, `${shown} of ${names.length}`);
+  // Arrow keys: from the filter box into the list.
+  await driver.exec("document.getElementById('sites-list-filter').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }))");
+  assert.equal(await driver.exec("return document.activeElement?.closest('#sites-list') != null"), true, "focus moved into the list");
   await screenshot(driver, "manage-sites");
 });
