@@ -147,6 +147,21 @@ mod tests {
     }
 
     #[test]
+    fn refusals_from_the_use_cases_keep_their_sentences() {
+        let no: CommandError =
+            novadesk_core::Error::Forbidden("You may not delete this site.".into()).into();
+        assert_eq!(
+            no,
+            CommandError::new(ErrorCode::Forbidden, "You may not delete this site.")
+        );
+        let gone: CommandError =
+            novadesk_core::Error::NotFound("This site no longer exists.".into()).into();
+        assert_eq!(gone.code, ErrorCode::NotFound);
+        let bad: CommandError = novadesk_core::Error::InvalidInput("Enter a name.".into()).into();
+        assert_eq!(bad, CommandError::invalid_input("Enter a name."));
+    }
+
+    #[test]
     fn settings_failures_map_to_a_toast_with_the_path() {
         let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
         let err: CommandError = crate::settings::SettingsError::Write {

@@ -273,3 +273,43 @@ impl From<core::DeviceDetail> for DeviceView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_says_where_the_data_came_from() {
+        let never: Fetched<Vec<String>> =
+            Fetched::of(None::<core::Cached<Vec<String>>>, Source::Cache, |v| v);
+        assert_eq!(
+            serde_json::to_value(&never).unwrap(),
+            serde_json::json!({"data": null, "fetched_at_ms": null, "from_cache": true})
+        );
+        let cached = core::Cached {
+            value: vec!["a".to_string()],
+            fetched_at_ms: 1_764_000_000_000,
+        };
+        let fresh = Fetched::of(Some(cached), Source::Network, |v| v.len());
+        assert_eq!(
+            serde_json::to_value(&fresh).unwrap(),
+            serde_json::json!({"data": 1, "fetched_at_ms": 1_764_000_000_000.0, "from_cache": false})
+        );
+        assert_eq!(
+            serde_json::from_str::<Source>("\"network\"").unwrap(),
+            Source::Network
+        );
+    }
+
+    #[test]
+    fn permissions_carry_the_reason_to_the_window() {
+        let p = PermissionsItem::from(core::Permissions::for_role(Some("viewer")));
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["role"], "viewer");
+        assert_eq!(json["delete_organization"]["allowed"], false);
+        assert_eq!(
+            json["delete_organization"]["reason"],
+            "Only owners can delete an organization."
+        );
+    }
+}
