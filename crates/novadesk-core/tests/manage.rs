@@ -125,6 +125,31 @@ async fn create_rename_members_roles_and_delete_update_the_store() {
         Err(Error::NotFound(_))
     ));
 
+    // A site deleted elsewhere disappears from the store on its next refresh.
+    let other = create_site(
+        ws,
+        NewSiteInput {
+            org_id: org.id.clone(),
+            name: "Shed".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    ws.client.sites().delete(&other.id).await.unwrap();
+    assert!(cached_site(ws, &other.id).unwrap().is_some());
+    assert!(matches!(
+        refresh_site(ws, &other.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(cached_site(ws, &other.id).unwrap().is_none());
+    assert!(!cached_sites(ws)
+        .unwrap()
+        .unwrap()
+        .value
+        .iter()
+        .any(|s| s.id == other.id));
+
     delete_organization(ws, &org.id).await.unwrap();
     assert!(!cached_organizations(ws)
         .unwrap()

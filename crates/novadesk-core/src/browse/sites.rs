@@ -208,7 +208,16 @@ pub async fn refresh_site(ws: &Workspace, site_id: &str) -> Result<Cached<SiteDe
         ws.client.sites().devices(site_id).await
     });
     let what = "This site";
-    let site = SiteRow::from(checked(ws, site, "see this site", what)?);
+    let site = match checked(ws, site, "see this site", what) {
+        Ok(site) => SiteRow::from(site),
+        Err(e @ crate::Error::NotFound(_)) => {
+            // Deleted elsewhere (or access lost): stop showing it from the store too.
+            let org = read_one::<SiteRow>(ws, kind::SITE, site_id)?.and_then(|c| c.value.org_id);
+            crate::manage::forget_site(ws, site_id, org.as_deref())?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let mut devices: Vec<DeviceRow> = checked(ws, devices, "see this site's devices", what)?
         .into_iter()
         .map(DeviceRow::from)

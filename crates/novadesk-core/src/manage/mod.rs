@@ -14,6 +14,7 @@ pub use organizations::{
     set_member_role,
 };
 pub use permissions::{Allowed, Permissions};
+pub(crate) use sites::forget_site;
 pub use sites::{create_site, delete_site, rename_site, NewSiteInput};
 
 use novacore::models::Role;
