@@ -62,6 +62,27 @@ test("create a site, add a member, change the role, delete the site", async () =
   assert.match(await driver.exec("return document.getElementById('open-chart').getAttribute('href')"), /^#chart\/sit-/);
   await fresh(driver, "site");
   await screenshot(driver, "site");
+  // A device of it: details and DERs; an owner may rename, delete, add DERs.
+  await driver.click("#site-devices li[data-device-id] a");
+  await driver.waitFor(() => driver.exec("return document.querySelectorAll('#device-ders li[data-der-id]').length >= 1"), 20_000, "device DERs");
+  await fresh(driver, "device");
+  assert.equal(await driver.exec("return document.getElementById('der-add').getAttribute('aria-disabled')"), null);
+  await screenshot(driver, "manage-device");
+
+  // In the shared demo organization you are a viewer: the actions show, disabled, with why.
+  await driver.exec(`location.hash = "#organizations"`);
+  await driver.waitFor(() => driver.exec("return !!document.getElementById('org-list')"), 20_000, "organizations");
+  await driver.click("#org-list li:has(.role-viewer) a");
+  await driver.waitFor(() => driver.exec("return document.getElementById('org-role')?.textContent === 'viewer'"), 20_000, "viewer organization");
+  assert.equal(await driver.exec("return document.getElementById('org-delete').getAttribute('aria-disabled')"), "true");
+  assert.match(await driver.exec("return document.getElementById('org-delete').parentElement.textContent"), /Only owners can delete an organization/);
+  assert.match(await driver.text("#member-add-why"), /Only owners and admins/);
+  // Clicking the disabled button does nothing (no dialog).
+  await driver.click("#org-delete");
+  assert.equal(await driver.exec("return !!document.getElementById('confirm-dialog')"), false);
+  await driver.click('[data-theme-choice="dark"]');
+  await screenshot(driver, "manage-viewer-dark");
+  await driver.click('[data-theme-choice="system"]');
   await driver.exec(`location.hash = "#org/${orgId}"`);
   await driver.waitFor(() => driver.exec("return !!document.getElementById('new-site')"), 20_000, "organization again");
 

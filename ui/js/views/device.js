@@ -8,7 +8,8 @@ import { confirmDialog, formDialog } from "../dialogs.js";
 import { actionButton } from "../actions.js";
 import { derList } from "./site.js";
 
-const DER_TYPES = ["solar", "battery", "meter", "ev_charger"];
+// The platform's DER types; which ones a device may hold depends on its type (the server says).
+const DER_TYPES = ["solar", "battery", "meter", "ev_charger_port"];
 
 /** #device/:id */
 export async function showDevice(main, deviceId, ctx) {
@@ -54,7 +55,7 @@ async function addDer(d, ctx) {
     title: "Add a DER", submitLabel: "Add DER",
     fields: [
       { name: "name", label: "Name", required: true, placeholder: "pv-east", hint: "Letters, digits, - and _." },
-      { name: "der_type", label: "Type", options: DER_TYPES, value: d.ders[0]?.der_type ?? "solar" },
+      { name: "der_type", label: "Type", options: [...new Set([...d.ders.map((x) => x.der_type), ...DER_TYPES])], value: d.ders[0]?.der_type ?? "solar" },
     ],
     submit: async (v) => unwrap(await commands.addDer(d.id, v.name, v.der_type)),
   });
