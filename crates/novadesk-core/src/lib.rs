@@ -13,6 +13,10 @@
 //! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember);
 //! [`Connectivity`] tracks reachability and reconnects with [`Backoff`]; [`WatchRegistry`] runs
 //! one task per watched key (one stream per site) and [`batch_frames`] paces updates to the UI.
+//!
+//! Signed in, use-cases take a [`Workspace`]: browsing reads store first (`cached_*`, then
+//! `refresh_*`, see [`Cached`]); managing ([`create_site`], [`add_member`], …) changes the server
+//! and then the store; [`Permissions`] says what your role allows, with the reason.
 
 //!
 //! Start-up, as the shell would wire it:
