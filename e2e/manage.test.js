@@ -32,6 +32,13 @@ async function freshIdentity(baseUrl) {
   return (await res.json()).identity_id;
 }
 
+/** A real key press through WebDriver actions (Escape is \uE00C). */
+async function pressKey(driver, key) {
+  await driver.request("POST", driver.s("/actions"), {
+    actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: key }, { type: "keyUp", value: key }] }],
+  });
+}
+
 const fresh = (driver, what) =>
   driver.waitFor(() => driver.exec("return document.getElementById('fresh-mark')?.dataset.state === 'fresh'"), 30_000, `${what} fresh from the server`);
 
@@ -122,6 +129,12 @@ test("create a site, add a member, change the role, delete the site", async () =
   await driver.click(`#org-sites li[data-site-id="${siteId}"] a`);
   await driver.waitFor(() => driver.exec("return document.getElementById('site-title')?.textContent === 'E2E Garage'"), 20_000, "the new site");
   await driver.waitFor(() => driver.exec("return !!document.getElementById('site-devices-empty')"), 20_000, "empty devices");
+  // Escape cancels: nothing is deleted.
+  await driver.click("#site-delete");
+  await driver.waitFor(() => driver.exec("return document.getElementById('confirm-dialog')?.open === true"), 5000, "confirm dialog");
+  await pressKey(driver, "\uE00C");
+  await driver.waitFor(() => driver.exec("return !document.getElementById('confirm-dialog')"), 5000, "dialog closed by Escape");
+  assert.equal(await driver.exec("return document.getElementById('site-title')?.textContent"), "E2E Garage");
   await driver.click("#site-delete");
   await driver.waitFor(() => driver.exec("return document.getElementById('confirm-dialog')?.open === true"), 5000, "confirm dialog");
   assert.match(await driver.text("#confirm-title"), /E2E Garage/);
