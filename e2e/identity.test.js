@@ -83,7 +83,7 @@ test("forget identity: Escape cancels, confirming removes it and the next Connec
   await driver.click("#forget-identity");
   await driver.waitFor(() => driver.exec("return !!document.getElementById('confirm-dialog')"), 5000, "confirmation");
   assert.equal(await driver.exec("return document.activeElement.id"), "confirm-cancel", "focus starts on Cancel");
-  await driver.exec("document.getElementById('confirm-dialog').dispatchEvent(new Event('cancel', { cancelable: true }))");
+  await driver.pressKey("\uE00C"); // Escape
   await driver.waitFor(() => driver.exec("return !document.getElementById('confirm-dialog')"), 5000, "dialog closed");
   assert.ok(await driver.exec("return !!document.getElementById('identity-actions')"), "still on the identity view");
   await driver.click("#forget-identity");

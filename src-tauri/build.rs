@@ -11,6 +11,23 @@ const COMMANDS: &[&str] = &[
     "forget_identity",
     "import_identity",
     "has_identity",
+    "get_organizations",
+    "get_organization",
+    "get_sites",
+    "get_site",
+    "get_device",
+    "create_organization",
+    "rename_organization",
+    "delete_organization",
+    "create_site",
+    "rename_site",
+    "delete_site",
+    "add_member",
+    "set_member_role",
+    "remove_member",
+    "rename_device",
+    "delete_device",
+    "add_der",
 ];
 
 fn main() {

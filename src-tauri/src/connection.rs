@@ -8,9 +8,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use novadesk_core::{
-    import_identity, keep_connected, organizations, sign_in, AppEvent, Environment, EventSink,
-    IdentityVault, OrganizationRow, SandboxService, SecretStoreChoice, SessionRecord, SignedIn,
-    SystemClock, Workspace, WorkspaceParts,
+    import_identity, keep_connected, refresh_organizations, sign_in, AppEvent, Environment,
+    EventSink, IdentityVault, OrganizationRow, SandboxService, SecretStoreChoice, SessionRecord,
+    SignedIn, SystemClock, Workspace, WorkspaceParts,
 };
 use tauri::async_runtime::JoinHandle;
 use tokio::sync::{Mutex, OnceCell};
@@ -236,9 +236,9 @@ impl Connections {
 
     /// The organizations of the signed-in identity, with its role in each.
     pub async fn organizations(&self) -> CommandResult<Vec<OrganizationRow>> {
-        let active = self.active.lock().await;
-        let active = active.as_ref().ok_or_else(sign_in_required)?;
-        Ok(organizations(&active.signed_in).await?)
+        // Clone out of the lock: the fetch must not hold it (other commands wait on it).
+        let ws = self.workspace().await?;
+        Ok(refresh_organizations(&ws).await?.value)
     }
 }
 

@@ -4,8 +4,12 @@ import { unwrap } from "./result.js";
 import { initTheme } from "./theme.js";
 import { route, match } from "./router.js";
 import { renderWelcome, renderAbout } from "./views/welcome.js";
-import { renderOrganizations } from "./views/organizations.js";
+import { showOrganizations } from "./views/organizations.js";
 import { renderIdentity } from "./views/identity.js";
+import { showOrg } from "./views/org.js";
+import { showSites } from "./views/sites.js";
+import { showSite } from "./views/site.js";
+import { showDevice } from "./views/device.js";
 
 const view = () => document.getElementById("view");
 
@@ -145,11 +149,12 @@ route("welcome", (el) => {
   renderWelcome(el, welcomeOptions);
   if (appInfo) renderAbout(appInfo, el);
 });
-route("organizations", async (el) => {
-  const organizations = unwrap(await commands.listOrganizations());
-  renderOrganizations(el, { connection: ctx.connection, organizations });
-});
 route("identity", renderIdentity);
+route("organizations", (el) => showOrganizations(el, ctx));
+route("org/:id", (el, params) => showOrg(el, params.id, ctx), "organizations");
+route("sites", (el) => showSites(el, ctx));
+route("site/:id", (el, params) => showSite(el, params.id, ctx), "sites");
+route("device/:id", (el, params) => showDevice(el, params.id, ctx), "sites");
 
 /** Clean-ups registered by the view on screen. */
 let leaving = [];

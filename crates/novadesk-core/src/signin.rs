@@ -84,34 +84,3 @@ pub fn import_identity(env: &Environment, vault: &IdentityVault, key_text: &str)
     vault.save_identity(env, &Secret::new(identity.to_pem()?.expose()))?;
     Ok(identity.public_key_base64())
 }
-
-/// An organization as the organizations view lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganizationRow {
-    pub id: String,
-    pub name: String,
-    /// The signed-in identity's role, when the member list says.
-    pub role: Option<String>,
-}
-
-/// The organizations the identity belongs to, each with the identity's role in it.
-pub async fn organizations(signed_in: &SignedIn) -> Result<Vec<OrganizationRow>> {
-    let client = &signed_in.client;
-    let mut rows = Vec::new();
-    for org in client.organizations().list().await? {
-        let role = client
-            .members(&org.id)
-            .list()
-            .await?
-            .into_iter()
-            .find(|m| m.identity_id == signed_in.identity_id)
-            .map(|m| m.role.as_str().to_string());
-        rows.push(OrganizationRow {
-            id: org.id,
-            name: org.name,
-            role,
-        });
-    }
-    rows.sort_by_key(|r| r.name.to_lowercase());
-    Ok(rows)
-}

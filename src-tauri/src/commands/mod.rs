@@ -2,5 +2,8 @@
 //! the `{ code, message }` envelope on failure.
 
 pub mod app;
+pub mod browse;
+pub mod browse_types;
+pub mod manage;
 pub mod session;
 pub mod settings;

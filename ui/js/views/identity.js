@@ -3,7 +3,7 @@
 import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
-import { confirmAction } from "../confirm.js";
+import { confirmDialog } from "../dialogs.js";
 import { identityImportForm } from "../identity-import.js";
 import { identityPanel } from "./organizations.js";
 
@@ -30,7 +30,7 @@ export function renderIdentity(main, _params, ctx) {
   });
   const forget = el("button", { type: "button", class: "btn btn-danger", id: "forget-identity" }, "Forget identity…");
   forget.addEventListener("click", async () => {
-    const ok = await confirmAction({
+    const ok = await confirmDialog({
       title: "Forget this identity?",
       message: `The private key for ${c.environment_name} (identity ${c.identity_id}) will be removed from this computer. ` +
         "Unless you have a copy, nobody can sign in as it again and its organizations must add a new identity.",
@@ -50,7 +50,7 @@ export function renderIdentity(main, _params, ctx) {
     el("summary", {}, "Use another identity…"),
     identityImportForm({
       environment: () => c.environment,
-      confirmReplace: () => confirmAction({
+      confirmReplace: () => confirmDialog({
         title: "Replace this identity?",
         message: `Identity ${c.identity_id} will be replaced on this computer by the key you import. Keep a copy of the current key if you still need it.`,
         confirm: "Replace identity",

@@ -4,7 +4,7 @@ import { el } from "../dom.js";
 import { ENVIRONMENTS, validateCustomUrl } from "../environments.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
-import { confirmAction } from "../confirm.js";
+import { confirmDialog } from "../dialogs.js";
 import { identityImportForm } from "../identity-import.js";
 
 /**
@@ -110,7 +110,7 @@ export function renderWelcome(main, { selected = "sandbox", customUrl = "", reas
       confirmReplace: async () => {
         const env = target();
         const has = env ? unwrap(await commands.hasIdentity(env)) : false;
-        return !has || confirmAction({
+        return !has || confirmDialog({
           title: "Replace the identity?",
           message: "This computer already has an identity for this environment. The key you import replaces it; keep a copy of the current key if you still need it.",
           confirm: "Replace identity",
