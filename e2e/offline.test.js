@@ -52,6 +52,9 @@ test("server stopped: the app starts offline with cached data and the banner", a
   const names = await organizations(driver);
   assert.deepEqual(names, online, "the cached organizations");
   await driver.waitFor(() => bannerShown(driver), 10_000, "the offline banner");
+  // The refresh failed: the list stays, marked with where it came from.
+  await driver.waitFor(() => driver.exec("return document.getElementById('fresh-mark')?.dataset.state === 'offline'"), 20_000, "the cached-data mark");
+  assert.match(await driver.text("#fresh-mark"), /cached/i);
   assert.match(await driver.text("#offline-banner"), /offline/i);
   assert.match(await driver.text("#status-network"), /offline/i);
   await screenshot(driver, "offline");
