@@ -46,6 +46,7 @@ mod environment;
 mod error;
 mod events;
 mod frames;
+pub mod live;
 mod sandbox;
 mod secret;
 mod secret_store;
