@@ -63,7 +63,7 @@ pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
 pub use frames::{batch_frames, Batch, FRAME};
-pub use sandbox::{SandboxService, DEFAULT_SEED};
+pub use sandbox::{sandbox_sites_from_env, SandboxService, DEFAULT_SEED, SANDBOX_SITES_ENV};
 pub use secret::Secret;
 pub use secret_store::{
     KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
