@@ -7,6 +7,9 @@ const COMMANDS: &[&str] = &[
     "set_theme",
     "connect",
     "list_organizations",
+    "watch_site",
+    "unwatch_site",
+    "list_live_sites",
 ];
 
 fn main() {

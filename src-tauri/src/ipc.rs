@@ -18,6 +18,9 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::settings::set_theme,
             commands::session::connect,
             commands::session::list_organizations,
+            commands::live::watch_site,
+            commands::live::unwatch_site,
+            commands::live::list_live_sites,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

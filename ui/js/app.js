@@ -5,6 +5,7 @@ import { initTheme } from "./theme.js";
 import { route, match } from "./router.js";
 import { renderWelcome, renderAbout } from "./views/welcome.js";
 import { renderOrganizations } from "./views/organizations.js";
+import { renderLiveSites, renderLiveSite } from "./views/live.js";
 
 const view = () => document.getElementById("view");
 
@@ -103,6 +104,10 @@ route("organizations", async (el) => {
   const organizations = unwrap(await commands.listOrganizations());
   renderOrganizations(el, { connection: ctx.connection, organizations });
 });
+
+// Full-window live power flow (the site view mounts the same component in #site-live).
+route("live", async (el) => renderLiveSites(el, unwrap(await commands.listLiveSites())));
+route("live/:id", (el, params, ctx) => renderLiveSite(el, params.id, ctx));
 
 /** Clean-ups registered by the view on screen. */
 let leaving = [];

@@ -2,5 +2,6 @@
 //! the `{ code, message }` envelope on failure.
 
 pub mod app;
+pub mod live;
 pub mod session;
 pub mod settings;
