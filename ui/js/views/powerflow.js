@@ -64,8 +64,8 @@ export function mountPowerFlow(container, siteId, ctx = {}) {
     p.tile.dataset.dir = dir;
   };
 
-  const flowTile = (kind, flow, extra) => {
-    const dir = direction(kind, flow);
+  const flowTile = (kind, flow, extra, word) => {
+    const dir = word ?? direction(kind, flow);
     const tone = !flow ? "none" : Math.abs(flow.w) <= 20 ? "idle" : flow.w > 0 ? "in" : "out";
     show(kind, kw(flow?.w), extra ? `${dir} · ${extra}` : dir, flow?.ts_ms, tone);
   };
@@ -85,9 +85,10 @@ export function mountPowerFlow(container, siteId, ctx = {}) {
     show("soc", percent(soc), soc == null ? "No battery reported" : `${kwh(u.battery_stored_wh)} stored`,
       u.battery?.ts_ms, soc == null ? "none" : "idle");
     // An idle charger's own word (suspended, available) says more than "Not charging".
-    const status = u.ev && Math.abs(u.ev.w) <= 20 && u.ev_status ? `(${u.ev_status})` : null;
-    const session = u.ev_session_wh != null ? `${kwh(u.ev_session_wh)} this session` : null;
-    flowTile("ev", u.ev, [status, session].filter(Boolean).join(" · ") || null);
+    const idle = u.ev && Math.abs(u.ev.w) <= 20 && u.ev_status;
+    const word = idle ? u.ev_status.charAt(0).toUpperCase() + u.ev_status.slice(1) : undefined;
+    const session = u.ev_session_wh ? `${kwh(u.ev_session_wh)} this session` : null;
+    flowTile("ev", u.ev, session, word);
     const newest = Math.max(...[u.grid, u.solar, u.battery, u.ev].filter(Boolean).map((f) => f.ts_ms));
     show("load", kw(u.load_w), u.load_w == null ? "Needs the grid meter" : "Used in the house",
       Number.isFinite(newest) && u.load_w != null ? newest : null, u.load_w == null ? "none" : "idle");
