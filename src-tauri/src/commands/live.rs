@@ -278,13 +278,15 @@ mod tests {
 
     #[test]
     fn frames_become_updates_with_numbers_for_times_and_empty_frames_are_skipped() {
-        let mut flow = PowerFlow::default();
-        flow.grid = Some(Flow {
-            w: -1500.0,
-            ts_ms: 1_772_791_200_000,
-            ders: 1,
-        });
-        flow.battery_soc_fract = Some(0.4);
+        let flow = PowerFlow {
+            grid: Some(Flow {
+                w: -1500.0,
+                ts_ms: 1_772_791_200_000,
+                ders: 1,
+            }),
+            battery_soc_fract: Some(0.4),
+            ..Default::default()
+        };
         let frame = LiveFrame {
             latest: Some(Arc::new(SiteLive {
                 site_id: "sit-1".into(),
