@@ -26,6 +26,7 @@ test("a demo site's live values change within 5 s and show units, directions and
   await driver.waitFor(() => driver.exec("return document.querySelectorAll('#org-list li').length >= 2"), 60_000, "signed in");
   await driver.exec("location.hash = '#live'");
   await driver.waitFor(() => driver.exec("return document.querySelectorAll('#live-sites li a').length >= 2"), 20_000, "the sites to watch");
+  await screenshot(driver, "live-sites");
   await driver.click("#live-sites li a");
   await driver.waitFor(() => driver.exec("return document.getElementById('pf-state')?.dataset.state === 'live'"), 20_000, "Live");
   await driver.waitFor(async () => (await value(driver, "pf-grid"))?.[1], 10_000, "a grid reading");
@@ -55,6 +56,11 @@ test("a demo site's live values change within 5 s and show units, directions and
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal(await box(), before);
   await screenshot(driver, "live");
+  // The dark theme too (the switch in the header), then back to following the system.
+  await driver.click('[data-theme-choice="dark"]');
+  await driver.waitFor(() => driver.exec("return document.documentElement.dataset.theme === 'dark'"), 5000, "dark theme");
+  await screenshot(driver, "live-dark");
+  await driver.click('[data-theme-choice="system"]');
 
   // Leaving the view stops its subscription; coming back starts a fresh one that is live again.
   await driver.exec("location.hash = '#organizations'");

@@ -35,7 +35,7 @@ export function renderLiveSite(main, siteId, ctx) {
   const section = el("section", { id: "live-flow", "aria-label": "Live power flow" });
   main.append(
     el("h1", {}, names.get(siteId) ?? "Live power flow"),
-    el("p", { class: "lede" }, el("a", { href: "#live" }, "All sites"), " · live readings, updated as they arrive"),
+    el("p", { class: "lede live-lede" }, el("a", { href: "#live" }, "All sites"), " · live readings, updated as they arrive"),
     section,
   );
   ctx.onLeave(mountPowerFlow(section, siteId, ctx));
