@@ -14,6 +14,10 @@ before(async () => {
 after(async () => {
   if (session) await quitApp(session.driver).catch(() => {});
   session?.stop();
+  // quitApp's pgrep stops matching once the exiting process has dropped its memory, but its D-Bus
+  // connection (the single-instance name) closes a moment later; the next test file's launch
+  // would hand over to the dying instance and fail.
+  await new Promise((r) => setTimeout(r, 2000));
 });
 
 const text = (driver, id) => driver.exec(`return document.getElementById(${JSON.stringify(id)})?.textContent ?? null`);
