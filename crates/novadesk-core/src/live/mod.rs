@@ -9,7 +9,9 @@
 //! let hub = LiveHub::new(tokio::runtime::Handle::current(), LiveOptions::default());
 //! let watch = hub.watch(&ws, "sit-1");
 //! forward(watch, ws.clock.clone(), |frame| {
-//!     println!("{:?}", frame.latest.map(|s| s.flow));
+//!     if let Some(s) = &frame.latest {
+//!         println!("{:?} {:?}", s.state, s.flow.grid);
+//!     }
 //!     true // false once the UI side is gone
 //! })
 //! .await;
