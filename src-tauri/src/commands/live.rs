@@ -5,8 +5,9 @@
 //! closing the window ends every subscription ([`LiveSubscriptions::stop_all`]).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use novadesk_core::live::{
     forward, watchable_sites, Backfill, Flow, LinkState, LiveFrame, LiveHub, LiveOptions,
@@ -24,7 +25,8 @@ use crate::state::AppState;
 pub struct LiveSubscriptions {
     hub: OnceLock<LiveHub>,
     next: AtomicU32,
-    active: Mutex<HashMap<u32, tokio::task::AbortHandle>>,
+    /// Shared with each subscription's task, which removes itself when it ends on its own.
+    active: Arc<Mutex<HashMap<u32, tokio::task::AbortHandle>>>,
 }
 
 impl std::fmt::Debug for LiveSubscriptions {
@@ -43,7 +45,20 @@ impl LiveSubscriptions {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u32, tokio::task::AbortHandle>> {
-        self.active.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.active)
+    }
+
+    /// Runs `work` as subscription `id` until it ends or is stopped.
+    fn spawn(&self, id: u32, work: impl Future<Output = ()> + Send + 'static) {
+        // Inserting under the lock the task needs for removing itself: a task that ends at once
+        // still finds its entry.
+        let mut active = self.lock();
+        let table = self.active.clone();
+        let task = tokio::spawn(async move {
+            work.await;
+            lock(&table).remove(&id);
+        });
+        active.insert(id, task.abort_handle());
     }
 
     /// Subscriptions running.
@@ -78,6 +93,12 @@ impl LiveSubscriptions {
             task.abort();
         }
     }
+}
+
+fn lock(
+    table: &Mutex<HashMap<u32, tokio::task::AbortHandle>>,
+) -> std::sync::MutexGuard<'_, HashMap<u32, tokio::task::AbortHandle>> {
+    table.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// One update for a live view. Times are epoch milliseconds (numbers, for JavaScript).
@@ -231,9 +252,7 @@ pub async fn watch_site(
     let id = live.next.fetch_add(1, Ordering::Relaxed) + 1;
     let watch = live.hub().watch(&ws, &site_id);
     let clock = ws.clock.clone();
-    // The registry's table lock is held briefly; insert before the task can finish and remove it.
-    let mut active = live.lock();
-    let task = tokio::spawn(async move {
+    live.spawn(id, async move {
         forward(watch, clock.clone(), |frame| {
             match LiveUpdate::from_frame(&site_id, frame, clock.now().timestamp_millis()) {
                 Some(update) => channel.send(update).is_ok(),
@@ -242,7 +261,6 @@ pub async fn watch_site(
         })
         .await;
     });
-    active.insert(id, task.abort_handle());
     Ok(id)
 }
 
@@ -340,5 +358,26 @@ mod tests {
         subs.stop_all();
         assert!(subs.is_empty());
         assert!(other.await.unwrap_err().is_cancelled());
+    }
+
+    #[tokio::test]
+    async fn a_subscription_that_ends_by_itself_leaves_the_table() {
+        let subs = LiveSubscriptions::default();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        subs.spawn(1, async move {
+            let _ = rx.await;
+        });
+        subs.spawn(2, std::future::pending());
+        assert_eq!(subs.len(), 2);
+        tx.send(()).unwrap(); // e.g. the window's channel is gone
+        for _ in 0..200 {
+            if subs.len() == 1 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(subs.len(), 1, "the ended one removed itself");
+        assert!(subs.stop(2));
+        assert!(subs.is_empty());
     }
 }
