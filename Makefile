@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons
+.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -47,3 +47,11 @@ bindings:
 # Regenerate the PNG/ICO icons from icons/icon.svg (needs librsvg2-bin and imagemagick).
 icons:
 	icons/generate.sh
+
+# Cold start, idle memory and reading → DOM latency with 20 sites live (e2e/measure.js): prints a
+# table for the README, writes target/e2e/measure.json. NOVADESK_APP=target/release/novadesk to
+# measure a release build.
+measure:
+	$(CARGO) build -p novadesk
+	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 600 xvfb-run -a -s "-screen 0 1440x900x24" \
+		dbus-run-session -- node e2e/measure.js

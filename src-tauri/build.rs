@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "rename_device",
     "delete_device",
     "add_der",
+    "watch_site",
+    "unwatch_site",
 ];
 
 fn main() {

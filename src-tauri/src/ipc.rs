@@ -39,6 +39,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::manage::rename_device,
             commands::manage::delete_device,
             commands::manage::add_der,
+            commands::live::watch_site,
+            commands::live::unwatch_site,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

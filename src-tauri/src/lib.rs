@@ -26,6 +26,22 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
     let ipc = ipc::builder::<R>();
     builder
         .manage(state)
+        .manage(commands::live::LiveSubscriptions::default())
+        // A reloaded page or a closed window no longer shows its live views: stop their streams.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                webview
+                    .state::<commands::live::LiveSubscriptions>()
+                    .stop_all();
+            }
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                window
+                    .state::<commands::live::LiveSubscriptions>()
+                    .stop_all();
+            }
+        })
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

@@ -156,6 +156,8 @@ route("sites", (el) => showSites(el, ctx));
 route("site/:id", (el, params) => showSite(el, params.id, ctx), "sites");
 route("device/:id", (el, params) => showDevice(el, params.id, ctx), "sites");
 
+// Full-window live power flow (the site view mounts the same component in #site-live).
+
 /** Clean-ups registered by the view on screen. */
 let leaving = [];
 

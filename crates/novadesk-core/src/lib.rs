@@ -51,6 +51,7 @@ mod environment;
 mod error;
 mod events;
 mod frames;
+pub mod live;
 mod manage;
 mod reconnect;
 mod sandbox;
@@ -81,7 +82,7 @@ pub use manage::{
     Allowed, NewSiteInput, Permissions,
 };
 pub use reconnect::{keep_connected, OFFLINE_POLL};
-pub use sandbox::{SandboxService, DEFAULT_SEED};
+pub use sandbox::{sandbox_sites_from_env, SandboxService, DEFAULT_SEED, SANDBOX_SITES_ENV};
 pub use secret::Secret;
 pub use secret_store::{
     KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,

@@ -11,6 +11,28 @@ use crate::error::{Error, Result};
 /// World seed of the app's Sandbox: the same demo world on every run.
 pub const DEFAULT_SEED: u64 = 7;
 
+/// Developer option: `NOVADESK_SANDBOX_SITES=N` (1..=500) gives each new identity's demo
+/// organization N sites instead of the sandbox's 4 — e.g. the measurement script's 20 live sites.
+pub const SANDBOX_SITES_ENV: &str = "NOVADESK_SANDBOX_SITES";
+
+/// The demo sites per organization asked for with [`SANDBOX_SITES_ENV`], if set.
+pub fn sandbox_sites_from_env() -> Result<Option<usize>> {
+    std::env::var(SANDBOX_SITES_ENV)
+        .ok()
+        .map(|text| parse_sandbox_sites(&text))
+        .transpose()
+}
+
+fn parse_sandbox_sites(text: &str) -> Result<usize> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=500).contains(&n) => Ok(n),
+        _ => Err(Error::InvalidEnvironment {
+            input: format!("{SANDBOX_SITES_ENV}={text}"),
+            reason: format!("{SANDBOX_SITES_ENV} must be a number of sites from 1 to 500"),
+        }),
+    }
+}
+
 /// Starts the in-process sandbox on demand (demo world on, control routes off, `127.0.0.1:0`).
 #[derive(Debug)]
 pub struct SandboxService {
@@ -52,13 +74,11 @@ impl SandboxService {
         if let Some(r) = running.as_ref() {
             return Ok(r.handle.base_url().to_owned());
         }
-        let handle = Sandbox::builder()
-            .seed(self.seed)
-            .demo(true)
-            .control(false)
-            .start()
-            .await
-            .map_err(Error::SandboxStart)?;
+        let mut builder = Sandbox::builder().seed(self.seed).demo(true).control(false);
+        if let Some(sites) = sandbox_sites_from_env()? {
+            builder = builder.sites(sites);
+        }
+        let handle = builder.start().await.map_err(Error::SandboxStart)?;
         // Let the sandbox's tasks run once: its live task subscribes to shutdown when first
         // polled, and a shutdown sent before that is only noticed after a 5 s timeout.
         tokio::task::yield_now().await;
@@ -105,6 +125,25 @@ impl Drop for SandboxService {
         if let Some(r) = self.running.get_mut().take() {
             // If that runtime is already gone, so are the sandbox's tasks.
             r.runtime.spawn(r.handle.shutdown());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sites_option_takes_a_sane_count_and_refuses_anything_else_with_a_reason() {
+        assert_eq!(parse_sandbox_sites(" 20 ").unwrap(), 20);
+        for bad in ["0", "-3", "lots", "501", ""] {
+            match parse_sandbox_sites(bad) {
+                Err(Error::InvalidEnvironment { input, reason }) => {
+                    assert!(input.starts_with("NOVADESK_SANDBOX_SITES="), "{input}");
+                    assert!(reason.contains("1 to 500"), "{reason}");
+                }
+                other => panic!("{bad:?} gave {other:?}"),
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import { href } from "../router.js";
 import { storeFirst } from "../freshness.js";
 import { confirmDialog, formDialog } from "../dialogs.js";
 import { actionButton, latestText } from "../actions.js";
+import { mountPowerFlow } from "./powerflow.js";
 
 /** #site/:id */
 export async function showSite(main, siteId, ctx) {
@@ -16,10 +17,11 @@ export async function showSite(main, siteId, ctx) {
     el("a", { class: "btn btn-secondary", id: "open-chart", href: href("chart", siteId) }, "Chart and prices"));
   const mark = el("p", { class: "fresh", id: "fresh-mark", "aria-live": "polite" });
   const meta = el("p", { class: "lede", id: "site-meta" });
-  // Another view mounts the live power flow here; it stays empty and in place across redraws.
+  // The live power flow, in place across redraws; its stream stops when the view is left.
   const live = el("section", { id: "site-live", "aria-label": "Live power flow" });
   const box = el("div", { class: "reserve" });
   main.append(crumbs, el("div", { class: "view-head" }, title, actions), meta, mark, live, box);
+  ctx.onLeave(mountPowerFlow(live, siteId, ctx));
   const draw = (view) => {
     const { site, permissions: p, devices } = view;
     title.textContent = site.name;

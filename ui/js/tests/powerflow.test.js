@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { kw, kwh, percent, direction, stateBadge, clockTime, backfillNote } from "../views/powerflow-text.js";
+
+test("power, energy and charge read in the units people use, unknowns as a dash", () => {
+  assert.equal(kw(-1234), "1.23 kW");
+  assert.equal(kw(0), "0.00 kW");
+  assert.equal(kw(150_000), "150.0 kW");
+  assert.equal(kw(null), "—");
+  assert.equal(kw(NaN), "—");
+  assert.equal(kwh(6200), "6.2 kWh");
+  assert.equal(kwh(undefined), "—");
+  assert.equal(percent(0.624), "62 %");
+  assert.equal(percent(1.2), "100 %", "clamped");
+  assert.equal(percent(null), "—");
+});
+
+test("directions follow the platform's signs", () => {
+  assert.equal(direction("grid", { w: 800 }), "Importing");
+  assert.equal(direction("grid", { w: -800 }), "Exporting");
+  assert.equal(direction("grid", { w: 5 }), "Balanced");
+  assert.equal(direction("solar", { w: -3000 }), "Producing");
+  assert.equal(direction("solar", { w: 0 }), "Not producing");
+  assert.equal(direction("battery", { w: 500 }), "Charging");
+  assert.equal(direction("battery", { w: -500 }), "Discharging");
+  assert.equal(direction("ev", { w: 11000 }), "Charging");
+  assert.equal(direction("ev", null), "No charger reported");
+});
+
+test("states, clock times and back-fill notes", () => {
+  assert.deepEqual(stateBadge("live"), { text: "Live", tone: "ok" });
+  assert.equal(stateBadge("reconnecting").text, "Reconnecting…");
+  assert.equal(stateBadge("offline").text, "Offline");
+  assert.equal(stateBadge("connecting").text, "Connecting…");
+  const t = new Date(2026, 2, 6, 9, 5, 7).getTime();
+  assert.equal(clockTime(t), "09:05:07");
+  assert.equal(clockTime(null), "—");
+  assert.equal(backfillNote([]), null);
+  assert.match(backfillNote([{ from_ms: t, to_ms: t + 60_000, buckets: 2, error: null }]), /^Missed readings 09:05:07–09:06:07 were filled in/);
+  assert.equal(backfillNote([{ from_ms: t, to_ms: t, buckets: 0, error: "History could not be fetched." }]), "History could not be fetched.");
+});
