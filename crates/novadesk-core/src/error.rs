@@ -65,4 +65,25 @@ pub enum Error {
     /// A Novacore call failed (offline, signed out, refused, …); the SDK's error says which.
     #[error(transparent)]
     Novacore(#[from] novacore::Error),
+    /// Input the user gave (a range, a series choice, a price area) cannot be used; the text says why.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// Something asked for is neither cached nor reachable (e.g. a site never opened while online).
+    #[error("{0}")]
+    NotFound(String),
+    /// Writing an export file failed (read-only folder, disk full, …).
+    #[error("could not write {path}: {source}")]
+    Export {
+        /// The file the user chose.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The chart could not be drawn from what was given.
+    #[error("chart: {0}")]
+    Chart(#[from] novadesk_charts::Error),
+    /// The cost summary could not be computed.
+    #[error("cost summary: {0}")]
+    Pricing(#[from] novacore::pricing::PricingError),
 }

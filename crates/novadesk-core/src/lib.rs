@@ -40,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+mod chart;
 mod clock;
 mod connectivity;
 mod environment;
@@ -56,6 +57,12 @@ mod vault;
 mod watch;
 mod workspace;
 
+pub use chart::{
+    chart_options, chart_prefs, export_chart, render_chart, resolve_range, set_chart_prefs,
+    site_info, write_atomically, CancelToken, ChartOptions, ChartOutput, ChartPrefs, ChartRequest,
+    CostSummary, DerInfo, DerOption, ExportFormat, FieldOption, PeakInfo, Progress, RangePreset,
+    ResolvedRange, SeriesChoice, SiteInfo, TariffChoice, CURRENCIES, PRICE_AREAS,
+};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
 pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
