@@ -141,3 +141,94 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::draw::Column;
+    use crate::chart::range::ResolvedRange;
+    use novadesk_store::{Bucket, PriceSlot, Resolution};
+
+    fn bucket(start: i64, avg: f64) -> Bucket {
+        Bucket {
+            start,
+            min: avg,
+            max: avg,
+            avg,
+            last: avg,
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn csv_has_units_in_the_header_both_timestamps_and_the_price_of_each_row() {
+        let t0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+        let m = 900_000;
+        let tz: chrono_tz::Tz = "Europe/Stockholm".parse().unwrap();
+        let range = ResolvedRange {
+            from: t0,
+            to: t0 + 4 * m,
+            chart_res: Resolution::M15,
+            fetch_level: Resolution::M15,
+        };
+        let spec = novadesk_charts::ChartSpec::new(
+            tz,
+            DateTime::from_timestamp_millis(range.from).unwrap(),
+            DateTime::from_timestamp_millis(range.to).unwrap(),
+        );
+        let prepared = Prepared {
+            spec,
+            tz,
+            columns: vec![
+                Column {
+                    label: "Grid meter (m, 1)".into(),
+                    field: "W".into(),
+                    unit: "W".into(),
+                    buckets: vec![bucket(t0, 1500.5), bucket(t0 + m, -200.0)],
+                },
+                Column {
+                    label: "Battery".into(),
+                    field: "SoC_nom_fract".into(),
+                    unit: "fraction".into(),
+                    buckets: vec![bucket(t0 + m, 0.5), bucket(t0 + 3 * m, 0.25)],
+                },
+            ],
+            prices: vec![PriceSlot {
+                start: t0,
+                end: t0 + 2 * m,
+                price: 0.8125,
+                fetched_at: 0,
+            }],
+            currency: "SEK".into(),
+            range,
+            series: Vec::new(),
+            missing: Vec::new(),
+            cached_at: None,
+        };
+        assert_eq!(
+            csv_text(&prepared),
+            "timestamp_utc,timestamp_local,\"Grid meter (m, 1) W [W]\",Battery SoC_nom_fract [fraction],spot price [SEK/kWh]\n\
+             2026-01-01T00:00:00Z,2026-01-01T01:00:00+01:00,1500.5,,0.8125\n\
+             2026-01-01T00:15:00Z,2026-01-01T01:15:00+01:00,-200,0.5,0.8125\n\
+             2026-01-01T00:45:00Z,2026-01-01T01:45:00+01:00,,0.25,\n"
+        );
+    }
+
+    #[test]
+    fn a_path_without_a_file_name_or_folder_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone").join("x.csv");
+        assert!(matches!(
+            write_atomically(&missing, b"x"),
+            Err(Error::Export { .. })
+        ));
+        assert!(matches!(
+            write_atomically(Path::new("/"), b"x"),
+            Err(Error::Export { .. })
+        ));
+        let ok = dir.path().join("x.csv");
+        write_atomically(&ok, b"one").unwrap();
+        write_atomically(&ok, b"two").unwrap();
+        assert_eq!(std::fs::read(&ok).unwrap(), b"two");
+    }
+}

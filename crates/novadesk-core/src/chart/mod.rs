@@ -21,7 +21,7 @@ mod site;
 use serde::{Deserialize, Serialize};
 
 pub use cancel::CancelToken;
-pub use cost::{CostSummary, PeakInfo};
+pub use cost::{cost_inputs, cost_level, cost_span, CostSummary, PeakInfo};
 pub use export::{export_chart, write_atomically, ExportFormat};
 pub use range::{resolve_range, RangePreset, ResolvedRange};
 pub use site::{
