@@ -10,8 +10,11 @@ use novacore::pricing::{
 };
 use novadesk_store::{Resolution, SeriesKey, DAY_MS};
 
+use novadesk_charts::PeakMarker;
+
 use super::fetch::{local_day, local_midnight};
-use super::site::{key_tariff, load_json, save_json};
+use super::range::ResolvedRange;
+use super::site::{key_tariff, load_json, save_json, tariff_id_for, ChartPrefs, SiteInfo};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
@@ -208,4 +211,80 @@ pub(crate) fn summarise(
         ))),
         Err(e) => Err(Error::Pricing(e)),
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn cost_for(
+    ws: &Workspace,
+    site: &SiteInfo,
+    prefs: &ChartPrefs,
+    meter: &SeriesKey,
+    level: novadesk_store::Resolution,
+    span: (i64, i64),
+    range: ResolvedRange,
+    offline: bool,
+    requests: &mut u32,
+) -> Result<(Option<CostSummary>, Option<String>)> {
+    let unreachable = |e: &Error| matches!(e, Error::Novacore(n) if n.is_offline());
+    let no_tariff = "No grid tariff is known for this site; choose one to see the cost summary.";
+    let id = if offline && prefs.tariff_id.is_none() {
+        super::site::load_json::<serde_json::Value>(
+            ws,
+            &format!("chart.tariff_choices.{}", site.id),
+        )?
+        .and_then(|v| v.get("suggested")?.as_str().map(str::to_string))
+    } else {
+        match tariff_id_for(ws, site, prefs).await {
+            Ok(id) => id,
+            Err(e) if unreachable(&e) => None,
+            Err(e) => return Err(e),
+        }
+    };
+    let Some(id) = id else {
+        return Ok((None, Some(no_tariff.into())));
+    };
+    let tariff = match load_tariff(ws, &id, requests).await {
+        Ok(t) => t,
+        Err(e) if unreachable(&e) => {
+            return Ok((
+                None,
+                Some("The grid tariff is not cached and the server cannot be reached.".into()),
+            ))
+        }
+        Err(Error::Novacore(novacore::Error::NotFound { .. })) => {
+            return Ok((None, Some(no_tariff.into())))
+        }
+        Err(e) => return Err(e),
+    };
+    let (meter_series, spot) =
+        cost_inputs(ws, meter, level, span, &prefs.price_area, &prefs.currency)?;
+    match summarise(&meter_series, &spot, &tariff, &id, range.from, range.to)? {
+        Ok((report, summary)) => {
+            let note = (report.coverage.metered_fraction < 0.999
+                || report.coverage.priced_fraction < 0.999)
+                .then(|| {
+                    format!(
+                        "Partial: meter data for {:.0}% of the range, prices for {:.0}% of it.",
+                        report.coverage.metered_fraction * 100.0,
+                        report.coverage.priced_fraction * 100.0
+                    )
+                });
+            Ok((Some(summary), note))
+        }
+        Err(note) => Ok((None, Some(note))),
+    }
+}
+
+pub(crate) fn peak_markers(summary: &CostSummary, from: i64, to: i64) -> Vec<PeakMarker> {
+    summary
+        .peaks
+        .iter()
+        .filter(|p| p.start_ms >= from && p.start_ms < to)
+        .enumerate()
+        .map(|(i, p)| PeakMarker {
+            ts: DateTime::<Utc>::from_timestamp_millis(p.start_ms).unwrap_or_default(),
+            value: p.kw * 1000.0,
+            label: format!("Peak {}", i + 1),
+        })
+        .collect()
 }
