@@ -7,6 +7,12 @@ const COMMANDS: &[&str] = &[
     "set_theme",
     "connect",
     "list_organizations",
+    "chart_sites",
+    "chart_options",
+    "set_site_chart_prefs",
+    "render_site_chart",
+    "cancel_chart",
+    "export_site_chart",
 ];
 
 fn main() {

@@ -18,6 +18,12 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::settings::set_theme,
             commands::session::connect,
             commands::session::list_organizations,
+            commands::chart::chart_sites,
+            commands::chart::chart_options,
+            commands::chart::set_site_chart_prefs,
+            commands::chart::render_site_chart,
+            commands::chart::cancel_chart,
+            commands::chart::export_site_chart,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

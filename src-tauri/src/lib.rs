@@ -26,9 +26,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
     let ipc = ipc::builder::<R>();
     builder
         .manage(state)
+        .manage(commands::chart::ChartJobs::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
             let sink = events::TauriEvents::new(app.handle().clone());
             app.state::<AppState>().set_events(Box::new(sink));
             let handle = app.handle().clone();
@@ -86,6 +88,7 @@ where
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .build(context);
     match app {
         Ok(app) => {

@@ -5,6 +5,7 @@ import { initTheme } from "./theme.js";
 import { route, match } from "./router.js";
 import { renderWelcome, renderAbout } from "./views/welcome.js";
 import { renderOrganizations } from "./views/organizations.js";
+import { renderChart, renderChartSites } from "./views/chart.js";
 
 const view = () => document.getElementById("view");
 
@@ -103,6 +104,9 @@ route("organizations", async (el) => {
   const organizations = unwrap(await commands.listOrganizations());
   renderOrganizations(el, { connection: ctx.connection, organizations });
 });
+
+route("chart", (el) => renderChartSites(el, ctx));
+route("chart/:id", (el, params) => renderChart(el, params, ctx));
 
 /** Clean-ups registered by the view on screen. */
 let leaving = [];

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use novacore::pricing::{compute_cost, Tariff, TimeRange};
 use novadesk_core::{
-    chart_options, cost_inputs, cost_level, cost_span, export_chart, render_chart, sign_in,
-    CancelToken, ChartRequest, Environment, Error, ExportFormat, FakeClock, IdentityVault,
+    chart_options, chart_sites, cost_inputs, cost_level, cost_span, export_chart, render_chart,
+    sign_in, CancelToken, ChartRequest, Environment, Error, ExportFormat, FakeClock, IdentityVault,
     MemorySecretStore, Progress, RangePreset, RecordingEventSink, SandboxService, Workspace,
     WorkspaceParts,
 };
@@ -80,6 +80,10 @@ fn recorder() -> (Arc<Mutex<Vec<Progress>>>, impl Fn(Progress) + Send + Sync) {
 #[tokio::test]
 async fn missing_ranges_are_fetched_with_progress_and_cached_ones_render_without_network() {
     let f = fixture().await;
+    let sites = chart_sites(&f.ws).await.expect("sites");
+    assert!(sites
+        .iter()
+        .any(|s| s.id == f.site_id && !s.organization.is_empty()));
     let options = chart_options(&f.ws, &f.site_id).await.expect("options");
     assert!(options.ders.iter().any(|d| d.der_type == "meter"));
     assert_eq!(options.prefs.currency, "SEK");

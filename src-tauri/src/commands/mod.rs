@@ -2,5 +2,6 @@
 //! the `{ code, message }` envelope on failure.
 
 pub mod app;
+pub mod chart;
 pub mod session;
 pub mod settings;

@@ -30,6 +30,11 @@ impl CancelToken {
         self.inner.notify.notify_waiters();
     }
 
+    /// Whether both are handles on the same work.
+    pub fn same_as(&self, other: &CancelToken) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// Whether [`CancelToken::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancelled.load(Ordering::SeqCst)

@@ -17,6 +17,7 @@ mod export;
 mod fetch;
 mod range;
 mod site;
+mod sites;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,7 @@ pub use site::{
 };
 
 pub use draw::render_chart;
+pub use sites::{chart_sites, SiteRow};
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

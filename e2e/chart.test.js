@@ -1,0 +1,71 @@
+// Telemetry vs prices in the real window: sign in on the Sandbox, open the first demo site's
+// chart, see it drawn with prices and a cost total, and export the CSV (the save dialog is
+// replaced by NOVADESK_SAVE_PATH, the documented test override).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
+
+let session;
+let savePath;
+
+before(async () => {
+  const home = freshHome();
+  mkdirSync(join(home, "exports"), { recursive: true });
+  savePath = join(home, "exports", "chart.csv");
+  process.env.NOVADESK_SAVE_PATH = savePath;
+  session = await startDriver("chart");
+});
+
+after(async () => {
+  delete process.env.NOVADESK_SAVE_PATH;
+  if (session) await quitApp(session.driver).catch(() => {});
+  session?.stop();
+});
+
+test("the first demo site's chart renders with prices and a cost total, and exports CSV", async () => {
+  const { driver } = session;
+  await driver.start(APP, ["--env", "sandbox"]);
+  await driver.waitFor(() => driver.exec("return !!document.getElementById('org-list')"), 60_000, "signed in");
+
+  // Until the site view links here, the chart is reached by hash.
+  await driver.exec("location.hash = '#chart'");
+  await driver.waitFor(() => driver.exec("return document.querySelectorAll('#chart-sites li a').length > 0"), 30_000, "site list");
+  const siteHash = await driver.exec("return document.querySelector('#chart-sites li a').getAttribute('href')");
+  assert.match(siteHash, /^#chart\/\S+/);
+  await driver.exec(`location.hash = ${JSON.stringify(siteHash)}`);
+
+  await driver.waitFor(
+    () => driver.exec("return (document.getElementById('chart-svg')?.src ?? '').startsWith('data:image/svg+xml')"),
+    90_000,
+    "the chart image",
+  );
+  await driver.waitFor(() => driver.exec("return !!document.querySelector('#chart-summary #chart-total td')"), 10_000, "the cost total");
+  const svg = await driver.exec("return decodeURIComponent(document.getElementById('chart-svg').src.split(',')[1])");
+  assert.match(svg, /<svg/);
+  assert.match(svg, /SEK\/kWh/, "the price axis is drawn");
+  const total = await driver.text("#chart-total td");
+  assert.match(total, /\d/, total);
+  assert.equal(await driver.exec("return document.querySelector('.chart-progress').dataset.active"), "false");
+  const width = await driver.exec("return document.getElementById('chart-svg').getBoundingClientRect().width");
+  assert.ok(width > 400, `chart width ${width}`);
+  await screenshot(driver, "chart");
+
+  // Switching presets redraws; 24 h again comes from the cache.
+  await driver.click('#chart-range [data-preset="week"]');
+  await driver.waitFor(() => driver.exec("return /Fetched|cache/.test(document.getElementById('chart-notes').textContent) && !document.getElementById('chart-figure').hasAttribute('aria-busy')"), 90_000, "the 7 d chart");
+  await driver.click('#chart-range [data-preset="day"]');
+  await driver.waitFor(() => driver.exec("return /Drawn from the cache/.test(document.getElementById('chart-notes').textContent)"), 30_000, "the cached 24 h chart");
+
+  await driver.click("#export-csv");
+  await driver.waitFor(() => driver.exec("return /Saved CSV/.test(document.getElementById('export-status').textContent)"), 30_000, "export done");
+  assert.ok(existsSync(savePath), savePath);
+  const lines = readFileSync(savePath, "utf8").trimEnd().split("\n");
+  assert.match(lines[0], /^timestamp_utc,timestamp_local,Grid meter \([^)]*\) W \[W\],spot price \[SEK\/kWh\]$/, lines[0]);
+  assert.ok(lines.length > 1000, `${lines.length} lines for 24 h at one-minute buckets`);
+  for (const row of lines.slice(1, 50)) {
+    assert.match(row, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z,\d{4}-\d\d-\d\dT\d\d:\d\d:00[+-]\d\d:\d\d,-?\d+(\.\d+)?,-?\d*(\.\d+)?$/, row);
+  }
+  await screenshot(driver, "chart-exported");
+});
