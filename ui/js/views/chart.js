@@ -55,6 +55,7 @@ function localTime(ms, tz) {
 }
 
 export function money(value, currency) {
+  value += 0; // no "-0.00"
   try {
     return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 2 }).format(value);
   } catch {
@@ -170,8 +171,9 @@ export async function renderChart(main, { id }, ctx) {
   main.append(
     el("h1", {}, `Telemetry vs prices — ${options.site_name}`),
     el("p", { class: "lede" }, `Times are the site's local time (${tz}). Prices are day-ahead spot prices per kWh; the cost summary uses the site's grid tariff.`),
-    el("div", { class: "chart-toolbar" }, presets, custom),
-    el("div", { class: "chart-toolbar" }, picker, el("div", { class: "chart-selects" }, areaSelect.label, currencySelect.label, tariffSelect.label)),
+    el("div", { class: "chart-toolbar" }, presets, el("div", { class: "chart-selects" }, areaSelect.label, currencySelect.label, tariffSelect.label)),
+    custom,
+    picker,
     progressRow,
     el("div", { class: "chart-layout" }, figure, summary),
     notes,
