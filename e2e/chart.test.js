@@ -58,6 +58,25 @@ test("the first demo site's chart renders with prices and a cost total, and expo
   await driver.click('#chart-range [data-preset="day"]');
   await driver.waitFor(() => driver.exec("return /Drawn from the cache/.test(document.getElementById('chart-notes').textContent)"), 30_000, "the cached 24 h chart");
 
+  // A year is many requests: the progress bar shows, and Cancel stops the fetch (what came is kept).
+  await driver.click('#chart-range [data-preset="year"]');
+  const active = await driver
+    .waitFor(() => driver.exec("return document.querySelector('.chart-progress').dataset.active === 'true'"), 20_000, "the progress bar")
+    .then(() => true, () => false);
+  if (active) {
+    assert.ok(await driver.exec("return document.getElementById('chart-progress').value >= 0"));
+    await screenshot(driver, "chart-progress");
+    await driver.click("#chart-cancel");
+    await driver.waitFor(
+      () => driver.exec("return document.querySelector('.chart-progress').dataset.active === 'false'"),
+      20_000,
+      "the fetch to stop",
+    );
+    assert.match(await driver.text("#chart-notes"), /Cancelled/);
+  }
+  await driver.click('#chart-range [data-preset="day"]');
+  await driver.waitFor(() => driver.exec("return /Drawn from the cache/.test(document.getElementById('chart-notes').textContent)"), 30_000, "the 24 h chart again");
+
   await driver.click("#export-csv");
   await driver.waitFor(() => driver.exec("return /Saved CSV/.test(document.getElementById('export-status').textContent)"), 30_000, "export done");
   assert.ok(existsSync(savePath), savePath);

@@ -507,3 +507,48 @@ impl SaveDialog {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_reaches_the_running_render_and_a_reused_id_cancels_the_older_one() {
+        let jobs = ChartJobs::default();
+        assert!(!jobs.cancel("none"), "nothing runs under that id");
+        let first = jobs.start("r1");
+        let second = jobs.start("r1");
+        assert!(
+            first.is_cancelled(),
+            "the older render with the same id stops"
+        );
+        assert!(jobs.cancel("r1"));
+        assert!(second.is_cancelled());
+        jobs.finish("r1", &second);
+        assert!(!jobs.cancel("r1"), "finished renders are forgotten");
+        // A finished older render does not drop the newer one's token.
+        let third = jobs.start("r2");
+        jobs.finish("r2", &first);
+        assert!(jobs.cancel("r2") && third.is_cancelled());
+    }
+
+    #[test]
+    fn core_chart_errors_map_to_codes_the_view_acts_on() {
+        let bad: CommandError =
+            core::Error::InvalidInput("Choose both a start and an end.".into()).into();
+        assert_eq!(bad.code, ErrorCode::InvalidInput);
+        let gone: CommandError = core::Error::NotFound("not cached".into()).into();
+        assert_eq!(gone.code, ErrorCode::NotFound);
+        let export: CommandError = core::Error::Export {
+            path: "/ro/chart.csv".into(),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        }
+        .into();
+        assert_eq!(export.code, ErrorCode::Failed);
+        assert!(
+            export.message.contains("/ro/chart.csv") && export.message.contains("Choose a folder")
+        );
+        let cancelled: CommandError = core::Error::Cancelled.into();
+        assert_eq!(cancelled.code, ErrorCode::Cancelled);
+    }
+}
