@@ -8,9 +8,9 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use novacore::pricing::{compute_cost, Tariff, TimeRange};
 use novadesk_core::{
     chart_options, chart_sites, cost_inputs, cost_level, cost_span, export_chart, render_chart,
-    sign_in, CancelToken, ChartRequest, Environment, Error, ExportFormat, FakeClock, IdentityVault,
-    MemorySecretStore, Progress, RangePreset, RecordingEventSink, SandboxService, Workspace,
-    WorkspaceParts,
+    set_chart_prefs, sign_in, CancelToken, ChartRequest, Environment, Error, ExportFormat,
+    FakeClock, IdentityVault, MemorySecretStore, Progress, RangePreset, RecordingEventSink,
+    SandboxService, Workspace, WorkspaceParts,
 };
 use novadesk_store::SeriesKey;
 
@@ -298,5 +298,48 @@ async fn exports_write_the_file_or_fail_with_a_typed_error() {
         Error::Export { path, .. } => assert_eq!(path, bad),
         other => panic!("expected an export error, got {other:?}"),
     }
+    f.sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_power_tariff_charges_the_months_peaks_and_the_chart_marks_them() {
+    use chrono::{Datelike, TimeZone};
+    let f = fixture().await;
+    let options = chart_options(&f.ws, &f.site_id).await.expect("options");
+    // Chosen by hand: Ellevio's power tariff (the average of the month's 3 highest hours).
+    let mut prefs = options.prefs.clone();
+    prefs.tariff_id = Some("ellevio-effekt-2026".into());
+    let saved = set_chart_prefs(&f.ws, &f.site_id, prefs).expect("prefs");
+    assert_eq!(
+        chart_options(&f.ws, &f.site_id).await.unwrap().prefs,
+        saved,
+        "remembered"
+    );
+    // The whole previous local month, so its peaks are inside the range.
+    let tz = options.site.tz();
+    let local = f.now.with_timezone(&tz);
+    let this_month = tz
+        .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc);
+    let prev = this_month.with_timezone(&tz) - Duration::days(1);
+    let prev_month = tz
+        .with_ymd_and_hms(prev.year(), prev.month(), 1, 0, 0, 0)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc);
+    let req = request(&f.site_id, prev_month, this_month);
+    let out = render_chart(&f.ws, &req, &|_| {}, &CancelToken::new())
+        .await
+        .expect("render");
+    let summary = out.summary.expect("summary");
+    assert_eq!(summary.tariff_id, "ellevio-effekt-2026");
+    assert!(summary.power_charge > 0.0, "{summary:?}");
+    assert_eq!(summary.peaks.len(), 3, "{:?}", summary.peaks);
+    assert!(
+        out.svg.contains("Peak 1") && out.svg.contains("Peak 3"),
+        "peaks marked"
+    );
     f.sandbox.shutdown().await;
 }
