@@ -220,6 +220,10 @@ export async function renderChart(main, { id }, ctx) {
         notes.textContent = err.message;
         ctx.toast(err);
       }
+      // Nothing drawn yet: say so where the chart goes, instead of "Drawing…".
+      if (!image.isConnected) {
+        placeholder.textContent = err.code === "cancelled" ? "Cancelled: choose a range to draw the chart." : err.message;
+      }
     } finally {
       if (mine()) {
         state.inflight = null;
@@ -346,10 +350,15 @@ export async function renderChart(main, { id }, ctx) {
   // Redraw in the new colours when the theme changes (served from the cache).
   let unlisten = null;
   events.themeChanged.listen(() => { if (state.last) draw(); }).then((fn) => (unlisten = fn)).catch(() => {});
+  // "System" follows the desktop: redraw when it switches between light and dark.
+  const scheme = matchMedia("(prefers-color-scheme: dark)");
+  const onScheme = () => { if (state.last && !document.documentElement.dataset.theme) draw(); };
+  scheme.addEventListener("change", onScheme);
   ctx.onLeave(() => {
     if (state.inflight) commands.cancelChart(state.inflight).catch(() => {});
     state.inflight = null;
     unlisten?.();
+    scheme.removeEventListener("change", onScheme);
   });
 
   // Draw once the frame is on screen (its width is known then).
