@@ -11,13 +11,14 @@ export const APP = process.env.NOVADESK_APP ?? join(ROOT, "target/debug/novadesk
 export const SHOTS = join(ROOT, "target/e2e");
 
 /** Start tauri-driver on a free port with its output in a log file (never our stdout: see notes). */
-export async function startDriver(name) {
+export async function startDriver(name, env = {}) {
   mkdirSync(SHOTS, { recursive: true });
   const port = 4444 + Math.floor(Math.random() * 1000);
   const nativePort = port + 1000;
   const log = openSync(join(SHOTS, `${name}-tauri-driver.log`), "w");
   const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"], {
     stdio: ["ignore", log, log],
+    env: { ...process.env, ...env },
   });
   const driver = new WebDriver(`http://127.0.0.1:${port}`);
   await driver.waitFor(async () => (await fetch(driver.base + "/status", { signal: AbortSignal.timeout(1000) })).ok, 15_000, "tauri-driver");

@@ -69,3 +69,16 @@ test("--env sandbox opens straight into the Sandbox, with the same identity", as
   if (notice) assert.match(notice, /session only/i);
   else assert.equal(after, before);
 });
+
+test("with no keychain the window says the identity is session-only", async () => {
+  await quitApp(session.driver);
+  session.stop();
+  freshHome();
+  // A bus address that leads nowhere: the Secret Service probe fails as on a machine without one.
+  session = await startDriver("signin-no-keychain", { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/novadesk-no-bus" });
+  const { driver } = session;
+  await driver.start(APP, ["--env", "sandbox"]);
+  await organizations(driver);
+  const notice = await driver.exec("return document.getElementById('secrets-notice')?.textContent ?? ''");
+  assert.match(notice, /session only|session-only/i);
+});

@@ -83,6 +83,13 @@ export class WebDriver {
     await this.request("POST", this.s(`/element/${id}/value`), { text });
   }
 
+  /** A real key press through WebDriver actions, to the focused element (Escape is \uE00C). */
+  async pressKey(key) {
+    await this.request("POST", this.s("/actions"), {
+      actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: key }, { type: "keyUp", value: key }] }],
+    });
+  }
+
   async exec(script, ...args) {
     return this.request("POST", this.s("/execute/sync"), { script, args });
   }

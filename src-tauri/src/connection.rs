@@ -5,10 +5,14 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use std::time::Duration;
+
 use novadesk_core::{
-    organizations, sign_in, AppEvent, Environment, EventSink, IdentityVault, OrganizationRow,
-    SandboxService, SecretStoreChoice, SignedIn, SystemClock, Workspace, WorkspaceParts,
+    import_identity, keep_connected, refresh_organizations, sign_in, AppEvent, Environment,
+    EventSink, IdentityVault, OrganizationRow, SandboxService, SecretStoreChoice, SessionRecord,
+    SignedIn, SystemClock, Workspace, WorkspaceParts,
 };
+use tauri::async_runtime::JoinHandle;
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::error::{CommandError, CommandResult};
@@ -29,6 +33,14 @@ pub struct Active {
     pub secrets_notice: Option<String>,
     /// Client, offline store, clock and events for the use-cases.
     pub workspace: Workspace,
+    /// Brings the workspace back online by itself; aborted when this connection ends.
+    reconnector: JoinHandle<()>,
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        self.reconnector.abort();
+    }
 }
 
 /// Connection state shared by the session commands.
@@ -124,23 +136,109 @@ impl Connections {
             .map_err(|e| {
                 CommandError::failed(format!("Could not open the offline store: {e}"))
             })??;
+        if signed_in.offline {
+            workspace.connectivity.report_offline(format!(
+                "{} cannot be reached; signed in from the saved session.",
+                environment.display_name()
+            ));
+        } else {
+            workspace.connectivity.report_online();
+        }
+        let reconnector = {
+            let vault = vault.vault.clone();
+            let env = environment.clone();
+            tauri::async_runtime::spawn(keep_connected(
+                workspace.clone(),
+                Duration::from_secs(1),
+                Duration::from_secs(30),
+                move |session| {
+                    let record = SessionRecord {
+                        token: novadesk_core::Secret::new(session.token.expose()),
+                        identity_id: session.identity_id.clone(),
+                    };
+                    if let Err(err) = vault.save_session_record(&env, &record) {
+                        tracing::warn!(%err, "could not keep the new session in the keychain");
+                    }
+                },
+            ))
+        };
         let active = Active {
             environment,
             base_url,
             signed_in,
             secrets_notice: vault.notice.clone(),
             workspace,
+            reconnector,
         };
         let summary = ActiveSummary::of(&active);
         *self.active.lock().await = Some(active);
         Ok(summary)
     }
 
+    /// Sign out: the session token is dropped from the keychain (the identity stays).
+    pub async fn sign_out(&self) -> CommandResult<()> {
+        let Some(active) = self.active.lock().await.take() else {
+            return Ok(());
+        };
+        let vault = self.vault().await?;
+        vault.vault.clear_session(&active.environment)?;
+        tracing::info!(environment = %active.environment.id(), "signed out");
+        Ok(())
+    }
+
+    /// Sign out and remove the environment's identity key from this computer.
+    pub async fn forget_identity(&self, environment: &Environment) -> CommandResult<bool> {
+        let mut active = self.active.lock().await;
+        if active
+            .as_ref()
+            .is_some_and(|a| &a.environment == environment)
+        {
+            *active = None;
+        }
+        drop(active);
+        let vault = self.vault().await?;
+        let forgotten = vault.vault.forget(environment)?;
+        tracing::info!(environment = %environment.id(), forgotten, "identity forgotten");
+        Ok(forgotten)
+    }
+
+    /// Use an imported private key as the environment's identity (signing out of it first).
+    pub async fn import_identity(
+        &self,
+        environment: &Environment,
+        key_text: &str,
+    ) -> CommandResult<String> {
+        let vault = self.vault().await?;
+        let public_key = import_identity(environment, &vault.vault, key_text).map_err(|e| {
+            match e {
+                novadesk_core::Error::Novacore(novacore::Error::InvalidInput(why)) => {
+                    CommandError::invalid_input(format!(
+                        "That is not an Ed25519 private key Novadesk can read ({why}). Paste a PKCS#8 PEM, or the 32-byte seed in hex, base64 or base58."
+                    ))
+                }
+                other => other.into(),
+            }
+        })?;
+        let mut active = self.active.lock().await;
+        if active
+            .as_ref()
+            .is_some_and(|a| &a.environment == environment)
+        {
+            *active = None;
+        }
+        Ok(public_key)
+    }
+
+    /// Whether the environment has an identity on this computer (for the welcome view).
+    pub async fn has_identity(&self, environment: &Environment) -> CommandResult<bool> {
+        Ok(self.vault().await?.vault.identity(environment)?.is_some())
+    }
+
     /// The organizations of the signed-in identity, with its role in each.
     pub async fn organizations(&self) -> CommandResult<Vec<OrganizationRow>> {
-        let active = self.active.lock().await;
-        let active = active.as_ref().ok_or_else(sign_in_required)?;
-        Ok(organizations(&active.signed_in).await?)
+        // Clone out of the lock: the fetch must not hold it (other commands wait on it).
+        let ws = self.workspace().await?;
+        Ok(refresh_organizations(&ws).await?.value)
     }
 }
 
@@ -154,6 +252,8 @@ fn sign_in_required() -> CommandError {
 /// What the window shows about the connection.
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
 pub struct ActiveSummary {
+    /// What `connect` and the identity commands take (`sandbox`, …, or the URL).
+    pub environment: String,
     pub environment_id: String,
     pub environment_name: String,
     pub base_url: String,
@@ -162,11 +262,14 @@ pub struct ActiveSummary {
     pub new_identity: bool,
     /// Set when no keychain is available and the identity lives only for this session.
     pub secrets_notice: Option<String>,
+    /// Signed in from the saved session because the server could not be reached.
+    pub offline: bool,
 }
 
 impl ActiveSummary {
     fn of(active: &Active) -> Self {
         Self {
+            environment: active.environment.to_string(),
             environment_id: active.environment.id(),
             environment_name: active.environment.display_name(),
             base_url: active.base_url.clone(),
@@ -174,6 +277,7 @@ impl ActiveSummary {
             public_key: active.signed_in.public_key.clone(),
             new_identity: active.signed_in.created_identity,
             secrets_notice: active.secrets_notice.clone(),
+            offline: active.signed_in.offline,
         }
     }
 }

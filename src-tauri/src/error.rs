@@ -70,6 +70,7 @@ impl From<novadesk_core::Error> for CommandError {
             E::InvalidEnvironment { reason, .. } => Self::invalid_input(reason),
             E::Cancelled => Self::new(ErrorCode::Cancelled, "Cancelled."),
             E::InvalidInput(message) => Self::invalid_input(message),
+            E::Forbidden(message) => Self::new(ErrorCode::Forbidden, message),
             E::NotFound(message) => Self::new(ErrorCode::NotFound, message),
             E::Export { path, source } => Self::failed(format!(
                 "Could not write {} ({source}). Choose a folder you can write to and try again.",
@@ -147,6 +148,21 @@ mod tests {
         assert_eq!(bad, CommandError::invalid_input("Use https://"));
         let limited: CommandError = novacore::Error::RateLimited { retry_after: None }.into();
         assert_eq!(limited.code, ErrorCode::RetryLater);
+    }
+
+    #[test]
+    fn refusals_from_the_use_cases_keep_their_sentences() {
+        let no: CommandError =
+            novadesk_core::Error::Forbidden("You may not delete this site.".into()).into();
+        assert_eq!(
+            no,
+            CommandError::new(ErrorCode::Forbidden, "You may not delete this site.")
+        );
+        let gone: CommandError =
+            novadesk_core::Error::NotFound("This site no longer exists.".into()).into();
+        assert_eq!(gone.code, ErrorCode::NotFound);
+        let bad: CommandError = novadesk_core::Error::InvalidInput("Enter a name.".into()).into();
+        assert_eq!(bad, CommandError::invalid_input("Enter a name."));
     }
 
     #[test]

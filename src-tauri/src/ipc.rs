@@ -18,6 +18,27 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::settings::set_theme,
             commands::session::connect,
             commands::session::list_organizations,
+            commands::session::sign_out,
+            commands::session::forget_identity,
+            commands::session::import_identity,
+            commands::session::has_identity,
+            commands::browse::get_organizations,
+            commands::browse::get_organization,
+            commands::browse::get_sites,
+            commands::browse::get_site,
+            commands::browse::get_device,
+            commands::manage::create_organization,
+            commands::manage::rename_organization,
+            commands::manage::delete_organization,
+            commands::manage::create_site,
+            commands::manage::rename_site,
+            commands::manage::delete_site,
+            commands::manage::add_member,
+            commands::manage::set_member_role,
+            commands::manage::remove_member,
+            commands::manage::rename_device,
+            commands::manage::delete_device,
+            commands::manage::add_der,
             commands::chart::chart_sites,
             commands::chart::chart_options,
             commands::chart::set_site_chart_prefs,
@@ -70,23 +91,29 @@ fn defuse_nested_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     out.push_str(head);
     let lines = types.split_inclusive('\n');
-    // The first `/**` opens the typedef block itself and stays as it is.
-    let mut opened = false;
+    // A typedef block opens with `/**` at the start of a line; the inner field docs sit after
+    // the block's ` * ` margin. Inside a multi-line inner doc, every line becomes `// …` until
+    // its `*/`.
+    let mut inner = false;
     for line in lines {
         let trimmed = line.trim_start_matches(['\t', ' ', '*']);
-        if opened && trimmed.starts_with("/**") && line.trim_end().ends_with("*/") {
-            let indent = &line[..line.len() - line.trim_start().len()];
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let starts_inner = trimmed.starts_with("/**") && !line.trim_start().starts_with("/**");
+        if inner || starts_inner {
             let body = trimmed
                 .trim_end()
                 .trim_start_matches("/**")
                 .trim_end_matches("*/")
                 .trim();
-            out.push_str(indent);
-            out.push_str("* // ");
-            out.push_str(body);
-            out.push('\n');
+            // A lone ` */` line has had its `*` eaten by the margin trim.
+            if !body.is_empty() && body != "/" {
+                out.push_str(indent);
+                out.push_str("* // ");
+                out.push_str(body);
+                out.push('\n');
+            }
+            inner = !line.trim_end().ends_with("*/");
         } else {
-            opened |= line.trim_start().starts_with("/**");
             out.push_str(line);
         }
     }
@@ -112,5 +139,19 @@ mod tests {
         assert_eq!(text.matches("*/").count(), 5);
         assert_eq!(out.matches("*/").count(), 4, "{out}");
         assert!(out.ends_with("/* Tauri Specta runtime */\n/** keep */\n"));
+    }
+
+    #[test]
+    fn multi_line_inner_docs_and_later_blocks_are_handled() {
+        let text = "/* Types */\n/**\n\t* @typedef {{\n\t*\t\t/**\n\t*\t\t *  Line one\n\t*\t\t *  line two.\n\t*\t\t */\n\t*\t\tb: string,\n\t*/\n/**\n\t* @typedef {{ c: string }} C\n\t*/\n/* Tauri Specta runtime */\n";
+        let out = defuse_nested_comments(text);
+        assert!(out.contains("* // Line one\n"), "{out}");
+        assert!(out.contains("* // line two.\n"), "{out}");
+        assert!(out.contains("b: string"), "{out}");
+        assert!(!out.contains("* // /"), "{out}");
+        // Both top-level blocks keep their opener and terminator (plus the two section markers);
+        // nothing else closes a comment.
+        assert_eq!(out.matches("/**").count(), 2, "{out}");
+        assert_eq!(out.matches("*/").count(), 4, "{out}");
     }
 }

@@ -24,6 +24,11 @@ pub enum ThemePreference {
 #[serde(default)]
 pub struct Settings {
     pub theme: ThemePreference,
+    /// The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+    pub last_environment: Option<String>,
+    /// Whether the next start signs in to `last_environment` by itself: true after a sign-in,
+    /// false once the user signed out or forgot the identity.
+    pub reopen_last: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +82,8 @@ mod tests {
         assert_eq!(load(&path), Settings::default());
 
         let dark = Settings {
+            last_environment: None,
+            reopen_last: false,
             theme: ThemePreference::Dark,
         };
         save(&path, &dark).unwrap();

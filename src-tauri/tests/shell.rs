@@ -12,7 +12,14 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 fn app_with(paths: AppPaths) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let state = AppState::new(paths, Some("sandbox".into()));
+    app_with_env(paths, Some("sandbox"))
+}
+
+fn app_with_env(
+    paths: AppPaths,
+    env: Option<&str>,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let state = AppState::new(paths, env.map(str::to_string));
     let app = novadesk::build(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("app builds on the mock runtime");
@@ -67,18 +74,55 @@ fn theme_is_persisted_and_read_back() {
     let paths = AppPaths::resolve("test.novadesk", Some(dir.path().into()));
     let (_app, webview) = app_with(paths.clone());
     assert_eq!(
-        invoke(&webview, "get_settings", json!({})).unwrap(),
-        json!({"theme": "system"})
+        invoke(&webview, "get_settings", json!({})).unwrap()["theme"],
+        "system"
     );
     assert_eq!(
-        invoke(&webview, "set_theme", json!({"theme": "dark"})).unwrap(),
-        json!({"theme": "dark"})
+        invoke(&webview, "set_theme", json!({"theme": "dark"})).unwrap()["theme"],
+        "dark"
     );
     // A new app over the same directory starts dark.
     let (_app2, webview2) = app_with(paths);
     assert_eq!(
-        invoke(&webview2, "get_settings", json!({})).unwrap(),
-        json!({"theme": "dark"})
+        invoke(&webview2, "get_settings", json!({})).unwrap()["theme"],
+        "dark"
+    );
+}
+
+#[test]
+fn the_last_environment_is_reopened_unless_the_user_signed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = AppPaths::resolve("test.novadesk", Some(dir.path().into()));
+    std::fs::create_dir_all(&paths.config_dir).unwrap();
+    let settings = paths.config_dir.join("settings.json");
+    let url = "http://127.0.0.1:8123";
+
+    std::fs::write(
+        &settings,
+        json!({"last_environment": url, "reopen_last": true}).to_string(),
+    )
+    .unwrap();
+    let (_app, webview) = app_with_env(paths.clone(), None);
+    let info = invoke(&webview, "app_info", json!({})).unwrap();
+    assert_eq!(info["open_env"], url);
+    assert_eq!(info["last_env"], url);
+
+    // Signed out last time: preselect it, but wait for the user.
+    std::fs::write(
+        &settings,
+        json!({"last_environment": url, "reopen_last": false}).to_string(),
+    )
+    .unwrap();
+    let (_app, webview) = app_with_env(paths.clone(), None);
+    let info = invoke(&webview, "app_info", json!({})).unwrap();
+    assert_eq!(info["open_env"], serde_json::Value::Null);
+    assert_eq!(info["last_env"], url);
+
+    // --env wins over both.
+    let (_app, webview) = app_with_env(paths, Some("testnet"));
+    assert_eq!(
+        invoke(&webview, "app_info", json!({})).unwrap()["open_env"],
+        "testnet"
     );
 }
 
@@ -112,8 +156,8 @@ fn a_write_failure_comes_back_as_the_error_envelope() {
     );
     // The in-memory choice did not change, so the UI shows what is really saved.
     assert_eq!(
-        invoke(&webview, "get_settings", json!({})).unwrap(),
-        json!({"theme": "system"})
+        invoke(&webview, "get_settings", json!({})).unwrap()["theme"],
+        "system"
     );
 }
 

@@ -4,7 +4,12 @@ import { unwrap } from "./result.js";
 import { initTheme } from "./theme.js";
 import { route, match } from "./router.js";
 import { renderWelcome, renderAbout } from "./views/welcome.js";
-import { renderOrganizations } from "./views/organizations.js";
+import { showOrganizations } from "./views/organizations.js";
+import { renderIdentity } from "./views/identity.js";
+import { showOrg } from "./views/org.js";
+import { showSites } from "./views/sites.js";
+import { showSite } from "./views/site.js";
+import { showDevice } from "./views/device.js";
 import { renderChart, renderChartSites } from "./views/chart.js";
 
 const view = () => document.getElementById("view");
@@ -36,9 +41,12 @@ function showConnectivity({ online, reason }) {
   item.dataset.online = String(online);
   item.querySelector(".label").textContent = online ? "Online" : "Offline";
   if (online) {
+    const wasOffline = !banner.hidden;
     banner.hidden = true;
     banner.textContent = "";
-    if (reason) toast({ message: reason });
+    if (reason) toast({ message: `${reason}.` });
+    // Cached data on screen: show the fresh data now that it can be fetched.
+    if (wasOffline && ctx.connection) render();
   } else {
     banner.hidden = false;
     banner.textContent = `Offline — showing cached data. ${reason ?? ""} Novadesk reconnects by itself.`.trim();
@@ -53,6 +61,10 @@ function showConnection(connection) {
   badge.dataset.env = known.includes(connection.environment_id) ? connection.environment_id : "custom";
   badge.textContent = connection.environment_name;
   document.getElementById("status-env").textContent = `Signed in to ${connection.environment_name}`;
+  const who = document.getElementById("header-identity");
+  who.hidden = false;
+  who.textContent = shortId(connection.identity_id);
+  who.title = `Signed in as ${connection.identity_id} — open the identity view`;
   // The first sign-in turns the disabled entries into links; later ones reuse them.
   for (const name of SIGNED_IN_VIEWS) {
     const entry = document.querySelector(`.app-nav [data-view="${name}"]`);
@@ -62,6 +74,32 @@ function showConnection(connection) {
     link.dataset.view = name;
     link.textContent = entry.textContent;
     entry.replaceWith(link);
+  }
+}
+
+/** "idt-01a215bd-6f0b-…" → "idt-01a215bd…": enough to recognise, short enough for the header. */
+function shortId(id) {
+  return id.length > 14 ? `${id.slice(0, 12)}…` : id;
+}
+
+/** Back to the state before sign-in: nav entries disabled, badge cleared. */
+function showSignedOut() {
+  const badge = document.getElementById("env-badge");
+  badge.dataset.env = "none";
+  badge.textContent = "No environment";
+  document.getElementById("status-env").textContent = "No environment selected";
+  document.getElementById("offline-banner").hidden = true;
+  document.getElementById("header-identity").hidden = true;
+  for (const name of SIGNED_IN_VIEWS) {
+    const link = document.querySelector(`.app-nav a[data-view="${name}"]`);
+    if (!link) continue;
+    const span = document.createElement("span");
+    span.className = "nav-disabled";
+    span.dataset.view = name;
+    span.setAttribute("aria-disabled", "true");
+    span.title = "Sign in to an environment first";
+    span.textContent = link.textContent;
+    link.replaceWith(span);
   }
 }
 
@@ -87,6 +125,18 @@ const ctx = {
   onLeave(fn) {
     leaving.push(fn);
   },
+  /** Sign in to `environment` (after an identity change) and open the organizations. */
+  connectTo(environment) {
+    return connect(environment);
+  },
+  /** The session ended: back to the sign-in view, saying why. */
+  signedOut(reason) {
+    ctx.connection = null;
+    showSignedOut();
+    welcomeOptions = { ...welcomeOptions, reason };
+    if (location.hash === "#welcome") render();
+    else location.hash = "#welcome";
+  },
   /** Re-render the current view (after an action changed what it shows). */
   refresh() {
     return render();
@@ -100,10 +150,12 @@ route("welcome", (el) => {
   renderWelcome(el, welcomeOptions);
   if (appInfo) renderAbout(appInfo, el);
 });
-route("organizations", async (el) => {
-  const organizations = unwrap(await commands.listOrganizations());
-  renderOrganizations(el, { connection: ctx.connection, organizations });
-});
+route("identity", renderIdentity);
+route("organizations", (el) => showOrganizations(el, ctx));
+route("org/:id", (el, params) => showOrg(el, params.id, ctx), "organizations");
+route("sites", (el) => showSites(el, ctx));
+route("site/:id", (el, params) => showSite(el, params.id, ctx), "sites");
+route("device/:id", (el, params) => showDevice(el, params.id, ctx), "sites");
 
 route("chart", (el) => renderChartSites(el, ctx));
 route("chart/:id", (el, params) => renderChart(el, params, ctx));
@@ -137,7 +189,9 @@ async function render() {
     await found.view(target, found.params, ctx);
   } catch (err) {
     if (seq !== renderSeq) return;
-    toast(err);
+    // Silent re-authentication failed: the sign-in view says why.
+    if (err?.code === "sign_in_required") ctx.signedOut(err.message);
+    else toast(err);
     return;
   }
   if (seq !== renderSeq) return;
@@ -148,6 +202,10 @@ async function render() {
 /** Sign in, then open the organizations list. Errors are thrown for the welcome view to show. */
 async function connect(environment) {
   ctx.connection = unwrap(await commands.connect(environment));
+  const known = ["sandbox", "testnet", "mainnet"];
+  welcomeOptions = known.includes(environment)
+    ? { ...welcomeOptions, reason: null, selected: environment }
+    : { ...welcomeOptions, reason: null, selected: "custom", customUrl: environment };
   showConnection(ctx.connection);
   if (location.hash === "#organizations") await render();
   else location.hash = "#organizations";
@@ -170,14 +228,17 @@ async function start() {
   } catch (err) {
     toast(err);
   }
-  const requested = info?.requested_env ?? null;
+  // --env wins; otherwise reopen the environment signed in to last (the picker preselects it).
+  const requested = info?.open_env ?? null;
+  const preselect = requested ?? info?.last_env ?? null;
   const known = ["sandbox", "testnet", "mainnet"];
-  welcomeOptions = { selected: requested && !known.includes(requested) ? "custom" : requested ?? "sandbox", onConnect: connect };
+  const custom = preselect && !known.includes(preselect);
+  welcomeOptions = { selected: custom ? "custom" : preselect ?? "sandbox", customUrl: custom ? preselect : "", onConnect: connect };
   appInfo = info;
   history.replaceState(null, "", "#welcome");
   await render();
   document.body.dataset.ready = "true";
-  // `novadesk --env X` (what `make run` does) opens straight into that environment.
+  // `novadesk --env X` (what `make run` does), or the last session, opens straight into it.
   if (requested) {
     document.getElementById("connect")?.click();
   }

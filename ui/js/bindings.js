@@ -34,6 +34,151 @@ export const commands = {
 	 */
 	listOrganizations: () => typedError(__TAURI_INVOKE("list_organizations")),
 	/**
+	 *  Sign out of the current environment: the session token leaves the keychain, the identity
+	 *  stays for the next sign-in.
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	signOut: () => typedError(__TAURI_INVOKE("sign_out")),
+	/**
+	 *  Remove the environment's identity (private key and session) from this computer. The window
+	 *  confirms first: without a copy of the key elsewhere, it cannot be recovered.
+	 * @param {string} environment
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
+	 */
+	forgetIdentity: (environment) => typedError(__TAURI_INVOKE("forget_identity", { environment })),
+	/**
+	 *  Use an existing Ed25519 private key (PEM, or the seed in hex/base64/base58) as the
+	 *  environment's identity. Returns its public key (base64). Signs out of that environment.
+	 * @param {string} environment
+	 * @param {string} key
+	 * @returns {Promise<{ status: "ok"; data: string } | { status: "error"; error: CommandError }>}
+	 */
+	importIdentity: (environment, key) => typedError(__TAURI_INVOKE("import_identity", { environment, key })),
+	/**
+	 *  Whether this computer holds an identity for the environment.
+	 * @param {string} environment
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
+	 */
+	hasIdentity: (environment) => typedError(__TAURI_INVOKE("has_identity", { environment })),
+	/**
+	 *  Your organizations, with your role in each.
+	 * @param {Source} source
+	 * @returns {Promise<{ status: "ok"; data: Fetched_Serialize<T> } | { status: "error"; error: CommandError }>}
+	 */
+	getOrganizations: (source) => typedError(__TAURI_INVOKE("get_organizations", { source })),
+	/**
+	 *  One organization: its sites, members with roles, gateways and what your role allows.
+	 * @param {string} orgId
+	 * @param {Source} source
+	 * @returns {Promise<{ status: "ok"; data: Fetched_Serialize<T> } | { status: "error"; error: CommandError }>}
+	 */
+	getOrganization: (orgId, source) => typedError(__TAURI_INVOKE("get_organization", { orgId, source })),
+	/**
+	 *  All sites across your organizations, by name.
+	 * @param {Source} source
+	 * @returns {Promise<{ status: "ok"; data: Fetched_Serialize<T> } | { status: "error"; error: CommandError }>}
+	 */
+	getSites: (source) => typedError(__TAURI_INVOKE("get_sites", { source })),
+	/**
+	 *  One site: its devices and DERs with the latest stored values.
+	 * @param {string} siteId
+	 * @param {Source} source
+	 * @returns {Promise<{ status: "ok"; data: Fetched_Serialize<T> } | { status: "error"; error: CommandError }>}
+	 */
+	getSite: (siteId, source) => typedError(__TAURI_INVOKE("get_site", { siteId, source })),
+	/**
+	 *  One device: its details and DERs.
+	 * @param {string} deviceId
+	 * @param {Source} source
+	 * @returns {Promise<{ status: "ok"; data: Fetched_Serialize<T> } | { status: "error"; error: CommandError }>}
+	 */
+	getDevice: (deviceId, source) => typedError(__TAURI_INVOKE("get_device", { deviceId, source })),
+	/**
+	 *  Create an organization; you become its owner.
+	 * @param {string} name
+	 * @returns {Promise<{ status: "ok"; data: OrganizationItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	createOrganization: (name) => typedError(__TAURI_INVOKE("create_organization", { name })),
+	/**
+	 *  Rename an organization (owners and admins).
+	 * @param {string} orgId
+	 * @param {string} name
+	 * @returns {Promise<{ status: "ok"; data: OrganizationItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	renameOrganization: (orgId, name) => typedError(__TAURI_INVOKE("rename_organization", { orgId, name })),
+	/**
+	 *  Delete an organization with its sites (owners).
+	 * @param {string} orgId
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	deleteOrganization: (orgId) => typedError(__TAURI_INVOKE("delete_organization", { orgId })),
+	/**
+	 *  Create a site in an organization (owners and admins).
+	 * @param {string} orgId
+	 * @param {string} name
+	 * @param {string | null} timezone
+	 * @param {string | null} priceArea
+	 * @returns {Promise<{ status: "ok"; data: SiteItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	createSite: (orgId, name, timezone, priceArea) => typedError(__TAURI_INVOKE("create_site", { orgId, name, timezone, priceArea })),
+	/**
+	 *  Rename a site (owners and admins).
+	 * @param {string} siteId
+	 * @param {string} name
+	 * @returns {Promise<{ status: "ok"; data: SiteItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	renameSite: (siteId, name) => typedError(__TAURI_INVOKE("rename_site", { siteId, name })),
+	/**
+	 *  Delete a site with its devices (owners and admins).
+	 * @param {string} siteId
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	deleteSite: (siteId) => typedError(__TAURI_INVOKE("delete_site", { siteId })),
+	/**
+	 *  Add an identity to an organization with a role (owners and admins; owners to add owners).
+	 * @param {string} orgId
+	 * @param {string} identityId
+	 * @param {string} role
+	 * @returns {Promise<{ status: "ok"; data: MemberItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	addMember: (orgId, identityId, role) => typedError(__TAURI_INVOKE("add_member", { orgId, identityId, role })),
+	/**
+	 *  Change a member's role.
+	 * @param {string} orgId
+	 * @param {string} identityId
+	 * @param {string} role
+	 * @returns {Promise<{ status: "ok"; data: MemberItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	setMemberRole: (orgId, identityId, role) => typedError(__TAURI_INVOKE("set_member_role", { orgId, identityId, role })),
+	/**
+	 *  Remove a member (or leave, with your own identity id).
+	 * @param {string} orgId
+	 * @param {string} identityId
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	removeMember: (orgId, identityId) => typedError(__TAURI_INVOKE("remove_member", { orgId, identityId })),
+	/**
+	 *  Rename a device (owners and admins).
+	 * @param {string} deviceId
+	 * @param {string} name
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	renameDevice: (deviceId, name) => typedError(__TAURI_INVOKE("rename_device", { deviceId, name })),
+	/**
+	 *  Delete a device (owners and admins).
+	 * @param {string} deviceId
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	deleteDevice: (deviceId) => typedError(__TAURI_INVOKE("delete_device", { deviceId })),
+	/**
+	 *  Add a DER to a device (owners and admins); the type must suit the device.
+	 * @param {string} deviceId
+	 * @param {string} name
+	 * @param {string} derType
+	 * @returns {Promise<{ status: "ok"; data: DerItem } | { status: "error"; error: CommandError }>}
+	 */
+	addDer: (deviceId, name, derType) => typedError(__TAURI_INVOKE("add_der", { deviceId, name, derType })),
+	/**
 	 *  Every site you can see (cached when offline), for the chart view's site picker.
 	 * @returns {Promise<{ status: "ok"; data: ChartSiteItem[] } | { status: "error"; error: CommandError }>}
 	 */
@@ -93,6 +238,8 @@ export const events = {
 	*  What the window shows about the connection.
 	*
 	* @typedef {{
+	* // What `connect` and the identity commands take (`sandbox`, …, or the URL).
+	*		environment: string,
 	*		environment_id: string,
 	*		environment_name: string,
 	*		base_url: string,
@@ -101,7 +248,10 @@ export const events = {
 	*		new_identity: boolean,
 	* // Set when no keychain is available and the identity lives only for this session.
 	*		secrets_notice?: string | null,
+	* // Signed in from the saved session because the server could not be reached.
+	*		offline: boolean,
 	*	}} ActiveSummary_Deserialize
+	* @property {string} environment - What `connect` and the identity commands take (`sandbox`, …, or the URL).
 	* @property {string} environment_id
 	* @property {string} environment_name
 	* @property {string} base_url
@@ -109,10 +259,13 @@ export const events = {
 	* @property {string} public_key
 	* @property {boolean} new_identity
 	* @property {string | null} [secrets_notice] - Set when no keychain is available and the identity lives only for this session.
+	* @property {boolean} offline - Signed in from the saved session because the server could not be reached.
 	*
 	*  What the window shows about the connection.
 	*
 	* @typedef {{
+	* // What `connect` and the identity commands take (`sandbox`, …, or the URL).
+	*		environment: string,
 	*		environment_id: string,
 	*		environment_name: string,
 	*		base_url: string,
@@ -121,7 +274,10 @@ export const events = {
 	*		new_identity: boolean,
 	* // Set when no keychain is available and the identity lives only for this session.
 	*		secrets_notice: string | null,
+	* // Signed in from the saved session because the server could not be reached.
+	*		offline: boolean,
 	*	}} ActiveSummary_Serialize
+	* @property {string} environment - What `connect` and the identity commands take (`sandbox`, …, or the URL).
 	* @property {string} environment_id
 	* @property {string} environment_name
 	* @property {string} base_url
@@ -129,6 +285,31 @@ export const events = {
 	* @property {string} public_key
 	* @property {boolean} new_identity
 	* @property {string | null} secrets_notice - Set when no keychain is available and the identity lives only for this session.
+	* @property {boolean} offline - Signed in from the saved session because the server could not be reached.
+	*
+	*  One action: allowed, or the reason it is not.
+	*
+	* @typedef {AllowedItem_Serialize | AllowedItem_Deserialize} AllowedItem
+	* @property {AllowedItem_Serialize} Serialize
+	* @property {AllowedItem_Deserialize} Deserialize
+	*
+	*  One action: allowed, or the reason it is not.
+	*
+	* @typedef {{
+	*		allowed: boolean,
+	*		reason?: string | null,
+	*	}} AllowedItem_Deserialize
+	* @property {boolean} allowed
+	* @property {string | null} [reason]
+	*
+	*  One action: allowed, or the reason it is not.
+	*
+	* @typedef {{
+	*		allowed: boolean,
+	*		reason: string | null,
+	*	}} AllowedItem_Serialize
+	* @property {boolean} allowed
+	* @property {string | null} reason
 	*
 	*  What the About box and status bar show.
 	*
@@ -148,6 +329,11 @@ export const events = {
 	*		config_dir: string,
 	* // The environment requested with `--env`, if any.
 	*		requested_env?: string | null,
+	* // The environment to open in: `--env`, else the last one signed in to (unless the user
+	* // signed out of it).
+	*		open_env?: string | null,
+	* // The environment used last, to preselect in the picker.
+	*		last_env?: string | null,
 	*	}} AppInfo_Deserialize
 	* @property {string} name
 	* @property {string} version
@@ -156,6 +342,8 @@ export const events = {
 	* @property {string} log_dir
 	* @property {string} config_dir
 	* @property {string | null} [requested_env] - The environment requested with `--env`, if any.
+	* @property {string | null} [open_env] - The environment to open in: `--env`, else the last one signed in to (unless the user signed out of it).
+	* @property {string | null} [last_env] - The environment used last, to preselect in the picker.
 	*
 	*  What the About box and status bar show.
 	*
@@ -169,6 +357,11 @@ export const events = {
 	*		config_dir: string,
 	* // The environment requested with `--env`, if any.
 	*		requested_env: string | null,
+	* // The environment to open in: `--env`, else the last one signed in to (unless the user
+	* // signed out of it).
+	*		open_env: string | null,
+	* // The environment used last, to preselect in the picker.
+	*		last_env: string | null,
 	*	}} AppInfo_Serialize
 	* @property {string} name
 	* @property {string} version
@@ -177,6 +370,8 @@ export const events = {
 	* @property {string} log_dir
 	* @property {string} config_dir
 	* @property {string | null} requested_env - The environment requested with `--env`, if any.
+	* @property {string | null} open_env - The environment to open in: `--env`, else the last one signed in to (unless the user signed out of it).
+	* @property {string | null} last_env - The environment used last, to preselect in the picker.
 	*
 	*  What the chart view's pickers offer for a site.
 	*
@@ -416,6 +611,17 @@ export const events = {
 	* @property {number | null} metered_fraction
 	* @property {number | null} priced_fraction
 	*
+	* @typedef {{
+	*		id: string,
+	*		name: string,
+	*		der_type: string,
+	*		latest: LatestItem[],
+	*	}} DerItem
+	* @property {string} id
+	* @property {string} name
+	* @property {string} der_type
+	* @property {LatestItem[]} latest
+	*
 	*  A DER in the picker.
 	*
 	* @typedef {{
@@ -428,6 +634,84 @@ export const events = {
 	* @property {string} label
 	* @property {string} der_type
 	* @property {FieldView[]} fields
+	*
+	* @typedef {DeviceItem_Serialize | DeviceItem_Deserialize} DeviceItem
+	* @property {DeviceItem_Serialize} Serialize
+	* @property {DeviceItem_Deserialize} Deserialize
+	*
+	* @typedef {{
+	*		id: string,
+	*		name?: string | null,
+	*		device_type?: string | null,
+	*		state?: string | null,
+	*		hardware_id?: string | null,
+	*		site_id?: string | null,
+	*		gateway_serial?: string | null,
+	*		manufacturer?: string | null,
+	*		model?: string | null,
+	*		ders: DerItem[],
+	*	}} DeviceItem_Deserialize
+	* @property {string} id
+	* @property {string | null} [name]
+	* @property {string | null} [device_type]
+	* @property {string | null} [state]
+	* @property {string | null} [hardware_id]
+	* @property {string | null} [site_id]
+	* @property {string | null} [gateway_serial]
+	* @property {string | null} [manufacturer]
+	* @property {string | null} [model]
+	* @property {DerItem[]} ders
+	*
+	* @typedef {{
+	*		id: string,
+	*		name: string | null,
+	*		device_type: string | null,
+	*		state: string | null,
+	*		hardware_id: string | null,
+	*		site_id: string | null,
+	*		gateway_serial: string | null,
+	*		manufacturer: string | null,
+	*		model: string | null,
+	*		ders: DerItem[],
+	*	}} DeviceItem_Serialize
+	* @property {string} id
+	* @property {string | null} name
+	* @property {string | null} device_type
+	* @property {string | null} state
+	* @property {string | null} hardware_id
+	* @property {string | null} site_id
+	* @property {string | null} gateway_serial
+	* @property {string | null} manufacturer
+	* @property {string | null} model
+	* @property {DerItem[]} ders
+	*
+	*  One device's view.
+	*
+	* @typedef {DeviceView_Serialize | DeviceView_Deserialize} DeviceView
+	* @property {DeviceView_Serialize} Serialize
+	* @property {DeviceView_Deserialize} Deserialize
+	*
+	*  One device's view.
+	*
+	* @typedef {{
+	*		device: DeviceItem_Deserialize,
+	*		site?: SiteItem_Deserialize | null,
+	*		permissions: PermissionsItem_Deserialize,
+	*	}} DeviceView_Deserialize
+	* @property {DeviceItem_Deserialize} device
+	* @property {SiteItem_Deserialize | null} [site]
+	* @property {PermissionsItem_Deserialize} permissions
+	*
+	*  One device's view.
+	*
+	* @typedef {{
+	*		device: DeviceItem_Serialize,
+	*		site: SiteItem_Serialize | null,
+	*		permissions: PermissionsItem_Serialize,
+	*	}} DeviceView_Serialize
+	* @property {DeviceItem_Serialize} device
+	* @property {SiteItem_Serialize | null} site
+	* @property {PermissionsItem_Serialize} permissions
 	*
 	*  What the UI should do about an error.
 	*
@@ -494,6 +778,37 @@ export const events = {
 	* @property {string} path
 	* @property {number | null} bytes
 	*
+	*  A read's answer: the data (`null` when the store has never had it), when it was fetched, and
+	*  whether it came from the store (the view shows "cached N min ago").
+	*
+	* @typedef {Fetched_Serialize<T> | Fetched_Deserialize<T>} Fetched<T>
+	* @property {Fetched_Serialize<T>} Serialize
+	* @property {Fetched_Deserialize<T>} Deserialize
+	*
+	*  A read's answer: the data (`null` when the store has never had it), when it was fetched, and
+	*  whether it came from the store (the view shows "cached N min ago").
+	*
+	* @typedef {{
+	*		data?: T | null,
+	*		fetched_at_ms?: number | null,
+	*		from_cache: boolean,
+	*	}} Fetched_Deserialize<T>
+	* @property {T | null} [data]
+	* @property {number | null} [fetched_at_ms]
+	* @property {boolean} from_cache
+	*
+	*  A read's answer: the data (`null` when the store has never had it), when it was fetched, and
+	*  whether it came from the store (the view shows "cached N min ago").
+	*
+	* @typedef {{
+	*		data: T | null,
+	*		fetched_at_ms: number | null,
+	*		from_cache: boolean,
+	*	}} Fetched_Serialize<T>
+	* @property {T | null} data
+	* @property {number | null} fetched_at_ms
+	* @property {boolean} from_cache
+	*
 	*  A selectable field.
 	*
 	* @typedef {{
@@ -504,6 +819,61 @@ export const events = {
 	* @property {string} field
 	* @property {string} label
 	* @property {string} unit
+	*
+	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
+	* @property {GatewayItem_Serialize} Serialize
+	* @property {GatewayItem_Deserialize} Deserialize
+	*
+	* @typedef {{
+	*		serial: string,
+	*		claimed_at_ms?: number | null,
+	*		last_seen_ms?: number | null,
+	*	}} GatewayItem_Deserialize
+	* @property {string} serial
+	* @property {number | null} [claimed_at_ms]
+	* @property {number | null} [last_seen_ms]
+	*
+	* @typedef {{
+	*		serial: string,
+	*		claimed_at_ms: number | null,
+	*		last_seen_ms: number | null,
+	*	}} GatewayItem_Serialize
+	* @property {string} serial
+	* @property {number | null} claimed_at_ms
+	* @property {number | null} last_seen_ms
+	*
+	*  A DER's newest stored value of one field (`W`, `SoC_nom_fract`, …).
+	*
+	* @typedef {{
+	*		field: string,
+	*		value: number | null,
+	*		at_ms: number | null,
+	*	}} LatestItem
+	* @property {string} field
+	* @property {number | null} value
+	* @property {number | null} at_ms
+	*
+	* @typedef {MemberItem_Serialize | MemberItem_Deserialize} MemberItem
+	* @property {MemberItem_Serialize} Serialize
+	* @property {MemberItem_Deserialize} Deserialize
+	*
+	* @typedef {{
+	*		identity_id: string,
+	*		role: string,
+	*		joined_at_ms?: number | null,
+	*	}} MemberItem_Deserialize
+	* @property {string} identity_id
+	* @property {string} role
+	* @property {number | null} [joined_at_ms]
+	*
+	* @typedef {{
+	*		identity_id: string,
+	*		role: string,
+	*		joined_at_ms: number | null,
+	*	}} MemberItem_Serialize
+	* @property {string} identity_id
+	* @property {string} role
+	* @property {number | null} joined_at_ms
 	*
 	*  One row of the organizations list.
 	*
@@ -535,6 +905,42 @@ export const events = {
 	* @property {string} name
 	* @property {string | null} role - Your role in it (owner, admin, operator, viewer), when known.
 	*
+	*  One organization's view.
+	*
+	* @typedef {OrganizationView_Serialize | OrganizationView_Deserialize} OrganizationView
+	* @property {OrganizationView_Serialize} Serialize
+	* @property {OrganizationView_Deserialize} Deserialize
+	*
+	*  One organization's view.
+	*
+	* @typedef {{
+	*		organization: OrganizationItem_Deserialize,
+	*		permissions: PermissionsItem_Deserialize,
+	*		sites: SiteItem_Deserialize[],
+	*		members: MemberItem_Deserialize[],
+	*		gateways: GatewayItem_Deserialize[],
+	*	}} OrganizationView_Deserialize
+	* @property {OrganizationItem_Deserialize} organization
+	* @property {PermissionsItem_Deserialize} permissions
+	* @property {SiteItem_Deserialize[]} sites
+	* @property {MemberItem_Deserialize[]} members
+	* @property {GatewayItem_Deserialize[]} gateways
+	*
+	*  One organization's view.
+	*
+	* @typedef {{
+	*		organization: OrganizationItem_Serialize,
+	*		permissions: PermissionsItem_Serialize,
+	*		sites: SiteItem_Serialize[],
+	*		members: MemberItem_Serialize[],
+	*		gateways: GatewayItem_Serialize[],
+	*	}} OrganizationView_Serialize
+	* @property {OrganizationItem_Serialize} organization
+	* @property {PermissionsItem_Serialize} permissions
+	* @property {SiteItem_Serialize[]} sites
+	* @property {MemberItem_Serialize[]} members
+	* @property {GatewayItem_Serialize[]} gateways
+	*
 	*  One of the month's peaks behind the power charge.
 	*
 	* @typedef {{
@@ -543,6 +949,50 @@ export const events = {
 	*	}} PeakView
 	* @property {number | null} start_ms
 	* @property {number | null} kw
+	*
+	*  What your role lets you do in an organization.
+	*
+	* @typedef {PermissionsItem_Serialize | PermissionsItem_Deserialize} PermissionsItem
+	* @property {PermissionsItem_Serialize} Serialize
+	* @property {PermissionsItem_Deserialize} Deserialize
+	*
+	*  What your role lets you do in an organization.
+	*
+	* @typedef {{
+	*		role?: string | null,
+	*		rename_organization: AllowedItem_Deserialize,
+	*		delete_organization: AllowedItem_Deserialize,
+	*		manage_members: AllowedItem_Deserialize,
+	*		manage_owners: AllowedItem_Deserialize,
+	*		manage_sites: AllowedItem_Deserialize,
+	*		manage_devices: AllowedItem_Deserialize,
+	*	}} PermissionsItem_Deserialize
+	* @property {string | null} [role]
+	* @property {AllowedItem_Deserialize} rename_organization
+	* @property {AllowedItem_Deserialize} delete_organization
+	* @property {AllowedItem_Deserialize} manage_members
+	* @property {AllowedItem_Deserialize} manage_owners
+	* @property {AllowedItem_Deserialize} manage_sites
+	* @property {AllowedItem_Deserialize} manage_devices
+	*
+	*  What your role lets you do in an organization.
+	*
+	* @typedef {{
+	*		role: string | null,
+	*		rename_organization: AllowedItem_Serialize,
+	*		delete_organization: AllowedItem_Serialize,
+	*		manage_members: AllowedItem_Serialize,
+	*		manage_owners: AllowedItem_Serialize,
+	*		manage_sites: AllowedItem_Serialize,
+	*		manage_devices: AllowedItem_Serialize,
+	*	}} PermissionsItem_Serialize
+	* @property {string | null} role
+	* @property {AllowedItem_Serialize} rename_organization
+	* @property {AllowedItem_Serialize} delete_organization
+	* @property {AllowedItem_Serialize} manage_members
+	* @property {AllowedItem_Serialize} manage_owners
+	* @property {AllowedItem_Serialize} manage_sites
+	* @property {AllowedItem_Serialize} manage_devices
 	*
 	*  The range buttons.
 	*
@@ -655,15 +1105,100 @@ export const events = {
 	*
 	* @typedef {{
 	*		theme?: ThemePreference,
+	* // The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	*		last_environment?: string | null,
+	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
+	* // false once the user signed out or forgot the identity.
+	*		reopen_last?: boolean,
 	*	}} Settings_Deserialize
 	* @property {ThemePreference} [theme]
+	* @property {string | null} [last_environment] - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	* @property {boolean} [reopen_last] - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
 	*
 	*  Persisted preferences.
 	*
 	* @typedef {{
 	*		theme: ThemePreference,
+	* // The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	*		last_environment: string | null,
+	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
+	* // false once the user signed out or forgot the identity.
+	*		reopen_last: boolean,
 	*	}} Settings_Serialize
 	* @property {ThemePreference} theme
+	* @property {string | null} last_environment - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+	* @property {boolean} reopen_last - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	*
+	* @typedef {SiteItem_Serialize | SiteItem_Deserialize} SiteItem
+	* @property {SiteItem_Serialize} Serialize
+	* @property {SiteItem_Deserialize} Deserialize
+	*
+	* @typedef {{
+	*		id: string,
+	*		org_id?: string | null,
+	* // The organization's name (all-sites list only).
+	*		org_name?: string | null,
+	*		name: string,
+	*		timezone?: string | null,
+	*		price_area?: string | null,
+	*	}} SiteItem_Deserialize
+	* @property {string} id
+	* @property {string | null} [org_id]
+	* @property {string | null} [org_name] - The organization's name (all-sites list only).
+	* @property {string} name
+	* @property {string | null} [timezone]
+	* @property {string | null} [price_area]
+	*
+	* @typedef {{
+	*		id: string,
+	*		org_id: string | null,
+	* // The organization's name (all-sites list only).
+	*		org_name: string | null,
+	*		name: string,
+	*		timezone: string | null,
+	*		price_area: string | null,
+	*	}} SiteItem_Serialize
+	* @property {string} id
+	* @property {string | null} org_id
+	* @property {string | null} org_name - The organization's name (all-sites list only).
+	* @property {string} name
+	* @property {string | null} timezone
+	* @property {string | null} price_area
+	*
+	*  One site's view.
+	*
+	* @typedef {SiteView_Serialize | SiteView_Deserialize} SiteView
+	* @property {SiteView_Serialize} Serialize
+	* @property {SiteView_Deserialize} Deserialize
+	*
+	*  One site's view.
+	*
+	* @typedef {{
+	*		site: SiteItem_Deserialize,
+	*		permissions: PermissionsItem_Deserialize,
+	*		devices: DeviceItem_Deserialize[],
+	*	}} SiteView_Deserialize
+	* @property {SiteItem_Deserialize} site
+	* @property {PermissionsItem_Deserialize} permissions
+	* @property {DeviceItem_Deserialize[]} devices
+	*
+	*  One site's view.
+	*
+	* @typedef {{
+	*		site: SiteItem_Serialize,
+	*		permissions: PermissionsItem_Serialize,
+	*		devices: DeviceItem_Serialize[],
+	*	}} SiteView_Serialize
+	* @property {SiteItem_Serialize} site
+	* @property {PermissionsItem_Serialize} permissions
+	* @property {DeviceItem_Serialize[]} devices
+	*
+	*  Where a read comes from: the offline store (answers at once, maybe nothing) or the server
+	*  (written through to the store).
+	*
+	* @typedef {"cache" | "network"} Source
+	* @property {"cache"} cache
+	* @property {"network"} network
 	*
 	*  A grid tariff to choose.
 	*

@@ -62,15 +62,20 @@ pub enum Error {
     /// A request was cancelled by the user (e.g. a chart fetch).
     #[error("cancelled")]
     Cancelled,
+    /// Input refused before anything was sent (an empty name, an unknown role, …); the message
+    /// says what to change.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The server (or the role rules) refused the action for the signed-in identity; the message
+    /// says what was refused and who can do it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The resource is gone (deleted elsewhere, or no longer visible to this identity).
+    #[error("{0}")]
+    NotFound(String),
     /// A Novacore call failed (offline, signed out, refused, …); the SDK's error says which.
     #[error(transparent)]
     Novacore(#[from] novacore::Error),
-    /// Input the user gave (a range, a series choice, a price area) cannot be used; the text says why.
-    #[error("{0}")]
-    InvalidInput(String),
-    /// Something asked for is neither cached nor reachable (e.g. a site never opened while online).
-    #[error("{0}")]
-    NotFound(String),
     /// Writing an export file failed (read-only folder, disk full, …).
     #[error("could not write {path}: {source}")]
     Export {

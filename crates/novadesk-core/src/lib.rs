@@ -13,6 +13,10 @@
 //! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember);
 //! [`Connectivity`] tracks reachability and reconnects with [`Backoff`]; [`WatchRegistry`] runs
 //! one task per watched key (one stream per site) and [`batch_frames`] paces updates to the UI.
+//!
+//! Signed in, use-cases take a [`Workspace`]: browsing reads store first (`cached_*`, then
+//! `refresh_*`, see [`Cached`]); managing ([`create_site`], [`add_member`], …) changes the server
+//! and then the store; [`Permissions`] says what your role allows, with the reason.
 
 //!
 //! Start-up, as the shell would wire it:
@@ -40,6 +44,7 @@
 //! # Ok(()) }
 //! ```
 
+mod browse;
 mod chart;
 mod clock;
 mod connectivity;
@@ -47,6 +52,8 @@ mod environment;
 mod error;
 mod events;
 mod frames;
+mod manage;
+mod reconnect;
 mod sandbox;
 mod secret;
 mod secret_store;
@@ -57,12 +64,18 @@ mod vault;
 mod watch;
 mod workspace;
 
+pub use browse::{
+    cached_device, cached_organization, cached_organizations, cached_site, cached_sites,
+    refresh_device, refresh_organization, refresh_organizations, refresh_site, refresh_sites,
+    Cached, DerRow, DeviceDetail, DeviceRow, GatewayRow, LatestValue, MemberRow,
+    OrganizationDetail, OrganizationRow, SiteDetail, SiteRow,
+};
 pub use chart::{
     chart_options, chart_prefs, chart_sites, cost_inputs, cost_level, cost_span, export_chart,
     render_chart, resolve_range, set_chart_prefs, site_info, write_atomically, CancelToken,
-    ChartOptions, ChartOutput, ChartPrefs, ChartRequest, CostSummary, DerInfo, DerOption,
-    ExportFormat, FieldOption, PeakInfo, Progress, RangePreset, ResolvedRange, SeriesChoice,
-    SiteInfo, SiteRow, TariffChoice, CURRENCIES, PRICE_AREAS,
+    ChartOptions, ChartOutput, ChartPrefs, ChartRequest, ChartSite, CostSummary, DerInfo,
+    DerOption, ExportFormat, FieldOption, PeakInfo, Progress, RangePreset, ResolvedRange,
+    SeriesChoice, SiteInfo, TariffChoice, CURRENCIES, PRICE_AREAS,
 };
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
@@ -70,6 +83,12 @@ pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
 pub use frames::{batch_frames, Batch, FRAME};
+pub use manage::{
+    add_der, add_member, create_organization, create_site, delete_device, delete_organization,
+    delete_site, remove_member, rename_device, rename_organization, rename_site, set_member_role,
+    Allowed, NewSiteInput, Permissions,
+};
+pub use reconnect::{keep_connected, OFFLINE_POLL};
 pub use sandbox::{SandboxService, DEFAULT_SEED};
 pub use secret::Secret;
 pub use secret_store::{
@@ -78,7 +97,7 @@ pub use secret_store::{
 };
 pub use selection::{ActiveEnvironment, EnvironmentSelection};
 pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
-pub use signin::{organizations, sign_in, OrganizationRow, SignedIn};
-pub use vault::{IdentityVault, IDENTITY_SECRET, SESSION_SECRET};
+pub use signin::{import_identity, sign_in, SignedIn};
+pub use vault::{IdentityVault, SessionRecord, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};
 pub use workspace::{store_path, Workspace, WorkspaceParts};

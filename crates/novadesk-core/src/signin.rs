@@ -1,12 +1,12 @@
 //! Sign-in: the environment's identity from the vault (created on first use), challenge/verify
 //! login through the SDK, and the session token kept in the vault for the next start.
 
-use novacore::{Client, Identity};
+use novacore::{Client, Identity, Session};
 
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::secret::Secret;
-use crate::vault::IdentityVault;
+use crate::vault::{IdentityVault, SessionRecord};
 
 /// A signed-in connection to one environment.
 #[derive(Debug, Clone)]
@@ -19,9 +19,16 @@ pub struct SignedIn {
     pub public_key: String,
     /// Whether this sign-in created the identity.
     pub created_identity: bool,
+    /// Signed in from the keychain-held session because the server could not be reached:
+    /// cached data only until it comes back.
+    pub offline: bool,
 }
 
 /// Sign in to `base_url` as the environment's identity, creating one if the vault has none.
+///
+/// When the server cannot be reached and the vault holds a session from an earlier sign-in,
+/// that session is restored instead (`offline: true`), so the app can open its cached data; the
+/// SDK logs in afresh once requests get through again.
 pub async fn sign_in(env: &Environment, base_url: &str, vault: &IdentityVault) -> Result<SignedIn> {
     let (identity, created_identity) = match vault.identity(env)? {
         Some(key) => (Identity::import(key.expose())?, false),
@@ -33,43 +40,47 @@ pub async fn sign_in(env: &Environment, base_url: &str, vault: &IdentityVault) -
     };
     let public_key = identity.public_key_base64();
     let client = Client::builder(base_url).identity(identity).build()?;
-    let session = client.login().await?;
-    vault.save_session(env, &Secret::new(session.token.expose()))?;
-    Ok(SignedIn {
-        client,
-        identity_id: session.identity_id,
-        public_key,
-        created_identity,
-    })
-}
-
-/// An organization as the organizations view lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganizationRow {
-    pub id: String,
-    pub name: String,
-    /// The signed-in identity's role, when the member list says.
-    pub role: Option<String>,
-}
-
-/// The organizations the identity belongs to, each with the identity's role in it.
-pub async fn organizations(signed_in: &SignedIn) -> Result<Vec<OrganizationRow>> {
-    let client = &signed_in.client;
-    let mut rows = Vec::new();
-    for org in client.organizations().list().await? {
-        let role = client
-            .members(&org.id)
-            .list()
-            .await?
-            .into_iter()
-            .find(|m| m.identity_id == signed_in.identity_id)
-            .map(|m| m.role.as_str().to_string());
-        rows.push(OrganizationRow {
-            id: org.id,
-            name: org.name,
-            role,
-        });
+    match client.login().await {
+        Ok(session) => {
+            let record = SessionRecord {
+                token: Secret::new(session.token.expose()),
+                identity_id: session.identity_id.clone(),
+            };
+            vault.save_session_record(env, &record)?;
+            Ok(SignedIn {
+                client,
+                identity_id: session.identity_id,
+                public_key,
+                created_identity,
+                offline: false,
+            })
+        }
+        Err(err) if err.is_offline() => {
+            let Some(record) = vault.session_record(env)? else {
+                return Err(err.into());
+            };
+            tracing::info!(environment = %env.id(), "server unreachable; signed in from the stored session");
+            client.set_session(Some(Session::from_token(
+                record.token.expose(),
+                record.identity_id.clone(),
+            )));
+            Ok(SignedIn {
+                client,
+                identity_id: record.identity_id,
+                public_key,
+                created_identity,
+                offline: true,
+            })
+        }
+        Err(err) => Err(err.into()),
     }
-    rows.sort_by_key(|r| r.name.to_lowercase());
-    Ok(rows)
+}
+
+/// Replaces the environment's identity with an imported private key (PEM, or the seed in
+/// hex/base64/base58). Returns the public key (base64). The previous identity's session is
+/// dropped; the previous key is gone from this computer afterwards, so the window confirms first.
+pub fn import_identity(env: &Environment, vault: &IdentityVault, key_text: &str) -> Result<String> {
+    let identity = Identity::import(key_text)?;
+    vault.save_identity(env, &Secret::new(identity.to_pem()?.expose()))?;
+    Ok(identity.public_key_base64())
 }

@@ -53,6 +53,24 @@ impl IdentityVault {
         self.store.set(&key(env, SESSION_SECRET)?, token)
     }
 
+    /// The stored session with the identity it was issued to, for signing in offline. `None`
+    /// when there is none, or it was saved by an older version as a bare token.
+    pub fn session_record(&self, env: &Environment) -> Result<Option<SessionRecord>> {
+        Ok(self
+            .session(env)?
+            .and_then(|s| serde_json::from_str::<RawRecord>(s.expose()).ok())
+            .map(|raw| SessionRecord {
+                token: Secret::new(raw.token),
+                identity_id: raw.identity_id,
+            }))
+    }
+
+    /// Keeps the session token and its identity id (one keychain entry, JSON).
+    pub fn save_session_record(&self, env: &Environment, record: &SessionRecord) -> Result<()> {
+        let json = serde_json::json!({ "token": record.token.expose(), "identity_id": record.identity_id });
+        self.save_session(env, &Secret::new(json.to_string()))
+    }
+
     /// Sign-out: drops the session token, keeps the identity. `true` if there was one.
     pub fn clear_session(&self, env: &Environment) -> Result<bool> {
         self.store.delete(&key(env, SESSION_SECRET)?)
@@ -64,6 +82,21 @@ impl IdentityVault {
         self.clear_session(env)?;
         self.store.delete(&key(env, IDENTITY_SECRET)?)
     }
+}
+
+/// A session token and the identity id it belongs to, as kept in the keychain.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    /// The bearer token.
+    pub token: Secret,
+    /// The identity the token was issued to (names the offline store).
+    pub identity_id: String,
+}
+
+#[derive(serde::Deserialize)]
+struct RawRecord {
+    token: String,
+    identity_id: String,
 }
 
 fn key(env: &Environment, name: &str) -> Result<SecretKey> {
@@ -128,5 +161,31 @@ mod tests {
         v.save_identity(&env, &Secret::new("new")).unwrap();
         assert_eq!(v.identity(&env).unwrap().unwrap().expose(), "new");
         assert!(v.session(&env).unwrap().is_none());
+    }
+
+    #[test]
+    fn session_records_round_trip_and_bare_tokens_are_not_records() {
+        let (vault, _) = vault();
+        let env = Environment::Sandbox;
+        assert!(vault.session_record(&env).unwrap().is_none());
+        vault
+            .save_session(&env, &Secret::new("bare.jwt.token"))
+            .unwrap();
+        assert!(
+            vault.session_record(&env).unwrap().is_none(),
+            "legacy bare token"
+        );
+        let record = SessionRecord {
+            token: Secret::new("a.b.c"),
+            identity_id: "idt-7".into(),
+        };
+        vault.save_session_record(&env, &record).unwrap();
+        let back = vault.session_record(&env).unwrap().unwrap();
+        assert_eq!(back.token.expose(), "a.b.c");
+        assert_eq!(back.identity_id, "idt-7");
+        assert!(
+            !format!("{back:?}").contains("a.b.c"),
+            "Debug must not show the token"
+        );
     }
 }

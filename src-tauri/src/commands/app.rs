@@ -19,6 +19,11 @@ pub struct AppInfo {
     pub config_dir: String,
     /// The environment requested with `--env`, if any.
     pub requested_env: Option<String>,
+    /// The environment to open in: `--env`, else the last one signed in to (unless the user
+    /// signed out of it).
+    pub open_env: Option<String>,
+    /// The environment used last, to preselect in the picker.
+    pub last_env: Option<String>,
 }
 
 /// Build facts and where the app keeps its files.
@@ -38,5 +43,13 @@ pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
         log_dir: state.paths.log_dir.display().to_string(),
         config_dir: state.paths.config_dir.display().to_string(),
         requested_env: state.requested_env.clone(),
+        open_env: state.requested_env.clone().or_else(|| {
+            let settings = state.settings();
+            settings
+                .reopen_last
+                .then_some(settings.last_environment)
+                .flatten()
+        }),
+        last_env: state.settings().last_environment,
     })
 }

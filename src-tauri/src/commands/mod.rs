@@ -2,6 +2,9 @@
 //! the `{ code, message }` envelope on failure.
 
 pub mod app;
+pub mod browse;
+pub mod browse_types;
 pub mod chart;
+pub mod manage;
 pub mod session;
 pub mod settings;

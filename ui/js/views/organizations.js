@@ -1,40 +1,62 @@
 // Organizations you belong to, with your role in each, and who you are signed in as.
 import { el } from "../dom.js";
+import { commands } from "../bindings.js";
+import { unwrap } from "../result.js";
+import { href } from "../router.js";
+import { storeFirst } from "../freshness.js";
+import { formDialog } from "../dialogs.js";
 
-/**
- * @param {HTMLElement} main
- * @param {{ connection: any, organizations: Array<{id: string, name: string, role: string | null}> }} data
- */
-export function renderOrganizations(main, { connection, organizations }) {
-  main.replaceChildren();
+/** The #organizations view: cached list first, then fresh; "New organization". */
+export async function showOrganizations(main, ctx) {
+  const connection = ctx.connection;
+  const create = el("button", { type: "button", class: "btn", id: "org-create" }, "New organization");
+  create.addEventListener("click", async () => {
+    const org = await formDialog({
+      title: "New organization",
+      submitLabel: "Create",
+      fields: [{ name: "name", label: "Name", required: true, placeholder: "My Energy Lab" }],
+      submit: async (v) => unwrap(await commands.createOrganization(v.name)),
+    });
+    if (org) ctx.go(href("org", org.id));
+  });
+  const mark = el("p", { class: "fresh", id: "fresh-mark", "aria-live": "polite" });
+  const box = el("div", { class: "reserve" });
   main.append(
-    el("h1", {}, "Organizations"),
+    el("div", { class: "view-head" }, el("h1", {}, "Organizations"), create),
     el("p", { class: "lede" }, `Signed in to ${connection.environment_name} as ${connection.identity_id}.`),
+    mark,
   );
   if (connection.secrets_notice) {
     main.append(el("p", { class: "notice", role: "status", id: "secrets-notice" }, connection.secrets_notice));
   }
-  if (organizations.length === 0) {
-    main.append(
-      el("p", { class: "empty", id: "org-empty" },
-        "You are not a member of any organization yet. Ask an owner or admin to add your identity id (below), or create one."),
-    );
-  } else {
-    const list = el("ul", { class: "list", id: "org-list", "aria-label": "Organizations" });
-    for (const org of organizations) {
-      const role = org.role ?? "member";
-      list.append(
-        el("li", { "data-org-id": org.id },
-          el("span", { class: "name" }, org.name),
-          el("span", { class: `role role-${role}`, title: "Your role" }, role)),
-      );
-    }
-    main.append(list);
-  }
-  main.append(identityPanel(connection));
+  main.append(box, identityPanel(connection));
+  await storeFirst({
+    box, mark, ctx,
+    empty: "Loading your organizations…",
+    fetch: (source) => commands.getOrganizations(source),
+    draw: (organizations) => box.replaceChildren(orgList(organizations)),
+  });
 }
 
-function identityPanel(connection) {
+function orgList(organizations) {
+  if (organizations.length === 0) {
+    return el("p", { class: "empty", id: "org-empty" },
+      "You are not a member of any organization yet. Ask an owner or admin to add your identity id (below), or create one with New organization.");
+  }
+  const list = el("ul", { class: "list list-nav", id: "org-list", "aria-label": "Organizations" });
+  for (const org of organizations) {
+    const role = org.role ?? "member";
+    list.append(
+      el("li", { "data-org-id": org.id },
+        el("a", { href: href("org", org.id) },
+          el("span", { class: "name" }, org.name),
+          el("span", { class: `role role-${role}`, title: "Your role" }, role))),
+    );
+  }
+  return list;
+}
+
+export function identityPanel(connection) {
   const panel = el("dl", { class: "about identity", id: "identity" });
   for (const [label, value, id] of [
     ["Identity id", connection.identity_id, "identity-id"],

@@ -2,12 +2,16 @@
 // environment's identity (created on first use and kept in the keychain).
 import { el } from "../dom.js";
 import { ENVIRONMENTS, validateCustomUrl } from "../environments.js";
+import { commands } from "../bindings.js";
+import { unwrap } from "../result.js";
+import { confirmDialog } from "../dialogs.js";
+import { identityImportForm } from "../identity-import.js";
 
 /**
  * @param {HTMLElement} main
- * @param {{ selected?: string, onConnect: (environment: string) => Promise<void> }} options
+ * @param {{ selected?: string, customUrl?: string, reason?: string | null, onConnect: (environment: string) => Promise<void> }} options
  */
-export function renderWelcome(main, { selected = "sandbox", onConnect }) {
+export function renderWelcome(main, { selected = "sandbox", customUrl = "", reason = null, onConnect }) {
   main.replaceChildren();
   const h1 = el("h1", {}, "Welcome to Novadesk");
   const lede = el(
@@ -38,6 +42,7 @@ export function renderWelcome(main, { selected = "sandbox", onConnect }) {
     "aria-describedby": "custom-url-msg",
     autocomplete: "url",
   });
+  urlInput.value = customUrl;
   const hint = "https:// required; http:// only for localhost.";
   const msg = el("span", { class: "field-msg", id: "custom-url-msg", "aria-live": "polite" }, hint);
   custom.append(el("label", { for: "custom-url" }, "Custom URL"), urlInput, msg);
@@ -97,7 +102,28 @@ export function renderWelcome(main, { selected = "sandbox", onConnect }) {
   });
   form.append(fieldset, actions);
   const about = el("dl", { class: "about", id: "about" });
-  main.append(h1, lede, form, about);
+  // "Use an existing identity" for the chosen environment, before its first sign-in.
+  const importDetails = el("details", { class: "import", id: "import-details" },
+    el("summary", {}, "Use an existing identity…"),
+    identityImportForm({
+      environment: target,
+      confirmReplace: async () => {
+        const env = target();
+        const has = env ? unwrap(await commands.hasIdentity(env)) : false;
+        return !has || confirmDialog({
+          title: "Replace the identity?",
+          message: "This computer already has an identity for this environment. The key you import replaces it; keep a copy of the current key if you still need it.",
+          confirm: "Replace identity",
+        });
+      },
+      onImported: () => {
+        status.className = "field-msg";
+        status.textContent = "Identity imported. Connect signs in with it.";
+      },
+    }));
+  main.append(h1, lede);
+  if (reason) main.append(el("p", { class: "notice", role: "alert", id: "signin-reason" }, reason));
+  main.append(form, importDetails, about);
   refresh();
 }
 /** Fill the About list from app_info. */

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::extract::ApiJson;
 use crate::state::{lock, AppState, Challenge};
 use crate::world::demo;
-use crate::world::model::{new_id, Identity, World};
+use crate::world::model::{Identity, World};
 
 /// `{"public_key"}` body.
 #[derive(Debug, Deserialize)]
@@ -149,7 +149,7 @@ pub fn ensure_identity(w: &mut World, key: &PublicKey) -> (Identity, bool) {
         "integration"
     };
     let ident = Identity {
-        id: new_id("idt"),
+        id: identity_id_for(&canonical),
         kind: kind.into(),
         public_key: canonical.clone(),
         created_at: Utc::now(),
@@ -157,6 +157,21 @@ pub fn ensure_identity(w: &mut World, key: &PublicKey) -> (Identity, bool) {
     w.identity_keys.insert(ident.id.clone(), canonical.clone());
     w.identities.insert(canonical, ident.clone());
     (ident, true)
+}
+
+/// The identity id of a key: derived from the key, as a platform that keeps its registrations
+/// would answer the same id every time — so the app's in-process Sandbox, whose world is new at
+/// each start, still gives a kept identity the same id (and the same offline store).
+fn identity_id_for(canonical_key: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(canonical_key.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    // RFC 9562 version 8 (custom) with the RFC variant bits.
+    format!(
+        "idt-{}",
+        uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    )
 }
 
 /// Registers a key explicitly (optional: verify auto-registers).
@@ -182,4 +197,19 @@ pub async fn register(
             json!({"identity_id": ident.id, "identity_type": ident.kind, "public_key": ident.public_key}),
         ),
     ))
+}
+
+#[cfg(test)]
+mod identity_id_tests {
+    use super::identity_id_for;
+
+    #[test]
+    fn the_same_key_always_gets_the_same_id_and_different_keys_differ() {
+        let a = identity_id_for("key-a");
+        assert_eq!(a, identity_id_for("key-a"));
+        assert_ne!(a, identity_id_for("key-b"));
+        assert!(a.starts_with("idt-") && a.len() == 40, "{a}");
+        let parsed = uuid::Uuid::parse_str(&a[4..]).unwrap();
+        assert_eq!(parsed.get_version_num(), 8);
+    }
 }

@@ -31,7 +31,7 @@ pub use site::{
 };
 
 pub use draw::render_chart;
-pub use sites::{chart_sites, SiteRow};
+pub use sites::{chart_sites, ChartSite};
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ const KEY: &str = "chart.sites";
 
 /// A site to pick.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SiteRow {
+pub struct ChartSite {
     /// Site id.
     pub id: String,
     /// Site name.
@@ -20,7 +20,7 @@ pub struct SiteRow {
 }
 
 /// Every site the identity can see, by organization then name; the cached list when offline.
-pub async fn chart_sites(ws: &Workspace) -> Result<Vec<SiteRow>> {
+pub async fn chart_sites(ws: &Workspace) -> Result<Vec<ChartSite>> {
     match fetch(ws).await {
         Ok(rows) => {
             save_json(ws, KEY, &rows)?;
@@ -31,14 +31,14 @@ pub async fn chart_sites(ws: &Workspace) -> Result<Vec<SiteRow>> {
     }
 }
 
-async fn fetch(ws: &Workspace) -> novacore::Result<Vec<SiteRow>> {
+async fn fetch(ws: &Workspace) -> novacore::Result<Vec<ChartSite>> {
     let mut rows = Vec::new();
     let mut orgs = ws.observe(ws.client.organizations().list().await)?;
     orgs.sort_by_key(|o| o.name.to_lowercase());
     for org in orgs {
         let mut sites = ws.observe(ws.client.sites().list(Some(&org.id)).await)?;
         sites.sort_by_key(|s| s.name.to_lowercase());
-        rows.extend(sites.into_iter().map(|s| SiteRow {
+        rows.extend(sites.into_iter().map(|s| ChartSite {
             id: s.id,
             name: s.name,
             organization: org.name.clone(),

@@ -1,0 +1,187 @@
+// One organization: its sites, members and roles, gateways; rename/delete, new site, add
+// member, change role, remove member — each offered per your role, with the reason when not.
+import { el } from "../dom.js";
+import { commands } from "../bindings.js";
+import { unwrap } from "../result.js";
+import { href } from "../router.js";
+import { storeFirst, ago } from "../freshness.js";
+import { confirmDialog, formDialog } from "../dialogs.js";
+import { actionButton } from "../actions.js";
+
+export const ROLES = ["owner", "admin", "operator", "viewer"];
+
+/** #org/:id */
+export async function showOrg(main, orgId, ctx) {
+  const title = el("h1", { id: "org-title" }, "Organization");
+  const actions = el("div", { class: "view-actions", id: "org-actions" });
+  const mark = el("p", { class: "fresh", id: "fresh-mark", "aria-live": "polite" });
+  const box = el("div", { class: "reserve" });
+  main.append(
+    el("p", { class: "crumbs" }, el("a", { href: "#organizations" }, "Organizations")),
+    el("div", { class: "view-head" }, title, actions),
+    mark, box,
+  );
+  const draw = (view) => {
+    const { organization: org, permissions: p } = view;
+    title.textContent = org.name;
+    title.append(" ", el("span", { class: `role role-${p.role ?? "member"}`, id: "org-role", title: "Your role" }, p.role ?? "not a member"));
+    actions.replaceChildren(
+      actionButton({ id: "org-rename", label: "Rename", allowed: p.rename_organization, onClick: () => renameOrg(org, ctx) }),
+      actionButton({ id: "org-delete", label: "Delete organization", danger: true, allowed: p.delete_organization, onClick: () => deleteOrg(org, ctx) }),
+    );
+    box.replaceChildren(sitesSection(view, ctx), membersSection(view, ctx), gatewaysSection(view));
+  };
+  await storeFirst({
+    box, mark, ctx, draw,
+    empty: "Loading the organization…",
+    fetch: (source) => commands.getOrganization(orgId, source),
+  });
+}
+
+async function renameOrg(org, ctx) {
+  const done = await formDialog({
+    title: "Rename organization", submitLabel: "Rename",
+    fields: [{ name: "name", label: "Name", value: org.name, required: true }],
+    submit: async (v) => unwrap(await commands.renameOrganization(org.id, v.name)),
+  });
+  if (done) ctx.refresh();
+}
+
+async function deleteOrg(org, ctx) {
+  const ok = await confirmDialog({
+    title: `Delete ${org.name}?`,
+    message: `This deletes the organization "${org.name}" with all its sites, devices and gateways for every member. It cannot be undone.`,
+    confirm: "Delete organization",
+  });
+  if (!ok) return;
+  try {
+    unwrap(await commands.deleteOrganization(org.id));
+    ctx.go("#organizations");
+  } catch (err) {
+    ctx.toast(err);
+  }
+}
+
+function section(id, heading, ...children) {
+  return el("section", { class: "panel", id, "aria-labelledby": `${id}-h` }, el("h2", { id: `${id}-h` }, heading), ...children);
+}
+
+function sitesSection(view, ctx) {
+  const { organization: org, permissions: p, sites } = view;
+  const add = actionButton({
+    id: "new-site", label: "New site", allowed: p.manage_sites,
+    onClick: async () => {
+      const site = await formDialog({
+        title: `New site in ${org.name}`, submitLabel: "Create site",
+        fields: [
+          { name: "name", label: "Name", required: true, placeholder: "Home" },
+          { name: "timezone", label: "Time zone (optional)", placeholder: "Europe/Stockholm" },
+          { name: "price_area", label: "Price area (optional)", placeholder: "SE3", hint: "The spot price area, e.g. SE1–SE4, NO1, DK2, FI, DE-LU." },
+        ],
+        submit: async (v) => unwrap(await commands.createSite(org.id, v.name, v.timezone || null, v.price_area || null)),
+      });
+      if (site) ctx.refresh();
+    },
+  });
+  const list = sites.length === 0
+    ? el("p", { class: "empty", id: "org-sites-empty" }, p.manage_sites.allowed ? "No sites yet. Create one with New site." : "No sites yet. An owner or admin can create one.")
+    : el("ul", { class: "list list-nav", id: "org-sites", "aria-label": "Sites" },
+      ...sites.map((s) => el("li", { "data-site-id": s.id },
+        el("a", { href: href("site", s.id) }, el("span", { class: "name" }, s.name),
+          el("span", { class: "meta" }, [s.price_area, s.timezone].filter(Boolean).join(" · "))))));
+  return section("org-sites-section", `Sites (${sites.length})`, el("div", { class: "section-actions" }, add), list);
+}
+
+function membersSection(view, ctx) {
+  const { organization: org, permissions: p, members } = view;
+  const me = ctx.connection?.identity_id;
+  const body = el("tbody");
+  for (const m of members) {
+    const isMe = m.identity_id === me;
+    const row = el("tr", { "data-identity-id": m.identity_id },
+      el("td", { class: "mono" }, m.identity_id, isMe ? el("span", { class: "you" }, " (you)") : ""));
+    const canChange = p.manage_members.allowed && (m.role !== "owner" || p.manage_owners.allowed);
+    const select = el("select", { class: "member-role", "aria-label": `Role of ${m.identity_id}` },
+      ...ROLES.filter((r) => r !== "owner" || p.manage_owners.allowed || m.role === "owner")
+        .map((r) => el("option", { value: r }, r)));
+    select.value = m.role;
+    if (!canChange) {
+      select.disabled = true;
+      select.title = (m.role === "owner" && p.manage_members.allowed ? p.manage_owners.reason : p.manage_members.reason) ?? "";
+    }
+    select.addEventListener("change", async () => {
+      select.disabled = true;
+      try {
+        unwrap(await commands.setMemberRole(org.id, m.identity_id, select.value));
+        row.dataset.role = select.value;
+        ctx.toast({ message: `${m.identity_id} is now ${select.value}.` });
+      } catch (err) {
+        select.value = m.role;
+        ctx.toast(err);
+      }
+      select.disabled = false;
+    });
+    row.dataset.role = m.role;
+    const remove = el("button", { type: "button", class: "btn-link member-remove", "aria-label": `Remove ${m.identity_id}` }, isMe ? "Leave" : "Remove");
+    if (!canChange && !isMe) {
+      remove.disabled = true;
+      remove.title = select.title;
+    }
+    remove.addEventListener("click", async () => {
+      const ok = await confirmDialog({
+        title: isMe ? `Leave ${org.name}?` : `Remove ${m.identity_id}?`,
+        message: isMe ? `You will no longer see ${org.name} or its sites.` : `${m.identity_id} will no longer see ${org.name} or its sites.`,
+        confirm: isMe ? "Leave" : "Remove member",
+      });
+      if (!ok) return;
+      try {
+        unwrap(await commands.removeMember(org.id, m.identity_id));
+        if (isMe) ctx.go("#organizations");
+        else ctx.refresh();
+      } catch (err) {
+        ctx.toast(err);
+      }
+    });
+    row.append(el("td", {}, select), el("td", {}, m.joined_at_ms ? ago(Date.now() - m.joined_at_ms) : ""), el("td", {}, remove));
+    body.append(row);
+  }
+  const table = el("table", { class: "table", id: "org-members" },
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Identity"), el("th", { scope: "col" }, "Role"), el("th", { scope: "col" }, "Joined"), el("th", { scope: "col" }, el("span", { class: "sr-only" }, "Actions")))),
+    body);
+  return section("org-members-section", `Members and roles (${members.length})`, addMemberForm(view, ctx), table);
+}
+
+function addMemberForm(view, ctx) {
+  const { organization: org, permissions: p } = view;
+  if (!p.manage_members.allowed) return el("p", { class: "why", id: "member-add-why" }, p.manage_members.reason ?? "");
+  const id = el("input", { type: "text", id: "member-add-id", name: "identity_id", placeholder: "idt-…", "aria-label": "Identity id to add", autocomplete: "off", spellcheck: "false", required: "" });
+  const role = el("select", { id: "member-add-role", "aria-label": "Role for the new member" },
+    ...ROLES.filter((r) => r !== "owner" || p.manage_owners.allowed).map((r) => el("option", { value: r }, r)));
+  role.value = "viewer";
+  const msg = el("span", { class: "field-msg", id: "member-add-msg", role: "status" });
+  const form = el("form", { class: "inline-form", id: "member-add-form" }, id, role, el("button", { type: "submit", class: "btn", id: "member-add" }, "Add member"), msg);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    msg.classList.remove("is-error");
+    msg.textContent = "";
+    try {
+      unwrap(await commands.addMember(org.id, id.value, role.value));
+      ctx.refresh();
+    } catch (err) {
+      msg.classList.add("is-error");
+      msg.textContent = err.message;
+      id.focus();
+    }
+  });
+  return form;
+}
+
+function gatewaysSection(view) {
+  const { gateways } = view;
+  const list = gateways.length === 0
+    ? el("p", { class: "empty" }, "No gateways claimed into this organization. Claim a Zap with the installer tools.")
+    : el("ul", { class: "list", id: "org-gateways", "aria-label": "Gateways" },
+      ...gateways.map((g) => el("li", { "data-serial": g.serial }, el("span", { class: "name mono" }, g.serial),
+        el("span", { class: "meta" }, g.last_seen_ms ? `seen ${ago(Date.now() - g.last_seen_ms)}` : "never seen"))));
+  return section("org-gateways-section", `Gateways (${gateways.length})`, list);
+}
