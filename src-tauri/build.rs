@@ -30,6 +30,11 @@ const COMMANDS: &[&str] = &[
     "add_der",
     "watch_site",
     "unwatch_site",
+    "chart_options",
+    "set_site_chart_prefs",
+    "render_site_chart",
+    "cancel_chart",
+    "export_site_chart",
 ];
 
 fn main() {

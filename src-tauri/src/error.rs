@@ -72,6 +72,10 @@ impl From<novadesk_core::Error> for CommandError {
             E::InvalidInput(message) => Self::invalid_input(message),
             E::Forbidden(message) => Self::new(ErrorCode::Forbidden, message),
             E::NotFound(message) => Self::new(ErrorCode::NotFound, message),
+            E::Export { path, source } => Self::failed(format!(
+                "Could not write {} ({source}). Choose a folder you can write to and try again.",
+                path.display()
+            )),
             E::SandboxStart(e) => Self::failed(format!(
                 "The Sandbox could not start ({e}). Close other copies of Novadesk and try again."
             )),

@@ -41,6 +41,11 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::manage::add_der,
             commands::live::watch_site,
             commands::live::unwatch_site,
+            commands::chart::chart_options,
+            commands::chart::set_site_chart_prefs,
+            commands::chart::render_site_chart,
+            commands::chart::cancel_chart,
+            commands::chart::export_site_chart,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

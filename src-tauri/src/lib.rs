@@ -42,9 +42,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
                     .stop_all();
             }
         })
+        .manage(commands::chart::ChartJobs::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
             let sink = events::TauriEvents::new(app.handle().clone());
             app.state::<AppState>().set_events(Box::new(sink));
             let handle = app.handle().clone();
@@ -102,6 +104,7 @@ where
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .build(context);
     match app {
         Ok(app) => {

@@ -10,6 +10,7 @@ import { showOrg } from "./views/org.js";
 import { showSites } from "./views/sites.js";
 import { showSite } from "./views/site.js";
 import { showDevice } from "./views/device.js";
+import { renderChart } from "./views/chart.js";
 
 const view = () => document.getElementById("view");
 
@@ -156,7 +157,7 @@ route("sites", (el) => showSites(el, ctx));
 route("site/:id", (el, params) => showSite(el, params.id, ctx), "sites");
 route("device/:id", (el, params) => showDevice(el, params.id, ctx), "sites");
 
-// Full-window live power flow (the site view mounts the same component in #site-live).
+route("chart/:id", (el, params) => renderChart(el, params, ctx), "sites");
 
 /** Clean-ups registered by the view on screen. */
 let leaving = [];

@@ -193,6 +193,40 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
 	unwatchSite: (subscription) => typedError(__TAURI_INVOKE("unwatch_site", { subscription })),
+	/**
+	 *  The site's DERs and fields, price areas, currencies, grid tariffs and remembered choices.
+	 * @param {string} siteId
+	 * @returns {Promise<{ status: "ok"; data: ChartOptionsView_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	chartOptions: (siteId) => typedError(__TAURI_INVOKE("chart_options", { siteId })),
+	/**
+	 *  Remember the site's price area, currency and grid tariff.
+	 * @param {string} siteId
+	 * @param {ChartPrefsView_Deserialize} prefs
+	 * @returns {Promise<{ status: "ok"; data: ChartPrefsView_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	setSiteChartPrefs: (siteId, prefs) => typedError(__TAURI_INVOKE("set_site_chart_prefs", { siteId, prefs })),
+	/**
+	 *  Draw the site chart, fetching missing history and prices first (progress on `progress`;
+	 *  `cancel_chart(request.request_id)` stops it).
+	 * @param {ChartRequestInput_Deserialize} request
+	 * @param {Channel<ChartProgress>} progress
+	 * @returns {Promise<{ status: "ok"; data: RenderedChart_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	renderSiteChart: (request, progress) => typedError(__TAURI_INVOKE("render_site_chart", { request, progress })),
+	/**
+	 *  Stop the render with this id (its fetched data stays cached). `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<boolean>}
+	 */
+	cancelChart: (requestId) => __TAURI_INVOKE("cancel_chart", { requestId }),
+	/**
+	 *  Export the chart as CSV, PNG or SVG to a file chosen in a save dialog.
+	 * @param {ChartRequestInput_Deserialize} request
+	 * @param {ExportFormatName} format
+	 * @returns {Promise<{ status: "ok"; data: ExportResult } | { status: "error"; error: CommandError }>}
+	 */
+	exportSiteChart: (request, format) => typedError(__TAURI_INVOKE("export_site_chart", { request, format })),
 };
 
 /** Events */
@@ -349,6 +383,163 @@ export const events = {
 	* @property {string | null} open_env - The environment to open in: `--env`, else the last one signed in to (unless the user signed out of it).
 	* @property {string | null} last_env - The environment used last, to preselect in the picker.
 	*
+	*  What the chart view's pickers offer for a site.
+	*
+	* @typedef {ChartOptionsView_Serialize | ChartOptionsView_Deserialize} ChartOptionsView
+	* @property {ChartOptionsView_Serialize} Serialize
+	* @property {ChartOptionsView_Deserialize} Deserialize
+	*
+	*  What the chart view's pickers offer for a site.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		time_zone: string,
+	*		ders: DerView[],
+	*		prefs: ChartPrefsView_Deserialize,
+	*		price_areas: string[],
+	*		currencies: string[],
+	*		tariffs: TariffView[],
+	*		suggested_tariff_id?: string | null,
+	* // When the site was fetched, epoch ms.
+	*		fetched_at: number | null,
+	*	}} ChartOptionsView_Deserialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string} time_zone
+	* @property {DerView[]} ders
+	* @property {ChartPrefsView_Deserialize} prefs
+	* @property {string[]} price_areas
+	* @property {string[]} currencies
+	* @property {TariffView[]} tariffs
+	* @property {string | null} [suggested_tariff_id]
+	* @property {number | null} fetched_at - When the site was fetched, epoch ms.
+	*
+	*  What the chart view's pickers offer for a site.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		time_zone: string,
+	*		ders: DerView[],
+	*		prefs: ChartPrefsView_Serialize,
+	*		price_areas: string[],
+	*		currencies: string[],
+	*		tariffs: TariffView[],
+	*		suggested_tariff_id: string | null,
+	* // When the site was fetched, epoch ms.
+	*		fetched_at: number | null,
+	*	}} ChartOptionsView_Serialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string} time_zone
+	* @property {DerView[]} ders
+	* @property {ChartPrefsView_Serialize} prefs
+	* @property {string[]} price_areas
+	* @property {string[]} currencies
+	* @property {TariffView[]} tariffs
+	* @property {string | null} suggested_tariff_id
+	* @property {number | null} fetched_at - When the site was fetched, epoch ms.
+	*
+	*  The per-site choices.
+	*
+	* @typedef {ChartPrefsView_Serialize | ChartPrefsView_Deserialize} ChartPrefsView
+	* @property {ChartPrefsView_Serialize} Serialize
+	* @property {ChartPrefsView_Deserialize} Deserialize
+	*
+	*  The per-site choices.
+	*
+	* @typedef {{
+	*		price_area: string,
+	*		currency: string,
+	* // `null` = the tariff found for the site's location.
+	*		tariff_id?: string | null,
+	*	}} ChartPrefsView_Deserialize
+	* @property {string} price_area
+	* @property {string} currency
+	* @property {string | null} [tariff_id] - `null` = the tariff found for the site's location.
+	*
+	*  The per-site choices.
+	*
+	* @typedef {{
+	*		price_area: string,
+	*		currency: string,
+	* // `null` = the tariff found for the site's location.
+	*		tariff_id: string | null,
+	*	}} ChartPrefsView_Serialize
+	* @property {string} price_area
+	* @property {string} currency
+	* @property {string | null} tariff_id - `null` = the tariff found for the site's location.
+	*
+	*  Fetch progress: `fraction` 0..1 and what is being fetched.
+	*
+	* @typedef {{
+	*		fraction: number | null,
+	*		what: string,
+	*	}} ChartProgress
+	* @property {number | null} fraction
+	* @property {string} what
+	*
+	*  What to draw.
+	*
+	* @typedef {ChartRequestInput_Serialize | ChartRequestInput_Deserialize} ChartRequestInput
+	* @property {ChartRequestInput_Serialize} Serialize
+	* @property {ChartRequestInput_Deserialize} Deserialize
+	*
+	*  What to draw.
+	*
+	* @typedef {{
+	* // Chosen by the window; `cancel_chart` with the same id stops the fetch.
+	*		request_id: string,
+	*		site_id: string,
+	*		preset: RangePresetName,
+	* // Custom range start, epoch ms.
+	*		from_ms?: number | null,
+	* // Custom range end (exclusive), epoch ms.
+	*		to_ms?: number | null,
+	* // Empty = the grid meter's power.
+	*		series: SeriesPick[],
+	*		width: number,
+	*		height: number,
+	*		dark: boolean,
+	*	}} ChartRequestInput_Deserialize
+	* @property {string} request_id - Chosen by the window; `cancel_chart` with the same id stops the fetch.
+	* @property {string} site_id
+	* @property {RangePresetName} preset
+	* @property {number | null} [from_ms] - Custom range start, epoch ms.
+	* @property {number | null} [to_ms] - Custom range end (exclusive), epoch ms.
+	* @property {SeriesPick[]} series - Empty = the grid meter's power.
+	* @property {number} width
+	* @property {number} height
+	* @property {boolean} dark
+	*
+	*  What to draw.
+	*
+	* @typedef {{
+	* // Chosen by the window; `cancel_chart` with the same id stops the fetch.
+	*		request_id: string,
+	*		site_id: string,
+	*		preset: RangePresetName,
+	* // Custom range start, epoch ms.
+	*		from_ms: number | null,
+	* // Custom range end (exclusive), epoch ms.
+	*		to_ms: number | null,
+	* // Empty = the grid meter's power.
+	*		series: SeriesPick[],
+	*		width: number,
+	*		height: number,
+	*		dark: boolean,
+	*	}} ChartRequestInput_Serialize
+	* @property {string} request_id - Chosen by the window; `cancel_chart` with the same id stops the fetch.
+	* @property {string} site_id
+	* @property {RangePresetName} preset
+	* @property {number | null} from_ms - Custom range start, epoch ms.
+	* @property {number | null} to_ms - Custom range end (exclusive), epoch ms.
+	* @property {SeriesPick[]} series - Empty = the grid meter's power.
+	* @property {number} width
+	* @property {number} height
+	* @property {boolean} dark
+	*
 	*  The error envelope every command returns.
 	*
 	* @typedef {{
@@ -384,6 +575,41 @@ export const events = {
 	* @property {boolean} online
 	* @property {string | null} reason - Why it is offline, or what restored it.
 	*
+	*  The cost of the shown range.
+	*
+	* @typedef {{
+	*		currency: string,
+	*		tariff_id: string,
+	*		import_kwh: number | null,
+	*		export_kwh: number | null,
+	*		spot_cost: number | null,
+	*		export_revenue: number | null,
+	*		grid_energy_fee: number | null,
+	*		power_charge: number | null,
+	*		fixed_fee: number | null,
+	*		total_ex_vat: number | null,
+	*		vat: number | null,
+	*		total_inc_vat: number | null,
+	*		peaks: PeakView[],
+	*		metered_fraction: number | null,
+	*		priced_fraction: number | null,
+	*	}} CostSummaryView
+	* @property {string} currency
+	* @property {string} tariff_id
+	* @property {number | null} import_kwh
+	* @property {number | null} export_kwh
+	* @property {number | null} spot_cost
+	* @property {number | null} export_revenue
+	* @property {number | null} grid_energy_fee
+	* @property {number | null} power_charge
+	* @property {number | null} fixed_fee
+	* @property {number | null} total_ex_vat
+	* @property {number | null} vat
+	* @property {number | null} total_inc_vat
+	* @property {PeakView[]} peaks
+	* @property {number | null} metered_fraction
+	* @property {number | null} priced_fraction
+	*
 	* @typedef {{
 	*		id: string,
 	*		name: string,
@@ -394,6 +620,19 @@ export const events = {
 	* @property {string} name
 	* @property {string} der_type
 	* @property {LatestItem[]} latest
+	*
+	*  A DER in the picker.
+	*
+	* @typedef {{
+	*		id: string,
+	*		label: string,
+	*		der_type: string,
+	*		fields: FieldView[],
+	*	}} DerView
+	* @property {string} id
+	* @property {string} label
+	* @property {string} der_type
+	* @property {FieldView[]} fields
 	*
 	* @typedef {DeviceItem_Serialize | DeviceItem_Deserialize} DeviceItem
 	* @property {DeviceItem_Serialize} Serialize
@@ -522,6 +761,22 @@ export const events = {
 	* // Anything else: a toast with the message.
 	* "failed"} failed - Anything else: a toast with the message.
 	*
+	*  Export formats.
+	*
+	* @typedef {"csv" | "png" | "svg"} ExportFormatName
+	* @property {"csv"} csv
+	* @property {"png"} png
+	* @property {"svg"} svg
+	*
+	*  Where an export went.
+	*
+	* @typedef {{
+	*		path: string,
+	*		bytes: number | null,
+	*	}} ExportResult
+	* @property {string} path
+	* @property {number | null} bytes
+	*
 	*  A read's answer: the data (`null` when the store has never had it), when it was fetched, and
 	*  whether it came from the store (the view shows "cached N min ago").
 	*
@@ -552,6 +807,17 @@ export const events = {
 	* @property {T | null} data
 	* @property {number | null} fetched_at_ms
 	* @property {boolean} from_cache
+	*
+	*  A selectable field.
+	*
+	* @typedef {{
+	*		field: string,
+	*		label: string,
+	*		unit: string,
+	*	}} FieldView
+	* @property {string} field
+	* @property {string} label
+	* @property {string} unit
 	*
 	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
 	* @property {GatewayItem_Serialize} Serialize
@@ -839,6 +1105,15 @@ export const events = {
 	* @property {MemberItem_Serialize[]} members
 	* @property {GatewayItem_Serialize[]} gateways
 	*
+	*  One of the month's peaks behind the power charge.
+	*
+	* @typedef {{
+	*		start_ms: number | null,
+	*		kw: number | null,
+	*	}} PeakView
+	* @property {number | null} start_ms
+	* @property {number | null} kw
+	*
 	*  What your role lets you do in an organization.
 	*
 	* @typedef {PermissionsItem_Serialize | PermissionsItem_Deserialize} PermissionsItem
@@ -882,6 +1157,107 @@ export const events = {
 	* @property {AllowedItem_Serialize} manage_owners
 	* @property {AllowedItem_Serialize} manage_sites
 	* @property {AllowedItem_Serialize} manage_devices
+	*
+	*  The range buttons.
+	*
+	* @typedef {"day" | "week" | "month" | "year" | "custom"} RangePresetName
+	* @property {"day"} day
+	* @property {"week"} week
+	* @property {"month"} month
+	* @property {"year"} year
+	* @property {"custom"} custom
+	*
+	*  A time range, epoch ms.
+	*
+	* @typedef {{
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*	}} RangeView
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	*
+	*  A drawn chart and what goes beside it.
+	*
+	* @typedef {RenderedChart_Serialize | RenderedChart_Deserialize} RenderedChart
+	* @property {RenderedChart_Serialize} Serialize
+	* @property {RenderedChart_Deserialize} Deserialize
+	*
+	*  A drawn chart and what goes beside it.
+	*
+	* @typedef {{
+	* // SVG document.
+	*		svg: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*		resolution_ms: number | null,
+	*		series: SeriesPick[],
+	*		summary?: CostSummaryView | null,
+	* // Why there is no (or a partial) summary.
+	*		summary_note?: string | null,
+	* // Not cached ranges (shaded).
+	*		missing: RangeView[],
+	* // When the oldest drawn data was fetched, epoch ms.
+	*		cached_at?: number | null,
+	* // The fetch stopped because the server cannot be reached.
+	*		offline: boolean,
+	*		fetch_note?: string | null,
+	*		network_requests: number,
+	*	}} RenderedChart_Deserialize
+	* @property {string} svg - SVG document.
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	* @property {number | null} resolution_ms
+	* @property {SeriesPick[]} series
+	* @property {CostSummaryView | null} [summary]
+	* @property {string | null} [summary_note] - Why there is no (or a partial) summary.
+	* @property {RangeView[]} missing - Not cached ranges (shaded).
+	* @property {number | null} [cached_at] - When the oldest drawn data was fetched, epoch ms.
+	* @property {boolean} offline - The fetch stopped because the server cannot be reached.
+	* @property {string | null} [fetch_note]
+	* @property {number} network_requests
+	*
+	*  A drawn chart and what goes beside it.
+	*
+	* @typedef {{
+	* // SVG document.
+	*		svg: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*		resolution_ms: number | null,
+	*		series: SeriesPick[],
+	*		summary: CostSummaryView | null,
+	* // Why there is no (or a partial) summary.
+	*		summary_note: string | null,
+	* // Not cached ranges (shaded).
+	*		missing: RangeView[],
+	* // When the oldest drawn data was fetched, epoch ms.
+	*		cached_at: number | null,
+	* // The fetch stopped because the server cannot be reached.
+	*		offline: boolean,
+	*		fetch_note: string | null,
+	*		network_requests: number,
+	*	}} RenderedChart_Serialize
+	* @property {string} svg - SVG document.
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	* @property {number | null} resolution_ms
+	* @property {SeriesPick[]} series
+	* @property {CostSummaryView | null} summary
+	* @property {string | null} summary_note - Why there is no (or a partial) summary.
+	* @property {RangeView[]} missing - Not cached ranges (shaded).
+	* @property {number | null} cached_at - When the oldest drawn data was fetched, epoch ms.
+	* @property {boolean} offline - The fetch stopped because the server cannot be reached.
+	* @property {string | null} fetch_note
+	* @property {number} network_requests
+	*
+	*  A DER's field to draw.
+	*
+	* @typedef {{
+	*		der_id: string,
+	*		field: string,
+	*	}} SeriesPick
+	* @property {string} der_id
+	* @property {string} field
 	*
 	*  Persisted preferences.
 	*
@@ -987,6 +1363,15 @@ export const events = {
 	* @typedef {"cache" | "network"} Source
 	* @property {"cache"} cache
 	* @property {"network"} network
+	*
+	*  A grid tariff to choose.
+	*
+	* @typedef {{
+	*		id: string,
+	*		label: string,
+	*	}} TariffView
+	* @property {string} id
+	* @property {string} label
 	*
 	*  Emitted after the theme preference changed, so every window follows.
 	*

@@ -76,4 +76,19 @@ pub enum Error {
     /// A Novacore call failed (offline, signed out, refused, …); the SDK's error says which.
     #[error(transparent)]
     Novacore(#[from] novacore::Error),
+    /// Writing an export file failed (read-only folder, disk full, …).
+    #[error("could not write {path}: {source}")]
+    Export {
+        /// The file the user chose.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The chart could not be drawn from what was given.
+    #[error("chart: {0}")]
+    Chart(#[from] novadesk_charts::Error),
+    /// The cost summary could not be computed.
+    #[error("cost summary: {0}")]
+    Pricing(#[from] novacore::pricing::PricingError),
 }

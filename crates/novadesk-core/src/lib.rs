@@ -45,6 +45,7 @@
 //! ```
 
 mod browse;
+mod chart;
 mod clock;
 mod connectivity;
 mod environment;
@@ -69,6 +70,13 @@ pub use browse::{
     refresh_device, refresh_organization, refresh_organizations, refresh_site, refresh_sites,
     Cached, DerRow, DeviceDetail, DeviceRow, GatewayRow, LatestValue, MemberRow,
     OrganizationDetail, OrganizationRow, SiteDetail, SiteRow,
+};
+pub use chart::{
+    chart_options, chart_prefs, cost_inputs, cost_level, cost_span, export_chart, render_chart,
+    resolve_range, set_chart_prefs, site_info, write_atomically, CancelToken, ChartOptions,
+    ChartOutput, ChartPrefs, ChartRequest, CostSummary, DerInfo, DerOption, ExportFormat,
+    FieldOption, PeakInfo, Progress, RangePreset, ResolvedRange, SeriesChoice, SiteInfo,
+    TariffChoice, CURRENCIES, PRICE_AREAS,
 };
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};

@@ -1,0 +1,392 @@
+//! The site as the chart needs it (time zone, price area, location, DERs), the pickers' choices,
+//! and the per-site preferences — each cached in the store so the chart works offline.
+
+use chrono_tz::Tz;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::workspace::Workspace;
+
+/// Price areas the day-ahead service serves (Nord Pool's bidding zones it covers).
+pub const PRICE_AREAS: [&str; 14] = [
+    "SE1", "SE2", "SE3", "SE4", "NO1", "NO2", "NO3", "NO4", "NO5", "DK1", "DK2", "FI", "DE-LU",
+    "EE",
+];
+/// Currencies the price service answers in.
+pub const CURRENCIES: [&str; 2] = ["SEK", "EUR"];
+
+/// A DER of the site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DerInfo {
+    /// DER id.
+    pub id: String,
+    /// Name on its device.
+    pub name: String,
+    /// Provisioning type (`solar`, `battery`, `meter`, …).
+    pub der_type: String,
+}
+
+/// What the chart needs to know about a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Site id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// IANA time zone (UTC when the site has none or an unknown one).
+    pub time_zone: String,
+    /// The site's price area, when set.
+    pub price_area: Option<String>,
+    /// Latitude, longitude (for the grid tariff lookup).
+    pub location: Option<(f64, f64)>,
+    /// DERs, grid meter first.
+    pub ders: Vec<DerInfo>,
+    /// When this was fetched, epoch ms.
+    pub fetched_at: i64,
+}
+
+impl SiteInfo {
+    /// The site's time zone.
+    pub fn tz(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The grid meter (the DER whose power is the grid connection's).
+    pub fn meter(&self) -> Option<&DerInfo> {
+        self.ders.iter().find(|d| d.der_type == "meter")
+    }
+
+    /// The DER with this id.
+    pub fn der(&self, id: &str) -> Option<&DerInfo> {
+        self.ders.iter().find(|d| d.id == id)
+    }
+}
+
+/// One selectable field of a DER.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldOption {
+    /// Field name (`W`, `SoC_nom_fract`).
+    pub field: String,
+    /// For a person: "Power", "State of charge".
+    pub label: String,
+    /// Platform unit (`W`, `fraction`).
+    pub unit: String,
+}
+
+/// A DER in the picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DerOption {
+    /// DER id.
+    pub id: String,
+    /// "Grid meter", "Solar", … plus its name.
+    pub label: String,
+    /// Provisioning type.
+    pub der_type: String,
+    /// Fields it reports that the chart can draw.
+    pub fields: Vec<FieldOption>,
+}
+
+/// A grid tariff to choose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TariffChoice {
+    /// Tariff id.
+    pub id: String,
+    /// "Company — name".
+    pub label: String,
+}
+
+/// The per-site choices, remembered in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartPrefs {
+    /// Price area, e.g. `SE3`.
+    pub price_area: String,
+    /// `SEK` or `EUR`.
+    pub currency: String,
+    /// Grid tariff id; `None` = the one found for the site's location.
+    pub tariff_id: Option<String>,
+}
+
+/// Everything the chart view's pickers need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartOptions {
+    /// The site.
+    pub site: SiteInfo,
+    /// DERs and their fields.
+    pub ders: Vec<DerOption>,
+    /// The remembered (or default) choices.
+    pub prefs: ChartPrefs,
+    /// Price areas to choose from.
+    pub price_areas: Vec<String>,
+    /// Currencies to choose from.
+    pub currencies: Vec<String>,
+    /// Grid tariffs: the one(s) found for the location first, then every provider's.
+    pub tariffs: Vec<TariffChoice>,
+    /// The tariff found for the site's location.
+    pub suggested_tariff_id: Option<String>,
+}
+
+fn key_site(id: &str) -> String {
+    format!("chart.site.{id}")
+}
+fn key_prefs(id: &str) -> String {
+    format!("chart.prefs.{id}")
+}
+fn key_tariffs(id: &str) -> String {
+    format!("chart.tariff_choices.{id}")
+}
+pub(crate) fn key_tariff(id: &str) -> String {
+    format!("chart.tariff.{id}")
+}
+
+pub(crate) fn load_json<T: DeserializeOwned>(ws: &Workspace, key: &str) -> Result<Option<T>> {
+    let text = ws.store().setting(key)?;
+    // A value we cannot read any more (older format) is as good as not cached.
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+pub(crate) fn save_json<T: Serialize>(ws: &Workspace, key: &str, value: &T) -> Result<()> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::InvalidInput(format!("cannot encode {key}: {e}")))?;
+    ws.store().set_setting(key, &text)?;
+    Ok(())
+}
+
+/// The site with its DERs: fetched (and cached) when online, from the cache when not.
+pub async fn site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
+    match fetch_site(ws, site_id).await {
+        Ok(info) => {
+            save_json(ws, &key_site(site_id), &info)?;
+            Ok(info)
+        }
+        Err(e) if e.is_offline() => match load_json::<SiteInfo>(ws, &key_site(site_id))? {
+            Some(info) => Ok(info),
+            None => Err(Error::NotFound(
+                "This site has not been opened while online yet, so nothing is cached for it. Connect and try again."
+                    .into(),
+            )),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn fetch_site(ws: &Workspace, site_id: &str) -> novacore::Result<SiteInfo> {
+    let site = ws.observe(ws.client.sites().get(site_id).await)?;
+    let devices = ws.observe(ws.client.sites().devices(site_id).await)?;
+    let mut ders: Vec<DerInfo> = devices
+        .into_iter()
+        .flat_map(|d| d.ders)
+        .map(|d| DerInfo {
+            id: d.id,
+            name: d.name,
+            der_type: d.der_type,
+        })
+        .collect();
+    ders.sort_by_key(|d| (d.der_type != "meter", d.der_type.clone(), d.name.clone()));
+    Ok(SiteInfo {
+        id: site.id,
+        name: site.name,
+        time_zone: site
+            .timezone
+            .filter(|t| t.parse::<Tz>().is_ok())
+            .unwrap_or_else(|| "UTC".into()),
+        price_area: site.price_area,
+        location: site.location.map(|l| (l.lat, l.lon)),
+        ders,
+        fetched_at: ws.now_ms(),
+    })
+}
+
+/// Fields the chart can draw for a DER type.
+pub fn fields_of(der_type: &str) -> Vec<FieldOption> {
+    let mut out = vec![FieldOption {
+        field: "W".into(),
+        label: "Power".into(),
+        unit: "W".into(),
+    }];
+    if der_type == "battery" {
+        out.push(FieldOption {
+            field: "SoC_nom_fract".into(),
+            label: "State of charge".into(),
+            unit: "fraction".into(),
+        });
+    }
+    out
+}
+
+/// "Grid meter (meter-1)" and the like.
+pub fn der_label(der: &DerInfo) -> String {
+    let kind = match der.der_type.as_str() {
+        "meter" => "Grid meter",
+        "solar" | "pv" => "Solar",
+        "battery" => "Battery",
+        "ev_charger_port" | "ev_charger" | "v2x_charger" => "EV charger",
+        other => other,
+    };
+    if der.name.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} ({})", der.name)
+    }
+}
+
+/// Defaults for a site never configured: its own price area, the area's currency, tariff by location.
+fn default_prefs(site: &SiteInfo) -> ChartPrefs {
+    let area = site
+        .price_area
+        .clone()
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "SE3".into());
+    let currency = if area.starts_with("SE") { "SEK" } else { "EUR" };
+    ChartPrefs {
+        price_area: area,
+        currency: currency.into(),
+        tariff_id: None,
+    }
+}
+
+/// The remembered preferences of a site, or its defaults.
+pub fn chart_prefs(ws: &Workspace, site: &SiteInfo) -> Result<ChartPrefs> {
+    Ok(load_json(ws, &key_prefs(&site.id))?.unwrap_or_else(|| default_prefs(site)))
+}
+
+/// Remembers the site's price area, currency and tariff (checked first).
+pub fn set_chart_prefs(ws: &Workspace, site_id: &str, prefs: ChartPrefs) -> Result<ChartPrefs> {
+    let area = prefs.price_area.trim().to_ascii_uppercase();
+    if area.is_empty() || !area.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(Error::InvalidInput(format!(
+            "\"{}\" is not a price area; choose one such as SE3.",
+            prefs.price_area
+        )));
+    }
+    let currency = prefs.currency.trim().to_ascii_uppercase();
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(Error::InvalidInput(format!(
+            "Prices come in SEK or EUR, not \"{}\".",
+            prefs.currency
+        )));
+    }
+    let clean = ChartPrefs {
+        price_area: area,
+        currency,
+        tariff_id: prefs.tariff_id.filter(|t| !t.trim().is_empty()),
+    };
+    save_json(ws, &key_prefs(site_id), &clean)?;
+    Ok(clean)
+}
+
+/// The pickers' choices for a site.
+pub async fn chart_options(ws: &Workspace, site_id: &str) -> Result<ChartOptions> {
+    let site = site_info(ws, site_id).await?;
+    let prefs = chart_prefs(ws, &site)?;
+    let (tariffs, suggested) = tariff_choices(ws, &site).await?;
+    let ders = site
+        .ders
+        .iter()
+        .map(|d| DerOption {
+            id: d.id.clone(),
+            label: der_label(d),
+            der_type: d.der_type.clone(),
+            fields: fields_of(&d.der_type),
+        })
+        .collect();
+    Ok(ChartOptions {
+        ders,
+        prefs,
+        price_areas: PRICE_AREAS.iter().map(|s| s.to_string()).collect(),
+        currencies: CURRENCIES.iter().map(|s| s.to_string()).collect(),
+        tariffs,
+        suggested_tariff_id: suggested,
+        site,
+    })
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct CachedChoices {
+    tariffs: Vec<TariffChoice>,
+    suggested: Option<String>,
+}
+
+/// The tariff for the site's location first, then every provider's tariffs (cached for offline).
+async fn tariff_choices(
+    ws: &Workspace,
+    site: &SiteInfo,
+) -> Result<(Vec<TariffChoice>, Option<String>)> {
+    match fetch_tariff_choices(ws, site).await {
+        Ok(c) => {
+            save_json(ws, &key_tariffs(&site.id), &c)?;
+            Ok((c.tariffs, c.suggested))
+        }
+        Err(e) if e.is_offline() || !e.is_auth() => {
+            let c: CachedChoices = load_json(ws, &key_tariffs(&site.id))?.unwrap_or_default();
+            Ok((c.tariffs, c.suggested))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn fetch_tariff_choices(ws: &Workspace, site: &SiteInfo) -> novacore::Result<CachedChoices> {
+    let label = |s: &novacore::tariffs::TariffSummary, company: Option<&str>| {
+        let name = s.name.clone().unwrap_or_else(|| s.id.clone());
+        match s.company.as_deref().or(company) {
+            Some(c) => format!("{c} — {name}"),
+            None => name,
+        }
+    };
+    let mut out = CachedChoices::default();
+    if let Some((lat, lon)) = site.location {
+        let found = ws.observe(ws.client.tariffs().lookup(lat, lon).await)?;
+        out.suggested = found.tariffs.first().map(|t| t.id.clone());
+        out.tariffs
+            .extend(found.tariffs.iter().map(|t| TariffChoice {
+                id: t.id.clone(),
+                label: label(t, None),
+            }));
+    }
+    let providers = ws.observe(ws.client.tariffs().providers().await)?;
+    for p in providers {
+        let listed = if p.tariffs.is_empty() {
+            ws.observe(ws.client.tariffs().provider(&p.id).await)?
+                .tariffs
+        } else {
+            p.tariffs
+        };
+        for t in &listed {
+            if !out.tariffs.iter().any(|c| c.id == t.id) {
+                out.tariffs.push(TariffChoice {
+                    id: t.id.clone(),
+                    label: label(t, p.name.as_deref()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The cached site when there is one (renders do no network for it), else fetched.
+pub(crate) async fn cached_site(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
+    match load_json::<SiteInfo>(ws, &key_site(site_id))? {
+        Some(info) => Ok(info),
+        None => site_info(ws, site_id).await,
+    }
+}
+
+/// The tariff to price with: the chosen one, else the one cached or found for the location.
+pub(crate) async fn tariff_id_for(
+    ws: &Workspace,
+    site: &SiteInfo,
+    prefs: &ChartPrefs,
+) -> Result<Option<String>> {
+    if let Some(id) = &prefs.tariff_id {
+        return Ok(Some(id.clone()));
+    }
+    if let Some(c) = load_json::<CachedChoices>(ws, &key_tariffs(&site.id))? {
+        if c.suggested.is_some() {
+            return Ok(c.suggested);
+        }
+    }
+    let Some((lat, lon)) = site.location else {
+        return Ok(None);
+    };
+    let found = ws.observe(ws.client.tariffs().lookup(lat, lon).await)?;
+    Ok(found.tariffs.first().map(|t| t.id.clone()))
+}

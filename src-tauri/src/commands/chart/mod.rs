@@ -1,0 +1,186 @@
+//! Telemetry vs prices: the site chart's commands. Thin: each maps the window's input to a
+//! `novadesk_core` chart use-case and its result to a view type ([`views`]).
+
+mod save_dialog;
+mod views;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use novadesk_core as core;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+pub use save_dialog::{SaveDialog, SAVE_PATH_ENV};
+pub use views::*;
+
+/// Cancel tokens of the renders in flight, by the window's request id.
+#[derive(Default)]
+pub struct ChartJobs(Mutex<HashMap<String, core::CancelToken>>);
+
+impl ChartJobs {
+    fn start(&self, id: &str) -> core::CancelToken {
+        let token = core::CancelToken::new();
+        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // A reused id cancels the older render: only the newest one is wanted.
+        if let Some(old) = jobs.insert(id.to_string(), token.clone()) {
+            old.cancel();
+        }
+        token
+    }
+
+    fn finish(&self, id: &str, token: &core::CancelToken) {
+        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if jobs.get(id).is_some_and(|t| t.same_as(token)) {
+            jobs.remove(id);
+        }
+    }
+
+    fn cancel(&self, id: &str) -> bool {
+        let jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.get(id).map(|t| t.cancel()).is_some()
+    }
+}
+
+/// The site's DERs and fields, price areas, currencies, grid tariffs and remembered choices.
+#[tauri::command]
+#[specta::specta]
+pub async fn chart_options(
+    state: State<'_, AppState>,
+    site_id: String,
+) -> CommandResult<ChartOptionsView> {
+    let ws = state.connections.workspace().await?;
+    let o = core::chart_options(&ws, &site_id).await?;
+    Ok(views::options_view(o))
+}
+
+/// Remember the site's price area, currency and grid tariff.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_site_chart_prefs(
+    state: State<'_, AppState>,
+    site_id: String,
+    prefs: ChartPrefsView,
+) -> CommandResult<ChartPrefsView> {
+    let ws = state.connections.workspace().await?;
+    let saved = core::set_chart_prefs(
+        &ws,
+        &site_id,
+        core::ChartPrefs {
+            price_area: prefs.price_area,
+            currency: prefs.currency,
+            tariff_id: prefs.tariff_id,
+        },
+    )?;
+    Ok(views::prefs_view(saved))
+}
+
+/// Draw the site chart, fetching missing history and prices first (progress on `progress`;
+/// `cancel_chart(request.request_id)` stops it).
+#[tauri::command]
+#[specta::specta]
+pub async fn render_site_chart(
+    state: State<'_, AppState>,
+    jobs: State<'_, ChartJobs>,
+    request: ChartRequestInput,
+    progress: Channel<ChartProgress>,
+) -> CommandResult<RenderedChart> {
+    let ws = state.connections.workspace().await?;
+    let token = jobs.start(&request.request_id);
+    let report = move |p: core::Progress| {
+        // The window may have gone away; the render still completes and is cached.
+        let _ = progress.send(ChartProgress {
+            fraction: p.fraction,
+            what: p.what,
+        });
+    };
+    let result = core::render_chart(&ws, &request.to_core(), &report, &token).await;
+    jobs.finish(&request.request_id, &token);
+    Ok(views::rendered_view(result?))
+}
+
+/// Stop the render with this id (its fetched data stays cached). `false` if none runs.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_chart(jobs: State<'_, ChartJobs>, request_id: String) -> bool {
+    jobs.cancel(&request_id)
+}
+
+/// Export the chart as CSV, PNG or SVG to a file chosen in a save dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_site_chart(
+    state: State<'_, AppState>,
+    dialog: State<'_, SaveDialog>,
+    request: ChartRequestInput,
+    format: ExportFormatName,
+) -> CommandResult<ExportResult> {
+    let ws = state.connections.workspace().await?;
+    let (core_format, ext) = match format {
+        ExportFormatName::Csv => (core::ExportFormat::Csv, "csv"),
+        ExportFormatName::Png => (core::ExportFormat::Png, "png"),
+        ExportFormatName::Svg => (core::ExportFormat::Svg, "svg"),
+    };
+    let path = match save_dialog::save_path_override() {
+        Some(p) => p,
+        None => {
+            dialog
+                .ask(&format!("novadesk-{}.{ext}", request.site_id), ext)
+                .await?
+        }
+    };
+    let bytes = core::export_chart(&ws, &request.to_core(), core_format, &path).await?;
+    Ok(ExportResult {
+        path: path.display().to_string(),
+        bytes: bytes as f64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{CommandError, ErrorCode};
+
+    #[test]
+    fn cancel_reaches_the_running_render_and_a_reused_id_cancels_the_older_one() {
+        let jobs = ChartJobs::default();
+        assert!(!jobs.cancel("none"), "nothing runs under that id");
+        let first = jobs.start("r1");
+        let second = jobs.start("r1");
+        assert!(
+            first.is_cancelled(),
+            "the older render with the same id stops"
+        );
+        assert!(jobs.cancel("r1"));
+        assert!(second.is_cancelled());
+        jobs.finish("r1", &second);
+        assert!(!jobs.cancel("r1"), "finished renders are forgotten");
+        // A finished older render does not drop the newer one's token.
+        let third = jobs.start("r2");
+        jobs.finish("r2", &first);
+        assert!(jobs.cancel("r2") && third.is_cancelled());
+    }
+
+    #[test]
+    fn core_chart_errors_map_to_codes_the_view_acts_on() {
+        let bad: CommandError =
+            core::Error::InvalidInput("Choose both a start and an end.".into()).into();
+        assert_eq!(bad.code, ErrorCode::InvalidInput);
+        let gone: CommandError = core::Error::NotFound("not cached".into()).into();
+        assert_eq!(gone.code, ErrorCode::NotFound);
+        let export: CommandError = core::Error::Export {
+            path: "/ro/chart.csv".into(),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        }
+        .into();
+        assert_eq!(export.code, ErrorCode::Failed);
+        assert!(
+            export.message.contains("/ro/chart.csv") && export.message.contains("Choose a folder")
+        );
+        let cancelled: CommandError = core::Error::Cancelled.into();
+        assert_eq!(cancelled.code, ErrorCode::Cancelled);
+    }
+}
