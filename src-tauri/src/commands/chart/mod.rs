@@ -127,8 +127,11 @@ pub async fn export_site_chart(
     let path = match save_dialog::save_path_override() {
         Some(p) => p,
         None => {
+            // The site's name (cached when offline) makes a file name a person recognises.
+            let site = core::site_info(&ws, &request.site_id).await?;
+            let today = ws.clock.now().format("%Y-%m-%d").to_string();
             dialog
-                .ask(&format!("novadesk-{}.{ext}", request.site_id), ext)
+                .ask(&export_file_name(&site.name, &today, ext), ext)
                 .await?
         }
     };
@@ -139,10 +142,51 @@ pub async fn export_site_chart(
     })
 }
 
+/// "Cabin Luleå 2026-11-26.csv": the site's name with characters file systems refuse replaced.
+fn export_file_name(site_name: &str, date: &str, ext: &str) -> String {
+    let name: String = site_name
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let name = name.trim().trim_start_matches('.');
+    let name = if name.is_empty() {
+        "Novadesk chart"
+    } else {
+        name
+    };
+    format!("{name} {date}.{ext}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::{CommandError, ErrorCode};
+
+    #[test]
+    fn export_file_names_are_the_site_name_and_date_made_safe() {
+        assert_eq!(
+            export_file_name("Cabin Luleå", "2026-11-26", "csv"),
+            "Cabin Luleå 2026-11-26.csv"
+        );
+        assert_eq!(
+            export_file_name("a/b:c", "2026-11-26", "png"),
+            "a_b_c 2026-11-26.png"
+        );
+        assert_eq!(
+            export_file_name(" ../ ", "2026-11-26", "svg"),
+            "_ 2026-11-26.svg"
+        );
+        assert_eq!(
+            export_file_name("", "2026-11-26", "svg"),
+            "Novadesk chart 2026-11-26.svg"
+        );
+    }
 
     #[test]
     fn cancel_reaches_the_running_render_and_a_reused_id_cancels_the_older_one() {
