@@ -14,10 +14,11 @@ import { renderChart } from "./views/chart.js";
 
 const view = () => document.getElementById("view");
 
+/** A passing message: errors (anything thrown) in red as an alert; `{ message, ok: true }` for news. */
 function toast(err) {
   const box = document.createElement("div");
-  box.className = "toast";
-  box.setAttribute("role", "alert");
+  box.className = err?.ok ? "toast toast-ok" : "toast";
+  box.setAttribute("role", err?.ok ? "status" : "alert");
   box.textContent = err?.message ?? String(err);
   document.body.append(box);
   setTimeout(() => box.remove(), 6000);
@@ -44,7 +45,7 @@ function showConnectivity({ online, reason }) {
     const wasOffline = !banner.hidden;
     banner.hidden = true;
     banner.textContent = "";
-    if (reason) toast({ message: `${reason}.` });
+    if (reason) toast({ message: `${reason}.`, ok: true });
     // Cached data on screen: show the fresh data now that it can be fetched.
     if (wasOffline && ctx.connection) render();
   } else {

@@ -114,7 +114,7 @@ function membersSection(view, ctx) {
       try {
         unwrap(await commands.setMemberRole(org.id, m.identity_id, select.value));
         row.dataset.role = select.value;
-        ctx.toast({ message: `${m.identity_id} is now ${select.value}.` });
+        ctx.toast({ message: `${m.identity_id} is now ${select.value}.`, ok: true });
       } catch (err) {
         select.value = m.role;
         ctx.toast(err);
