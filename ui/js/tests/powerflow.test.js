@@ -35,6 +35,11 @@ test("states, clock times and back-fill notes", () => {
   const t = new Date(2026, 2, 6, 9, 5, 7).getTime();
   assert.equal(clockTime(t), "09:05:07");
   assert.equal(clockTime(null), "—");
+  // In the site's zone: 2026-03-06 08:05:07 UTC is 09:05:07 in Stockholm and 10:05:07 in Helsinki.
+  const utc = Date.UTC(2026, 2, 6, 8, 5, 7);
+  assert.equal(clockTime(utc, "Europe/Stockholm"), "09:05:07");
+  assert.equal(clockTime(utc, "Europe/Helsinki"), "10:05:07");
+  assert.equal(clockTime(t, "Not/AZone"), "09:05:07", "an unknown zone falls back to the computer's");
   assert.equal(backfillNote([]), null);
   assert.match(backfillNote([{ from_ms: t, to_ms: t + 60_000, buckets: 2, error: null }]), /^Missed readings 09:05:07–09:06:07 were filled in/);
   assert.equal(backfillNote([{ from_ms: t, to_ms: t, buckets: 0, error: "History could not be fetched." }]), "History could not be fetched.");

@@ -58,20 +58,30 @@ export function stateBadge(state) {
   }
 }
 
-/** "HH:MM:SS" (24 h, local time) of an epoch-ms time; "—" when unknown. */
-export function clockTime(ms) {
+/**
+ * "HH:MM:SS" (24 h) of an epoch-ms time in `timeZone` (the site's; the computer's when not
+ * given or unknown); "—" when unknown.
+ */
+export function clockTime(ms, timeZone) {
   if (ms == null || !Number.isFinite(ms)) return "—";
+  if (timeZone) {
+    try {
+      return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(ms);
+    } catch {
+      // An unknown zone name: fall through to the computer's time.
+    }
+  }
   const d = new Date(ms);
   const two = (n) => String(n).padStart(2, "0");
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** A sentence about gaps filled from history, or null. */
-export function backfillNote(backfills) {
+export function backfillNote(backfills, timeZone) {
   if (!backfills?.length) return null;
   const failed = backfills.find((b) => b.error);
   if (failed) return failed.error;
   const from = Math.min(...backfills.map((b) => b.from_ms));
   const to = Math.max(...backfills.map((b) => b.to_ms));
-  return `Missed readings ${clockTime(from)}–${clockTime(to)} were filled in from history.`;
+  return `Missed readings ${clockTime(from, timeZone)}–${clockTime(to, timeZone)} were filled in from history.`;
 }

@@ -22,9 +22,11 @@ const TILES = [
  * @param {HTMLElement} container
  * @param {string} siteId
  * @param {{ toast?: (err: any) => void }} [ctx]
+ * @param {{ timeZone?: () => string | null | undefined }} [opts] the site's time zone, once known
  * @returns {() => void} dispose: stops watching (call when the view is left)
  */
-export function mountPowerFlow(container, siteId, ctx = {}) {
+export function mountPowerFlow(container, siteId, ctx = {}, opts = {}) {
+  const zone = () => opts.timeZone?.() ?? undefined;
   const badge = el("span", { class: "pf-state", id: "pf-state", "data-state": "connecting", role: "status" }, "Connecting…");
   const last = el("span", { class: "pf-last", id: "pf-last" }, "last reading —");
   const note = el("p", { class: "pf-note", id: "pf-note", "aria-live": "polite" }, "");
@@ -74,7 +76,7 @@ export function mountPowerFlow(container, siteId, ctx = {}) {
   const apply = (u) => {
     if (disposed) return;
     setState(u.state, u.reason);
-    last.textContent = `last reading ${clockTime(u.last_reading_ms)}`;
+    last.textContent = `last reading ${clockTime(u.last_reading_ms, zone())}`;
     last.dataset.ts = u.last_reading_ms == null ? "" : String(u.last_reading_ms);
     // When the app received it (the measurement script splits latency into server and app parts).
     last.dataset.received = u.received_ms == null ? "" : String(u.received_ms);
@@ -92,7 +94,7 @@ export function mountPowerFlow(container, siteId, ctx = {}) {
     const newest = Math.max(...[u.grid, u.solar, u.battery, u.ev].filter(Boolean).map((f) => f.ts_ms));
     show("load", kw(u.load_w), u.load_w == null ? "Needs the grid meter" : "Used in the house",
       Number.isFinite(newest) && u.load_w != null ? newest : null, u.load_w == null ? "none" : "idle");
-    const filled = backfillNote(u.backfills);
+    const filled = backfillNote(u.backfills, zone());
     if (filled) {
       note.textContent = filled;
       note.dataset.kind = "backfill";

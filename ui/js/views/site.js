@@ -21,10 +21,12 @@ export async function showSite(main, siteId, ctx) {
   const live = el("section", { id: "site-live", "aria-label": "Live power flow" });
   const box = el("div", { class: "reserve" });
   main.append(crumbs, el("div", { class: "view-head" }, title, actions), meta, mark, live, box);
-  ctx.onLeave(mountPowerFlow(live, siteId, ctx));
+  let siteZone = null; // the site's time zone, once the site is drawn
+  ctx.onLeave(mountPowerFlow(live, siteId, ctx, { timeZone: () => siteZone }));
   const draw = (view) => {
     const { site, permissions: p, devices } = view;
     title.textContent = site.name;
+    siteZone = site.timezone ?? null;
     meta.textContent = [site.price_area && `Price area ${site.price_area}`, site.timezone].filter(Boolean).join(" · ");
     if (site.org_id) {
       crumbs.replaceChildren(el("a", { href: "#sites" }, "Sites"), " · ",
