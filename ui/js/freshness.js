@@ -51,6 +51,11 @@ export async function storeFirst({ box, mark, fetch, draw, empty, ctx }) {
       draw(fresh.data, fresh);
       setMark(fresh, "fresh");
     } catch (err) {
+      // The session is gone (re-authentication failed): the sign-in view says why.
+      if (err.code === "sign_in_required" && ctx.signedOut) {
+        ctx.signedOut(err.message);
+        return;
+      }
       if (cached?.data) {
         setMark(cached, err.code === "offline" ? "offline" : "failed");
         if (err.code !== "offline") ctx.toast(err);

@@ -69,3 +69,19 @@ test("fresh data replaces the cached and the mark says so", async () => {
   assert.equal(mark.dataset.state, "fresh");
   assert.equal(mark.textContent, "Updated just now");
 });
+
+test("a refused session sends the window to the sign-in view with the reason", async () => {
+  const signedOut = [];
+  const toasts = [];
+  await storeFirst({
+    box: { replaceChildren() {} }, mark: { dataset: {}, textContent: "" }, empty: "Loading…",
+    ctx: { toast: (e) => toasts.push(e), signedOut: (why) => signedOut.push(why) },
+    draw() {},
+    fetch: async (source) => source === "cache"
+      ? ok({ data: ["Villa"], fetched_at_ms: Date.now(), from_cache: true })
+      : { status: "error", error: { code: "sign_in_required", message: "Signing in was refused (unauthorized). Sign in again." } },
+  });
+  await tick();
+  assert.deepEqual(signedOut, ["Signing in was refused (unauthorized). Sign in again."]);
+  assert.equal(toasts.length, 0);
+});
