@@ -2,9 +2,9 @@
 
 use futures::StreamExt;
 use novacore::history::{Resolution, Series};
-use novacore::models::{Reading, ReadingData};
+use novacore::models::Reading;
 use novacore::StreamEvent;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::cli::{HistoryArgs, HistoryFormat, ResolutionArg, StreamArgs};
 use crate::connection::Connection;
@@ -13,17 +13,7 @@ use crate::output::Output;
 
 /// A reading as one flat JSON object, in the wire's own field names.
 pub fn reading_json(r: &Reading) -> Value {
-    let fields = match &r.data {
-        ReadingData::Pv(f) => serde_json::to_value(f),
-        ReadingData::Battery(f) => serde_json::to_value(f),
-        ReadingData::Meter(f) => serde_json::to_value(f),
-        ReadingData::V2xCharger(f) => serde_json::to_value(f),
-        ReadingData::Other { fields, .. } => Ok(Value::Object(fields.clone())),
-    };
-    let mut m = match fields {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
+    let mut m = r.fields();
     m.insert("type".into(), json!(r.kind()));
     m.insert("timestamp".into(), json!(r.timestamp.timestamp_millis()));
     for (k, v) in [

@@ -211,6 +211,22 @@ fields_struct!(
 );
 
 impl Reading {
+    /// The reading's measured fields as one JSON object in the wire's own names (`W`,
+    /// `SoC_nom_fract`, …), typed or not; the envelope (`type`, ids, timestamp) is not included.
+    pub fn fields(&self) -> Map<String, Value> {
+        let fields = match &self.data {
+            ReadingData::Pv(f) => serde_json::to_value(f),
+            ReadingData::Battery(f) => serde_json::to_value(f),
+            ReadingData::Meter(f) => serde_json::to_value(f),
+            ReadingData::V2xCharger(f) => serde_json::to_value(f),
+            ReadingData::Other { fields, .. } => Ok(Value::Object(fields.clone())),
+        };
+        match fields {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+
     /// Decodes one reading from JSON text.
     pub fn from_json(text: &str) -> Result<Self> {
         let v: Value = serde_json::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;

@@ -65,3 +65,25 @@ fn bad_readings_are_errors() {
         assert!(Reading::from_json(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn fields_are_the_measured_values_in_wire_names_without_the_envelope() {
+    let r = Reading::from_json(
+        r#"{"der_id":"der-1","site_id":"sit-1","type":"battery","timestamp":1709740800000,
+            "W":-1500.0,"SoC_nom_fract":0.52,"vendor_x":7}"#,
+    )
+    .unwrap();
+    let f = r.fields();
+    assert_eq!(f["W"], -1500.0);
+    assert_eq!(f["SoC_nom_fract"], 0.52);
+    assert_eq!(f["vendor_x"], 7, "unknown fields are kept");
+    for envelope in ["der_id", "site_id", "type", "timestamp"] {
+        assert!(
+            !f.contains_key(envelope),
+            "{envelope} is not a field: {f:?}"
+        );
+    }
+    let other =
+        Reading::from_json(r#"{"type":"heat_pump","timestamp":1709740800000,"W":900}"#).unwrap();
+    assert_eq!(other.fields()["W"], 900);
+}

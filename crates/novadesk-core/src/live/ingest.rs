@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use novacore::models::{Reading, ReadingData};
+use novacore::models::Reading;
 use novadesk_store::Batch;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::workspace::Workspace;
 
@@ -76,17 +76,7 @@ impl Drop for PendingIngest {
 /// The reading as the store's flat shape: `{"der_id", "timestamp": <ms>, <field>: <number>, …}`
 /// with the wire field names (`W`, `SoC_nom_fract`, …).
 pub fn reading_json(r: &Reading) -> Value {
-    let fields = match &r.data {
-        ReadingData::Pv(f) => serde_json::to_value(f),
-        ReadingData::Battery(f) => serde_json::to_value(f),
-        ReadingData::Meter(f) => serde_json::to_value(f),
-        ReadingData::V2xCharger(f) => serde_json::to_value(f),
-        ReadingData::Other { fields, .. } => Ok(Value::Object(fields.clone())),
-    };
-    let mut m = match fields {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
+    let mut m = r.fields();
     // The store keys samples by these two; ids and `type` are not numeric and are skipped there.
     if let Some(der) = &r.der_id {
         m.insert("der_id".into(), Value::String(der.clone()));
