@@ -6,7 +6,6 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_theme",
     "connect",
-    "list_organizations",
     "sign_out",
     "forget_identity",
     "import_identity",

@@ -8,9 +8,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use novadesk_core::{
-    import_identity, keep_connected, refresh_organizations, sign_in, AppEvent, Environment,
-    EventSink, IdentityVault, OrganizationRow, SandboxService, SecretStoreChoice, SessionRecord,
-    SignedIn, SystemClock, Workspace, WorkspaceParts,
+    import_identity, keep_connected, sign_in, AppEvent, Environment, EventSink, IdentityVault,
+    SandboxService, SecretStoreChoice, SessionRecord, SignedIn, SystemClock, Workspace,
+    WorkspaceParts,
 };
 use tauri::async_runtime::JoinHandle;
 use tokio::sync::{Mutex, OnceCell};
@@ -232,13 +232,6 @@ impl Connections {
     /// Whether the environment has an identity on this computer (for the welcome view).
     pub async fn has_identity(&self, environment: &Environment) -> CommandResult<bool> {
         Ok(self.vault().await?.vault.identity(environment)?.is_some())
-    }
-
-    /// The organizations of the signed-in identity, with its role in each.
-    pub async fn organizations(&self) -> CommandResult<Vec<OrganizationRow>> {
-        // Clone out of the lock: the fetch must not hold it (other commands wait on it).
-        let ws = self.workspace().await?;
-        Ok(refresh_organizations(&ws).await?.value)
     }
 }
 

@@ -17,7 +17,6 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::settings::get_settings,
             commands::settings::set_theme,
             commands::session::connect,
-            commands::session::list_organizations,
             commands::session::sign_out,
             commands::session::forget_identity,
             commands::session::import_identity,

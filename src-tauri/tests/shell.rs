@@ -179,6 +179,6 @@ fn session_commands_refuse_bad_environments_and_need_a_sign_in() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "invalid_input", "{err}");
-    let err = invoke(&webview, "list_organizations", json!({})).unwrap_err();
+    let err = invoke(&webview, "get_organizations", json!({"source": "network"})).unwrap_err();
     assert_eq!(err["code"], "sign_in_required", "{err}");
 }

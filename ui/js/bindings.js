@@ -29,11 +29,6 @@ export const commands = {
 	 */
 	connect: (environment) => typedError(__TAURI_INVOKE("connect", { environment })),
 	/**
-	 *  The organizations you belong to, with your role in each.
-	 * @returns {Promise<{ status: "ok"; data: OrganizationItem_Serialize[] } | { status: "error"; error: CommandError }>}
-	 */
-	listOrganizations: () => typedError(__TAURI_INVOKE("list_organizations")),
-	/**
 	 *  Sign out of the current environment: the session token leaves the keychain, the identity
 	 *  stays for the next sign-in.
 	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}

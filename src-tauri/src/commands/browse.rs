@@ -6,8 +6,9 @@
 use novadesk_core as core;
 use tauri::State;
 
-use super::browse_types::{DeviceView, Fetched, OrganizationView, SiteItem, SiteView, Source};
-use super::session::OrganizationItem;
+use super::browse_types::{
+    DeviceView, Fetched, OrganizationItem, OrganizationView, SiteItem, SiteView, Source,
+};
 use crate::error::CommandResult;
 use crate::state::AppState;
 

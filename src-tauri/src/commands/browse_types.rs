@@ -5,8 +5,6 @@ use novadesk_core as core;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::session::OrganizationItem;
-
 /// Where a read comes from: the offline store (answers at once, maybe nothing) or the server
 /// (written through to the store).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -80,6 +78,15 @@ impl From<core::Permissions> for PermissionsItem {
             manage_devices: p.manage_devices.into(),
         }
     }
+}
+
+/// One row of the organizations list.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct OrganizationItem {
+    pub id: String,
+    pub name: String,
+    /// Your role in it (owner, admin, operator, viewer), when known.
+    pub role: Option<String>,
 }
 
 impl From<core::OrganizationRow> for OrganizationItem {

@@ -5,8 +5,7 @@
 use novadesk_core as core;
 use tauri::State;
 
-use super::browse_types::{DerItem, MemberItem, SiteItem};
-use super::session::OrganizationItem;
+use super::browse_types::{DerItem, MemberItem, OrganizationItem, SiteItem};
 use crate::error::CommandResult;
 use crate::state::AppState;
 

@@ -1,8 +1,6 @@
 //! Choosing an environment, signing in, and what the signed-in identity can see.
 
 use novadesk_core::Environment;
-use serde::Serialize;
-use specta::Type;
 use tauri::State;
 
 use crate::connection::ActiveSummary;
@@ -38,32 +36,6 @@ fn remember(state: &AppState, environment: Option<String>, reopen: bool) {
     if let Err(err) = result {
         tracing::warn!(%err, "could not remember the environment");
     }
-}
-
-/// One row of the organizations list.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct OrganizationItem {
-    pub id: String,
-    pub name: String,
-    /// Your role in it (owner, admin, operator, viewer), when known.
-    pub role: Option<String>,
-}
-
-/// The organizations you belong to, with your role in each.
-#[tauri::command]
-#[specta::specta]
-pub async fn list_organizations(
-    state: State<'_, AppState>,
-) -> CommandResult<Vec<OrganizationItem>> {
-    let rows = state.connections.organizations().await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OrganizationItem {
-            id: r.id,
-            name: r.name,
-            role: r.role,
-        })
-        .collect())
 }
 
 /// Sign out of the current environment: the session token leaves the keychain, the identity
