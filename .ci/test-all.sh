@@ -23,8 +23,13 @@ for extra in crates/*/tests/*.sh; do
   stage "extra suite: $extra"
   "$extra" 2>&1 | tee "$logs/extra-$(basename "$(dirname "$(dirname "$extra")")").log"
 done
-stage "build the app for E2E"
-cargo build --workspace --locked
+# `cargo test` has just built target/debug/novadesk and novacore-sim (binaries of crates with
+# integration tests are built for them). A `cargo build` here would resolve features without the
+# dev-dependencies' (tokio "full", tauri "test") and rebuild most of the workspace for nothing.
+stage "E2E binaries from the cargo test build"
+for bin in novadesk novacore-sim; do
+  [ -x "target/debug/$bin" ] || { echo "target/debug/$bin was not built by cargo test" >&2; exit 1; }
+done
 stage "E2E in the real window (Xvfb + tauri-driver + WebKitWebDriver)"
 e2e/run.sh 2>&1 | tee "$logs/e2e.log"
 stage "done in $(( $(date +%s) - start ))s"

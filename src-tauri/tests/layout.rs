@@ -9,8 +9,12 @@ use serde_json::Value;
 #[test]
 fn no_crate_under_crates_depends_on_tauri() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    // Only the host's crates are in a fresh machine's cache: without the filter, `--offline` asks
+    // for every platform's (android_system_properties …) and fails there.
+    let host = host_triple();
     let out = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .args(["--filter-platform", &host])
         .current_dir(root)
         .output()
         .expect("run cargo metadata");
@@ -100,4 +104,19 @@ fn no_crate_under_crates_depends_on_tauri() {
             }
         }
     }
+}
+
+/// The host target triple, as rustc reports it (`host: x86_64-unknown-linux-gnu`).
+fn host_triple() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("run rustc -vV");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .trim()
+        .to_string()
 }
