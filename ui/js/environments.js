@@ -1,5 +1,5 @@
-// The Novacore environments the app can talk to, and the rule for a custom URL.
-// Pure functions: unit-tested with `node --test ui/js/tests`.
+// The Novacore environments the app can talk to, and the rule for a custom URL: the window's
+// one list of them. Pure functions: unit-tested with `node --test ui/js/tests`.
 
 export const ENVIRONMENTS = [
   {
@@ -12,6 +12,27 @@ export const ENVIRONMENTS = [
   { id: "custom", title: "Custom URL", desc: "Another Novacore server, e.g. a local sandbox you started yourself." },
 ];
 
+const NAMED = ENVIRONMENTS.filter((e) => e.id !== "custom").map((e) => e.id);
+
+/** Whether `environment` (what `connect` takes: a name or a URL) is one of the named environments. */
+function isNamed(environment) {
+  return NAMED.includes(environment);
+}
+
+/** The header badge's `data-env` (its colour) for an environment id. */
+export function environmentBadge(environmentId) {
+  return isNamed(environmentId) ? environmentId : "custom";
+}
+
+/** The picker's choice for an environment: a named one, or "custom" with its URL; none: the defaults. */
+export function pickerChoice(environment) {
+  if (!environment) return {};
+  return isNamed(environment) ? { selected: environment } : { selected: "custom", customUrl: environment };
+}
+
+// The URL rule is the backend's (novadesk-core `Environment::parse`,
+// crates/novadesk-core/src/environment.rs), which decides; this copy only lets the picker say
+// what is wrong while typing. Keep the two in step; nothing else in ui/ checks URLs.
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 function isLoopback(hostname) {

@@ -6,7 +6,7 @@ import { storeFirst } from "../freshness.js";
 import { filterList } from "../filter-list.js";
 
 /** #sites */
-export async function showSites(main, ctx) {
+export async function render(main, _params, ctx) {
   const mark = el("p", { class: "fresh", id: "fresh-mark", "aria-live": "polite" });
   const box = el("div", { class: "reserve" });
   main.append(el("h1", {}, "Sites"),
