@@ -37,7 +37,7 @@ const ctx = {
    * The sign-in view's state: the picker's choice (`selected`, `customUrl`), why the session
    * ended (`reason`), and `connectNow` to connect once on opening (`--env`, the last session).
    */
-  signIn: { reason: null, connectNow: false },
+  signIn: { ...pickerChoice(null), reason: null, connectNow: false },
   toast,
   /** Navigate to a hash (adds a history entry). */
   go(hash) {

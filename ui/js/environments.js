@@ -6,6 +6,7 @@ export const ENVIRONMENTS = [
     id: "sandbox",
     title: "Sandbox",
     desc: "A simulated Novacore and Zap gateways on this computer: safe to explore and learn.",
+    connecting: "Starting the Sandbox and signing in…",
   },
   { id: "testnet", title: "Testnet", desc: "Novacore for development and testing.", url: "https://novacore-testnet.sourceful.dev" },
   { id: "mainnet", title: "Mainnet", desc: "Production Novacore: real sites and gateways.", url: "https://novacore-mainnet.sourceful.dev" },
@@ -24,9 +25,14 @@ export function environmentBadge(environmentId) {
   return isNamed(environmentId) ? environmentId : "custom";
 }
 
-/** The picker's choice for an environment: a named one, or "custom" with its URL; none: the defaults. */
+/** What the picker says while connecting to the environment with `id`. */
+export function connectingText(id) {
+  return ENVIRONMENTS.find((e) => e.id === id)?.connecting ?? "Signing in…";
+}
+
+/** The picker's choice for an environment: a named one, or "custom" with its URL; none: the first. */
 export function pickerChoice(environment) {
-  if (!environment) return {};
+  if (!environment) return { selected: ENVIRONMENTS[0].id };
   return isNamed(environment) ? { selected: environment } : { selected: "custom", customUrl: environment };
 }
 

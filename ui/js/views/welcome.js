@@ -1,7 +1,7 @@
 // Welcome: what Novadesk is, and the environment picker. Connecting signs in with the
 // environment's identity (created on first use and kept in the keychain).
 import { el } from "../dom.js";
-import { ENVIRONMENTS, validateCustomUrl } from "../environments.js";
+import { ENVIRONMENTS, connectingText, validateCustomUrl } from "../environments.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
 import { confirmDialog } from "../dialogs.js";
@@ -9,7 +9,7 @@ import { identityImportForm } from "../identity-import.js";
 
 /** #welcome: the sign-in view. Its state (the choice, why the session ended) is `ctx.signIn`. */
 export function render(main, _params, ctx) {
-  const { selected = "sandbox", customUrl = "", reason = null } = ctx.signIn;
+  const { selected, customUrl = "", reason = null } = ctx.signIn;
   const h1 = el("h1", {}, "Welcome to Novadesk");
   const lede = el(
     "p",
@@ -85,7 +85,7 @@ export function render(main, _params, ctx) {
     connect.textContent = "Connecting…";
     status.className = "field-msg";
     status.removeAttribute("role");
-    status.textContent = choice() === "sandbox" ? "Starting the Sandbox and signing in…" : "Signing in…";
+    status.textContent = connectingText(choice());
     try {
       await ctx.connect(env);
     } catch (err) {
