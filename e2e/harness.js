@@ -67,3 +67,16 @@ export async function screenshot(driver, name) {
   if (!(colours > 32)) throw new Error(`screenshot ${path} looks blank: ${colours} colours`);
   return { path, colours };
 }
+
+/**
+ * Reads `css` (#identity-id, #public-key, #server-url) where the identity's details are, the
+ * Identity view, then goes back to the organizations list the test was on.
+ */
+export async function identityDetail(driver, css) {
+  await driver.click('.app-nav a[href="#identity"]');
+  await driver.waitFor(() => driver.exec("return !!document.getElementById('identity-actions')"), 10_000, "identity view");
+  const text = await driver.text(css);
+  await driver.exec("history.back()");
+  await driver.waitFor(() => driver.exec("return !!document.getElementById('org-list')"), 30_000, "the organizations list again");
+  return text;
+}

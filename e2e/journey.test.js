@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
+import { APP, freshHome, identityDetail, quitApp, screenshot, startDriver } from "./harness.js";
 
 let session;
 let savePath;
@@ -36,8 +36,8 @@ test("new identity → organizations → site live → chart with prices → CSV
   // A new identity: the welcome view's Connect on the Sandbox creates it.
   await driver.click("#connect");
   await driver.waitFor(() => driver.exec("return document.querySelectorAll('#org-list li').length >= 2"), 60_000, "organizations");
-  assert.match(await driver.text("#identity-id"), /^idt-/);
   await screenshot(driver, "journey-1-organizations");
+  assert.match(await identityDetail(driver, "#identity-id"), /^idt-/);
 
   // The organization you own → its sites.
   await driver.exec("[...document.querySelectorAll('#org-list li')].find(li => /owner/i.test(li.textContent)).querySelector('a').click()");

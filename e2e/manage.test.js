@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
+import { APP, freshHome, identityDetail, quitApp, screenshot, startDriver } from "./harness.js";
 
 let session;
 
@@ -42,7 +42,7 @@ test("create a site, add a member, change the role, delete the site", async () =
   await driver.waitFor(() => driver.exec("return document.body.dataset.ready === 'true'"), 20_000, "app ready");
   await driver.click("#connect");
   await driver.waitFor(() => driver.exec("return document.querySelectorAll('#org-list li').length >= 2"), 60_000, "organizations");
-  const baseUrl = (await driver.text("#server-url")).match(/http:\/\/127\.0\.0\.1:\d+/)[0];
+  const baseUrl = (await identityDetail(driver, "#server-url")).match(/http:\/\/127\.0\.0\.1:\d+/)[0];
   const orgId = await driver.exec(
     "return [...document.querySelectorAll('#org-list li')].find(li => li.querySelector('.role').textContent === 'owner').dataset.orgId",
   );

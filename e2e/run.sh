@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/e2e
-if [ ! -x target/debug/novadesk ]; then
-  echo "target/debug/novadesk is missing: build it first (cargo build --workspace)" >&2
+# NOVADESK_APP / NOVACORE_SIM choose other binaries (e.g. another CARGO_TARGET_DIR); the tests read them too.
+app="${NOVADESK_APP:-target/debug/novadesk}"
+if [ ! -x "$app" ]; then
+  echo "$app is missing: build it first (cargo build --workspace)" >&2
   exit 1
 fi
 # Never inherit a GUI session's display or bus: tests get their own.

@@ -2,7 +2,7 @@
 // organizations are listed with your role, and `--env sandbox` opens straight into them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
+import { APP, freshHome, identityDetail, quitApp, screenshot, startDriver } from "./harness.js";
 
 let session;
 
@@ -37,10 +37,10 @@ test("Connect on the Sandbox signs in with a new identity and lists organization
   assert.ok(roles.includes("owner") && roles.includes("viewer"), JSON.stringify(rows));
   assert.equal(await driver.text("#env-badge"), "Sandbox");
   assert.match(await driver.text("#status-env"), /Signed in to Sandbox/);
-  const identity = await driver.text("#identity-id");
-  assert.match(identity, /\S{6,}/);
-  assert.match(await driver.text("#server-url"), /^http:\/\/127\.0\.0\.1:\d+/);
   await screenshot(driver, "organizations");
+  const identity = await identityDetail(driver, "#identity-id");
+  assert.match(identity, /\S{6,}/);
+  assert.match(await identityDetail(driver, "#server-url"), /^http:\/\/127\.0\.0\.1:\d+/);
   // The navigation column goes back to the welcome view and to the list again.
   await driver.click('.app-nav a[href="#welcome"]');
   await driver.waitFor(() => driver.exec("return !!document.getElementById('env-picker')"), 5000, "welcome view");
@@ -51,11 +51,11 @@ test("Connect on the Sandbox signs in with a new identity and lists organization
   await driver.waitFor(() => driver.exec("return !!document.getElementById('connect')"), 5000, "welcome view");
   await driver.click("#connect");
   await driver.waitFor(() => driver.exec("return !!document.getElementById('org-list')"), 60_000, "organizations again");
-  assert.equal(await driver.text("#identity-id"), identity);
+  assert.equal(await identityDetail(driver, "#identity-id"), identity);
 });
 
 test("--env sandbox opens straight into the Sandbox, with the same identity", async () => {
-  const before = await session.driver.text("#identity-id");
+  const before = await identityDetail(session.driver, "#identity-id");
   await quitApp(session.driver);
   session.stop();
   session = await startDriver("signin-restart");
@@ -63,7 +63,7 @@ test("--env sandbox opens straight into the Sandbox, with the same identity", as
   await driver.start(APP, ["--env", "sandbox"]);
   const rows = await organizations(driver);
   assert.ok(rows.length >= 2);
-  const after = await driver.text("#identity-id");
+  const after = await identityDetail(driver, "#identity-id");
   // Without a keychain the identity is session-only (and the window says so); with one it is kept.
   const notice = await driver.exec("return document.getElementById('secrets-notice')?.textContent ?? null");
   if (notice) assert.match(notice, /session only/i);

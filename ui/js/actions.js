@@ -22,15 +22,3 @@ export function actionButton({ id, label, allowed, onClick, danger = false }) {
   button.dataset.reason = allowed.reason ?? "";
   return el("span", { class: "action-denied" }, button, el("span", { class: "why", id: reasonId }, allowed.reason ?? "Not allowed."));
 }
-
-/** Formats a power in W as "1.23 kW" / "850 W". */
-export function power(w) {
-  return Math.abs(w) >= 1000 ? `${(w / 1000).toFixed(2)} kW` : `${Math.round(w)} W`;
-}
-
-/** One stored latest value as text: power, or a fraction as a percentage. */
-export function latestText({ field, value }) {
-  if (field === "W") return power(value);
-  if (field.endsWith("_fract")) return `${field.startsWith("vehicle") ? "EV " : ""}SoC ${Math.round(value * 100)} %`;
-  return `${field} ${value}`;
-}

@@ -11,11 +11,13 @@ export function matches(text, query) {
 
 /**
  * @param {{ id: string, label: string, placeholder: string, items: any[],
- *           text: (item: any) => string, row: (item: any) => HTMLAnchorElement, noneMatch: string }} o
+ *           text: (item: any) => string, row: (item: any) => HTMLAnchorElement, noneMatch: string,
+ *           query?: string }} o `query`: the filter text to start with (kept across a redraw)
  * @returns {HTMLElement}
  */
-export function filterList({ id, label, placeholder, items, text, row, noneMatch }) {
+export function filterList({ id, label, placeholder, items, text, row, noneMatch, query = "" }) {
   const input = el("input", { type: "search", id: `${id}-filter`, placeholder, "aria-label": label, autocomplete: "off", "aria-controls": id });
+  input.value = query;
   const count = el("span", { class: "count", id: `${id}-count`, "aria-live": "polite" });
   const list = el("ul", { class: "list list-nav", id, "aria-label": label });
   const none = el("p", { class: "empty", hidden: "" }, noneMatch);

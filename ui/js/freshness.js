@@ -1,17 +1,8 @@
 // Store-first loading: a view draws what the offline store has at once, marked "cached N min
 // ago", then the fresh data from the server. Offline, the cached data stays with the mark.
 import { el } from "./dom.js";
-import { unwrap } from "./result.js";
-
-/** "just now", "3 min ago", "2 h ago", "4 days ago" for an age in ms. */
-export function ago(ageMs) {
-  const min = Math.floor(Math.max(0, ageMs) / 60_000);
-  if (min < 1) return "just now";
-  if (min < 60) return `${min} min ago`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} days ago`;
-}
+import { ErrorCode, unwrap } from "./result.js";
+import { ago } from "./format.js";
 
 /** The mark's text for a fetch: fresh, cached and refreshing, or cached and offline/failed. */
 export function markText(fetched, state, now = Date.now()) {
@@ -51,14 +42,11 @@ export async function storeFirst({ box, mark, fetch, draw, empty, ctx }) {
       draw(fresh.data, fresh);
       setMark(fresh, "fresh");
     } catch (err) {
-      // The session is gone (re-authentication failed): the sign-in view says why.
-      if (err.code === "sign_in_required" && ctx.signedOut) {
-        ctx.signedOut(err.message);
-        return;
-      }
+      // A refused session went to the sign-in view with the reason (result.js): nothing to add.
+      if (err.handled) return;
       if (cached?.data) {
-        setMark(cached, err.code === "offline" ? "offline" : "failed");
-        if (err.code !== "offline") ctx.toast(err);
+        setMark(cached, err.code === ErrorCode.OFFLINE ? "offline" : "failed");
+        if (err.code !== ErrorCode.OFFLINE) ctx.toast(err);
       } else {
         box.replaceChildren(el("p", { class: "empty", role: "alert", id: "load-error" }, err.message));
         setMark(null, "failed");

@@ -1,5 +1,7 @@
-// Hash routes: "#site/abc" → the "site/:id" view with { id: "abc" }. Views register themselves
-// in app.js; each is `async (main, params, ctx) => void`.
+// Hash routes: "#site/abc" → the "site/:id" view with { id: "abc" }. Every view module exports
+// `render(main, params, ctx)`: it fills `main` (a detached element, swapped in once the promise
+// resolves), reads its route parameters from `params` and gets the app's services from `ctx`
+// (connection, go, refresh, toast, onLeave for clean-ups). app.js's route table lists them.
 
 /** @typedef {(main: HTMLElement, params: Record<string, string>, ctx: any) => Promise<void> | void} View */
 

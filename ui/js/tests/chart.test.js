@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 globalThis.__TAURI__ = { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
-const { zonedToEpoch, epochToZoned, zoneOffsetMs, summaryRows, PRESETS } = await import("../views/chart_format.js");
+const { zonedToEpoch, epochToZoned, zoneOffsetMs } = await import("../format.js");
+const { summaryRows, PRESETS } = await import("../views/chart-text.js");
 await import("../views/chart.js"); // the view module loads (its imports resolve)
 
 test("wall-clock times in the site's zone become instants and back", () => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validateCustomUrl, ENVIRONMENTS } from "../environments.js";
+import { validateCustomUrl, ENVIRONMENTS, connectingText, environmentBadge, pickerChoice } from "../environments.js";
 
 test("https URLs are accepted and normalised", () => {
   assert.deepEqual(validateCustomUrl(" https://nova.example.com/ "), { ok: true, url: "https://nova.example.com" });
@@ -26,4 +26,14 @@ test("garbage, empty, credentials and other schemes are refused with a message",
 
 test("the four environments are offered in order", () => {
   assert.deepEqual(ENVIRONMENTS.map((e) => e.id), ["sandbox", "testnet", "mainnet", "custom"]);
+});
+
+test("the picker and the badge know the named environments from the one list", () => {
+  assert.deepEqual(pickerChoice("testnet"), { selected: "testnet" });
+  assert.deepEqual(pickerChoice("http://127.0.0.1:8080"), { selected: "custom", customUrl: "http://127.0.0.1:8080" });
+  assert.deepEqual(pickerChoice(null), { selected: "sandbox" });
+  assert.equal(connectingText("sandbox"), "Starting the Sandbox and signing in…");
+  assert.equal(connectingText("custom"), "Signing in…");
+  assert.equal(environmentBadge("mainnet"), "mainnet");
+  assert.equal(environmentBadge("custom-127.0.0.1"), "custom");
 });

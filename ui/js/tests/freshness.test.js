@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ago, markText } from "../freshness.js";
+import { markText } from "../freshness.js";
+import { ago } from "../format.js";
 import { matches } from "../filter-list.js";
 
 test("ages read as a person would say them", () => {
@@ -28,6 +29,7 @@ test("the filter matches every word, in any order, ignoring case", () => {
 });
 
 import { storeFirst } from "../freshness.js";
+import { onSignInRequired } from "../result.js";
 
 const ok = (data) => ({ status: "ok", data });
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -73,15 +75,18 @@ test("fresh data replaces the cached and the mark says so", async () => {
 test("a refused session sends the window to the sign-in view with the reason", async () => {
   const signedOut = [];
   const toasts = [];
+  // app.js's handler sends the window to the sign-in view; here it records the reason.
+  onSignInRequired((why) => signedOut.push(why));
   await storeFirst({
     box: { replaceChildren() {} }, mark: { dataset: {}, textContent: "" }, empty: "Loading…",
-    ctx: { toast: (e) => toasts.push(e), signedOut: (why) => signedOut.push(why) },
+    ctx: { toast: (e) => toasts.push(e) },
     draw() {},
     fetch: async (source) => source === "cache"
       ? ok({ data: ["Villa"], fetched_at_ms: Date.now(), from_cache: true })
       : { status: "error", error: { code: "sign_in_required", message: "Signing in was refused (unauthorized). Sign in again." } },
   });
   await tick();
+  onSignInRequired(null);
   assert.deepEqual(signedOut, ["Signing in was refused (unauthorized). Sign in again."]);
   assert.equal(toasts.length, 0);
 });

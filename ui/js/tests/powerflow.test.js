@@ -1,19 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { kw, kwh, percent, direction, stateBadge, clockTime, backfillNote } from "../views/powerflow-text.js";
-
-test("power, energy and charge read in the units people use, unknowns as a dash", () => {
-  assert.equal(kw(-1234), "1.23 kW");
-  assert.equal(kw(0), "0.00 kW");
-  assert.equal(kw(150_000), "150.0 kW");
-  assert.equal(kw(null), "—");
-  assert.equal(kw(NaN), "—");
-  assert.equal(kwh(6200), "6.2 kWh");
-  assert.equal(kwh(undefined), "—");
-  assert.equal(percent(0.624), "62 %");
-  assert.equal(percent(1.2), "100 %", "clamped");
-  assert.equal(percent(null), "—");
-});
+import { clockTime } from "../format.js";
+import { direction, stateBadge, backfillNote } from "../views/powerflow-text.js";
 
 test("directions follow the platform's signs", () => {
   assert.equal(direction("grid", { w: 800 }), "Importing");

@@ -8,10 +8,11 @@
 // without network.
 import { commands, events } from "../bindings.js";
 import { Channel } from "../host.js";
-import { unwrap } from "../result.js";
+import { ErrorCode, unwrap } from "../result.js";
 import { el } from "../dom.js";
 import { href } from "../router.js";
-import { PRESETS, epochToZoned, localTime, summaryRows, zonedToEpoch } from "./chart_format.js";
+import { epochToZoned, localTime, power, zonedToEpoch } from "../format.js";
+import { PRESETS, summaryRows } from "./chart-text.js";
 
 function isDark() {
   const theme = document.documentElement.dataset.theme;
@@ -22,7 +23,7 @@ function isDark() {
 let requestSeq = 0;
 
 /** `#chart/:id`. */
-export async function renderChart(main, { id }, ctx) {
+export async function render(main, { id }, ctx) {
   const options = unwrap(await commands.chartOptions(id));
   const tz = options.time_zone;
   const state = {
@@ -131,14 +132,14 @@ export async function renderChart(main, { id }, ctx) {
       showChart(out);
     } catch (err) {
       if (!mine()) return;
-      if (err.code === "cancelled") notes.textContent = "Cancelled. What was fetched is kept; choose the range again to continue.";
+      if (err.code === ErrorCode.CANCELLED) notes.textContent = "Cancelled. What was fetched is kept; choose the range again to continue.";
       else {
         notes.textContent = err.message;
         ctx.toast(err);
       }
       // Nothing drawn yet: say so where the chart goes, instead of "Drawing…".
       if (!image.isConnected) {
-        placeholder.textContent = err.code === "cancelled" ? "Cancelled: choose a range to draw the chart." : err.message;
+        placeholder.textContent = err.code === ErrorCode.CANCELLED ? "Cancelled: choose a range to draw the chart." : err.message;
       }
     } finally {
       if (mine()) {
@@ -253,7 +254,7 @@ export async function renderChart(main, { id }, ctx) {
         const done = unwrap(await commands.exportSiteChart(req, fmt));
         exportStatus.textContent = `Saved ${fmt.toUpperCase()} to ${done.path}.`;
       } catch (err) {
-        if (err.code === "cancelled") {
+        if (err.code === ErrorCode.CANCELLED) {
           exportStatus.textContent = "";
           return;
         }
@@ -321,7 +322,7 @@ function summaryNodes(out, tz) {
   if (s.peaks.length) {
     nodes.push(el("h3", {}, "Power peaks of the month"),
       el("ol", { class: "peaks", id: "chart-peaks" },
-        ...s.peaks.map((p) => el("li", {}, `${localTime(p.start_ms, tz)} — ${p.kw.toFixed(2)} kW`))));
+        ...s.peaks.map((p) => el("li", {}, `${localTime(p.start_ms, tz)} — ${power(p.kw * 1000)}`))));
   }
   if (out.summary_note) nodes.push(el("p", { class: "field-msg", id: "chart-summary-note" }, out.summary_note));
   return nodes;

@@ -5,10 +5,9 @@ import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
 import { confirmDialog } from "../dialogs.js";
 import { identityImportForm } from "../identity-import.js";
-import { identityPanel } from "./organizations.js";
 
-/** @param {HTMLElement} main @param {Record<string, string>} _params @param {any} ctx */
-export function renderIdentity(main, _params, ctx) {
+/** #identity */
+export function render(main, _params, ctx) {
   const c = ctx.connection;
   main.append(
     el("h1", {}, "Identity"),
@@ -55,7 +54,30 @@ export function renderIdentity(main, _params, ctx) {
         message: `Identity ${c.identity_id} will be replaced on this computer by the key you import. Keep a copy of the current key if you still need it.`,
         confirm: "Replace identity",
       }),
-      onImported: () => ctx.connectTo(c.environment),
+      onImported: () => ctx.connect(c.environment),
     }));
   main.append(details);
+}
+
+/** Identity id, public key and server, each with Copy. */
+function identityPanel(connection) {
+  const panel = el("dl", { class: "about identity", id: "identity" });
+  for (const [label, value, id] of [
+    ["Identity id", connection.identity_id, "identity-id"],
+    ["Public key", connection.public_key, "public-key"],
+    ["Server", connection.base_url, "server-url"],
+  ]) {
+    const copy = el("button", { type: "button", class: "btn-link", "aria-label": `Copy ${label.toLowerCase()}` }, "Copy");
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(value);
+        copy.textContent = "Copied";
+      } catch {
+        copy.textContent = "Select the text to copy";
+      }
+      setTimeout(() => (copy.textContent = "Copy"), 2000);
+    });
+    panel.append(el("dt", {}, label), el("dd", { id }, value, " ", copy));
+  }
+  return panel;
 }

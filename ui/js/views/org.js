@@ -4,66 +4,40 @@ import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
 import { href } from "../router.js";
-import { storeFirst, ago } from "../freshness.js";
+import { ago } from "../format.js";
 import { confirmDialog, formDialog } from "../dialogs.js";
 import { actionButton } from "../actions.js";
+import { deleteAction, detailView, panel, renameAction } from "./detail.js";
 
 export const ROLES = ["owner", "admin", "operator", "viewer"];
 
 /** #org/:id */
-export async function showOrg(main, orgId, ctx) {
-  const title = el("h1", { id: "org-title" }, "Organization");
-  const actions = el("div", { class: "view-actions", id: "org-actions" });
-  const mark = el("p", { class: "fresh", id: "fresh-mark", "aria-live": "polite" });
-  const box = el("div", { class: "reserve" });
-  main.append(
-    el("p", { class: "crumbs" }, el("a", { href: "#organizations" }, "Organizations")),
-    el("div", { class: "view-head" }, title, actions),
-    mark, box,
-  );
-  const draw = (view) => {
-    const { organization: org, permissions: p } = view;
-    title.textContent = org.name;
-    title.append(" ", el("span", { class: `role role-${p.role ?? "member"}`, id: "org-role", title: "Your role" }, p.role ?? "not a member"));
-    actions.replaceChildren(
-      actionButton({ id: "org-rename", label: "Rename", allowed: p.rename_organization, onClick: () => renameOrg(org, ctx) }),
-      actionButton({ id: "org-delete", label: "Delete organization", danger: true, allowed: p.delete_organization, onClick: () => deleteOrg(org, ctx) }),
-    );
-    box.replaceChildren(sitesSection(view, ctx), membersSection(view, ctx), gatewaysSection(view));
-  };
-  await storeFirst({
-    box, mark, ctx, draw,
+export async function render(main, { id }, ctx) {
+  await detailView(main, ctx, {
+    id: "org",
+    title: "Organization",
+    crumbs: [el("a", { href: "#organizations" }, "Organizations")],
     empty: "Loading the organization…",
-    fetch: (source) => commands.getOrganization(orgId, source),
+    fetch: (source) => commands.getOrganization(id, source),
+    draw: (view, frame) => {
+      const { organization: org, permissions: p } = view;
+      frame.title.textContent = org.name;
+      frame.title.append(" ", el("span", { class: `role role-${p.role ?? "member"}`, id: "org-role", title: "Your role" }, p.role ?? "not a member"));
+      frame.actions(
+        renameAction(ctx, {
+          id: "org-rename", what: "organization", name: org.name, allowed: p.rename_organization,
+          rename: (name) => commands.renameOrganization(org.id, name),
+        }),
+        deleteAction(ctx, {
+          id: "org-delete", label: "Delete organization", name: org.name, allowed: p.delete_organization,
+          message: `This deletes the organization "${org.name}" with all its sites, devices and gateways for every member. It cannot be undone.`,
+          remove: () => commands.deleteOrganization(org.id),
+          then: "#organizations",
+        }),
+      );
+      frame.box.replaceChildren(sitesSection(view, ctx), membersSection(view, ctx), gatewaysSection(view));
+    },
   });
-}
-
-async function renameOrg(org, ctx) {
-  const done = await formDialog({
-    title: "Rename organization", submitLabel: "Rename",
-    fields: [{ name: "name", label: "Name", value: org.name, required: true }],
-    submit: async (v) => unwrap(await commands.renameOrganization(org.id, v.name)),
-  });
-  if (done) ctx.refresh();
-}
-
-async function deleteOrg(org, ctx) {
-  const ok = await confirmDialog({
-    title: `Delete ${org.name}?`,
-    message: `This deletes the organization "${org.name}" with all its sites, devices and gateways for every member. It cannot be undone.`,
-    confirm: "Delete organization",
-  });
-  if (!ok) return;
-  try {
-    unwrap(await commands.deleteOrganization(org.id));
-    ctx.go("#organizations");
-  } catch (err) {
-    ctx.toast(err);
-  }
-}
-
-function section(id, heading, ...children) {
-  return el("section", { class: "panel", id, "aria-labelledby": `${id}-h` }, el("h2", { id: `${id}-h` }, heading), ...children);
 }
 
 function sitesSection(view, ctx) {
@@ -89,7 +63,7 @@ function sitesSection(view, ctx) {
       ...sites.map((s) => el("li", { "data-site-id": s.id },
         el("a", { href: href("site", s.id) }, el("span", { class: "name" }, s.name),
           el("span", { class: "meta" }, [s.price_area, s.timezone].filter(Boolean).join(" · "))))));
-  return section("org-sites-section", `Sites (${sites.length})`, el("div", { class: "section-actions" }, add), list);
+  return panel("org-sites-section", `Sites (${sites.length})`, el("div", { class: "section-actions" }, add), list);
 }
 
 function membersSection(view, ctx) {
@@ -148,7 +122,7 @@ function membersSection(view, ctx) {
   const table = el("table", { class: "table", id: "org-members" },
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Identity"), el("th", { scope: "col" }, "Role"), el("th", { scope: "col" }, "Joined"), el("th", { scope: "col" }, el("span", { class: "sr-only" }, "Actions")))),
     body);
-  return section("org-members-section", `Members and roles (${members.length})`, addMemberForm(view, ctx), table);
+  return panel("org-members-section", `Members and roles (${members.length})`, addMemberForm(view, ctx), table);
 }
 
 function addMemberForm(view, ctx) {
@@ -183,5 +157,5 @@ function gatewaysSection(view) {
     : el("ul", { class: "list", id: "org-gateways", "aria-label": "Gateways" },
       ...gateways.map((g) => el("li", { "data-serial": g.serial }, el("span", { class: "name mono" }, g.serial),
         el("span", { class: "meta" }, g.last_seen_ms ? `seen ${ago(Date.now() - g.last_seen_ms)}` : "never seen"))));
-  return section("org-gateways-section", `Gateways (${gateways.length})`, list);
+  return panel("org-gateways-section", `Gateways (${gateways.length})`, list);
 }

@@ -1,4 +1,5 @@
-// Organizations you belong to, with your role in each, and who you are signed in as.
+// Organizations you belong to, with your role in each, and who you are signed in as (the
+// identity's details are on the Identity view).
 import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
@@ -7,7 +8,7 @@ import { storeFirst } from "../freshness.js";
 import { formDialog } from "../dialogs.js";
 
 /** The #organizations view: cached list first, then fresh; "New organization". */
-export async function showOrganizations(main, ctx) {
+export async function render(main, _params, ctx) {
   const connection = ctx.connection;
   const create = el("button", { type: "button", class: "btn", id: "org-create" }, "New organization");
   create.addEventListener("click", async () => {
@@ -29,7 +30,7 @@ export async function showOrganizations(main, ctx) {
   if (connection.secrets_notice) {
     main.append(el("p", { class: "notice", role: "status", id: "secrets-notice" }, connection.secrets_notice));
   }
-  main.append(box, identityPanel(connection));
+  main.append(box);
   await storeFirst({
     box, mark, ctx,
     empty: "Loading your organizations…",
@@ -41,7 +42,7 @@ export async function showOrganizations(main, ctx) {
 function orgList(organizations) {
   if (organizations.length === 0) {
     return el("p", { class: "empty", id: "org-empty" },
-      "You are not a member of any organization yet. Ask an owner or admin to add your identity id (below), or create one with New organization.");
+      "You are not a member of any organization yet. Ask an owner or admin to add your identity id (on the Identity view), or create one with New organization.");
   }
   const list = el("ul", { class: "list list-nav", id: "org-list", "aria-label": "Organizations" });
   for (const org of organizations) {
@@ -54,26 +55,4 @@ function orgList(organizations) {
     );
   }
   return list;
-}
-
-export function identityPanel(connection) {
-  const panel = el("dl", { class: "about identity", id: "identity" });
-  for (const [label, value, id] of [
-    ["Identity id", connection.identity_id, "identity-id"],
-    ["Public key", connection.public_key, "public-key"],
-    ["Server", connection.base_url, "server-url"],
-  ]) {
-    const copy = el("button", { type: "button", class: "btn-link", "aria-label": `Copy ${label.toLowerCase()}` }, "Copy");
-    copy.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(value);
-        copy.textContent = "Copied";
-      } catch {
-        copy.textContent = "Select the text to copy";
-      }
-      setTimeout(() => (copy.textContent = "Copy"), 2000);
-    });
-    panel.append(el("dt", {}, label), el("dd", { id }, value, " ", copy));
-  }
-  return panel;
 }

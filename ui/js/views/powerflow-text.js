@@ -1,28 +1,12 @@
-// Words and numbers for the live power flow: pure functions (unit-tested in node), no DOM.
-// Flows arrive in the platform's signs (W): grid + import / − export, solar ≤ 0 while producing,
-// battery + charging / − discharging, EV + charging the car / − feeding back.
+// Words for power flows: pure functions (unit-tested in node), no DOM. Flows arrive in the
+// platform's signs (W): grid + import / − export, solar ≤ 0 while producing, battery + charging /
+// − discharging, EV + charging the car / − feeding back. The window shows a flow as its magnitude
+// (format.js `power`) with the direction word from here: the live tiles and a DER's latest
+// stored value alike.
+import { clockTime, percent, power } from "../format.js";
 
 /** Below this many watts a flow reads as idle (meters jitter around zero). */
 export const IDLE_W = 20;
-
-/** "1.23 kW" for the magnitude of `w`; "—" when unknown. */
-export function kw(w) {
-  if (w == null || !Number.isFinite(w)) return "—";
-  const k = Math.abs(w) / 1000;
-  return `${k < 100 ? k.toFixed(2) : k.toFixed(1)} kW`;
-}
-
-/** "12.3 kWh" from Wh; "—" when unknown. */
-export function kwh(wh) {
-  if (wh == null || !Number.isFinite(wh)) return "—";
-  return `${(wh / 1000).toFixed(1)} kWh`;
-}
-
-/** "62 %" from a 0..1 fraction; "—" when unknown. */
-export function percent(fract) {
-  if (fract == null || !Number.isFinite(fract)) return "—";
-  return `${Math.round(Math.min(1, Math.max(0, fract)) * 100)} %`;
-}
 
 const WORDS = {
   grid: ["Importing", "Exporting", "Balanced", "No grid meter reported"],
@@ -44,6 +28,23 @@ export function direction(kind, flow) {
   return idle;
 }
 
+/** Which flow a DER type's power is (the same words as the live tiles). */
+const KIND_OF_DER = { meter: "grid", solar: "solar", battery: "battery", ev_charger_port: "ev" };
+
+/**
+ * One stored latest value of a DER as text: "1.23 kW exporting", "SoC 62 %", "EV SoC 80 %".
+ * @param {string} derType
+ * @param {{ field: string, value: number }} latest
+ */
+export function latestText(derType, { field, value }) {
+  if (field === "W") {
+    const kind = KIND_OF_DER[derType];
+    return kind ? `${power(value)} ${direction(kind, { w: value }).toLowerCase()}` : power(value);
+  }
+  if (field.endsWith("_fract")) return `${field.startsWith("vehicle") ? "EV " : ""}SoC ${percent(value)}`;
+  return `${field} ${value}`;
+}
+
 /** The badge text and its tone for a connection state. */
 export function stateBadge(state) {
   switch (state) {
@@ -56,24 +57,6 @@ export function stateBadge(state) {
     default:
       return { text: "Connecting…", tone: "muted" };
   }
-}
-
-/**
- * "HH:MM:SS" (24 h) of an epoch-ms time in `timeZone` (the site's; the computer's when not
- * given or unknown); "—" when unknown.
- */
-export function clockTime(ms, timeZone) {
-  if (ms == null || !Number.isFinite(ms)) return "—";
-  if (timeZone) {
-    try {
-      return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(ms);
-    } catch {
-      // An unknown zone name: fall through to the computer's time.
-    }
-  }
-  const d = new Date(ms);
-  const two = (n) => String(n).padStart(2, "0");
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** A sentence about gaps filled from history, or null. */

@@ -1,12 +1,13 @@
 // A site's live power flow: grid, solar, battery (power and charge), EV charger and the house,
-// with the connection state and the time of the last reading. Mounted into any container (the
-// site view's #site-live, or the full-window #live/:id route); updates arrive over a Channel at
-// most once per frame and change only text and attributes, so nothing moves while they do.
+// with the connection state and the time of the last reading. Mounted into the site view's
+// #site-live; updates arrive over a Channel at most once per frame and change only text and
+// attributes, so nothing moves while they do.
 import { commands } from "../bindings.js";
 import { Channel } from "../host.js";
 import { el } from "../dom.js";
 import { unwrap } from "../result.js";
-import { kw, kwh, percent, direction, stateBadge, clockTime, backfillNote } from "./powerflow-text.js";
+import { power, energy, percent, clockTime } from "../format.js";
+import { IDLE_W, direction, stateBadge, backfillNote } from "./powerflow-text.js";
 
 const TILES = [
   { kind: "grid", label: "Grid", id: "pf-grid" },
@@ -68,8 +69,8 @@ export function mountPowerFlow(container, siteId, ctx = {}, opts = {}) {
 
   const flowTile = (kind, flow, extra, word) => {
     const dir = word ?? direction(kind, flow);
-    const tone = !flow ? "none" : Math.abs(flow.w) <= 20 ? "idle" : flow.w > 0 ? "in" : "out";
-    show(kind, kw(flow?.w), extra ? `${dir} · ${extra}` : dir, flow?.ts_ms, tone);
+    const tone = !flow ? "none" : Math.abs(flow.w) <= IDLE_W ? "idle" : flow.w > 0 ? "in" : "out";
+    show(kind, power(flow?.w), extra ? `${dir} · ${extra}` : dir, flow?.ts_ms, tone);
   };
 
   /** @param {import("../bindings.js").LiveUpdate_Deserialize} u */
@@ -84,15 +85,15 @@ export function mountPowerFlow(container, siteId, ctx = {}, opts = {}) {
     flowTile("solar", u.solar);
     flowTile("battery", u.battery);
     const soc = u.battery_soc_fract;
-    show("soc", percent(soc), soc == null ? "No battery reported" : `${kwh(u.battery_stored_wh)} stored`,
+    show("soc", percent(soc), soc == null ? "No battery reported" : `${energy(u.battery_stored_wh)} stored`,
       u.battery?.ts_ms, soc == null ? "none" : "idle");
     // An idle charger's own word (suspended, available) says more than "Not charging".
-    const idle = u.ev && Math.abs(u.ev.w) <= 20 && u.ev_status;
+    const idle = u.ev && Math.abs(u.ev.w) <= IDLE_W && u.ev_status;
     const word = idle ? u.ev_status.charAt(0).toUpperCase() + u.ev_status.slice(1) : undefined;
-    const session = u.ev_session_wh ? `${kwh(u.ev_session_wh)} this session` : null;
+    const session = u.ev_session_wh ? `${energy(u.ev_session_wh)} this session` : null;
     flowTile("ev", u.ev, session, word);
     const newest = Math.max(...[u.grid, u.solar, u.battery, u.ev].filter(Boolean).map((f) => f.ts_ms));
-    show("load", kw(u.load_w), u.load_w == null ? "Needs the grid meter" : "Used in the house",
+    show("load", power(u.load_w), u.load_w == null ? "Needs the grid meter" : "Used in the house",
       Number.isFinite(newest) && u.load_w != null ? newest : null, u.load_w == null ? "none" : "idle");
     const filled = backfillNote(u.backfills, zone());
     if (filled) {

@@ -6,7 +6,7 @@ import { storeFirst } from "../freshness.js";
 import { filterList } from "../filter-list.js";
 
 /** #sites */
-export async function showSites(main, ctx) {
+export async function render(main, _params, ctx) {
   const mark = el("p", { class: "fresh", id: "fresh-mark", "aria-live": "polite" });
   const box = el("div", { class: "reserve" });
   main.append(el("h1", {}, "Sites"),
@@ -29,14 +29,10 @@ export async function showSites(main, ctx) {
         el("span", { class: "name" }, s.name),
         el("span", { class: "meta" }, [s.org_name, s.price_area].filter(Boolean).join(" · "))),
       noneMatch: "No site matches. Clear the filter to see them all.",
+      query,
     });
     box.replaceChildren(list);
-    const input = box.querySelector("input");
-    if (query) {
-      input.value = query;
-      input.dispatchEvent(new Event("input"));
-    }
-    if (hadFocus) input.focus();
+    if (hadFocus) box.querySelector("input").focus();
   };
   await storeFirst({
     box, mark, ctx, draw,

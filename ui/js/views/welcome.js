@@ -1,18 +1,15 @@
 // Welcome: what Novadesk is, and the environment picker. Connecting signs in with the
 // environment's identity (created on first use and kept in the keychain).
 import { el } from "../dom.js";
-import { ENVIRONMENTS, validateCustomUrl } from "../environments.js";
+import { ENVIRONMENTS, connectingText, validateCustomUrl } from "../environments.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
 import { confirmDialog } from "../dialogs.js";
 import { identityImportForm } from "../identity-import.js";
 
-/**
- * @param {HTMLElement} main
- * @param {{ selected?: string, customUrl?: string, reason?: string | null, onConnect: (environment: string) => Promise<void> }} options
- */
-export function renderWelcome(main, { selected = "sandbox", customUrl = "", reason = null, onConnect }) {
-  main.replaceChildren();
+/** #welcome: the sign-in view. Its state (the choice, why the session ended) is `ctx.signIn`. */
+export function render(main, _params, ctx) {
+  const { selected, customUrl = "", reason = null } = ctx.signIn;
   const h1 = el("h1", {}, "Welcome to Novadesk");
   const lede = el(
     "p",
@@ -80,17 +77,17 @@ export function renderWelcome(main, { selected = "sandbox", customUrl = "", reas
     refresh();
   });
   fieldset.addEventListener("change", refresh);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  /** Sign in to the chosen environment, saying what happens (and what went wrong) beside Connect. */
+  const signIn = async () => {
     const env = target();
     if (!env) return;
     connect.disabled = true;
     connect.textContent = "Connecting…";
     status.className = "field-msg";
     status.removeAttribute("role");
-    status.textContent = choice() === "sandbox" ? "Starting the Sandbox and signing in…" : "Signing in…";
+    status.textContent = connectingText(choice());
     try {
-      await onConnect(env);
+      await ctx.connect(env);
     } catch (err) {
       status.className = "field-msg is-error";
       status.setAttribute("role", "alert");
@@ -99,6 +96,10 @@ export function renderWelcome(main, { selected = "sandbox", customUrl = "", reas
       connect.textContent = "Connect";
       refresh();
     }
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    signIn();
   });
   form.append(fieldset, actions);
   const about = el("dl", { class: "about", id: "about" });
@@ -124,15 +125,20 @@ export function renderWelcome(main, { selected = "sandbox", customUrl = "", reas
   main.append(h1, lede);
   if (reason) main.append(el("p", { class: "notice", role: "alert", id: "signin-reason" }, reason));
   main.append(form, importDetails, about);
+  if (ctx.appInfo) about.append(...aboutItems(ctx.appInfo));
   refresh();
+  // `novadesk --env X` (what `make run` does), or the last session, opens straight into it: once.
+  if (ctx.signIn.connectNow) {
+    ctx.signIn.connectNow = false;
+    signIn();
+  }
 }
-/** Fill the About list from app_info. */
-export function renderAbout(info, root = document) {
-  const about = root.querySelector("#about");
-  if (!about) return;
-  about.replaceChildren(
+
+/** The About list from app_info. */
+function aboutItems(info) {
+  return [
     el("dt", {}, "Version"), el("dd", {}, `${info.version} (${info.profile})`),
     el("dt", {}, "Data"), el("dd", {}, info.data_dir),
     el("dt", {}, "Logs"), el("dd", {}, info.log_dir),
-  );
+  ];
 }
