@@ -69,18 +69,29 @@ export class WebDriver {
   }
 
   async click(css) {
-    const id = await this.find(css);
-    await this.request("POST", this.s(`/element/${id}/click`), {});
+    await this.onFresh(css, (id) => this.request("POST", this.s(`/element/${id}/click`), {}));
   }
 
   async text(css) {
-    const id = await this.find(css);
-    return this.request("GET", this.s(`/element/${id}/text`));
+    return this.onFresh(css, (id) => this.request("GET", this.s(`/element/${id}/text`)));
+  }
+
+  // Store-first views render twice (cached, then fresh), so an element found just before the
+  // second render is gone when it is used: find it again (a few times) rather than fail.
+  async onFresh(css, use) {
+    for (let attempt = 1; ; attempt++) {
+      const id = await this.find(css);
+      try {
+        return await use(id);
+      } catch (err) {
+        if (attempt >= 3 || !/stale element reference/.test(err.message)) throw err;
+      }
+    }
   }
 
   async type(css, text) {
-    const id = await this.find(css);
-    await this.request("POST", this.s(`/element/${id}/value`), { text });
+    // A stale element takes no keys, so trying again cannot type twice.
+    await this.onFresh(css, (id) => this.request("POST", this.s(`/element/${id}/value`), { text }));
   }
 
   /** A real key press through WebDriver actions, to the focused element (Escape is \uE00C). */
