@@ -30,6 +30,10 @@ pub struct SiteRow {
     pub timezone: Option<String>,
     pub price_area: Option<String>,
     pub created_at_ms: Option<i64>,
+    /// Latitude, longitude (the chart's grid tariff lookup). Rows kept before it existed read
+    /// as `None` until the next refresh.
+    #[serde(default)]
+    pub location: Option<(f64, f64)>,
     /// Filled in when read for the all-sites list (from the cached organizations); not stored.
     #[serde(default, skip_serializing)]
     pub org_name: Option<String>,
@@ -103,6 +107,7 @@ impl From<novacore::models::Site> for SiteRow {
             timezone: s.timezone,
             price_area: s.price_area,
             created_at_ms: ms(s.created_at),
+            location: s.location.map(|l| (l.lat, l.lon)),
             org_name: None,
         }
     }

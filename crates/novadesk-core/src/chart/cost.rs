@@ -131,7 +131,7 @@ pub(crate) async fn load_tariff(
         return Ok(t);
     }
     *requests += 1;
-    let t = ws.observe(ws.client.tariffs().tariff(id).await)?;
+    let t = ws.novacore(async |c| c.tariffs().tariff(id).await).await?;
     save_json(ws, &key_tariff(id), &t)?;
     Ok(t)
 }

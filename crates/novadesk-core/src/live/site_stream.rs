@@ -78,11 +78,11 @@ pub(crate) async fn run(
     };
     site.send();
     let mut pending = PendingIngest::new(ws.clone());
-    let mut stream = Box::pin(
-        ws.client
-            .telemetry()
-            .stream_site_with(&site_id, options.stream.clone()),
-    );
+    // Readings and reconnects report online, failures offline (the banner), as they arrive.
+    let mut stream = Box::pin(ws.novacore_stream(|c| {
+        c.telemetry()
+            .stream_site_with(&site_id, options.stream.clone())
+    }));
     let mut flush = tokio::time::interval(INGEST_EVERY);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failures = 0u32;
@@ -107,13 +107,11 @@ pub(crate) async fn run(
                 } else {
                     format!("The live stream stopped: {err}.")
                 };
-                let _ = ws.observe::<()>(Err(err));
                 site.set_state(LinkState::Offline, Some(reason));
                 break;
             }
             Some(Ok(StreamEvent::Reading { reading, .. })) => {
                 failures = 0;
-                ws.connectivity.report_online();
                 pending.push(&reading);
                 site.flows.apply(&reading);
                 site.live.received_ms = Some(ws.now_ms());
@@ -125,7 +123,6 @@ pub(crate) async fn run(
             }
             Some(Ok(StreamEvent::Reconnected { .. })) => {
                 failures = 0;
-                ws.connectivity.report_online();
                 site.set_state(LinkState::Live, None);
             }
             Some(Ok(StreamEvent::Disconnected { reason, retry_in })) => {

@@ -127,8 +127,9 @@ pub async fn export_site_chart(
     let path = match save_dialog::save_path_override() {
         Some(p) => p,
         None => {
-            // The site's name (cached when offline) makes a file name a person recognises.
-            let site = core::site_info(&ws, &request.site_id).await?;
+            // The site's name (from the cache: naming the file is no reason to go to the network)
+            // makes a file name a person recognises.
+            let site = core::cached_site_info(&ws, &request.site_id).await?;
             let today = ws.clock.now().format("%Y-%m-%d").to_string();
             dialog
                 .ask(&export_file_name(&site.name, &today, ext), ext)
