@@ -24,7 +24,9 @@ pub use sites::{
     cached_device, cached_site, cached_sites, refresh_device, refresh_site, refresh_sites,
     DeviceDetail, SiteDetail,
 };
-pub(crate) use sites::{cached_site_rows, keep_site, own_set, refresh_site_rows, sort_sites};
+pub(crate) use sites::{
+    cached_site_rows, keep_site, own_set, refresh_site_rows, sort_sites, SiteRows,
+};
 
 use crate::error::Error;
 

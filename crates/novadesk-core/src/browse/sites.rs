@@ -216,12 +216,12 @@ pub async fn refresh_site(ws: &Workspace, site_id: &str) -> Result<Cached<SiteDe
     })
 }
 
-/// A site and its devices as kept in the store (no latest values), or `None` until both were
-/// fetched: what other use-cases (the chart) read of a site.
-pub(crate) fn cached_site_rows(
-    ws: &Workspace,
-    site_id: &str,
-) -> Result<Option<Cached<(SiteRow, Vec<DeviceRow>)>>> {
+/// A site and its devices as browse keeps them (no latest values).
+pub(crate) type SiteRows = (SiteRow, Vec<DeviceRow>);
+
+/// The site and its devices from the store, or `None` until both were fetched: what other
+/// use-cases (the chart) read of a site.
+pub(crate) fn cached_site_rows(ws: &Workspace, site_id: &str) -> Result<Option<Cached<SiteRows>>> {
     let Some(site) = read_one::<SiteRow>(ws, kind::SITE, site_id)? else {
         return Ok(None);
     };
@@ -234,10 +234,7 @@ pub(crate) fn cached_site_rows(
 }
 
 /// Fetches one site and its devices and keeps them (a site gone from the server is forgotten).
-pub(crate) async fn refresh_site_rows(
-    ws: &Workspace,
-    site_id: &str,
-) -> Result<Cached<(SiteRow, Vec<DeviceRow>)>> {
+pub(crate) async fn refresh_site_rows(ws: &Workspace, site_id: &str) -> Result<Cached<SiteRows>> {
     let (site, devices) = futures::join!(
         ws.novacore(async |c| c.sites().get(site_id).await),
         ws.novacore(async |c| c.sites().devices(site_id).await)

@@ -5,7 +5,7 @@
 use chrono_tz::Tz;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::browse::{cached_site_rows, refresh_site_rows, Cached, DeviceRow, SiteRow};
+use crate::browse::{cached_site_rows, refresh_site_rows, Cached, SiteRows};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
@@ -177,7 +177,7 @@ pub async fn cached_site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo>
 impl SiteInfo {
     /// From the site and devices as browse keeps them: a valid time zone (else UTC), the DERs
     /// grid meter first.
-    fn from_rows(rows: Cached<(SiteRow, Vec<DeviceRow>)>) -> Self {
+    fn from_rows(rows: Cached<SiteRows>) -> Self {
         let (site, devices) = rows.value;
         let mut ders: Vec<DerInfo> = devices
             .into_iter()
