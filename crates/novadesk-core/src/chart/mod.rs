@@ -33,6 +33,7 @@ pub use draw::render_chart;
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "SeriesPick"))]
 pub struct SeriesChoice {
     /// DER id.
     pub der_id: String,
@@ -63,6 +64,11 @@ pub struct ChartRequest {
 
 /// How far a fetch has come: `fraction` in 0..=1 (never decreasing), `what` for the progress label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ChartProgress")
+)]
 pub struct Progress {
     /// 0..=1.
     pub fraction: f64,

@@ -66,6 +66,7 @@ impl SiteInfo {
 
 /// One selectable field of a DER.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "FieldView"))]
 pub struct FieldOption {
     /// Field name (`W`, `SoC_nom_fract`).
     pub field: String,
@@ -77,6 +78,7 @@ pub struct FieldOption {
 
 /// A DER in the picker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "DerView"))]
 pub struct DerOption {
     /// DER id.
     pub id: String,
@@ -90,6 +92,7 @@ pub struct DerOption {
 
 /// A grid tariff to choose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "TariffView"))]
 pub struct TariffChoice {
     /// Tariff id.
     pub id: String,
@@ -99,6 +102,11 @@ pub struct TariffChoice {
 
 /// The per-site choices, remembered in the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ChartPrefsView")
+)]
 pub struct ChartPrefs {
     /// Price area, e.g. `SE3`.
     pub price_area: String,

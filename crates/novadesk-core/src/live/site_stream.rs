@@ -15,15 +15,20 @@ use super::LiveOptions;
 use crate::workspace::Workspace;
 
 /// How the site's live connection is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// - `Connecting`: opening the stream; nothing received yet.
+/// - `Live`: readings are arriving.
+/// - `Reconnecting`: the connection dropped; the SDK is reconnecting (resuming where it left off).
+/// - `Offline`: several reconnects failed in a row, or the stream ended: the data shown is old.
+///
+/// (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "LiveState"))]
 pub enum LinkState {
-    /// Opening the stream; nothing received yet.
     Connecting,
-    /// Readings are arriving.
     Live,
-    /// The connection dropped; the SDK is reconnecting (resuming where it left off).
     Reconnecting,
-    /// Several reconnects failed in a row, or the stream ended: the data shown is old.
     Offline,
 }
 
