@@ -1,6 +1,6 @@
 /// The app's own commands. Listing them makes Tauri generate an `allow-<command>` permission for
 /// each and deny any command a capability does not grant (src-tauri/capabilities/main.json).
-/// Keep in step with `ipc::builder`; the E2E suite fails if the window lacks one it uses.
+/// Keep in step with `ipc::builder` and the capability: tests/commands.rs names any difference.
 const COMMANDS: &[&str] = &[
     "app_info",
     "get_settings",

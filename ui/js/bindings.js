@@ -292,13 +292,13 @@ export const events = {
 	* @property {string | null} secrets_notice - Set when no keychain is available and the identity lives only for this session.
 	* @property {boolean} offline - Signed in from the saved session because the server could not be reached.
 	*
-	*  One action: allowed, or the reason it is not.
+	*  One action: allowed, or not with the reason to show beside the disabled control.
 	*
 	* @typedef {AllowedItem_Serialize | AllowedItem_Deserialize} AllowedItem
 	* @property {AllowedItem_Serialize} Serialize
 	* @property {AllowedItem_Deserialize} Deserialize
 	*
-	*  One action: allowed, or the reason it is not.
+	*  One action: allowed, or not with the reason to show beside the disabled control.
 	*
 	* @typedef {{
 	*		allowed: boolean,
@@ -307,7 +307,7 @@ export const events = {
 	* @property {boolean} allowed
 	* @property {string | null} [reason]
 	*
-	*  One action: allowed, or the reason it is not.
+	*  One action: allowed, or not with the reason to show beside the disabled control.
 	*
 	* @typedef {{
 	*		allowed: boolean,
@@ -436,44 +436,50 @@ export const events = {
 	* @property {string | null} suggested_tariff_id
 	* @property {number | null} fetched_at - When the site was fetched, epoch ms.
 	*
-	*  The per-site choices.
+	*  The per-site choices, remembered in the store.
 	*
 	* @typedef {ChartPrefsView_Serialize | ChartPrefsView_Deserialize} ChartPrefsView
 	* @property {ChartPrefsView_Serialize} Serialize
 	* @property {ChartPrefsView_Deserialize} Deserialize
 	*
-	*  The per-site choices.
+	*  The per-site choices, remembered in the store.
 	*
 	* @typedef {{
+	* // Price area, e.g. `SE3`.
 	*		price_area: string,
+	* // `SEK` or `EUR`.
 	*		currency: string,
-	* // `null` = the tariff found for the site's location.
+	* // Grid tariff id; `None` = the one found for the site's location.
 	*		tariff_id?: string | null,
 	*	}} ChartPrefsView_Deserialize
-	* @property {string} price_area
-	* @property {string} currency
-	* @property {string | null} [tariff_id] - `null` = the tariff found for the site's location.
+	* @property {string} price_area - Price area, e.g. `SE3`.
+	* @property {string} currency - `SEK` or `EUR`.
+	* @property {string | null} [tariff_id] - Grid tariff id; `None` = the one found for the site's location.
 	*
-	*  The per-site choices.
+	*  The per-site choices, remembered in the store.
 	*
 	* @typedef {{
+	* // Price area, e.g. `SE3`.
 	*		price_area: string,
+	* // `SEK` or `EUR`.
 	*		currency: string,
-	* // `null` = the tariff found for the site's location.
+	* // Grid tariff id; `None` = the one found for the site's location.
 	*		tariff_id: string | null,
 	*	}} ChartPrefsView_Serialize
-	* @property {string} price_area
-	* @property {string} currency
-	* @property {string | null} tariff_id - `null` = the tariff found for the site's location.
+	* @property {string} price_area - Price area, e.g. `SE3`.
+	* @property {string} currency - `SEK` or `EUR`.
+	* @property {string | null} tariff_id - Grid tariff id; `None` = the one found for the site's location.
 	*
-	*  Fetch progress: `fraction` 0..1 and what is being fetched.
+	*  How far a fetch has come: `fraction` in 0..=1 (never decreasing), `what` for the progress label.
 	*
 	* @typedef {{
+	* // 0..=1.
 	*		fraction: number | null,
+	* // What is being fetched now, for a person.
 	*		what: string,
 	*	}} ChartProgress
-	* @property {number | null} fraction
-	* @property {string} what
+	* @property {number | null} fraction - 0..=1.
+	* @property {string} what - What is being fetched now, for a person.
 	*
 	*  What to draw.
 	*
@@ -570,40 +576,55 @@ export const events = {
 	* @property {boolean} online
 	* @property {string | null} reason - Why it is offline, or what restored it.
 	*
-	*  The cost of the shown range.
+	*  The cost of the shown range, in the tariff's currency.
 	*
 	* @typedef {{
+	* // Currency code.
 	*		currency: string,
+	* // The grid tariff used.
 	*		tariff_id: string,
+	* // Energy imported from the grid, kWh.
 	*		import_kwh: number | null,
+	* // Energy exported to the grid, kWh.
 	*		export_kwh: number | null,
+	* // Spot cost of the imported energy.
 	*		spot_cost: number | null,
+	* // Spot revenue of the exported energy.
 	*		export_revenue: number | null,
+	* // The grid's energy (transfer) fee.
 	*		grid_energy_fee: number | null,
+	* // The range's share of the power charge of its months.
 	*		power_charge: number | null,
+	* // The range's share of the fixed fee.
 	*		fixed_fee: number | null,
+	* // Total excluding VAT.
 	*		total_ex_vat: number | null,
+	* // VAT.
 	*		vat: number | null,
+	* // Total including VAT.
 	*		total_inc_vat: number | null,
+	* // The peaks behind the power charge (of the months the range touches).
 	*		peaks: PeakView[],
+	* // Share of the range with meter data, 0..1.
 	*		metered_fraction: number | null,
+	* // Share of the metered time with a spot price, 0..1.
 	*		priced_fraction: number | null,
 	*	}} CostSummaryView
-	* @property {string} currency
-	* @property {string} tariff_id
-	* @property {number | null} import_kwh
-	* @property {number | null} export_kwh
-	* @property {number | null} spot_cost
-	* @property {number | null} export_revenue
-	* @property {number | null} grid_energy_fee
-	* @property {number | null} power_charge
-	* @property {number | null} fixed_fee
-	* @property {number | null} total_ex_vat
-	* @property {number | null} vat
-	* @property {number | null} total_inc_vat
-	* @property {PeakView[]} peaks
-	* @property {number | null} metered_fraction
-	* @property {number | null} priced_fraction
+	* @property {string} currency - Currency code.
+	* @property {string} tariff_id - The grid tariff used.
+	* @property {number | null} import_kwh - Energy imported from the grid, kWh.
+	* @property {number | null} export_kwh - Energy exported to the grid, kWh.
+	* @property {number | null} spot_cost - Spot cost of the imported energy.
+	* @property {number | null} export_revenue - Spot revenue of the exported energy.
+	* @property {number | null} grid_energy_fee - The grid's energy (transfer) fee.
+	* @property {number | null} power_charge - The range's share of the power charge of its months.
+	* @property {number | null} fixed_fee - The range's share of the fixed fee.
+	* @property {number | null} total_ex_vat - Total excluding VAT.
+	* @property {number | null} vat - VAT.
+	* @property {number | null} total_inc_vat - Total including VAT.
+	* @property {PeakView[]} peaks - The peaks behind the power charge (of the months the range touches).
+	* @property {number | null} metered_fraction - Share of the range with meter data, 0..1.
+	* @property {number | null} priced_fraction - Share of the metered time with a spot price, 0..1.
 	*
 	* @typedef {{
 	*		id: string,
@@ -619,15 +640,19 @@ export const events = {
 	*  A DER in the picker.
 	*
 	* @typedef {{
+	* // DER id.
 	*		id: string,
+	* // "Grid meter", "Solar", … plus its name.
 	*		label: string,
+	* // Provisioning type.
 	*		der_type: string,
+	* // Fields it reports that the chart can draw.
 	*		fields: FieldView[],
 	*	}} DerView
-	* @property {string} id
-	* @property {string} label
-	* @property {string} der_type
-	* @property {FieldView[]} fields
+	* @property {string} id - DER id.
+	* @property {string} label - "Grid meter", "Solar", … plus its name.
+	* @property {string} der_type - Provisioning type.
+	* @property {FieldView[]} fields - Fields it reports that the chart can draw.
 	*
 	* @typedef {DeviceItem_Serialize | DeviceItem_Deserialize} DeviceItem
 	* @property {DeviceItem_Serialize} Serialize
@@ -756,7 +781,13 @@ export const events = {
 	* // Anything else: a toast with the message.
 	* "failed"} failed - Anything else: a toast with the message.
 	*
-	*  Export formats.
+	*  File formats of an export.
+	* 
+	*  - `Csv`: comma-separated values: timestamps (UTC and site-local), values with units, price.
+	*  - `Png`: the chart as a PNG image.
+	*  - `Svg`: the chart as an SVG document (font embedded, so it looks the same anywhere).
+	* 
+	*  (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
 	*
 	* @typedef {"csv" | "png" | "svg"} ExportFormatName
 	* @property {"csv"} csv
@@ -803,16 +834,19 @@ export const events = {
 	* @property {number | null} fetched_at_ms
 	* @property {boolean} from_cache
 	*
-	*  A selectable field.
+	*  One selectable field of a DER.
 	*
 	* @typedef {{
+	* // Field name (`W`, `SoC_nom_fract`).
 	*		field: string,
+	* // For a person: "Power", "State of charge".
 	*		label: string,
+	* // Platform unit (`W`, `fraction`).
 	*		unit: string,
 	*	}} FieldView
-	* @property {string} field
-	* @property {string} label
-	* @property {string} unit
+	* @property {string} field - Field name (`W`, `SoC_nom_fract`).
+	* @property {string} label - For a person: "Power", "State of charge".
+	* @property {string} unit - Platform unit (`W`, `fraction`).
 	*
 	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
 	* @property {GatewayItem_Serialize} Serialize
@@ -836,14 +870,15 @@ export const events = {
 	* @property {number | null} claimed_at_ms
 	* @property {number | null} last_seen_ms
 	*
-	*  A DER's newest stored value of one field (`W`, `SoC_nom_fract`, …).
+	*  The newest stored sample of one of a DER's fields.
 	*
 	* @typedef {{
+	* // The field as the platform names it, unit included (`W`, `SoC_nom_fract`).
 	*		field: string,
 	*		value: number | null,
 	*		at_ms: number | null,
 	*	}} LatestItem
-	* @property {string} field
+	* @property {string} field - The field as the platform names it, unit included (`W`, `SoC_nom_fract`).
 	* @property {number | null} value
 	* @property {number | null} at_ms
 	*
@@ -888,7 +923,14 @@ export const events = {
 	* @property {number | null} w
 	* @property {number | null} ts_ms
 	*
-	*  The site's live connection state.
+	*  How the site's live connection is doing.
+	* 
+	*  - `Connecting`: opening the stream; nothing received yet.
+	*  - `Live`: readings are arriving.
+	*  - `Reconnecting`: the connection dropped; the SDK is reconnecting (resuming where it left off).
+	*  - `Offline`: several reconnects failed in a row, or the stream ended: the data shown is old.
+	* 
+	*  (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
 	*
 	* @typedef {"connecting" | "live" | "reconnecting" | "offline"} LiveState
 	* @property {"connecting"} connecting
@@ -896,13 +938,17 @@ export const events = {
 	* @property {"reconnecting"} reconnecting
 	* @property {"offline"} offline
 	*
-	*  One update for a live view. Times are epoch milliseconds (numbers, for JavaScript).
+	*  One update for a live view: a frame of core's [`SiteLive`](novadesk_core::live::SiteLive)
+	*  flattened for the view, with the frame's back-fills and misses. Times are epoch milliseconds
+	*  (numbers, for JavaScript).
 	*
 	* @typedef {LiveUpdate_Serialize | LiveUpdate_Deserialize} LiveUpdate
 	* @property {LiveUpdate_Serialize} Serialize
 	* @property {LiveUpdate_Deserialize} Deserialize
 	*
-	*  One update for a live view. Times are epoch milliseconds (numbers, for JavaScript).
+	*  One update for a live view: a frame of core's [`SiteLive`](novadesk_core::live::SiteLive)
+	*  flattened for the view, with the frame's back-fills and misses. Times are epoch milliseconds
+	*  (numbers, for JavaScript).
 	*
 	* @typedef {{
 	*		site_id: string,
@@ -957,7 +1003,9 @@ export const events = {
 	* @property {LiveBackfill_Deserialize[]} backfills - Gaps back-filled from history since the previous update.
 	* @property {number} missed - Updates this view fell too far behind to receive (the next one is current again).
 	*
-	*  One update for a live view. Times are epoch milliseconds (numbers, for JavaScript).
+	*  One update for a live view: a frame of core's [`SiteLive`](novadesk_core::live::SiteLive)
+	*  flattened for the view, with the frame's back-fills and misses. Times are epoch milliseconds
+	*  (numbers, for JavaScript).
 	*
 	* @typedef {{
 	*		site_id: string,
@@ -1012,9 +1060,13 @@ export const events = {
 	* @property {LiveBackfill_Serialize[]} backfills - Gaps back-filled from history since the previous update.
 	* @property {number} missed - Updates this view fell too far behind to receive (the next one is current again).
 	*
+	*  A member of an organization.
+	*
 	* @typedef {MemberItem_Serialize | MemberItem_Deserialize} MemberItem
 	* @property {MemberItem_Serialize} Serialize
 	* @property {MemberItem_Deserialize} Deserialize
+	*
+	*  A member of an organization.
 	*
 	* @typedef {{
 	*		identity_id: string,
@@ -1025,6 +1077,8 @@ export const events = {
 	* @property {string} role
 	* @property {number | null} [joined_at_ms]
 	*
+	*  A member of an organization.
+	*
 	* @typedef {{
 	*		identity_id: string,
 	*		role: string,
@@ -1034,35 +1088,35 @@ export const events = {
 	* @property {string} role
 	* @property {number | null} joined_at_ms
 	*
-	*  One row of the organizations list.
+	*  An organization as the organizations view lists it.
 	*
 	* @typedef {OrganizationItem_Serialize | OrganizationItem_Deserialize} OrganizationItem
 	* @property {OrganizationItem_Serialize} Serialize
 	* @property {OrganizationItem_Deserialize} Deserialize
 	*
-	*  One row of the organizations list.
+	*  An organization as the organizations view lists it.
 	*
 	* @typedef {{
 	*		id: string,
 	*		name: string,
-	* // Your role in it (owner, admin, operator, viewer), when known.
+	* // The signed-in identity's role, when the member list says.
 	*		role?: string | null,
 	*	}} OrganizationItem_Deserialize
 	* @property {string} id
 	* @property {string} name
-	* @property {string | null} [role] - Your role in it (owner, admin, operator, viewer), when known.
+	* @property {string | null} [role] - The signed-in identity's role, when the member list says.
 	*
-	*  One row of the organizations list.
+	*  An organization as the organizations view lists it.
 	*
 	* @typedef {{
 	*		id: string,
 	*		name: string,
-	* // Your role in it (owner, admin, operator, viewer), when known.
+	* // The signed-in identity's role, when the member list says.
 	*		role: string | null,
 	*	}} OrganizationItem_Serialize
 	* @property {string} id
 	* @property {string} name
-	* @property {string | null} role - Your role in it (owner, admin, operator, viewer), when known.
+	* @property {string | null} role - The signed-in identity's role, when the member list says.
 	*
 	*  One organization's view.
 	*
@@ -1100,60 +1154,80 @@ export const events = {
 	* @property {MemberItem_Serialize[]} members
 	* @property {GatewayItem_Serialize[]} gateways
 	*
-	*  One of the month's peaks behind the power charge.
+	*  One of the month's power peaks (they set the power charge).
 	*
 	* @typedef {{
+	* // Window start, epoch ms.
 	*		start_ms: number | null,
+	* // Average power of the window, kW.
 	*		kw: number | null,
 	*	}} PeakView
-	* @property {number | null} start_ms
-	* @property {number | null} kw
+	* @property {number | null} start_ms - Window start, epoch ms.
+	* @property {number | null} kw - Average power of the window, kW.
 	*
-	*  What your role lets you do in an organization.
+	*  Everything the browsing views may offer in one organization.
 	*
 	* @typedef {PermissionsItem_Serialize | PermissionsItem_Deserialize} PermissionsItem
 	* @property {PermissionsItem_Serialize} Serialize
 	* @property {PermissionsItem_Deserialize} Deserialize
 	*
-	*  What your role lets you do in an organization.
+	*  Everything the browsing views may offer in one organization.
 	*
 	* @typedef {{
+	* // Your role (`None`: not a member, or not known while offline).
 	*		role?: string | null,
 	*		rename_organization: AllowedItem_Deserialize,
 	*		delete_organization: AllowedItem_Deserialize,
+	* // Add members, change roles below owner, remove members.
 	*		manage_members: AllowedItem_Deserialize,
+	* // Make someone an owner, or change or remove an owner.
 	*		manage_owners: AllowedItem_Deserialize,
+	* // Create, rename and delete sites.
 	*		manage_sites: AllowedItem_Deserialize,
+	* // Rename and delete devices, add DERs.
 	*		manage_devices: AllowedItem_Deserialize,
 	*	}} PermissionsItem_Deserialize
-	* @property {string | null} [role]
+	* @property {string | null} [role] - Your role (`None`: not a member, or not known while offline).
 	* @property {AllowedItem_Deserialize} rename_organization
 	* @property {AllowedItem_Deserialize} delete_organization
-	* @property {AllowedItem_Deserialize} manage_members
-	* @property {AllowedItem_Deserialize} manage_owners
-	* @property {AllowedItem_Deserialize} manage_sites
-	* @property {AllowedItem_Deserialize} manage_devices
+	* @property {AllowedItem_Deserialize} manage_members - Add members, change roles below owner, remove members.
+	* @property {AllowedItem_Deserialize} manage_owners - Make someone an owner, or change or remove an owner.
+	* @property {AllowedItem_Deserialize} manage_sites - Create, rename and delete sites.
+	* @property {AllowedItem_Deserialize} manage_devices - Rename and delete devices, add DERs.
 	*
-	*  What your role lets you do in an organization.
+	*  Everything the browsing views may offer in one organization.
 	*
 	* @typedef {{
+	* // Your role (`None`: not a member, or not known while offline).
 	*		role: string | null,
 	*		rename_organization: AllowedItem_Serialize,
 	*		delete_organization: AllowedItem_Serialize,
+	* // Add members, change roles below owner, remove members.
 	*		manage_members: AllowedItem_Serialize,
+	* // Make someone an owner, or change or remove an owner.
 	*		manage_owners: AllowedItem_Serialize,
+	* // Create, rename and delete sites.
 	*		manage_sites: AllowedItem_Serialize,
+	* // Rename and delete devices, add DERs.
 	*		manage_devices: AllowedItem_Serialize,
 	*	}} PermissionsItem_Serialize
-	* @property {string | null} role
+	* @property {string | null} role - Your role (`None`: not a member, or not known while offline).
 	* @property {AllowedItem_Serialize} rename_organization
 	* @property {AllowedItem_Serialize} delete_organization
-	* @property {AllowedItem_Serialize} manage_members
-	* @property {AllowedItem_Serialize} manage_owners
-	* @property {AllowedItem_Serialize} manage_sites
-	* @property {AllowedItem_Serialize} manage_devices
+	* @property {AllowedItem_Serialize} manage_members - Add members, change roles below owner, remove members.
+	* @property {AllowedItem_Serialize} manage_owners - Make someone an owner, or change or remove an owner.
+	* @property {AllowedItem_Serialize} manage_sites - Create, rename and delete sites.
+	* @property {AllowedItem_Serialize} manage_devices - Rename and delete devices, add DERs.
 	*
 	*  The range buttons.
+	* 
+	*  - `Day`: the last 24 hours.
+	*  - `Week`: today and the 6 local days before.
+	*  - `Month`: today and the 29 local days before.
+	*  - `Year`: today and the 364 local days before.
+	*  - `Custom`: the request's `from_ms`..`to_ms`.
+	* 
+	*  (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
 	*
 	* @typedef {"day" | "week" | "month" | "year" | "custom"} RangePresetName
 	* @property {"day"} day
@@ -1245,14 +1319,16 @@ export const events = {
 	* @property {string | null} fetch_note
 	* @property {number} network_requests
 	*
-	*  A DER's field to draw.
+	*  One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 	*
 	* @typedef {{
+	* // DER id.
 	*		der_id: string,
+	* // Field name as the platform spells it.
 	*		field: string,
 	*	}} SeriesPick
-	* @property {string} der_id
-	* @property {string} field
+	* @property {string} der_id - DER id.
+	* @property {string} field - Field name as the platform spells it.
 	*
 	*  Persisted preferences.
 	*
@@ -1362,11 +1438,13 @@ export const events = {
 	*  A grid tariff to choose.
 	*
 	* @typedef {{
+	* // Tariff id.
 	*		id: string,
+	* // "Company — name".
 	*		label: string,
 	*	}} TariffView
-	* @property {string} id
-	* @property {string} label
+	* @property {string} id - Tariff id.
+	* @property {string} label - "Company — name".
 	*
 	*  Emitted after the theme preference changed, so every window follows.
 	*

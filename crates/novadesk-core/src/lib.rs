@@ -72,11 +72,11 @@ pub use browse::{
     OrganizationDetail, OrganizationRow, SiteDetail, SiteRow,
 };
 pub use chart::{
-    chart_options, chart_prefs, cost_inputs, cost_level, cost_span, export_chart, render_chart,
-    resolve_range, set_chart_prefs, site_info, write_atomically, CancelToken, ChartOptions,
-    ChartOutput, ChartPrefs, ChartRequest, CostSummary, DerInfo, DerOption, ExportFormat,
-    FieldOption, PeakInfo, Progress, RangePreset, ResolvedRange, SeriesChoice, SiteInfo,
-    TariffChoice, CURRENCIES, PRICE_AREAS,
+    cached_site_info, chart_options, chart_prefs, cost_inputs, cost_level, cost_span, export_chart,
+    render_chart, resolve_range, set_chart_prefs, site_info, write_atomically, CancelToken,
+    ChartOptions, ChartOutput, ChartPrefs, ChartRequest, CostSummary, DerInfo, DerOption,
+    ExportFormat, FieldOption, PeakInfo, Progress, RangePreset, ResolvedRange, SeriesChoice,
+    SiteInfo, TariffChoice, CURRENCIES, PRICE_AREAS,
 };
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};

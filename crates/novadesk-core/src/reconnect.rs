@@ -22,7 +22,7 @@ where
             let name = ws.environment.display_name();
             ws.connectivity
                 .reconnect(&mut backoff, || async {
-                    match ws.client.login().await {
+                    match ws.novacore(async |c| c.login().await).await {
                         Ok(session) => {
                             on_login(&session);
                             Ok(())

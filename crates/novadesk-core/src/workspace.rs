@@ -1,10 +1,12 @@
-//! Everything a use-case needs once the user is signed in to an environment: the SDK client, the
-//! offline store for this environment + identity, the clock, the event sink and reachability.
-//! The shell holds one `Workspace` per signed-in window; use-cases take `&Workspace`.
+//! Everything a use-case needs once the user is signed in to an environment: the way to call
+//! Novacore, the offline store for this environment + identity, the clock, the event sink and
+//! reachability. The shell holds one `Workspace` per signed-in window; use-cases take `&Workspace`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use futures::{Stream, StreamExt};
+use novacore::stream::StreamEvent;
 use novacore::Client;
 use novadesk_store::Store;
 
@@ -21,8 +23,9 @@ pub struct Workspace {
     pub environment: Environment,
     /// Its base URL (the Sandbox's loopback URL, testnet, mainnet or the custom one).
     pub base_url: String,
-    /// The SDK client (holds identity and session; re-authenticates by itself).
-    pub client: Client,
+    /// The SDK client (holds identity and session; re-authenticates by itself). Private: use-cases
+    /// reach it only through [`Workspace::novacore`], which reports what each call saw.
+    client: Client,
     /// The identity id the session belongs to.
     pub identity_id: String,
     /// The offline store for (environment, identity). SQLite calls are short: take the lock with
@@ -90,22 +93,50 @@ impl Workspace {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Passes `result` through, telling [`Connectivity`] what it shows: success means online, an
-    /// offline-kind SDK error means offline (the banner). Wrap every Novacore call's result.
-    pub fn observe<T>(&self, result: novacore::Result<T>) -> novacore::Result<T> {
+    /// Calls Novacore: `call` gets the SDK client, and what it returns tells [`Connectivity`] what
+    /// it saw (success: online; an offline-kind error: offline, the banner). The only way to the
+    /// client, so no call can skip the report.
+    pub async fn novacore<T>(
+        &self,
+        call: impl AsyncFnOnce(&Client) -> novacore::Result<T>,
+    ) -> novacore::Result<T> {
+        let result = call(&self.client).await;
         match &result {
             Ok(_) => {
                 self.connectivity.report_online();
             }
-            Err(e) if e.is_offline() => {
-                self.connectivity.report_offline(format!(
-                    "{} cannot be reached.",
-                    self.environment.display_name()
-                ));
-            }
-            Err(_) => {}
+            Err(e) => self.report_error(e),
         }
         result
+    }
+
+    /// A live stream opened by `open`, reporting as it goes: a reading or a reconnect means
+    /// online, a failure of the offline kind means offline. Disconnects and keep-alive timeouts
+    /// are the stream's own retries, not a verdict on the environment.
+    pub fn novacore_stream<S>(
+        &self,
+        open: impl FnOnce(Client) -> S,
+    ) -> impl Stream<Item = novacore::Result<StreamEvent>> + Send + 'static
+    where
+        S: Stream<Item = novacore::Result<StreamEvent>> + Send + 'static,
+    {
+        let ws = self.clone();
+        open(self.client.clone()).inspect(move |event| match event {
+            Ok(StreamEvent::Reading { .. } | StreamEvent::Reconnected { .. }) => {
+                ws.connectivity.report_online();
+            }
+            Ok(_) => {}
+            Err(e) => ws.report_error(e),
+        })
+    }
+
+    fn report_error(&self, e: &novacore::Error) {
+        if e.is_offline() {
+            self.connectivity.report_offline(format!(
+                "{} cannot be reached.",
+                self.environment.display_name()
+            ));
+        }
     }
 
     /// Now, in epoch milliseconds (the store's time unit).

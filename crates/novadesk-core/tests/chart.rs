@@ -209,7 +209,10 @@ async fn cost_summary_is_the_pricing_modules_result_for_the_same_inputs() {
         &options.prefs.currency,
     )
     .unwrap();
-    let sdk_tariff = f.ws.client.tariffs().tariff(&tariff_id).await.unwrap();
+    let sdk_tariff =
+        f.ws.novacore(async |c| c.tariffs().tariff(&tariff_id).await)
+            .await
+            .unwrap();
     let tariff = Tariff::from_sdk(&sdk_tariff).unwrap();
     let range = TimeRange::new(
         DateTime::from_timestamp_millis(out.from_ms).unwrap(),

@@ -6,32 +6,30 @@
 use novadesk_core as core;
 use tauri::State;
 
-use super::browse_types::{
-    DeviceView, Fetched, OrganizationItem, OrganizationView, SiteItem, SiteView, Source,
-};
+use super::browse_types::{DeviceView, Fetched, OrganizationView, SiteItem, SiteView, Source};
 use crate::error::CommandResult;
 use crate::state::AppState;
 
 /// Your organizations, with your role in each.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn get_organizations(
     state: State<'_, AppState>,
     source: Source,
-) -> CommandResult<Fetched<Vec<OrganizationItem>>> {
+) -> CommandResult<Fetched<Vec<core::OrganizationRow>>> {
     let ws = state.connections.workspace().await?;
     let found = match source {
         Source::Cache => core::cached_organizations(&ws)?,
         Source::Network => Some(core::refresh_organizations(&ws).await?),
     };
-    Ok(Fetched::of(found, source, |rows| {
-        rows.into_iter().map(OrganizationItem::from).collect()
-    }))
+    Ok(Fetched::of(found, source, |rows| rows))
 }
 
 /// One organization: its sites, members with roles, gateways and what your role allows.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn get_organization(
     state: State<'_, AppState>,
     org_id: String,
@@ -48,6 +46,7 @@ pub async fn get_organization(
 /// All sites across your organizations, by name.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn get_sites(
     state: State<'_, AppState>,
     source: Source,
@@ -65,6 +64,7 @@ pub async fn get_sites(
 /// One site: its devices and DERs with the latest stored values.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn get_site(
     state: State<'_, AppState>,
     site_id: String,
@@ -81,6 +81,7 @@ pub async fn get_site(
 /// One device: its details and DERs.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn get_device(
     state: State<'_, AppState>,
     device_id: String,

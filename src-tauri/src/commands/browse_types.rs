@@ -1,5 +1,8 @@
-//! What the browsing and managing commands send to the window. Mirrors of the core's rows with
-//! times as epoch-ms numbers (JavaScript numbers; JSON has no 64-bit integers).
+//! What the browsing and managing commands send to the window. Organizations, members, latest
+//! values and permissions go as core's own types (with `specta::Type`). Sites, gateways, devices
+//! and DERs have a thin window shape here because core's rows are also the store's format: they
+//! keep fields the window is not sent (`created_at_ms`, `location`, a gateway's `org_id`) and
+//! skip the view-only ones the window gets (`org_name`, `latest`).
 
 use novadesk_core as core;
 use serde::{Deserialize, Serialize};
@@ -36,84 +39,6 @@ impl<T> Fetched<T> {
 
 fn ms(v: Option<i64>) -> Option<f64> {
     v.map(|v| v as f64)
-}
-
-/// One action: allowed, or the reason it is not.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct AllowedItem {
-    pub allowed: bool,
-    pub reason: Option<String>,
-}
-
-impl From<core::Allowed> for AllowedItem {
-    fn from(a: core::Allowed) -> Self {
-        Self {
-            allowed: a.allowed,
-            reason: a.reason,
-        }
-    }
-}
-
-/// What your role lets you do in an organization.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct PermissionsItem {
-    pub role: Option<String>,
-    pub rename_organization: AllowedItem,
-    pub delete_organization: AllowedItem,
-    pub manage_members: AllowedItem,
-    pub manage_owners: AllowedItem,
-    pub manage_sites: AllowedItem,
-    pub manage_devices: AllowedItem,
-}
-
-impl From<core::Permissions> for PermissionsItem {
-    fn from(p: core::Permissions) -> Self {
-        Self {
-            role: p.role,
-            rename_organization: p.rename_organization.into(),
-            delete_organization: p.delete_organization.into(),
-            manage_members: p.manage_members.into(),
-            manage_owners: p.manage_owners.into(),
-            manage_sites: p.manage_sites.into(),
-            manage_devices: p.manage_devices.into(),
-        }
-    }
-}
-
-/// One row of the organizations list.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct OrganizationItem {
-    pub id: String,
-    pub name: String,
-    /// Your role in it (owner, admin, operator, viewer), when known.
-    pub role: Option<String>,
-}
-
-impl From<core::OrganizationRow> for OrganizationItem {
-    fn from(r: core::OrganizationRow) -> Self {
-        Self {
-            id: r.id,
-            name: r.name,
-            role: r.role,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct MemberItem {
-    pub identity_id: String,
-    pub role: String,
-    pub joined_at_ms: Option<f64>,
-}
-
-impl From<core::MemberRow> for MemberItem {
-    fn from(m: core::MemberRow) -> Self {
-        Self {
-            identity_id: m.identity_id,
-            role: m.role,
-            joined_at_ms: ms(m.joined_at_ms),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -157,20 +82,12 @@ impl From<core::GatewayRow> for GatewayItem {
     }
 }
 
-/// A DER's newest stored value of one field (`W`, `SoC_nom_fract`, …).
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct LatestItem {
-    pub field: String,
-    pub value: f64,
-    pub at_ms: f64,
-}
-
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct DerItem {
     pub id: String,
     pub name: String,
     pub der_type: String,
-    pub latest: Vec<LatestItem>,
+    pub latest: Vec<core::LatestValue>,
 }
 
 impl From<core::DerRow> for DerItem {
@@ -179,15 +96,7 @@ impl From<core::DerRow> for DerItem {
             id: d.id,
             name: d.name,
             der_type: d.der_type,
-            latest: d
-                .latest
-                .into_iter()
-                .map(|l| LatestItem {
-                    field: l.field,
-                    value: l.value,
-                    at_ms: l.at_ms as f64,
-                })
-                .collect(),
+            latest: d.latest,
         }
     }
 }
@@ -226,20 +135,20 @@ impl From<core::DeviceRow> for DeviceItem {
 /// One organization's view.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct OrganizationView {
-    pub organization: OrganizationItem,
-    pub permissions: PermissionsItem,
+    pub organization: core::OrganizationRow,
+    pub permissions: core::Permissions,
     pub sites: Vec<SiteItem>,
-    pub members: Vec<MemberItem>,
+    pub members: Vec<core::MemberRow>,
     pub gateways: Vec<GatewayItem>,
 }
 
 impl From<core::OrganizationDetail> for OrganizationView {
     fn from(d: core::OrganizationDetail) -> Self {
         Self {
-            organization: d.organization.into(),
-            permissions: d.permissions.into(),
+            organization: d.organization,
+            permissions: d.permissions,
             sites: d.sites.into_iter().map(SiteItem::from).collect(),
-            members: d.members.into_iter().map(MemberItem::from).collect(),
+            members: d.members,
             gateways: d.gateways.into_iter().map(GatewayItem::from).collect(),
         }
     }
@@ -249,7 +158,7 @@ impl From<core::OrganizationDetail> for OrganizationView {
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SiteView {
     pub site: SiteItem,
-    pub permissions: PermissionsItem,
+    pub permissions: core::Permissions,
     pub devices: Vec<DeviceItem>,
 }
 
@@ -257,7 +166,7 @@ impl From<core::SiteDetail> for SiteView {
     fn from(d: core::SiteDetail) -> Self {
         Self {
             site: d.site.into(),
-            permissions: d.permissions.into(),
+            permissions: d.permissions,
             devices: d.devices.into_iter().map(DeviceItem::from).collect(),
         }
     }
@@ -268,7 +177,7 @@ impl From<core::SiteDetail> for SiteView {
 pub struct DeviceView {
     pub device: DeviceItem,
     pub site: Option<SiteItem>,
-    pub permissions: PermissionsItem,
+    pub permissions: core::Permissions,
 }
 
 impl From<core::DeviceDetail> for DeviceView {
@@ -276,7 +185,7 @@ impl From<core::DeviceDetail> for DeviceView {
         Self {
             device: d.device.into(),
             site: d.site.map(SiteItem::from),
-            permissions: d.permissions.into(),
+            permissions: d.permissions,
         }
     }
 }
@@ -310,7 +219,7 @@ mod tests {
 
     #[test]
     fn permissions_carry_the_reason_to_the_window() {
-        let p = PermissionsItem::from(core::Permissions::for_role(Some("viewer")));
+        let p = core::Permissions::for_role(Some("viewer"));
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["role"], "viewer");
         assert_eq!(json["delete_organization"]["allowed"], false);

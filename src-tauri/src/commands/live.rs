@@ -99,12 +99,14 @@ fn lock(
     table.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// One update for a live view. Times are epoch milliseconds (numbers, for JavaScript).
+/// One update for a live view: a frame of core's [`SiteLive`](novadesk_core::live::SiteLive)
+/// flattened for the view, with the frame's back-fills and misses. Times are epoch milliseconds
+/// (numbers, for JavaScript).
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct LiveUpdate {
     pub site_id: String,
     /// `connecting`, `live`, `reconnecting` or `offline`.
-    pub state: LiveState,
+    pub state: LinkState,
     /// Why the state is not `live`, as a sentence.
     pub reason: Option<String>,
     /// Grid exchange, W: + importing, − exporting.
@@ -137,16 +139,6 @@ pub struct LiveUpdate {
     pub missed: u32,
 }
 
-/// The site's live connection state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum LiveState {
-    Connecting,
-    Live,
-    Reconnecting,
-    Offline,
-}
-
 /// One flow: power and the timestamp of the newest reading behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Type)]
 pub struct LiveFlow {
@@ -177,12 +169,7 @@ impl LiveUpdate {
         };
         Some(Self {
             site_id: site_id.to_string(),
-            state: match s.state {
-                LinkState::Connecting => LiveState::Connecting,
-                LinkState::Live => LiveState::Live,
-                LinkState::Reconnecting => LiveState::Reconnecting,
-                LinkState::Offline => LiveState::Offline,
-            },
+            state: s.state,
             reason: s.reason.clone(),
             grid: flow(s.flow.grid),
             solar: flow(s.flow.solar),
@@ -231,6 +218,7 @@ fn check_site_id(site_id: &str) -> CommandResult<()> {
 /// `unwatch_site`. Updates come at most once per frame.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state, live, channel))]
 pub async fn watch_site(
     state: State<'_, AppState>,
     live: State<'_, LiveSubscriptions>,

@@ -5,36 +5,39 @@
 use novadesk_core as core;
 use tauri::State;
 
-use super::browse_types::{DerItem, MemberItem, OrganizationItem, SiteItem};
+use super::browse_types::{DerItem, SiteItem};
 use crate::error::CommandResult;
 use crate::state::AppState;
 
 /// Create an organization; you become its owner.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn create_organization(
     state: State<'_, AppState>,
     name: String,
-) -> CommandResult<OrganizationItem> {
+) -> CommandResult<core::OrganizationRow> {
     let ws = state.connections.workspace().await?;
-    Ok(core::create_organization(&ws, &name).await?.into())
+    Ok(core::create_organization(&ws, &name).await?)
 }
 
 /// Rename an organization (owners and admins).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn rename_organization(
     state: State<'_, AppState>,
     org_id: String,
     name: String,
-) -> CommandResult<OrganizationItem> {
+) -> CommandResult<core::OrganizationRow> {
     let ws = state.connections.workspace().await?;
-    Ok(core::rename_organization(&ws, &org_id, &name).await?.into())
+    Ok(core::rename_organization(&ws, &org_id, &name).await?)
 }
 
 /// Delete an organization with its sites (owners).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn delete_organization(state: State<'_, AppState>, org_id: String) -> CommandResult<()> {
     let ws = state.connections.workspace().await?;
     Ok(core::delete_organization(&ws, &org_id).await?)
@@ -43,6 +46,7 @@ pub async fn delete_organization(state: State<'_, AppState>, org_id: String) -> 
 /// Create a site in an organization (owners and admins).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn create_site(
     state: State<'_, AppState>,
     org_id: String,
@@ -63,6 +67,7 @@ pub async fn create_site(
 /// Rename a site (owners and admins).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn rename_site(
     state: State<'_, AppState>,
     site_id: String,
@@ -75,6 +80,7 @@ pub async fn rename_site(
 /// Delete a site with its devices (owners and admins).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn delete_site(state: State<'_, AppState>, site_id: String) -> CommandResult<()> {
     let ws = state.connections.workspace().await?;
     Ok(core::delete_site(&ws, &site_id).await?)
@@ -83,36 +89,35 @@ pub async fn delete_site(state: State<'_, AppState>, site_id: String) -> Command
 /// Add an identity to an organization with a role (owners and admins; owners to add owners).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn add_member(
     state: State<'_, AppState>,
     org_id: String,
     identity_id: String,
     role: String,
-) -> CommandResult<MemberItem> {
+) -> CommandResult<core::MemberRow> {
     let ws = state.connections.workspace().await?;
-    Ok(core::add_member(&ws, &org_id, &identity_id, &role)
-        .await?
-        .into())
+    Ok(core::add_member(&ws, &org_id, &identity_id, &role).await?)
 }
 
 /// Change a member's role.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn set_member_role(
     state: State<'_, AppState>,
     org_id: String,
     identity_id: String,
     role: String,
-) -> CommandResult<MemberItem> {
+) -> CommandResult<core::MemberRow> {
     let ws = state.connections.workspace().await?;
-    Ok(core::set_member_role(&ws, &org_id, &identity_id, &role)
-        .await?
-        .into())
+    Ok(core::set_member_role(&ws, &org_id, &identity_id, &role).await?)
 }
 
 /// Remove a member (or leave, with your own identity id).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn remove_member(
     state: State<'_, AppState>,
     org_id: String,
@@ -125,6 +130,7 @@ pub async fn remove_member(
 /// Rename a device (owners and admins).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn rename_device(
     state: State<'_, AppState>,
     device_id: String,
@@ -137,6 +143,7 @@ pub async fn rename_device(
 /// Delete a device (owners and admins).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn delete_device(state: State<'_, AppState>, device_id: String) -> CommandResult<()> {
     let ws = state.connections.workspace().await?;
     Ok(core::delete_device(&ws, &device_id).await?)
@@ -145,6 +152,7 @@ pub async fn delete_device(state: State<'_, AppState>, device_id: String) -> Com
 /// Add a DER to a device (owners and admins); the type must suit the device.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn add_der(
     state: State<'_, AppState>,
     device_id: String,

@@ -24,10 +24,11 @@ pub use sites::{
     cached_device, cached_site, cached_sites, refresh_device, refresh_site, refresh_sites,
     DeviceDetail, SiteDetail,
 };
-pub(crate) use sites::{keep_site, own_set, sort_sites};
+pub(crate) use sites::{
+    cached_site_rows, keep_site, own_set, refresh_site_rows, sort_sites, SiteRows,
+};
 
 use crate::error::Error;
-use crate::workspace::Workspace;
 
 /// Store kinds (the `kind` column) and their parents.
 pub(crate) mod kind {
@@ -43,20 +44,15 @@ pub(crate) mod kind {
     pub const DEVICE: &str = "device";
 }
 
-/// Passes an SDK result through [`Workspace::observe`] (the offline banner follows reality) and
-/// turns refusals into sentences: `action` completes "You may not …" / "… no longer exists".
-pub(crate) fn checked<T>(
-    ws: &Workspace,
-    result: novacore::Result<T>,
-    action: &str,
-    thing: &str,
-) -> crate::Result<T> {
-    ws.observe(result).map_err(|e| refusal(e, action, thing))
-}
-
-/// The SDK's 403/404 as the app says them; everything else unchanged.
-pub(crate) fn refusal(e: novacore::Error, action: &str, thing: &str) -> Error {
-    match e {
+/// The SDK's 403/404 as the app says them, for `.map_err` on a [`crate::Workspace::novacore`] call's
+/// result: `action` completes "You may not …", `thing` starts "… no longer exists". Everything
+/// else unchanged.
+pub(crate) fn refusal<'a>(
+    action: &'a str,
+    thing: &'a str,
+) -> impl FnOnce(novacore::Error) -> Error + 'a {
+    move |e| {
+        match e {
         novacore::Error::Forbidden { message } => Error::Forbidden(format!(
             "You may not {action}: the server says {}. Ask an owner or admin of the organization.",
             message.trim_end_matches('.')
@@ -65,5 +61,6 @@ pub(crate) fn refusal(e: novacore::Error, action: &str, thing: &str) -> Error {
             "{thing} no longer exists, or you are no longer a member of its organization. Go back and refresh the list."
         )),
         other => Error::Novacore(other),
+    }
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::cache::{edit_set, read_one, read_set, write_set, Cached};
 use super::rows::{GatewayRow, MemberRow, OrganizationRow, SiteRow};
-use super::{checked, kind};
+use super::{kind, refusal};
 use crate::error::Result;
 use crate::manage::Permissions;
 use crate::workspace::Workspace;
@@ -50,29 +50,25 @@ pub fn cached_organizations(ws: &Workspace) -> Result<Option<Cached<Vec<Organiza
 
 /// Fetches the organizations and, for your role in each, their member lists (kept too).
 pub async fn refresh_organizations(ws: &Workspace) -> Result<Cached<Vec<OrganizationRow>>> {
-    let client = &ws.client;
-    let orgs = checked(
-        ws,
-        client.organizations().list().await,
-        "list organizations",
-        "The organization list",
-    )?;
+    let orgs = ws
+        .novacore(async |c| c.organizations().list().await)
+        .await
+        .map_err(refusal("list organizations", "The organization list"))?;
     let fetches = orgs
         .iter()
-        .map(|org| async move { client.members(&org.id).list().await });
+        .map(|org| ws.novacore(async |c| c.members(&org.id).list().await));
     let member_lists = futures::future::join_all(fetches).await;
     let fetched_at_ms = ws.now_ms();
     let mut rows = Vec::with_capacity(orgs.len());
     for (org, members) in orgs.into_iter().zip(member_lists) {
-        let members: Vec<MemberRow> = checked(
-            ws,
-            members,
-            "see the members",
-            &format!("Organization {}", org.name),
-        )?
-        .into_iter()
-        .map(MemberRow::from)
-        .collect();
+        let members: Vec<MemberRow> = members
+            .map_err(refusal(
+                "see the members",
+                &format!("Organization {}", org.name),
+            ))?
+            .into_iter()
+            .map(MemberRow::from)
+            .collect();
         write_set(
             ws,
             kind::MEMBER,
@@ -148,24 +144,26 @@ pub async fn refresh_organization(
     ws: &Workspace,
     org_id: &str,
 ) -> Result<Cached<OrganizationDetail>> {
-    let client = &ws.client;
     let (org, members, sites, gateways) = futures::join!(
-        async { client.organizations().get(org_id).await },
-        async { client.members(org_id).list().await },
-        async { client.sites().list(Some(org_id)).await },
-        async { client.gateways().list(org_id).await },
+        ws.novacore(async |c| c.organizations().get(org_id).await),
+        ws.novacore(async |c| c.members(org_id).list().await),
+        ws.novacore(async |c| c.sites().list(Some(org_id)).await),
+        ws.novacore(async |c| c.gateways().list(org_id).await),
     );
     let what = "This organization";
-    let org = checked(ws, org, "see this organization", what)?;
-    let members: Vec<MemberRow> = checked(ws, members, "see the members", what)?
+    let org = org.map_err(refusal("see this organization", what))?;
+    let members: Vec<MemberRow> = members
+        .map_err(refusal("see the members", what))?
         .into_iter()
         .map(MemberRow::from)
         .collect();
-    let mut sites: Vec<SiteRow> = checked(ws, sites, "see the sites", what)?
+    let mut sites: Vec<SiteRow> = sites
+        .map_err(refusal("see the sites", what))?
         .into_iter()
         .map(SiteRow::from)
         .collect();
-    let gateways: Vec<GatewayRow> = checked(ws, gateways, "see the gateways", what)?
+    let gateways: Vec<GatewayRow> = gateways
+        .map_err(refusal("see the gateways", what))?
         .into_iter()
         .map(GatewayRow::from)
         .collect();

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// An organization as the organizations view lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "OrganizationItem")
+)]
 pub struct OrganizationRow {
     pub id: String,
     pub name: String,
@@ -15,9 +20,11 @@ pub struct OrganizationRow {
 
 /// A member of an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "MemberItem"))]
 pub struct MemberRow {
     pub identity_id: String,
     pub role: String,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub joined_at_ms: Option<i64>,
 }
 
@@ -30,6 +37,10 @@ pub struct SiteRow {
     pub timezone: Option<String>,
     pub price_area: Option<String>,
     pub created_at_ms: Option<i64>,
+    /// Latitude, longitude (the chart's grid tariff lookup). Rows kept before it existed read
+    /// as `None` until the next refresh.
+    #[serde(default)]
+    pub location: Option<(f64, f64)>,
     /// Filled in when read for the all-sites list (from the cached organizations); not stored.
     #[serde(default, skip_serializing)]
     pub org_name: Option<String>,
@@ -46,10 +57,12 @@ pub struct GatewayRow {
 
 /// The newest stored sample of one of a DER's fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "LatestItem"))]
 pub struct LatestValue {
     /// The field as the platform names it, unit included (`W`, `SoC_nom_fract`).
     pub field: String,
     pub value: f64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub at_ms: i64,
 }
 
@@ -103,6 +116,7 @@ impl From<novacore::models::Site> for SiteRow {
             timezone: s.timezone,
             price_area: s.price_area,
             created_at_ms: ms(s.created_at),
+            location: s.location.map(|l| (l.lat, l.lon)),
             org_name: None,
         }
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::cache::{edit_set, read_one, read_set, write_set, Cached};
 use super::rows::{DeviceRow, LatestValue, MemberRow, OrganizationRow, SiteRow};
-use super::{checked, kind};
+use super::{kind, refusal};
 use crate::error::Result;
 use crate::manage::Permissions;
 use crate::workspace::Workspace;
@@ -73,12 +73,10 @@ pub fn cached_sites(ws: &Workspace) -> Result<Option<Cached<Vec<SiteRow>>>> {
 
 /// Fetches all sites and keeps them (also as each organization's site list).
 pub async fn refresh_sites(ws: &Workspace) -> Result<Cached<Vec<SiteRow>>> {
-    let sites = checked(
-        ws,
-        ws.client.sites().list(None).await,
-        "list sites",
-        "The site list",
-    )?;
+    let sites = ws
+        .novacore(async |c| c.sites().list(None).await)
+        .await
+        .map_err(refusal("list sites", "The site list"))?;
     let now = ws.now_ms();
     let mut rows: Vec<SiteRow> = sites.into_iter().map(SiteRow::from).collect();
     sort_sites(&mut rows);
@@ -133,15 +131,13 @@ async fn role_in(ws: &Workspace, org_id: Option<&str>) -> Result<Option<String>>
     let Some(org_id) = org_id else {
         return Ok(None);
     };
-    let members: Vec<MemberRow> = checked(
-        ws,
-        ws.client.members(org_id).list().await,
-        "see the members",
-        "The organization",
-    )?
-    .into_iter()
-    .map(MemberRow::from)
-    .collect();
+    let members: Vec<MemberRow> = ws
+        .novacore(async |c| c.members(org_id).list().await)
+        .await
+        .map_err(refusal("see the members", "The organization"))?
+        .into_iter()
+        .map(MemberRow::from)
+        .collect();
     write_set(
         ws,
         kind::MEMBER,
@@ -204,11 +200,47 @@ pub(crate) fn keep_site(ws: &Workspace, row: &SiteRow) -> Result<()> {
 
 /// Fetches one site and its devices, and keeps them.
 pub async fn refresh_site(ws: &Workspace, site_id: &str) -> Result<Cached<SiteDetail>> {
-    let (site, devices) = futures::join!(async { ws.client.sites().get(site_id).await }, async {
-        ws.client.sites().devices(site_id).await
-    });
+    let Cached {
+        value: (site, mut devices),
+        fetched_at_ms,
+    } = refresh_site_rows(ws, site_id).await?;
+    with_latest(ws, &mut devices)?;
+    let role = role_in(ws, site.org_id.as_deref()).await?;
+    Ok(Cached {
+        value: SiteDetail {
+            site,
+            permissions: Permissions::for_role(role.as_deref()),
+            devices,
+        },
+        fetched_at_ms,
+    })
+}
+
+/// A site and its devices as browse keeps them (no latest values).
+pub(crate) type SiteRows = (SiteRow, Vec<DeviceRow>);
+
+/// The site and its devices from the store, or `None` until both were fetched: what other
+/// use-cases (the chart) read of a site.
+pub(crate) fn cached_site_rows(ws: &Workspace, site_id: &str) -> Result<Option<Cached<SiteRows>>> {
+    let Some(site) = read_one::<SiteRow>(ws, kind::SITE, site_id)? else {
+        return Ok(None);
+    };
+    Ok(
+        read_set::<DeviceRow>(ws, kind::DEVICE, site_id)?.map(|devices| Cached {
+            fetched_at_ms: devices.fetched_at_ms.min(site.fetched_at_ms),
+            value: (site.value, devices.value),
+        }),
+    )
+}
+
+/// Fetches one site and its devices and keeps them (a site gone from the server is forgotten).
+pub(crate) async fn refresh_site_rows(ws: &Workspace, site_id: &str) -> Result<Cached<SiteRows>> {
+    let (site, devices) = futures::join!(
+        ws.novacore(async |c| c.sites().get(site_id).await),
+        ws.novacore(async |c| c.sites().devices(site_id).await)
+    );
     let what = "This site";
-    let site = match checked(ws, site, "see this site", what) {
+    let site = match site.map_err(refusal("see this site", what)) {
         Ok(site) => SiteRow::from(site),
         Err(e @ crate::Error::NotFound(_)) => {
             // Deleted elsewhere (or access lost): stop showing it from the store too.
@@ -218,7 +250,8 @@ pub async fn refresh_site(ws: &Workspace, site_id: &str) -> Result<Cached<SiteDe
         }
         Err(e) => return Err(e),
     };
-    let mut devices: Vec<DeviceRow> = checked(ws, devices, "see this site's devices", what)?
+    let devices: Vec<DeviceRow> = devices
+        .map_err(refusal("see this site's devices", what))?
         .into_iter()
         .map(DeviceRow::from)
         .collect();
@@ -237,14 +270,8 @@ pub async fn refresh_site(ws: &Workspace, site_id: &str) -> Result<Cached<SiteDe
             now,
         )?;
     }
-    with_latest(ws, &mut devices)?;
-    let role = role_in(ws, site.org_id.as_deref()).await?;
     Ok(Cached {
-        value: SiteDetail {
-            site,
-            permissions: Permissions::for_role(role.as_deref()),
-            devices,
-        },
+        value: (site, devices),
         fetched_at_ms: now,
     })
 }
@@ -285,24 +312,21 @@ pub fn cached_device(ws: &Workspace, device_id: &str) -> Result<Option<Cached<De
 
 /// Fetches one device and keeps it in its site's device list.
 pub async fn refresh_device(ws: &Workspace, device_id: &str) -> Result<Cached<DeviceDetail>> {
-    let device = DeviceRow::from(checked(
-        ws,
-        ws.client.devices().get(device_id).await,
-        "see this device",
-        "This device",
-    )?);
+    let device = DeviceRow::from(
+        ws.novacore(async |c| c.devices().get(device_id).await)
+            .await
+            .map_err(refusal("see this device", "This device"))?,
+    );
     let now = ws.now_ms();
     let site_id = device.site_id.clone().unwrap_or_default();
     let site = match read_one::<SiteRow>(ws, kind::SITE, &site_id)? {
         Some(s) => Some(s.value),
         None if !site_id.is_empty() => {
-            let fetched = ws.client.sites().get(&site_id).await;
-            Some(SiteRow::from(checked(
-                ws,
-                fetched,
-                "see this site",
-                "This device's site",
-            )?))
+            let fetched = ws
+                .novacore(async |c| c.sites().get(&site_id).await)
+                .await
+                .map_err(refusal("see this site", "This device's site"))?;
+            Some(SiteRow::from(fetched))
         }
         None => None,
     };

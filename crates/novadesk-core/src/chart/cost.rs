@@ -20,8 +20,10 @@ use crate::workspace::Workspace;
 
 /// One of the month's power peaks (they set the power charge).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "PeakView"))]
 pub struct PeakInfo {
     /// Window start, epoch ms.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub start_ms: i64,
     /// Average power of the window, kW.
     pub kw: f64,
@@ -29,6 +31,11 @@ pub struct PeakInfo {
 
 /// The cost of the shown range, in the tariff's currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "CostSummaryView")
+)]
 pub struct CostSummary {
     /// Currency code.
     pub currency: String,
@@ -131,7 +138,7 @@ pub(crate) async fn load_tariff(
         return Ok(t);
     }
     *requests += 1;
-    let t = ws.observe(ws.client.tariffs().tariff(id).await)?;
+    let t = ws.novacore(async |c| c.tariffs().tariff(id).await).await?;
     save_json(ws, &key_tariff(id), &t)?;
     Ok(t)
 }

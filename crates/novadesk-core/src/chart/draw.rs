@@ -14,7 +14,7 @@ use super::cancel::CancelToken;
 use super::cost::{cost_for, cost_level, cost_span, peak_markers};
 use super::fetch::{fetch_missing, HistoryJob, PriceJob};
 use super::range::{resolve_range, ResolvedRange};
-use super::site::{cached_site, chart_prefs, der_label, fields_of, ChartPrefs, SiteInfo};
+use super::site::{cached_site_info, chart_prefs, der_label, fields_of, ChartPrefs, SiteInfo};
 use super::{ChartOutput, ChartRequest, Progress, SeriesChoice};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
@@ -128,7 +128,7 @@ pub(crate) async fn build(
     progress: &(dyn Fn(Progress) + Send + Sync),
     cancel: &CancelToken,
 ) -> Result<(ChartOutput, Prepared)> {
-    let site = cached_site(ws, &req.site_id).await?;
+    let site = cached_site_info(ws, &req.site_id).await?;
     let prefs = chart_prefs(ws, &site)?;
     let tz = site.tz();
     let series = choose_series(&site, &req.series)?;

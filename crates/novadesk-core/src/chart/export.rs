@@ -14,14 +14,22 @@ use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
 /// File formats of an export.
+///
+/// - `Csv`: comma-separated values: timestamps (UTC and site-local), values with units, price.
+/// - `Png`: the chart as a PNG image.
+/// - `Svg`: the chart as an SVG document (font embedded, so it looks the same anywhere).
+///
+/// (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ExportFormatName")
+)]
 pub enum ExportFormat {
-    /// Comma-separated values: timestamps (UTC and site-local), values with units, price.
     Csv,
-    /// The chart as a PNG image.
     Png,
-    /// The chart as an SVG document (font embedded, so it looks the same anywhere).
     Svg,
 }
 

@@ -278,12 +278,13 @@ async fn run_step(ws: &Workspace, site_id: &str, step: Step) -> Result<()> {
             span,
         } => {
             let range = ts(span.start)?..ts(span.end)?;
-            let series = ws.observe(
-                ws.client
-                    .telemetry()
-                    .history(site_id, range, sdk_level(level), der.as_deref())
-                    .await,
-            )?;
+            let series = ws
+                .novacore(async |c| {
+                    c.telemetry()
+                        .history(site_id, range, sdk_level(level), der.as_deref())
+                        .await
+                })
+                .await?;
             ingest_history(ws, &series, &keys, level, span)
         }
         Step::Prices {
@@ -292,12 +293,9 @@ async fn run_step(ws: &Workspace, site_id: &str, step: Step) -> Result<()> {
             first,
             days,
         } => {
-            let answer = ws.observe(
-                ws.client
-                    .prices()
-                    .day_ahead(&area, first, days, &currency)
-                    .await,
-            );
+            let answer = ws
+                .novacore(async |c| c.prices().day_ahead(&area, first, days, &currency).await)
+                .await;
             let day_ahead = match answer {
                 Ok(d) => d,
                 // Not published yet: a gap in the price line, not a failure.

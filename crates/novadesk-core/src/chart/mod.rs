@@ -25,14 +25,15 @@ pub use cost::{cost_inputs, cost_level, cost_span, CostSummary, PeakInfo};
 pub use export::{export_chart, write_atomically, ExportFormat};
 pub use range::{resolve_range, RangePreset, ResolvedRange};
 pub use site::{
-    chart_options, chart_prefs, set_chart_prefs, site_info, ChartOptions, ChartPrefs, DerInfo,
-    DerOption, FieldOption, SiteInfo, TariffChoice, CURRENCIES, PRICE_AREAS,
+    cached_site_info, chart_options, chart_prefs, set_chart_prefs, site_info, ChartOptions,
+    ChartPrefs, DerInfo, DerOption, FieldOption, SiteInfo, TariffChoice, CURRENCIES, PRICE_AREAS,
 };
 
 pub use draw::render_chart;
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "SeriesPick"))]
 pub struct SeriesChoice {
     /// DER id.
     pub der_id: String,
@@ -63,6 +64,11 @@ pub struct ChartRequest {
 
 /// How far a fetch has come: `fraction` in 0..=1 (never decreasing), `what` for the progress label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ChartProgress")
+)]
 pub struct Progress {
     /// 0..=1.
     pub fraction: f64,

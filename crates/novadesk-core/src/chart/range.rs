@@ -9,18 +9,26 @@ use novadesk_store::{Resolution, DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::error::{Error, Result};
 
 /// The range buttons.
+///
+/// - `Day`: the last 24 hours.
+/// - `Week`: today and the 6 local days before.
+/// - `Month`: today and the 29 local days before.
+/// - `Year`: today and the 364 local days before.
+/// - `Custom`: the request's `from_ms`..`to_ms`.
+///
+/// (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "RangePresetName")
+)]
 pub enum RangePreset {
-    /// The last 24 hours.
     Day,
-    /// Today and the 6 local days before.
     Week,
-    /// Today and the 29 local days before.
     Month,
-    /// Today and the 364 local days before.
     Year,
-    /// The request's `from_ms`..`to_ms`.
     Custom,
 }
 

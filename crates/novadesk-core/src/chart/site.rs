@@ -1,9 +1,11 @@
-//! The site as the chart needs it (time zone, price area, location, DERs), the pickers' choices,
-//! and the per-site preferences — each cached in the store so the chart works offline.
+//! The site as the chart needs it (time zone, price area, location, DERs), read from browse's
+//! cache of the site and its devices; the pickers' choices and the per-site preferences, cached
+//! in the store so the chart works offline.
 
 use chrono_tz::Tz;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
+use crate::browse::{cached_site_rows, refresh_site_rows, Cached, SiteRows};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
@@ -64,6 +66,7 @@ impl SiteInfo {
 
 /// One selectable field of a DER.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "FieldView"))]
 pub struct FieldOption {
     /// Field name (`W`, `SoC_nom_fract`).
     pub field: String,
@@ -75,6 +78,7 @@ pub struct FieldOption {
 
 /// A DER in the picker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "DerView"))]
 pub struct DerOption {
     /// DER id.
     pub id: String,
@@ -88,6 +92,7 @@ pub struct DerOption {
 
 /// A grid tariff to choose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "TariffView"))]
 pub struct TariffChoice {
     /// Tariff id.
     pub id: String,
@@ -97,6 +102,11 @@ pub struct TariffChoice {
 
 /// The per-site choices, remembered in the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "ChartPrefsView")
+)]
 pub struct ChartPrefs {
     /// Price area, e.g. `SE3`.
     pub price_area: String,
@@ -125,9 +135,6 @@ pub struct ChartOptions {
     pub suggested_tariff_id: Option<String>,
 }
 
-fn key_site(id: &str) -> String {
-    format!("chart.site.{id}")
-}
 fn key_prefs(id: &str) -> String {
     format!("chart.prefs.{id}")
 }
@@ -151,49 +158,58 @@ pub(crate) fn save_json<T: Serialize>(ws: &Workspace, key: &str, value: &T) -> R
     Ok(())
 }
 
-/// The site with its DERs: fetched (and cached) when online, from the cache when not.
+/// The site with its DERs: fetched (and kept) when online, from the cache when not.
 pub async fn site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
-    match fetch_site(ws, site_id).await {
-        Ok(info) => {
-            save_json(ws, &key_site(site_id), &info)?;
-            Ok(info)
-        }
-        Err(e) if e.is_offline() => match load_json::<SiteInfo>(ws, &key_site(site_id))? {
-            Some(info) => Ok(info),
+    match refresh_site_rows(ws, site_id).await {
+        Ok(rows) => Ok(SiteInfo::from_rows(rows)),
+        Err(Error::Novacore(e)) if e.is_offline() => match cached_site_rows(ws, site_id)? {
+            Some(rows) => Ok(SiteInfo::from_rows(rows)),
             None => Err(Error::NotFound(
                 "This site has not been opened while online yet, so nothing is cached for it. Connect and try again."
                     .into(),
             )),
         },
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
-async fn fetch_site(ws: &Workspace, site_id: &str) -> novacore::Result<SiteInfo> {
-    let site = ws.observe(ws.client.sites().get(site_id).await)?;
-    let devices = ws.observe(ws.client.sites().devices(site_id).await)?;
-    let mut ders: Vec<DerInfo> = devices
-        .into_iter()
-        .flat_map(|d| d.ders)
-        .map(|d| DerInfo {
-            id: d.id,
-            name: d.name,
-            der_type: d.der_type,
-        })
-        .collect();
-    ders.sort_by_key(|d| (d.der_type != "meter", d.der_type.clone(), d.name.clone()));
-    Ok(SiteInfo {
-        id: site.id,
-        name: site.name,
-        time_zone: site
-            .timezone
-            .filter(|t| t.parse::<Tz>().is_ok())
-            .unwrap_or_else(|| "UTC".into()),
-        price_area: site.price_area,
-        location: site.location.map(|l| (l.lat, l.lon)),
-        ders,
-        fetched_at: ws.now_ms(),
-    })
+/// The cached site when there is one (no network: renders, the export's file name), else
+/// fetched as [`site_info`] does.
+pub async fn cached_site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
+    match cached_site_rows(ws, site_id)? {
+        Some(rows) => Ok(SiteInfo::from_rows(rows)),
+        None => site_info(ws, site_id).await,
+    }
+}
+
+impl SiteInfo {
+    /// From the site and devices as browse keeps them: a valid time zone (else UTC), the DERs
+    /// grid meter first.
+    fn from_rows(rows: Cached<SiteRows>) -> Self {
+        let (site, devices) = rows.value;
+        let mut ders: Vec<DerInfo> = devices
+            .into_iter()
+            .flat_map(|d| d.ders)
+            .map(|d| DerInfo {
+                id: d.id,
+                name: d.name,
+                der_type: d.der_type,
+            })
+            .collect();
+        ders.sort_by_key(|d| (d.der_type != "meter", d.der_type.clone(), d.name.clone()));
+        SiteInfo {
+            id: site.id,
+            name: site.name,
+            time_zone: site
+                .timezone
+                .filter(|t| t.parse::<Tz>().is_ok())
+                .unwrap_or_else(|| "UTC".into()),
+            price_area: site.price_area,
+            location: site.location,
+            ders,
+            fetched_at: rows.fetched_at_ms,
+        }
+    }
 }
 
 /// Fields the chart can draw for a DER type.
@@ -334,7 +350,9 @@ async fn fetch_tariff_choices(ws: &Workspace, site: &SiteInfo) -> novacore::Resu
     };
     let mut out = CachedChoices::default();
     if let Some((lat, lon)) = site.location {
-        let found = ws.observe(ws.client.tariffs().lookup(lat, lon).await)?;
+        let found = ws
+            .novacore(async |c| c.tariffs().lookup(lat, lon).await)
+            .await?;
         out.suggested = found.tariffs.first().map(|t| t.id.clone());
         out.tariffs
             .extend(found.tariffs.iter().map(|t| TariffChoice {
@@ -342,10 +360,11 @@ async fn fetch_tariff_choices(ws: &Workspace, site: &SiteInfo) -> novacore::Resu
                 label: label(t, None),
             }));
     }
-    let providers = ws.observe(ws.client.tariffs().providers().await)?;
+    let providers = ws.novacore(async |c| c.tariffs().providers().await).await?;
     for p in providers {
         let listed = if p.tariffs.is_empty() {
-            ws.observe(ws.client.tariffs().provider(&p.id).await)?
+            ws.novacore(async |c| c.tariffs().provider(&p.id).await)
+                .await?
                 .tariffs
         } else {
             p.tariffs
@@ -360,14 +379,6 @@ async fn fetch_tariff_choices(ws: &Workspace, site: &SiteInfo) -> novacore::Resu
         }
     }
     Ok(out)
-}
-
-/// The cached site when there is one (renders do no network for it), else fetched.
-pub(crate) async fn cached_site(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
-    match load_json::<SiteInfo>(ws, &key_site(site_id))? {
-        Some(info) => Ok(info),
-        None => site_info(ws, site_id).await,
-    }
 }
 
 /// The tariff to price with: the chosen one, else the one cached or found for the location.
@@ -387,6 +398,8 @@ pub(crate) async fn tariff_id_for(
     let Some((lat, lon)) = site.location else {
         return Ok(None);
     };
-    let found = ws.observe(ws.client.tariffs().lookup(lat, lon).await)?;
+    let found = ws
+        .novacore(async |c| c.tariffs().lookup(lat, lon).await)
+        .await?;
     Ok(found.tariffs.first().map(|t| t.id.clone()))
 }

@@ -49,14 +49,17 @@ pub async fn backfill(
         out.error = Some("The missed time range is not a valid date.".into());
         return out;
     };
-    let telemetry = ws.client.telemetry();
-    let request = telemetry.history(site_id, start..end, Resolution::Minute, None);
+    let request = ws.novacore(async |c| {
+        c.telemetry()
+            .history(site_id, start..end, Resolution::Minute, None)
+            .await
+    });
     let series = match tokio::time::timeout(BACKFILL_TIMEOUT, request).await {
         Err(_) => {
             out.error = Some("History did not answer in time; the chart fetches it later.".into());
             return out;
         }
-        Ok(r) => match ws.observe(r) {
+        Ok(r) => match r {
             Ok(s) => s,
             Err(e) => {
                 out.error = Some(format!(

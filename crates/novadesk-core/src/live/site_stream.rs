@@ -15,15 +15,20 @@ use super::LiveOptions;
 use crate::workspace::Workspace;
 
 /// How the site's live connection is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// - `Connecting`: opening the stream; nothing received yet.
+/// - `Live`: readings are arriving.
+/// - `Reconnecting`: the connection dropped; the SDK is reconnecting (resuming where it left off).
+/// - `Offline`: several reconnects failed in a row, or the stream ended: the data shown is old.
+///
+/// (Variant docs live here: on the variants, the generated JSDoc of the window splits the type.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "LiveState"))]
 pub enum LinkState {
-    /// Opening the stream; nothing received yet.
     Connecting,
-    /// Readings are arriving.
     Live,
-    /// The connection dropped; the SDK is reconnecting (resuming where it left off).
     Reconnecting,
-    /// Several reconnects failed in a row, or the stream ended: the data shown is old.
     Offline,
 }
 
@@ -78,11 +83,11 @@ pub(crate) async fn run(
     };
     site.send();
     let mut pending = PendingIngest::new(ws.clone());
-    let mut stream = Box::pin(
-        ws.client
-            .telemetry()
-            .stream_site_with(&site_id, options.stream.clone()),
-    );
+    // Readings and reconnects report online, failures offline (the banner), as they arrive.
+    let mut stream = Box::pin(ws.novacore_stream(|c| {
+        c.telemetry()
+            .stream_site_with(&site_id, options.stream.clone())
+    }));
     let mut flush = tokio::time::interval(INGEST_EVERY);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failures = 0u32;
@@ -107,13 +112,11 @@ pub(crate) async fn run(
                 } else {
                     format!("The live stream stopped: {err}.")
                 };
-                let _ = ws.observe::<()>(Err(err));
                 site.set_state(LinkState::Offline, Some(reason));
                 break;
             }
             Some(Ok(StreamEvent::Reading { reading, .. })) => {
                 failures = 0;
-                ws.connectivity.report_online();
                 pending.push(&reading);
                 site.flows.apply(&reading);
                 site.live.received_ms = Some(ws.now_ms());
@@ -125,7 +128,6 @@ pub(crate) async fn run(
             }
             Some(Ok(StreamEvent::Reconnected { .. })) => {
                 failures = 0;
-                ws.connectivity.report_online();
                 site.set_state(LinkState::Live, None);
             }
             Some(Ok(StreamEvent::Disconnected { reason, retry_in })) => {

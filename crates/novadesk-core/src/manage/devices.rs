@@ -2,7 +2,7 @@
 
 use novacore::models::NewDer;
 
-use crate::browse::{checked, edit_set, kind, read_one, DerRow, DeviceRow};
+use crate::browse::{edit_set, kind, read_one, refusal, DerRow, DeviceRow};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
@@ -37,12 +37,9 @@ fn edit_device(
 pub async fn rename_device(ws: &Workspace, device_id: &str, name: &str) -> Result<()> {
     checked_id("device", device_id)?;
     let name = checked_name("device", name)?;
-    checked(
-        ws,
-        ws.client.devices().rename(device_id, &name).await,
-        "rename this device",
-        "This device",
-    )?;
+    ws.novacore(async |c| c.devices().rename(device_id, &name).await)
+        .await
+        .map_err(refusal("rename this device", "This device"))?;
     if let Some(site) = cached(ws, device_id)?.and_then(|d| d.site_id) {
         edit_device(ws, &site, device_id, |d| d.name = Some(name.clone()))?;
     }
@@ -53,12 +50,9 @@ pub async fn rename_device(ws: &Workspace, device_id: &str, name: &str) -> Resul
 pub async fn delete_device(ws: &Workspace, device_id: &str) -> Result<()> {
     checked_id("device", device_id)?;
     let site = cached(ws, device_id)?.and_then(|d| d.site_id);
-    checked(
-        ws,
-        ws.client.devices().delete(device_id).await,
-        "delete this device",
-        "This device",
-    )?;
+    ws.novacore(async |c| c.devices().delete(device_id).await)
+        .await
+        .map_err(refusal("delete this device", "This device"))?;
     if let Some(site) = site {
         edit_set(
             ws,
@@ -89,12 +83,10 @@ pub async fn add_der(
         name,
         der_type: der_type.to_string(),
     };
-    let created = checked(
-        ws,
-        ws.client.devices().add_der(device_id, &der).await,
-        "add DERs to this device",
-        "This device",
-    )?;
+    let created = ws
+        .novacore(async |c| c.devices().add_der(device_id, &der).await)
+        .await
+        .map_err(refusal("add DERs to this device", "This device"))?;
     let row = DerRow::from(created);
     if let Some(site) = cached(ws, device_id)?.and_then(|d| d.site_id) {
         edit_device(ws, &site, device_id, |d| {

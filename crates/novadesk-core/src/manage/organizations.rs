@@ -1,7 +1,7 @@
 //! Organizations and their members.
 
 use crate::browse::{
-    checked, edit_set, kind, read_set, write_set, MemberRow, OrganizationRow, SiteRow,
+    edit_set, kind, read_set, refusal, write_set, MemberRow, OrganizationRow, SiteRow,
 };
 use crate::error::Result;
 use crate::workspace::Workspace;
@@ -11,12 +11,10 @@ use super::{checked_id, checked_identity, checked_name, checked_role};
 /// Creates an organization (you become its owner) and keeps it with you as its only member.
 pub async fn create_organization(ws: &Workspace, name: &str) -> Result<OrganizationRow> {
     let name = checked_name("organization", name)?;
-    let org = checked(
-        ws,
-        ws.client.organizations().create(&name).await,
-        "create an organization",
-        "The organization",
-    )?;
+    let org = ws
+        .novacore(async |c| c.organizations().create(&name).await)
+        .await
+        .map_err(refusal("create an organization", "The organization"))?;
     let row = OrganizationRow {
         id: org.id,
         name: org.name,
@@ -44,12 +42,10 @@ pub async fn rename_organization(
 ) -> Result<OrganizationRow> {
     checked_id("organization", org_id)?;
     let name = checked_name("organization", name)?;
-    let renamed = checked(
-        ws,
-        ws.client.organizations().rename(org_id, &name).await,
-        "rename this organization",
-        "This organization",
-    )?;
+    let renamed = ws
+        .novacore(async |c| c.organizations().rename(org_id, &name).await)
+        .await
+        .map_err(refusal("rename this organization", "This organization"))?;
     let role = crate::browse::read_one::<OrganizationRow>(ws, kind::ORGANIZATION, org_id)?
         .and_then(|c| c.value.role);
     let row = OrganizationRow {
@@ -64,12 +60,9 @@ pub async fn rename_organization(
 /// Deletes an organization (owner) and forgets it and everything cached under it.
 pub async fn delete_organization(ws: &Workspace, org_id: &str) -> Result<()> {
     checked_id("organization", org_id)?;
-    checked(
-        ws,
-        ws.client.organizations().delete(org_id).await,
-        "delete this organization",
-        "This organization",
-    )?;
+    ws.novacore(async |c| c.organizations().delete(org_id).await)
+        .await
+        .map_err(refusal("delete this organization", "This organization"))?;
     forget_organization(ws, org_id)
 }
 
@@ -110,15 +103,12 @@ pub async fn add_member(
     checked_id("organization", org_id)?;
     let identity_id = checked_identity(identity_id)?;
     let role = checked_role(role)?;
-    checked(
-        ws,
-        ws.client
-            .members(org_id)
-            .add(&identity_id, role.clone())
-            .await,
-        "add members to this organization",
-        "This organization",
-    )?;
+    ws.novacore(async |c| c.members(org_id).add(&identity_id, role.clone()).await)
+        .await
+        .map_err(refusal(
+            "add members to this organization",
+            "This organization",
+        ))?;
     let row = MemberRow {
         identity_id,
         role: role.as_str().to_string(),
@@ -148,15 +138,9 @@ pub async fn set_member_role(
     checked_id("organization", org_id)?;
     let identity_id = checked_identity(identity_id)?;
     let role = checked_role(role)?;
-    checked(
-        ws,
-        ws.client
-            .members(org_id)
-            .set_role(&identity_id, role.clone())
-            .await,
-        "change this member's role",
-        "This member",
-    )?;
+    ws.novacore(async |c| c.members(org_id).set_role(&identity_id, role.clone()).await)
+        .await
+        .map_err(refusal("change this member's role", "This member"))?;
     let mut changed = None;
     edit_set(
         ws,
@@ -195,12 +179,9 @@ pub async fn set_member_role(
 pub async fn remove_member(ws: &Workspace, org_id: &str, identity_id: &str) -> Result<()> {
     checked_id("organization", org_id)?;
     let identity_id = checked_identity(identity_id)?;
-    checked(
-        ws,
-        ws.client.members(org_id).remove(&identity_id).await,
-        "remove this member",
-        "This member",
-    )?;
+    ws.novacore(async |c| c.members(org_id).remove(&identity_id).await)
+        .await
+        .map_err(refusal("remove this member", "This member"))?;
     if identity_id == ws.identity_id {
         return forget_organization(ws, org_id);
     }

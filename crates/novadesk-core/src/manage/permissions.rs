@@ -9,6 +9,11 @@ use serde::Serialize;
 
 /// One action: allowed, or not with the reason to show beside the disabled control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "AllowedItem")
+)]
 pub struct Allowed {
     pub allowed: bool,
     pub reason: Option<String>,
@@ -32,6 +37,11 @@ impl Allowed {
 
 /// Everything the browsing views may offer in one organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "PermissionsItem")
+)]
 pub struct Permissions {
     /// Your role (`None`: not a member, or not known while offline).
     pub role: Option<String>,

@@ -3,7 +3,7 @@
 use novacore::models::{NewSite, SiteUpdate};
 
 use crate::browse::{
-    checked, edit_set, keep_site, kind, own_set, read_one, sort_sites, write_set, DeviceRow,
+    edit_set, keep_site, kind, own_set, read_one, refusal, sort_sites, write_set, DeviceRow,
     SiteRow,
 };
 use crate::error::Result;
@@ -37,12 +37,13 @@ pub async fn create_site(ws: &Workspace, input: NewSiteInput) -> Result<SiteRow>
         timezone: blank_to_none(input.timezone),
         price_area: blank_to_none(input.price_area),
     };
-    let site = checked(
-        ws,
-        ws.client.sites().create(&req).await,
-        "create sites in this organization",
-        "This organization",
-    )?;
+    let site = ws
+        .novacore(async |c| c.sites().create(&req).await)
+        .await
+        .map_err(refusal(
+            "create sites in this organization",
+            "This organization",
+        ))?;
     let mut row = SiteRow::from(site);
     row.org_id.get_or_insert(input.org_id);
     keep_site(ws, &row)?;
@@ -59,12 +60,10 @@ pub async fn rename_site(ws: &Workspace, site_id: &str, name: &str) -> Result<Si
         name: Some(name.clone()),
         ..Default::default()
     };
-    let updated = checked(
-        ws,
-        ws.client.sites().update(site_id, &update).await,
-        "rename this site",
-        "This site",
-    )?;
+    let updated = ws
+        .novacore(async |c| c.sites().update(site_id, &update).await)
+        .await
+        .map_err(refusal("rename this site", "This site"))?;
     let row = match (updated, read_one::<SiteRow>(ws, kind::SITE, site_id)?) {
         (Some(site), _) => SiteRow::from(site),
         (None, Some(cached)) => SiteRow {
@@ -78,6 +77,7 @@ pub async fn rename_site(ws: &Workspace, site_id: &str, name: &str) -> Result<Si
             timezone: None,
             price_area: None,
             created_at_ms: None,
+            location: None,
             org_name: None,
         },
     };
@@ -89,12 +89,9 @@ pub async fn rename_site(ws: &Workspace, site_id: &str, name: &str) -> Result<Si
 pub async fn delete_site(ws: &Workspace, site_id: &str) -> Result<()> {
     checked_id("site", site_id)?;
     let org = read_one::<SiteRow>(ws, kind::SITE, site_id)?.and_then(|c| c.value.org_id);
-    checked(
-        ws,
-        ws.client.sites().delete(site_id).await,
-        "delete this site",
-        "This site",
-    )?;
+    ws.novacore(async |c| c.sites().delete(site_id).await)
+        .await
+        .map_err(refusal("delete this site", "This site"))?;
     forget_site(ws, site_id, org.as_deref())
 }
 

@@ -1,5 +1,5 @@
-//! Telemetry vs prices: the site chart's commands. Thin: each maps the window's input to a
-//! `novadesk_core` chart use-case and its result to a view type ([`views`]).
+//! Telemetry vs prices: the site chart's commands. Thin: each hands the window's input to a
+//! `novadesk_core` chart use-case and returns its result (reshaped where [`views`] says why).
 
 mod save_dialog;
 mod views;
@@ -48,58 +48,48 @@ impl ChartJobs {
 /// The site's DERs and fields, price areas, currencies, grid tariffs and remembered choices.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn chart_options(
     state: State<'_, AppState>,
     site_id: String,
 ) -> CommandResult<ChartOptionsView> {
     let ws = state.connections.workspace().await?;
-    let o = core::chart_options(&ws, &site_id).await?;
-    Ok(views::options_view(o))
+    Ok(core::chart_options(&ws, &site_id).await?.into())
 }
 
 /// Remember the site's price area, currency and grid tariff.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn set_site_chart_prefs(
     state: State<'_, AppState>,
     site_id: String,
-    prefs: ChartPrefsView,
-) -> CommandResult<ChartPrefsView> {
+    prefs: core::ChartPrefs,
+) -> CommandResult<core::ChartPrefs> {
     let ws = state.connections.workspace().await?;
-    let saved = core::set_chart_prefs(
-        &ws,
-        &site_id,
-        core::ChartPrefs {
-            price_area: prefs.price_area,
-            currency: prefs.currency,
-            tariff_id: prefs.tariff_id,
-        },
-    )?;
-    Ok(views::prefs_view(saved))
+    Ok(core::set_chart_prefs(&ws, &site_id, prefs)?)
 }
 
 /// Draw the site chart, fetching missing history and prices first (progress on `progress`;
 /// `cancel_chart(request.request_id)` stops it).
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state, jobs, progress))]
 pub async fn render_site_chart(
     state: State<'_, AppState>,
     jobs: State<'_, ChartJobs>,
     request: ChartRequestInput,
-    progress: Channel<ChartProgress>,
+    progress: Channel<core::Progress>,
 ) -> CommandResult<RenderedChart> {
     let ws = state.connections.workspace().await?;
     let token = jobs.start(&request.request_id);
     let report = move |p: core::Progress| {
         // The window may have gone away; the render still completes and is cached.
-        let _ = progress.send(ChartProgress {
-            fraction: p.fraction,
-            what: p.what,
-        });
+        let _ = progress.send(p);
     };
     let result = core::render_chart(&ws, &request.to_core(), &report, &token).await;
     jobs.finish(&request.request_id, &token);
-    Ok(views::rendered_view(result?))
+    Ok(result?.into())
 }
 
 /// Stop the render with this id (its fetched data stays cached). `false` if none runs.
@@ -112,30 +102,32 @@ pub fn cancel_chart(jobs: State<'_, ChartJobs>, request_id: String) -> bool {
 /// Export the chart as CSV, PNG or SVG to a file chosen in a save dialog.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state, dialog))]
 pub async fn export_site_chart(
     state: State<'_, AppState>,
     dialog: State<'_, SaveDialog>,
     request: ChartRequestInput,
-    format: ExportFormatName,
+    format: core::ExportFormat,
 ) -> CommandResult<ExportResult> {
     let ws = state.connections.workspace().await?;
-    let (core_format, ext) = match format {
-        ExportFormatName::Csv => (core::ExportFormat::Csv, "csv"),
-        ExportFormatName::Png => (core::ExportFormat::Png, "png"),
-        ExportFormatName::Svg => (core::ExportFormat::Svg, "svg"),
+    let ext = match format {
+        core::ExportFormat::Csv => "csv",
+        core::ExportFormat::Png => "png",
+        core::ExportFormat::Svg => "svg",
     };
     let path = match save_dialog::save_path_override() {
         Some(p) => p,
         None => {
-            // The site's name (cached when offline) makes a file name a person recognises.
-            let site = core::site_info(&ws, &request.site_id).await?;
+            // The site's name (from the cache: naming the file is no reason to go to the network)
+            // makes a file name a person recognises.
+            let site = core::cached_site_info(&ws, &request.site_id).await?;
             let today = ws.clock.now().format("%Y-%m-%d").to_string();
             dialog
                 .ask(&export_file_name(&site.name, &today, ext), ext)
                 .await?
         }
     };
-    let bytes = core::export_chart(&ws, &request.to_core(), core_format, &path).await?;
+    let bytes = core::export_chart(&ws, &request.to_core(), format, &path).await?;
     Ok(ExportResult {
         path: path.display().to_string(),
         bytes: bytes as f64,
