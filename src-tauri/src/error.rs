@@ -4,6 +4,7 @@
 //! code and show the message as written. Messages say what happened and what to do, never raw JSON,
 //! and never contain secrets (errors are built from our own text, not from request bodies).
 
+use novadesk_core::ErrorKind;
 use serde::Serialize;
 use specta::Type;
 
@@ -56,58 +57,27 @@ impl CommandError {
     }
 }
 
-impl From<crate::settings::SettingsError> for CommandError {
-    fn from(err: crate::settings::SettingsError) -> Self {
-        Self::failed(err.to_string())
+impl From<ErrorKind> for ErrorCode {
+    fn from(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::SignInRequired => Self::SignInRequired,
+            ErrorKind::Offline => Self::Offline,
+            ErrorKind::InvalidInput => Self::InvalidInput,
+            ErrorKind::RetryLater => Self::RetryLater,
+            ErrorKind::Forbidden => Self::Forbidden,
+            ErrorKind::NotFound => Self::NotFound,
+            ErrorKind::Cancelled => Self::Cancelled,
+            ErrorKind::Conflict => Self::Conflict,
+            ErrorKind::Failed => Self::Failed,
+        }
     }
 }
 
+/// The one mapping of core errors: the core says what kind of failure it is and the sentence to
+/// show; the shell gives that kind its wire code.
 impl From<novadesk_core::Error> for CommandError {
     fn from(err: novadesk_core::Error) -> Self {
-        use novadesk_core::Error as E;
-        match err {
-            E::Novacore(e) => e.into(),
-            E::InvalidEnvironment { reason, .. } => Self::invalid_input(reason),
-            E::Cancelled => Self::new(ErrorCode::Cancelled, "Cancelled."),
-            E::InvalidInput(message) => Self::invalid_input(message),
-            E::Forbidden(message) => Self::new(ErrorCode::Forbidden, message),
-            E::NotFound(message) => Self::new(ErrorCode::NotFound, message),
-            E::Export { path, source } => Self::failed(format!(
-                "Could not write {} ({source}). Choose a folder you can write to and try again.",
-                path.display()
-            )),
-            E::SandboxStart(e) => Self::failed(format!(
-                "The Sandbox could not start ({e}). Close other copies of Novadesk and try again."
-            )),
-            other => Self::failed(other.to_string()),
-        }
-    }
-}
-
-impl From<novacore::Error> for CommandError {
-    fn from(err: novacore::Error) -> Self {
-        use novacore::Error as E;
-        if err.is_offline() {
-            return Self::new(
-                ErrorCode::Offline,
-                "The server cannot be reached. Check the network connection or the address, then try again.",
-            );
-        }
-        if err.is_auth() {
-            return Self::new(
-                ErrorCode::SignInRequired,
-                format!("Signing in was refused ({err}). Sign in again."),
-            );
-        }
-        let code = match &err {
-            E::Forbidden { .. } => ErrorCode::Forbidden,
-            E::NotFound { .. } => ErrorCode::NotFound,
-            E::Conflict { .. } => ErrorCode::Conflict,
-            E::RateLimited { .. } => ErrorCode::RetryLater,
-            E::Validation { .. } | E::InvalidInput(_) => ErrorCode::InvalidInput,
-            _ => ErrorCode::Failed,
-        };
-        Self::new(code, err.to_string())
+        Self::new(err.kind().into(), err.user_message())
     }
 }
 
@@ -132,22 +102,23 @@ mod tests {
     }
 
     #[test]
-    fn sdk_errors_map_to_what_the_ui_does() {
-        let offline: CommandError = novacore::Error::Transport("connection refused".into()).into();
-        assert_eq!(offline.code, ErrorCode::Offline);
-        assert!(
-            offline.message.contains("cannot be reached"),
-            "{}",
-            offline.message
-        );
+    fn core_errors_map_to_what_the_ui_does() {
         let bad: CommandError = novadesk_core::Error::InvalidEnvironment {
             input: "ftp://x".into(),
             reason: "Use https://".into(),
         }
         .into();
         assert_eq!(bad, CommandError::invalid_input("Use https://"));
-        let limited: CommandError = novacore::Error::RateLimited { retry_after: None }.into();
-        assert_eq!(limited.code, ErrorCode::RetryLater);
+        let first: CommandError = novadesk_core::Error::NotSignedIn.into();
+        assert_eq!(
+            first,
+            CommandError::new(
+                ErrorCode::SignInRequired,
+                "Choose an environment and sign in first."
+            )
+        );
+        let cancelled: CommandError = novadesk_core::Error::Cancelled.into();
+        assert_eq!(cancelled.code, ErrorCode::Cancelled);
     }
 
     #[test]
@@ -168,7 +139,7 @@ mod tests {
     #[test]
     fn settings_failures_map_to_a_toast_with_the_path() {
         let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
-        let err: CommandError = crate::settings::SettingsError::Write {
+        let err: CommandError = novadesk_core::Error::SettingsWrite {
             path: "/x/settings.json".into(),
             source: io,
         }

@@ -33,17 +33,12 @@ pub struct ConnectivityChanged {
     pub reason: Option<String>,
 }
 
-/// Forward one core event to the window as its typed tauri event. Events the window does not
-/// listen to are logged only.
+/// Forward one core event to the window as its typed tauri event (every core event has one).
 pub fn forward_core_event<R: Runtime>(handle: &AppHandle<R>, event: novadesk_core::AppEvent) {
     use novadesk_core::AppEvent as E;
     let sent = match event {
         E::ConnectivityChanged { online, reason } => {
             ConnectivityChanged { online, reason }.emit(handle)
-        }
-        other => {
-            tracing::debug!(event = ?other, "core event");
-            Ok(())
         }
     };
     if let Err(err) = sent {

@@ -4,13 +4,11 @@
 
 pub mod cli;
 pub mod commands;
-pub mod connection;
 pub mod error;
 pub mod events;
 pub mod ipc;
 pub mod logging;
 pub mod paths;
-pub mod settings;
 pub mod state;
 pub mod window_state;
 

@@ -1,10 +1,11 @@
 //! Shared state managed by Tauri and handed to commands.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use novadesk_core::{Connections, SettingsFile};
 
 use crate::commands::settings::ThemeChanged;
 use crate::paths::AppPaths;
-use crate::settings::{self, Settings};
 
 /// Where the shell's events go. Commands stay runtime-agnostic (plain functions over `AppState`);
 /// the app installs a sink bound to its `AppHandle` at setup, tests install a recording one.
@@ -19,15 +20,17 @@ impl ShellEvents for NoEvents {
     fn theme_changed(&self, _event: ThemeChanged) {}
 }
 
-/// The app's state. Later issues add `Arc<novadesk_core::App>` and the live-stream registry here.
+/// The app's state: the core's settings and session lifecycle, plus what only the shell knows.
+/// (The live streams and chart jobs are managed beside it, see `lib.rs`.)
 #[derive(Debug)]
 pub struct AppState {
     pub paths: AppPaths,
     /// The environment asked for on the command line, if any.
     pub requested_env: Option<String>,
-    settings: Mutex<Settings>,
-    /// The environment connection (Sandbox, vault, signed-in client).
-    pub connections: crate::connection::Connections,
+    /// The persisted preferences (`<config dir>/settings.json`).
+    pub settings: Arc<SettingsFile>,
+    /// The environment connection (Sandbox, vault, signed-in workspace).
+    pub connections: Connections,
     events: OnceLock<Box<dyn ShellEvents>>,
 }
 
@@ -39,12 +42,13 @@ impl std::fmt::Debug for dyn ShellEvents {
 
 impl AppState {
     pub fn new(paths: AppPaths, requested_env: Option<String>) -> Self {
-        let settings = settings::load(&Self::settings_path(&paths));
+        let settings = Arc::new(SettingsFile::open(&paths.config_dir));
+        let connections = Connections::new(paths.data_dir.clone(), settings.clone());
         Self {
             paths,
             requested_env,
-            settings: Mutex::new(settings),
-            connections: Default::default(),
+            settings,
+            connections,
             events: OnceLock::new(),
         }
     }
@@ -56,30 +60,5 @@ impl AppState {
 
     pub fn events(&self) -> &dyn ShellEvents {
         self.events.get().map(|b| b.as_ref()).unwrap_or(&NoEvents)
-    }
-
-    fn settings_path(paths: &AppPaths) -> std::path::PathBuf {
-        paths.config_dir.join("settings.json")
-    }
-
-    pub fn settings(&self) -> Settings {
-        self.settings
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    /// Apply `change`, persist, and return the new settings; on a write failure the in-memory
-    /// settings stay as they were, so what the UI shows matches what is on disk.
-    pub fn update_settings(
-        &self,
-        change: impl FnOnce(&mut Settings),
-    ) -> Result<Settings, settings::SettingsError> {
-        let mut guard = self.settings.lock().unwrap_or_else(|p| p.into_inner());
-        let mut next = guard.clone();
-        change(&mut next);
-        settings::save(&Self::settings_path(&self.paths), &next)?;
-        *guard = next.clone();
-        Ok(next)
     }
 }

@@ -1,13 +1,14 @@
-//! House rule: no crate under `crates/` depends on tauri (directly or through another crate);
-//! only `src-tauri` does. Read from `cargo metadata`, so a new dependency anywhere is caught.
+//! House rules read from `cargo metadata`, so a new dependency anywhere is caught: no crate under
+//! `crates/` depends on tauri (directly or through another crate), only `src-tauri` does; and
+//! `src-tauri` reaches the app's libraries through `novadesk-core` alone.
 
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
 use serde_json::Value;
 
-#[test]
-fn no_crate_under_crates_depends_on_tauri() {
+/// `cargo metadata` for the host platform, offline.
+fn metadata() -> Value {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     // Only the host's crates are in a fresh machine's cache: without the filter, `--offline` asks
     // for every platform's (android_system_properties …) and fails there.
@@ -23,15 +24,13 @@ fn no_crate_under_crates_depends_on_tauri() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
 
-    let names: HashMap<&str, &str> = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
-        .collect();
-    let nodes: HashMap<&str, Vec<&str>> = meta["resolve"]["nodes"]
+/// Package id → its dependencies: only the normal and build ones when `shipped_only`
+/// (dev-dependencies are test-only: they do not ship).
+fn dependencies(meta: &Value, shipped_only: bool) -> HashMap<&str, Vec<&str>> {
+    meta["resolve"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -40,27 +39,72 @@ fn no_crate_under_crates_depends_on_tauri() {
                 .as_array()
                 .unwrap()
                 .iter()
-                // Only normal and build dependencies ship; dev-dependencies are test-only.
                 .filter(|d| {
-                    d["dep_kinds"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|k| k["kind"].is_null() || k["kind"] == "build")
+                    !shipped_only
+                        || d["dep_kinds"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|k| k["kind"].is_null() || k["kind"] == "build")
                 })
                 .map(|d| d["pkg"].as_str().unwrap())
                 .collect();
             (n["id"].as_str().unwrap(), deps)
         })
-        .collect();
+        .collect()
+}
 
-    let crates_dir = format!("{}/crates/", meta["workspace_root"].as_str().unwrap());
-    let workspace: HashSet<&str> = meta["workspace_members"]
+fn package_names(meta: &Value) -> HashMap<&str, &str> {
+    meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect()
+}
+
+fn workspace_members(meta: &Value) -> HashSet<&str> {
+    meta["workspace_members"]
         .as_array()
         .unwrap()
         .iter()
         .map(|m| m.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_shell_depends_on_novadesk_core_alone_of_the_workspace_crates() {
+    let meta = metadata();
+    let names = package_names(&meta);
+    // Not even a dev-dependency: the shell's tests go through the core too.
+    let nodes = dependencies(&meta, false);
+    let workspace = workspace_members(&meta);
+    let shell = workspace
+        .iter()
+        .copied()
+        .find(|id| names[id] == "novadesk")
+        .expect("the shell is a workspace member");
+    let mut internal: Vec<&str> = nodes[shell]
+        .iter()
+        .filter(|dep| workspace.contains(*dep))
+        .map(|dep| names[dep])
         .collect();
+    internal.sort_unstable();
+    assert_eq!(
+        internal,
+        vec!["novadesk-core"],
+        "src-tauri reaches the SDK, store and charts through novadesk-core only"
+    );
+}
+
+#[test]
+fn no_crate_under_crates_depends_on_tauri() {
+    let meta = metadata();
+    let names = package_names(&meta);
+    let nodes = dependencies(&meta, true);
+
+    let crates_dir = format!("{}/crates/", meta["workspace_root"].as_str().unwrap());
+    let workspace = workspace_members(&meta);
     let members: Vec<(&str, String)> = meta["packages"]
         .as_array()
         .unwrap()

@@ -79,15 +79,36 @@ impl ClientBuilder {
 /// Parses and checks a Novacore base URL.
 pub(crate) fn parse_base_url(s: &str) -> Result<Url> {
     let url = Url::parse(s).map_err(|e| Error::InvalidInput(format!("bad base URL {s:?}: {e}")))?;
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(Error::InvalidInput(format!(
+    match check_transport(&url) {
+        Ok(()) => Ok(url),
+        Err(TransportRefusal::PlainHttp) => Err(Error::InvalidInput(format!(
             "refusing plain http to {s}: https is required except for loopback"
         ))),
-        other => Err(Error::InvalidInput(format!(
-            "unsupported URL scheme {other}"
+        Err(TransportRefusal::Scheme) => Err(Error::InvalidInput(format!(
+            "unsupported URL scheme {}",
+            url.scheme()
         ))),
+    }
+}
+
+/// Why [`check_transport`] refused a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportRefusal {
+    /// `http://` to a host other than this computer.
+    PlainHttp,
+    /// Neither `https://` nor `http://`.
+    Scheme,
+}
+
+/// The rule every base URL passes before a session token is sent to it: `https://` anywhere,
+/// plain `http://` only to loopback (127.0.0.0/8, ::1, `localhost`), so a token never crosses a
+/// network in clear. The one statement of that rule; the app's environment picker uses it too.
+pub fn check_transport(url: &Url) -> std::result::Result<(), TransportRefusal> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(TransportRefusal::PlainHttp),
+        _ => Err(TransportRefusal::Scheme),
     }
 }
 
@@ -366,6 +387,21 @@ mod tests {
             Client::new("not a url"),
             Err(Error::InvalidInput(_))
         ));
+    }
+
+    #[test]
+    fn the_transport_rule_says_why_it_refuses() {
+        let check = |s: &str| check_transport(&Url::parse(s).unwrap());
+        assert_eq!(check("https://nc.example.com"), Ok(()));
+        assert_eq!(check("http://127.8.9.10:1"), Ok(()));
+        assert_eq!(check("http://LOCALHOST"), Ok(()));
+        assert_eq!(
+            check("http://localhost.evil.example"),
+            Err(TransportRefusal::PlainHttp)
+        );
+        assert_eq!(check("http://[fe80::1]"), Err(TransportRefusal::PlainHttp));
+        assert_eq!(check("ftp://127.0.0.1"), Err(TransportRefusal::Scheme));
+        assert_eq!(check("file:///etc/passwd"), Err(TransportRefusal::Scheme));
     }
 
     #[test]

@@ -1,20 +1,39 @@
-//! A wrapper that keeps secrets out of logs.
+//! [`Secret`]: a value that must never reach a log line, a panic message or the UI by accident.
+//! The one secret-text type of the workspace: the SDK's tokens and keys use it, and the app's
+//! core (keychain, identity vault) re-exports it.
 
 use std::fmt;
 
-/// A secret string (token, key material). `Debug` and `Display` print `<redacted>`.
+use zeroize::Zeroize;
+
+/// A secret text (a session token, a private key encoding, a Wi-Fi passphrase).
+///
+/// `Debug` and `Display` print `<redacted>`; the value is only reachable through
+/// [`Secret::expose`], so every use is greppable. The memory is zeroed on drop.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
-    /// Wraps a secret.
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
     }
 
-    /// The secret itself; call only where it must leave the process (headers, key files).
+    /// The secret value. Call only where it must be used (headers, signing, the keychain).
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 
@@ -30,12 +49,6 @@ impl fmt::Display for Secret {
     }
 }
 
-impl From<String> for Secret {
-    fn from(s: String) -> Self {
-        Self(s)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +59,21 @@ mod tests {
         assert_eq!(format!("{s:?}"), "<redacted>");
         assert_eq!(format!("{s}"), "<redacted>");
         assert_eq!(s.expose(), "eyJhbGciOi.secret.token");
+    }
+
+    #[test]
+    fn debug_and_display_never_show_the_value() {
+        let s = Secret::new("ed25519-private-key-bytes");
+        assert_eq!(format!("{s:?}"), "<redacted>");
+        assert_eq!(format!("{s}"), "<redacted>");
+        // Nested in a derived Debug (how it would reach a log line in practice).
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct Holder {
+            key: Secret,
+        }
+        let text = format!("{:?}", Holder { key: s.clone() });
+        assert!(!text.contains("ed25519"), "{text}");
+        assert_eq!(s.expose(), "ed25519-private-key-bytes");
     }
 }

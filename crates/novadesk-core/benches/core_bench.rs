@@ -7,9 +7,8 @@ use std::time::{Duration, Instant};
 use std::sync::{Arc, Mutex};
 
 use novadesk_core::{
-    batch_frames, Clock, Environment, JsonFileSettings, KeyringSecretStore, MemorySecretStore,
-    SandboxService, Secret, SecretKey, SecretStore, SettingsStore, SystemClock, WatchRegistry,
-    FRAME,
+    batch_frames, Clock, Environment, KeyringSecretStore, MemorySecretStore, SandboxService,
+    Secret, SecretKey, SecretStore, SettingsFile, SystemClock, WatchRegistry, FRAME,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -82,25 +81,27 @@ fn main() {
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let settings = JsonFileSettings::in_dir(dir.path());
+    let settings = SettingsFile::open(dir.path());
     let n = 200;
-    let envs = [Environment::Sandbox, Environment::Testnet];
+    let envs = ["sandbox", "testnet"];
     let save = (0..n)
         .map(|i| {
             let t = Instant::now();
-            settings.remember_environment(&envs[i % 2]).expect("save");
+            settings
+                .update(|s| s.last_environment = Some(envs[i % 2].into()))
+                .expect("save");
             t.elapsed()
         })
         .collect();
-    row("settings remember_environment (atomic+fsync)", n, save);
+    row("settings update (atomic+fsync)", n, save);
     let load = (0..n)
         .map(|_| {
             let t = Instant::now();
-            settings.last_environment().expect("load");
+            let _ = SettingsFile::open(dir.path()).get();
             t.elapsed()
         })
         .collect();
-    row("settings last_environment (read+parse)", n, load);
+    row("settings open (read+parse)", n, load);
 
     let mem = MemorySecretStore::new();
     let key = SecretKey::new("sandbox", "identity").expect("key");

@@ -4,15 +4,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use novacore::client::{check_transport, TransportRefusal};
+// The SDK owns the presets' URLs; the app names the same two.
+pub use novacore::{MAINNET_URL, TESTNET_URL};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use url::{Host, Url};
+use url::Url;
 
 use crate::error::{Error, Result};
-
-/// Base URL of the Novacore test network.
-pub const TESTNET_URL: &str = "https://novacore-testnet.sourceful.dev";
-/// Base URL of the Novacore production network.
-pub const MAINNET_URL: &str = "https://novacore-mainnet.sourceful.dev";
 
 /// A Novacore deployment the app can sign in to.
 ///
@@ -45,7 +43,7 @@ impl Environment {
     }
 
     /// A custom environment from a URL: `https://…`, or `http://…` only on a loopback host
-    /// (`127.0.0.0/8`, `::1`, `localhost`) — a session token must not cross a network in clear.
+    /// (`127.0.0.0/8`, `::1`, `localhost`) — the SDK's [`check_transport`] rule.
     /// No credentials, query or fragment; a trailing `/` is dropped. The URL of a preset gives
     /// that preset, so its identity is found under the same keychain account.
     pub fn custom(input: &str) -> Result<Self> {
@@ -59,15 +57,16 @@ impl Environment {
                 "expected sandbox, testnet, mainnet or a URL such as https://novacore.example.com",
             )
         })?;
-        match url.scheme() {
-            "https" => {}
-            "http" if is_loopback(&url) => {}
-            "http" => {
+        match check_transport(&url) {
+            Ok(()) => {}
+            Err(TransportRefusal::PlainHttp) => {
                 return Err(refuse(
                     "plain http is only allowed on this computer (127.0.0.1, ::1, localhost); use https",
                 ))
             }
-            _ => return Err(refuse("only https:// (or http:// on loopback) URLs are supported")),
+            Err(TransportRefusal::Scheme) => {
+                return Err(refuse("only https:// (or http:// on loopback) URLs are supported"))
+            }
         }
         if url.host().is_none() {
             return Err(refuse("the URL has no host"));
@@ -135,15 +134,6 @@ impl Environment {
 /// The URL as the SDK wants it: no trailing slash.
 fn base_url_of(url: &Url) -> String {
     url.as_str().trim_end_matches('/').to_owned()
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 /// The CLI form: `sandbox`, `testnet`, `mainnet` or the base URL.

@@ -6,58 +6,17 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::environment::Environment;
-use crate::secret_store::Persistence;
-
-/// Whether, and as whom, the user is signed in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SessionState {
-    /// No session.
-    SignedOut,
-    /// A valid session for this identity.
-    SignedIn {
-        /// The identity id as Novacore reports it.
-        identity_id: String,
-    },
-    /// The session ended without the user asking (re-authentication failed).
-    Expired {
-        /// Why, phrased for the sign-in view.
-        reason: String,
-    },
-}
-
-/// Something the UI should know happened. Serialized as `{"type": "<snake_case>", …fields}`.
+/// Something the window should know happened. Serialized as `{"type": "<snake_case>", …fields}`.
+/// Only what the shell forwards to the window is here: an event nobody shows is not an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AppEvent {
-    /// The active environment changed (and, for the Sandbox, is now running).
-    EnvironmentChanged {
-        /// The new environment.
-        environment: Environment,
-        /// Its base URL, once known.
-        base_url: Option<String>,
-    },
-    /// Signed in, signed out, or the session expired.
-    SessionChanged {
-        /// The environment the session belongs to.
-        environment: Environment,
-        /// The new state.
-        session: SessionState,
-    },
     /// The environment became reachable or unreachable.
     ConnectivityChanged {
         /// Whether requests currently get through.
         online: bool,
         /// Why it is offline (or what restored it), for the banner.
         reason: Option<String>,
-    },
-    /// The secret store chosen at start-up; `notice` is what to tell the user, if anything.
-    SecretStorageSelected {
-        /// Keychain or session-only.
-        persistence: Persistence,
-        /// E.g. the "No keychain is available …" explanation.
-        notice: Option<String>,
     },
 }
 
@@ -147,34 +106,23 @@ mod tests {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen2 = seen.clone();
         let sink: Arc<dyn EventSink> = Arc::new(move |e: AppEvent| seen2.lock().unwrap().push(e));
-        sink.emit(AppEvent::SessionChanged {
-            environment: Environment::Sandbox,
-            session: SessionState::SignedOut,
+        sink.emit(AppEvent::ConnectivityChanged {
+            online: true,
+            reason: None,
         });
         assert_eq!(seen.lock().unwrap().len(), 1);
     }
 
     #[test]
     fn events_serialize_as_tagged_objects_for_the_ui() {
-        let e = AppEvent::SessionChanged {
-            environment: Environment::Testnet,
-            session: SessionState::SignedIn {
-                identity_id: "idn-1".into(),
-            },
+        let e = AppEvent::ConnectivityChanged {
+            online: false,
+            reason: Some("Sandbox cannot be reached.".into()),
         };
         assert_eq!(
             serde_json::to_value(&e).unwrap(),
-            serde_json::json!({"type": "session_changed", "environment": "testnet",
-                               "session": {"state": "signed_in", "identity_id": "idn-1"}})
-        );
-        let e = AppEvent::SecretStorageSelected {
-            persistence: Persistence::SessionOnly,
-            notice: Some("No keychain".into()),
-        };
-        assert_eq!(
-            serde_json::to_value(&e).unwrap(),
-            serde_json::json!({"type": "secret_storage_selected", "persistence": "session_only",
-                               "notice": "No keychain"})
+            serde_json::json!({"type": "connectivity_changed", "online": false,
+                               "reason": "Sandbox cannot be reached."})
         );
     }
 }

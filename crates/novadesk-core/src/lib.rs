@@ -2,45 +2,53 @@
 //!
 //! The core talks to the outside through small ports so it runs the same under Tauri and in
 //! tests:
-//! - [`SecretStore`] (keychain via [`KeyringSecretStore`], or [`MemorySecretStore`]; pick at
-//!   start-up with [`SecretStoreChoice::detect`]), values wrapped in [`Secret`]; the
-//!   [`IdentityVault`] keeps each environment's identity key and session token there;
+//! - [`SecretStore`] (keychain via [`KeyringSecretStore`], or [`MemorySecretStore`]; picked with
+//!   [`SecretStoreChoice::detect`]), values wrapped in [`Secret`]; the [`IdentityVault`] keeps
+//!   each environment's identity key and session token there;
 //! - [`EventSink`] for typed [`AppEvent`]s out ([`RecordingEventSink`] in tests);
-//! - [`Clock`] ([`SystemClock`], [`FakeClock`]);
-//! - [`SettingsStore`] ([`JsonFileSettings`], [`MemorySettings`]) for what survives a restart.
+//! - [`Clock`] ([`SystemClock`], [`FakeClock`]).
 //!
-//! [`Environment`] names the Novacore to talk to; [`SandboxService`] runs the Sandbox one
-//! in-process; [`EnvironmentSelection`] is the picker's use-case (open in, switch, remember);
-//! [`Connectivity`] tracks reachability and reconnects with [`Backoff`]; [`WatchRegistry`] runs
-//! one task per watched key (one stream per site) and [`batch_frames`] paces updates to the UI.
+//! [`SettingsFile`] holds what survives a restart ([`Settings`]: theme, the environment to
+//! reopen). [`Environment`] names the Novacore to talk to; [`Connections`] is the session
+//! lifecycle the window drives — connect (starting the in-process Sandbox via
+//! [`SandboxService`] when chosen, signing in with [`sign_in`], opening the offline store, coming
+//! back online with [`keep_connected`]), sign out, forget or import an identity.
+//! [`Connectivity`] tracks reachability with [`Backoff`]; [`WatchRegistry`] runs one task per
+//! watched key (one stream per site) and [`batch_frames`] paces updates to the UI. Every error
+//! says what the window should do about it ([`Error::kind`]) and what to show
+//! ([`Error::user_message`]).
 //!
 //! Signed in, use-cases take a [`Workspace`]: browsing reads store first (`cached_*`, then
 //! `refresh_*`, see [`Cached`]); managing ([`create_site`], [`add_member`], …) changes the server
 //! and then the store; [`Permissions`] says what your role allows, with the reason.
-
 //!
-//! Start-up, as the shell would wire it:
+//! Start-up, as the shell wires it:
 //!
 //! ```no_run
-//! # async fn start(cli_env: Option<&str>, config_dir: std::path::PathBuf) -> novadesk_core::Result<()> {
+//! # async fn start(
+//! #     cli_env: Option<&str>,
+//! #     config_dir: std::path::PathBuf,
+//! #     data_dir: std::path::PathBuf,
+//! # ) -> novadesk_core::Result<()> {
 //! use std::sync::Arc;
 //! use novadesk_core::*;
 //!
-//! let events: Arc<dyn EventSink> = Arc::new(|e: AppEvent| println!("{e:?}")); // shell: emit to the window
-//! // Blocking D-Bus round trip (~50-100 ms): run it off the async workers.
-//! let secrets = tokio::task::spawn_blocking(SecretStoreChoice::detect).await.expect("probe task");
-//! secrets.announce(&*events); // the UI shows the "No keychain …" notice when there is one
-//! let vault = IdentityVault::new(secrets.store());
+//! let settings = Arc::new(SettingsFile::open(&config_dir)); // unreadable: defaults, logged
+//! let connections = Connections::new(data_dir, settings.clone());
+//! // The shell emits these to the window.
+//! connections.set_events(Arc::new(|e: AppEvent| println!("{e:?}")));
 //!
-//! let selection = EnvironmentSelection::new(
-//!     Arc::new(JsonFileSettings::in_dir(config_dir)),
-//!     Arc::new(SandboxService::new()),
-//!     events.clone(),
-//! );
-//! let env = selection.initial(cli_env)?; // CLI > last used > Sandbox
-//! let active = selection.select(env).await?; // starts the Sandbox if chosen
-//! let has_identity = vault.identity(&active.environment)?.is_some();
-//! # let _ = has_identity;
+//! // The command line, else the last environment unless the user signed out; else the welcome view.
+//! if let Some(env) = settings.get().environment_to_open(cli_env) {
+//!     // Probes the keychain, starts the Sandbox if chosen, signs in, remembers the choice.
+//!     let summary = connections.connect(Environment::parse(&env)?).await?;
+//!     if let Some(notice) = &summary.secrets_notice {
+//!         println!("{notice}"); // "No keychain is available …"
+//!     }
+//!     let ws = connections.workspace().await?; // what the use-cases take
+//!     let organizations = refresh_organizations(&ws).await?;
+//!     # let _ = organizations;
+//! }
 //! # Ok(()) }
 //! ```
 
@@ -56,9 +64,8 @@ pub mod live;
 mod manage;
 mod reconnect;
 mod sandbox;
-mod secret;
 mod secret_store;
-mod selection;
+mod session;
 mod settings;
 mod signin;
 mod vault;
@@ -81,23 +88,23 @@ pub use chart::{
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use connectivity::{Backoff, Connectivity, ConnectivityStatus, RESTORED_REASON};
 pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
-pub use error::{Error, Result};
-pub use events::{AppEvent, EventSink, RecordingEventSink, SessionState};
+pub use error::{Error, ErrorKind, Result};
+pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,
     delete_site, remove_member, rename_device, rename_organization, rename_site, set_member_role,
     Allowed, NewSiteInput, Permissions,
 };
+pub use novacore::Secret;
 pub use reconnect::{keep_connected, OFFLINE_POLL};
 pub use sandbox::{sandbox_sites_from_env, SandboxService, DEFAULT_SEED, SANDBOX_SITES_ENV};
-pub use secret::Secret;
 pub use secret_store::{
     KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
     DEFAULT_SERVICE,
 };
-pub use selection::{ActiveEnvironment, EnvironmentSelection};
-pub use settings::{JsonFileSettings, MemorySettings, Settings, SettingsStore, SETTINGS_FILE};
+pub use session::{ActiveSummary, Connections};
+pub use settings::{Settings, SettingsFile, ThemePreference, SETTINGS_FILE};
 pub use signin::{import_identity, sign_in, SignedIn};
 pub use vault::{IdentityVault, SessionRecord, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};

@@ -10,8 +10,8 @@ use crate::workspace::Workspace;
 /// How often an online workspace looks whether it went offline (cheap: no network).
 pub const OFFLINE_POLL: Duration = Duration::from_secs(1);
 
-/// Runs until dropped (the shell aborts it on sign-out or a new connection). `on_login` gets
-/// each fresh session so the shell can keep it for the next offline start.
+/// Runs until dropped ([`crate::Connections`] aborts it when its connection ends). `on_login`
+/// gets each fresh session so the caller can keep it for the next offline start.
 pub async fn keep_connected<F>(ws: Workspace, initial: Duration, max: Duration, on_login: F)
 where
     F: Fn(&novacore::Session) + Send + Sync,

@@ -1,164 +1,144 @@
-//! App settings that must survive a restart (the last used environment), behind a small
-//! `SettingsStore` port: a JSON file written atomically, or memory for tests.
+//! The app's small persisted preferences — the theme, the environment signed in to last and
+//! whether to reopen it — kept as JSON in `<config dir>/settings.json`.
+//!
+//! A missing or unreadable file falls back to defaults (and is logged), so a damaged settings file
+//! never stops the app from starting. Saves go to a synced temporary sibling that is renamed over
+//! the file, so a crash mid-save leaves the old or the new file, never half of one.
 
-use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
-use crate::environment::Environment;
 use crate::error::{Error, Result};
 
-/// The settings file's name inside the directory given to [`JsonFileSettings::in_dir`].
+/// The settings file's name inside the directory given to [`SettingsFile::open`].
 pub const SETTINGS_FILE: &str = "settings.json";
 
-/// Everything persisted. Keys this version does not know are kept in `other` and written
-/// back, so an older build does not erase what a newer one saved.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The user's theme choice; `System` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ThemePreference {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Persisted preferences.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct Settings {
-    /// The environment the user last chose. An unparseable value (hand-edited file, URL rule
-    /// tightened since) reads as `None` rather than failing the whole file.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_environment"
-    )]
-    pub last_environment: Option<Environment>,
-    /// Unknown keys, preserved verbatim.
-    #[serde(flatten)]
-    pub other: serde_json::Map<String, serde_json::Value>,
+    pub theme: ThemePreference,
+    /// The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
+    pub last_environment: Option<String>,
+    /// Whether the next start signs in to `last_environment` by itself: true after a sign-in,
+    /// false once the user signed out or forgot the identity.
+    pub reopen_last: bool,
 }
 
-fn lenient_environment<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Environment>, D::Error> {
-    let raw = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(match raw {
-        Some(serde_json::Value::String(s)) => match Environment::parse(&s) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                tracing::warn!(error = %e, "ignoring the saved environment");
-                None
-            }
-        },
-        _ => None,
-    })
-}
-
-/// Load/save of [`Settings`].
-pub trait SettingsStore: Send + Sync + fmt::Debug {
-    /// The saved settings; defaults when nothing was saved yet.
-    fn load(&self) -> Result<Settings>;
-    /// Replaces the saved settings.
-    fn save(&self, settings: &Settings) -> Result<()>;
-
-    /// The environment used last, if any.
-    fn last_environment(&self) -> Result<Option<Environment>> {
-        Ok(self.load()?.last_environment)
-    }
-
-    /// Remembers `environment` as the last used one, keeping every other setting.
-    fn remember_environment(&self, environment: &Environment) -> Result<()> {
-        let mut s = self.load()?;
-        s.last_environment = Some(environment.clone());
-        self.save(&s)
+impl Settings {
+    /// The environment the app opens in: the one asked for on the command line, else the last
+    /// one signed in to unless the user signed out of it; `None` opens the welcome view. Not
+    /// parsed here: connecting checks it and says what is wrong.
+    pub fn environment_to_open(&self, requested: Option<&str>) -> Option<String> {
+        requested.map(str::to_string).or_else(|| {
+            self.reopen_last
+                .then(|| self.last_environment.clone())
+                .flatten()
+        })
     }
 }
 
-/// Settings in `<dir>/settings.json`. Saves go to a temporary sibling that is synced and then
-/// renamed over the file, so a crash mid-save leaves the old or the new file, never half of one.
-#[derive(Debug, Clone)]
-pub struct JsonFileSettings {
-    dir: PathBuf,
+/// The settings file and the copy of it the app reads.
+#[derive(Debug)]
+pub struct SettingsFile {
+    path: PathBuf,
+    current: Mutex<Settings>,
 }
 
-impl JsonFileSettings {
-    /// Settings kept in `dir` (created on first save).
-    pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+impl SettingsFile {
+    /// Settings kept in `<dir>/settings.json` (the directory is created on the first save),
+    /// loaded now.
+    pub fn open(dir: impl AsRef<Path>) -> Self {
+        let path = dir.as_ref().join(SETTINGS_FILE);
+        let current = Mutex::new(load(&path));
+        Self { path, current }
     }
 
     /// The settings file's path.
-    pub fn path(&self) -> PathBuf {
-        self.dir.join(SETTINGS_FILE)
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The current settings.
+    pub fn get(&self) -> Settings {
+        self.lock().clone()
+    }
+
+    /// Applies `change`, saves, and returns the new settings. On a failed save the settings stay
+    /// as they were, so what the window shows is what is on disk.
+    pub fn update(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings> {
+        let mut current = self.lock();
+        let mut next = current.clone();
+        change(&mut next);
+        save(&self.path, &next)?;
+        *current = next.clone();
+        Ok(next)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Settings> {
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-impl SettingsStore for JsonFileSettings {
-    fn load(&self) -> Result<Settings> {
-        let path = self.path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-            Err(source) => return Err(Error::SettingsIo { path, source }),
-        };
-        serde_json::from_slice(&bytes).map_err(|e| Error::SettingsCorrupt {
-            path,
-            reason: e.to_string(),
-        })
-    }
-
-    fn save(&self, settings: &Settings) -> Result<()> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::SettingsIo { path, source }
-        };
-        fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let json = serde_json::to_vec_pretty(settings).map_err(|e| Error::SettingsCorrupt {
-            path: self.path(),
-            reason: e.to_string(),
-        })?;
-        let tmp = self.dir.join(format!(
-            ".{SETTINGS_FILE}.{}.tmp",
-            uuid::Uuid::new_v4().simple()
-        ));
-        let written = (|| -> std::io::Result<()> {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            fs::rename(&tmp, self.path())
-        })();
-        if let Err(source) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(Error::SettingsIo { path: tmp, source });
+/// The saved settings; anything unreadable yields defaults and a warning in the log.
+fn load(path: &Path) -> Settings {
+    match fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
+            tracing::warn!(path = %path.display(), %err, "settings file is not valid; using defaults");
+            Settings::default()
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+        Err(err) => {
+            tracing::warn!(path = %path.display(), %err, "settings file unreadable; using defaults");
+            Settings::default()
         }
-        // Make the rename itself durable; not every platform can open a directory, so best effort.
-        if let Ok(d) = fs::File::open(&self.dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
     }
 }
 
-/// Settings in memory (tests, and a fallback when no settings directory is writable).
-#[derive(Debug, Default)]
-pub struct MemorySettings {
-    settings: Mutex<Settings>,
-}
-
-impl MemorySettings {
-    /// Empty settings.
-    pub fn new() -> Self {
-        Self::default()
+/// Writes `settings` to `path` atomically: a synced temporary sibling, then a rename.
+fn save(path: &Path, settings: &Settings) -> Result<()> {
+    let failed = |source| Error::SettingsWrite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(failed)?;
+    let json = serde_json::to_vec_pretty(settings).map_err(|e| failed(e.into()))?;
+    let tmp = dir.join(format!(
+        ".{SETTINGS_FILE}.{}.tmp",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(&json)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(source) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(failed(source));
     }
-}
-
-impl SettingsStore for MemorySettings {
-    fn load(&self) -> Result<Settings> {
-        Ok(self
-            .settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone())
+    // Make the rename itself durable; not every platform can open a directory, so best effort.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
     }
-
-    fn save(&self, settings: &Settings) -> Result<()> {
-        *self.settings.lock().unwrap_or_else(|e| e.into_inner()) = settings.clone();
-        Ok(())
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -166,27 +146,66 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nothing_saved_reads_as_defaults() {
+    fn round_trips_and_defaults_when_missing_or_corrupt() {
         let dir = tempfile::tempdir().unwrap();
-        let s = JsonFileSettings::in_dir(dir.path().join("not-yet"));
-        assert_eq!(s.load().unwrap(), Settings::default());
-        assert_eq!(s.last_environment().unwrap(), None);
+        let path = dir.path().join("nested/settings.json");
+        assert_eq!(load(&path), Settings::default());
+
+        let dark = Settings {
+            last_environment: None,
+            reopen_last: false,
+            theme: ThemePreference::Dark,
+        };
+        save(&path, &dark).unwrap();
+        assert_eq!(load(&path), dark);
+
+        fs::write(&path, b"{not json").unwrap();
+        assert_eq!(load(&path), Settings::default());
     }
 
     #[test]
-    fn last_environment_survives_a_new_store_instance() {
+    fn unknown_fields_are_ignored_and_missing_ones_defaulted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        fs::write(&path, br#"{"theme":"light","future":1}"#).unwrap();
+        assert_eq!(load(&path).theme, ThemePreference::Light);
+        fs::write(&path, br#"{}"#).unwrap();
+        assert_eq!(load(&path).theme, ThemePreference::System);
+    }
+
+    #[test]
+    fn save_into_unwritable_place_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        fs::write(&file, b"x").unwrap();
+        // A path whose parent is a regular file cannot be created.
+        let err = save(&file.join("settings.json"), &Settings::default()).unwrap_err();
+        assert!(err.to_string().contains("Could not save settings"), "{err}");
+        assert!(matches!(err, Error::SettingsWrite { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn nothing_saved_reads_as_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SettingsFile::open(dir.path().join("not-yet"));
+        assert_eq!(s.get(), Settings::default());
+        assert_eq!(s.get().last_environment, None);
+    }
+
+    #[test]
+    fn the_last_environment_survives_a_new_instance_and_no_temporary_file_is_left() {
         let dir = tempfile::tempdir().unwrap();
         let sub = dir.path().join("novadesk");
-        let custom = Environment::parse("http://127.0.0.1:8080").unwrap();
-        JsonFileSettings::in_dir(&sub)
-            .remember_environment(&custom)
+        let custom = "http://127.0.0.1:8080".to_string();
+        SettingsFile::open(&sub)
+            .update(|s| s.last_environment = Some(custom.clone()))
             .unwrap();
         assert_eq!(
-            JsonFileSettings::in_dir(&sub).last_environment().unwrap(),
+            SettingsFile::open(&sub).get().last_environment,
             Some(custom)
         );
-        JsonFileSettings::in_dir(&sub)
-            .remember_environment(&Environment::Testnet)
+        SettingsFile::open(&sub)
+            .update(|s| s.last_environment = Some("testnet".into()))
             .unwrap();
         let text = fs::read_to_string(sub.join(SETTINGS_FILE)).unwrap();
         assert!(text.contains("\"last_environment\": \"testnet\""), "{text}");
@@ -199,54 +218,54 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_kept_and_bad_environments_are_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = JsonFileSettings::in_dir(dir.path());
-        fs::write(
-            s.path(),
-            r#"{"last_environment":"http://evil.example","theme":"dark","chart":{"area":"SE3"}}"#,
-        )
-        .unwrap();
-        let loaded = s.load().unwrap();
-        assert_eq!(loaded.last_environment, None);
-        assert_eq!(loaded.other["theme"], "dark");
-        s.remember_environment(&Environment::Mainnet).unwrap();
-        let again = s.load().unwrap();
-        assert_eq!(again.last_environment, Some(Environment::Mainnet));
-        assert_eq!(again.other["chart"]["area"], "SE3");
-    }
-
-    #[test]
-    fn a_corrupt_file_is_a_typed_error_naming_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = JsonFileSettings::in_dir(dir.path());
-        fs::write(s.path(), b"{\"last_environment\": ").unwrap();
-        match s.load() {
-            Err(Error::SettingsCorrupt { path, reason }) => {
-                assert_eq!(path, s.path());
-                assert!(!reason.is_empty());
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn an_unwritable_location_is_an_io_error_not_a_panic() {
+    fn a_failed_save_leaves_the_settings_as_they_were() {
         let dir = tempfile::tempdir().unwrap();
         let blocker = dir.path().join("file-not-dir");
         fs::write(&blocker, b"x").unwrap();
-        let s = JsonFileSettings::in_dir(&blocker);
-        assert!(matches!(
-            s.remember_environment(&Environment::Sandbox),
-            Err(Error::SettingsIo { .. })
-        ));
+        let s = SettingsFile::open(&blocker);
+        let err = s.update(|s| s.theme = ThemePreference::Light).unwrap_err();
+        match &err {
+            Error::SettingsWrite { path, .. } => assert_eq!(path, s.path()),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.get().theme, ThemePreference::System);
     }
 
     #[test]
-    fn memory_settings_remember() {
-        let s = MemorySettings::new();
-        assert_eq!(s.last_environment().unwrap(), None);
-        s.remember_environment(&Environment::Sandbox).unwrap();
-        assert_eq!(s.last_environment().unwrap(), Some(Environment::Sandbox));
+    fn opens_in_the_requested_environment_then_the_reopened_one_then_the_welcome_view() {
+        let url = "http://127.0.0.1:8123";
+        let mut s = Settings {
+            last_environment: Some(url.into()),
+            reopen_last: true,
+            ..Settings::default()
+        };
+        assert_eq!(s.environment_to_open(None).as_deref(), Some(url));
+        // Signed out last time: preselect it, but wait for the user.
+        s.reopen_last = false;
+        assert_eq!(s.environment_to_open(None), None);
+        // The command line wins over both.
+        assert_eq!(
+            s.environment_to_open(Some("testnet")).as_deref(),
+            Some("testnet")
+        );
+        s.reopen_last = true;
+        assert_eq!(
+            s.environment_to_open(Some("testnet")).as_deref(),
+            Some("testnet")
+        );
+        assert_eq!(Settings::default().environment_to_open(None), None);
+    }
+
+    #[test]
+    fn serializes_in_the_shape_the_window_reads() {
+        let s = Settings {
+            theme: ThemePreference::Dark,
+            last_environment: Some("sandbox".into()),
+            reopen_last: true,
+        };
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            serde_json::json!({"theme": "dark", "last_environment": "sandbox", "reopen_last": true})
+        );
     }
 }

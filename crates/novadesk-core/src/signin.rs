@@ -4,8 +4,7 @@
 use novacore::{Client, Identity, Session};
 
 use crate::environment::Environment;
-use crate::error::Result;
-use crate::secret::Secret;
+use crate::error::{Error, Result};
 use crate::vault::{IdentityVault, SessionRecord};
 
 /// A signed-in connection to one environment.
@@ -34,7 +33,7 @@ pub async fn sign_in(env: &Environment, base_url: &str, vault: &IdentityVault) -
         Some(key) => (Identity::import(key.expose())?, false),
         None => {
             let identity = Identity::generate();
-            vault.save_identity(env, &Secret::new(identity.to_pem()?.expose()))?;
+            vault.save_identity(env, &identity.to_pem()?)?;
             (identity, true)
         }
     };
@@ -42,11 +41,7 @@ pub async fn sign_in(env: &Environment, base_url: &str, vault: &IdentityVault) -
     let client = Client::builder(base_url).identity(identity).build()?;
     match client.login().await {
         Ok(session) => {
-            let record = SessionRecord {
-                token: Secret::new(session.token.expose()),
-                identity_id: session.identity_id.clone(),
-            };
-            vault.save_session_record(env, &record)?;
+            vault.save_session_record(env, &SessionRecord::from(&session))?;
             Ok(SignedIn {
                 client,
                 identity_id: session.identity_id,
@@ -79,8 +74,19 @@ pub async fn sign_in(env: &Environment, base_url: &str, vault: &IdentityVault) -
 /// Replaces the environment's identity with an imported private key (PEM, or the seed in
 /// hex/base64/base58). Returns the public key (base64). The previous identity's session is
 /// dropped; the previous key is gone from this computer afterwards, so the window confirms first.
+/// Text that is not a key is `Error::InvalidInput` with the sentence for the key field (never
+/// quoting the text).
 pub fn import_identity(env: &Environment, vault: &IdentityVault, key_text: &str) -> Result<String> {
-    let identity = Identity::import(key_text)?;
-    vault.save_identity(env, &Secret::new(identity.to_pem()?.expose()))?;
+    let unreadable = |e: novacore::Error| {
+        match e {
+        novacore::Error::InvalidInput(why) => Error::InvalidInput(format!(
+            "That is not an Ed25519 private key Novadesk can read ({why}). Paste a PKCS#8 PEM, or the 32-byte seed in hex, base64 or base58."
+        )),
+        other => other.into(),
+    }
+    };
+    let identity = Identity::import(key_text).map_err(unreadable)?;
+    let pem = identity.to_pem().map_err(unreadable)?;
+    vault.save_identity(env, &pem)?;
     Ok(identity.public_key_base64())
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::environment::Environment;
 use crate::error::Result;
-use crate::secret::Secret;
 use crate::secret_store::{Persistence, SecretKey, SecretStore};
+use novacore::Secret;
 
 /// Secret name of an environment's identity key (keychain account `<env-id>/identity`).
 pub const IDENTITY_SECRET: &str = "identity";
@@ -91,6 +91,16 @@ pub struct SessionRecord {
     pub token: Secret,
     /// The identity the token was issued to (names the offline store).
     pub identity_id: String,
+}
+
+/// What the vault keeps of a session the SDK logged in with.
+impl From<&novacore::Session> for SessionRecord {
+    fn from(session: &novacore::Session) -> Self {
+        Self {
+            token: session.token.clone(),
+            identity_id: session.identity_id.clone(),
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -1,6 +1,6 @@
 //! Everything a use-case needs once the user is signed in to an environment: the way to call
 //! Novacore, the offline store for this environment + identity, the clock, the event sink and
-//! reachability. The shell holds one `Workspace` per signed-in window; use-cases take `&Workspace`.
+//! reachability. [`crate::Connections`] holds the signed-in one; use-cases take `&Workspace`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

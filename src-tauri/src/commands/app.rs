@@ -30,6 +30,7 @@ pub struct AppInfo {
 #[tauri::command]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    let settings = state.settings.get();
     Ok(AppInfo {
         name: "Novadesk".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -43,13 +44,7 @@ pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
         log_dir: state.paths.log_dir.display().to_string(),
         config_dir: state.paths.config_dir.display().to_string(),
         requested_env: state.requested_env.clone(),
-        open_env: state.requested_env.clone().or_else(|| {
-            let settings = state.settings();
-            settings
-                .reopen_last
-                .then_some(settings.last_environment)
-                .flatten()
-        }),
-        last_env: state.settings().last_environment,
+        open_env: settings.environment_to_open(state.requested_env.as_deref()),
+        last_env: settings.last_environment,
     })
 }

@@ -1,9 +1,9 @@
-//! Choosing an environment, signing in, and what the signed-in identity can see.
+//! Choosing an environment, signing in, and the identity kept for it: thin adapters over
+//! `novadesk_core::Connections`, which owns the whole lifecycle.
 
-use novadesk_core::Environment;
+use novadesk_core::{ActiveSummary, Environment};
 use tauri::State;
 
-use crate::connection::ActiveSummary;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -11,61 +11,42 @@ use crate::state::AppState;
 /// identity for it on first use.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn connect(
     state: State<'_, AppState>,
     environment: String,
 ) -> CommandResult<ActiveSummary> {
     let environment = Environment::parse(&environment)?;
-    let id = environment.to_string();
-    let summary = state
-        .connections
-        .connect(environment, &state.paths.data_dir)
-        .await?;
-    remember(&state, Some(id), true);
-    Ok(summary)
-}
-
-/// Keep the last environment for the next start; a failed write only costs that convenience.
-fn remember(state: &AppState, environment: Option<String>, reopen: bool) {
-    let result = state.update_settings(|s| {
-        if environment.is_some() {
-            s.last_environment = environment;
-        }
-        s.reopen_last = reopen;
-    });
-    if let Err(err) = result {
-        tracing::warn!(%err, "could not remember the environment");
-    }
+    Ok(state.connections.connect(environment).await?)
 }
 
 /// Sign out of the current environment: the session token leaves the keychain, the identity
 /// stays for the next sign-in.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
-    state.connections.sign_out().await?;
-    remember(&state, None, false);
-    Ok(())
+    Ok(state.connections.sign_out().await?)
 }
 
 /// Remove the environment's identity (private key and session) from this computer. The window
 /// confirms first: without a copy of the key elsewhere, it cannot be recovered.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn forget_identity(
     state: State<'_, AppState>,
     environment: String,
 ) -> CommandResult<bool> {
     let environment = Environment::parse(&environment)?;
-    let forgotten = state.connections.forget_identity(&environment).await?;
-    remember(&state, None, false);
-    Ok(forgotten)
+    Ok(state.connections.forget_identity(&environment).await?)
 }
 
 /// Use an existing Ed25519 private key (PEM, or the seed in hex/base64/base58) as the
 /// environment's identity. Returns its public key (base64). Signs out of that environment.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state, key))]
 pub async fn import_identity(
     state: State<'_, AppState>,
     environment: String,
@@ -73,16 +54,17 @@ pub async fn import_identity(
 ) -> CommandResult<String> {
     let environment = Environment::parse(&environment)?;
     let key = zeroize::Zeroizing::new(key);
-    state
+    Ok(state
         .connections
         .import_identity(&environment, key.as_str())
-        .await
+        .await?)
 }
 
 /// Whether this computer holds an identity for the environment.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub async fn has_identity(state: State<'_, AppState>, environment: String) -> CommandResult<bool> {
     let environment = Environment::parse(&environment)?;
-    state.connections.has_identity(&environment).await
+    Ok(state.connections.has_identity(&environment).await?)
 }

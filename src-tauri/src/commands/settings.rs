@@ -1,11 +1,11 @@
 //! Reading and changing the persisted preferences.
 
+use novadesk_core::{Settings, ThemePreference};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
 use crate::error::CommandResult;
-use crate::settings::{Settings, ThemePreference};
 use crate::state::AppState;
 
 /// Emitted after the theme preference changed, so every window follows.
@@ -18,14 +18,15 @@ pub struct ThemeChanged {
 #[tauri::command]
 #[specta::specta]
 pub fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
-    Ok(state.settings())
+    Ok(state.settings.get())
 }
 
 /// Choose light, dark or system theme; persisted and broadcast as `ThemeChanged`.
 #[tauri::command]
 #[specta::specta]
+#[tracing::instrument(skip(state))]
 pub fn set_theme(state: State<'_, AppState>, theme: ThemePreference) -> CommandResult<Settings> {
-    let settings = state.update_settings(|s| s.theme = theme)?;
+    let settings = state.settings.update(|s| s.theme = theme)?;
     state.events().theme_changed(ThemeChanged { theme });
     Ok(settings)
 }

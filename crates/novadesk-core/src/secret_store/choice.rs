@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use super::{KeyringSecretStore, MemorySecretStore, SecretStore};
 use crate::error::{Error, Result};
-use crate::events::{AppEvent, EventSink};
 
 /// Which secret store the app runs with, and what to tell the user about it.
 #[derive(Debug, Clone)]
@@ -59,28 +58,21 @@ impl SecretStoreChoice {
         }
     }
 
-    /// What to tell the user, when there is something to tell (the session-only fallback).
+    /// What to tell the user, when there is something to tell (the session-only fallback); the
+    /// window shows it with the signed-in summary.
     pub fn user_notice(&self) -> Option<&str> {
         match self {
             Self::Keychain(_) => None,
             Self::SessionOnly { reason, .. } => Some(reason),
         }
     }
-
-    /// Emits [`AppEvent::SecretStorageSelected`] so the UI can show the notice.
-    pub fn announce(&self, events: &dyn EventSink) {
-        events.emit(AppEvent::SecretStorageSelected {
-            persistence: self.store().persistence(),
-            notice: self.user_notice().map(str::to_owned),
-        });
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
     use crate::secret_store::{Persistence, SecretKey};
+    use novacore::Secret;
 
     #[test]
     fn a_failed_probe_falls_back_to_memory_and_says_why() {
@@ -96,15 +88,6 @@ mod tests {
         assert!(notice.contains("for this session only and never written to disk"));
         let store = choice.store();
         assert_eq!(store.persistence(), Persistence::SessionOnly);
-        let sink = crate::events::RecordingEventSink::new();
-        choice.announce(&sink);
-        assert_eq!(
-            sink.take(),
-            vec![AppEvent::SecretStorageSelected {
-                persistence: Persistence::SessionOnly,
-                notice: Some(notice.to_owned()),
-            }]
-        );
         // The fallback is a working store, not a stub.
         let k = SecretKey::new("sandbox", "identity").unwrap();
         store.set(&k, &Secret::new("seed")).unwrap();

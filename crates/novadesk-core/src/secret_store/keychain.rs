@@ -2,7 +2,7 @@
 
 use super::{Persistence, SecretKey, SecretStore};
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use novacore::Secret;
 
 /// The keychain service name every Novadesk secret is filed under.
 pub const DEFAULT_SERVICE: &str = "dev.novadesk.desktop";

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use super::{Persistence, SecretKey, SecretStore};
 use crate::error::Result;
-use crate::secret::Secret;
+use novacore::Secret;
 
 /// Secrets in process memory only: nothing is written to disk, everything is gone on exit.
 #[derive(Debug, Default)]

@@ -14,7 +14,7 @@ pub use keychain::{KeyringSecretStore, DEFAULT_SERVICE};
 pub use memory::MemorySecretStore;
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use novacore::Secret;
 
 /// Longest accepted secret name.
 const MAX_NAME_LEN: usize = 64;
