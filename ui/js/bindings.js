@@ -732,54 +732,31 @@ export const events = {
 	* @property {SiteItem_Serialize | null} site
 	* @property {PermissionsItem_Serialize} permissions
 	*
-	*  What the UI should do about an error.
+	*  What the window does about an error, one kind per different reaction; the message says the
+	*  rest (what happened and what to do), shown as a toast or beside the form that failed. This is
+	*  the wire code of the shell's error envelope (`ErrorCode` in the window's bindings).
 	*
 	* @typedef {
-	* // The session is gone: show the sign-in view.
+	* // The session is gone or was never there: to the sign-in view, with the reason.
 	* "sign_in_required" | 
-	* // The environment cannot be reached: show the offline banner, serve cached data.
+	* // The server cannot be reached: cached data stays, marked offline; the banner says so.
 	* "offline" | 
-	* // The input was rejected: show the message beside the field.
-	* "invalid_input" | 
-	* // Busy or rate limited: the action may be retried shortly.
-	* "retry_later" | 
-	* // The signed-in identity may not do this.
-	* "forbidden" | 
-	* // The thing asked for does not exist (any more).
-	* "not_found" | 
-	* // The user cancelled the work (nothing to show).
+	* // The user cancelled the work: a quiet note, not an error.
 	* "cancelled" | 
-	* // The thing already exists or the request conflicts with the current state.
-	* "conflict" | 
-	* // Anything else: a toast with the message.
+	* // Anything else (refused, not found, invalid, conflict, busy): the message as written.
 	* "failed"} ErrorCode
 	* @property {
-	* // The session is gone: show the sign-in view.
-	* "sign_in_required"} sign_in_required - The session is gone: show the sign-in view.
+	* // The session is gone or was never there: to the sign-in view, with the reason.
+	* "sign_in_required"} sign_in_required - The session is gone or was never there: to the sign-in view, with the reason.
 	* @property {
-	* // The environment cannot be reached: show the offline banner, serve cached data.
-	* "offline"} offline - The environment cannot be reached: show the offline banner, serve cached data.
+	* // The server cannot be reached: cached data stays, marked offline; the banner says so.
+	* "offline"} offline - The server cannot be reached: cached data stays, marked offline; the banner says so.
 	* @property {
-	* // The input was rejected: show the message beside the field.
-	* "invalid_input"} invalid_input - The input was rejected: show the message beside the field.
+	* // The user cancelled the work: a quiet note, not an error.
+	* "cancelled"} cancelled - The user cancelled the work: a quiet note, not an error.
 	* @property {
-	* // Busy or rate limited: the action may be retried shortly.
-	* "retry_later"} retry_later - Busy or rate limited: the action may be retried shortly.
-	* @property {
-	* // The signed-in identity may not do this.
-	* "forbidden"} forbidden - The signed-in identity may not do this.
-	* @property {
-	* // The thing asked for does not exist (any more).
-	* "not_found"} not_found - The thing asked for does not exist (any more).
-	* @property {
-	* // The user cancelled the work (nothing to show).
-	* "cancelled"} cancelled - The user cancelled the work (nothing to show).
-	* @property {
-	* // The thing already exists or the request conflicts with the current state.
-	* "conflict"} conflict - The thing already exists or the request conflicts with the current state.
-	* @property {
-	* // Anything else: a toast with the message.
-	* "failed"} failed - Anything else: a toast with the message.
+	* // Anything else (refused, not found, invalid, conflict, busy): the message as written.
+	* "failed"} failed - Anything else (refused, not found, invalid, conflict, busy): the message as written.
 	*
 	*  File formats of an export.
 	* 

@@ -3,8 +3,9 @@
 // result goes through it, so it is also the one place a refused session is noticed.
 
 /**
- * The error codes the window acts on differently (the shell's `ErrorCode`, src-tauri/src/error.rs,
- * has more). Any other code is shown as its message: in a toast, or beside the form that failed.
+ * The error codes the window acts on differently: the same closed set as the core's `ErrorKind`
+ * (crates/novadesk-core/src/error.rs), plus `failed`, which is shown as its message: in a toast,
+ * or beside the form that failed.
  */
 export const ErrorCode = Object.freeze({
   /** The session is gone: unwrap() hands it to the sign-in handler (the sign-in view, with the reason). */

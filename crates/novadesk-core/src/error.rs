@@ -99,27 +99,20 @@ pub enum Error {
     Pricing(#[from] novacore::pricing::PricingError),
 }
 
-/// What the window should do about an error: one kind per different reaction. The shell maps
-/// each to its wire code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the window does about an error, one kind per different reaction; the message says the
+/// rest (what happened and what to do), shown as a toast or beside the form that failed. This is
+/// the wire code of the shell's error envelope (`ErrorCode` in the window's bindings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "ErrorCode"))]
 pub enum ErrorKind {
-    /// The session is gone or was never there: show the sign-in view.
+    /// The session is gone or was never there: to the sign-in view, with the reason.
     SignInRequired,
-    /// The environment cannot be reached: show the offline banner, serve cached data.
+    /// The server cannot be reached: cached data stays, marked offline; the banner says so.
     Offline,
-    /// The input was rejected: show the message beside the field.
-    InvalidInput,
-    /// Busy or rate limited: the action may be retried shortly.
-    RetryLater,
-    /// The signed-in identity may not do this.
-    Forbidden,
-    /// The thing asked for does not exist (any more).
-    NotFound,
-    /// The user cancelled the work (nothing to show).
+    /// The user cancelled the work: a quiet note, not an error.
     Cancelled,
-    /// The thing already exists or the request conflicts with the current state.
-    Conflict,
-    /// Anything else: a toast with the message.
+    /// Anything else (refused, not found, invalid, conflict, busy): the message as written.
     Failed,
 }
 
@@ -127,12 +120,10 @@ impl Error {
     /// What the window should do about this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Novacore(e) => sdk_kind(e),
-            Self::InvalidEnvironment { .. } | Self::InvalidInput(_) => ErrorKind::InvalidInput,
+            Self::Novacore(e) if e.is_offline() => ErrorKind::Offline,
+            Self::Novacore(e) if e.is_auth() => ErrorKind::SignInRequired,
             Self::NotSignedIn => ErrorKind::SignInRequired,
             Self::Cancelled => ErrorKind::Cancelled,
-            Self::Forbidden(_) => ErrorKind::Forbidden,
-            Self::NotFound(_) => ErrorKind::NotFound,
             _ => ErrorKind::Failed,
         }
     }
@@ -159,24 +150,6 @@ impl Error {
     }
 }
 
-fn sdk_kind(err: &novacore::Error) -> ErrorKind {
-    use novacore::Error as E;
-    if err.is_offline() {
-        return ErrorKind::Offline;
-    }
-    if err.is_auth() {
-        return ErrorKind::SignInRequired;
-    }
-    match err {
-        E::Forbidden { .. } => ErrorKind::Forbidden,
-        E::NotFound { .. } => ErrorKind::NotFound,
-        E::Conflict { .. } => ErrorKind::Conflict,
-        E::RateLimited { .. } => ErrorKind::RetryLater,
-        E::Validation { .. } | E::InvalidInput(_) => ErrorKind::InvalidInput,
-        _ => ErrorKind::Failed,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,10 +163,11 @@ mod tests {
             "{}",
             offline.user_message()
         );
+        // Busy, refused or invalid: the window shows the message as written.
         let limited = Error::from(novacore::Error::RateLimited { retry_after: None });
-        assert_eq!(limited.kind(), ErrorKind::RetryLater);
+        assert_eq!(limited.kind(), ErrorKind::Failed);
         let bad_key = Error::from(novacore::Error::InvalidInput("bad".into()));
-        assert_eq!(bad_key.kind(), ErrorKind::InvalidInput);
+        assert_eq!(bad_key.kind(), ErrorKind::Failed);
     }
 
     #[test]
@@ -222,19 +196,22 @@ mod tests {
         };
         assert_eq!(
             (bad.kind(), bad.user_message()),
-            (ErrorKind::InvalidInput, "Use https://".into())
+            (ErrorKind::Failed, "Use https://".into())
         );
         let no = Error::Forbidden("You may not delete this site.".into());
         assert_eq!(
             (no.kind(), no.user_message()),
-            (ErrorKind::Forbidden, "You may not delete this site.".into())
+            (ErrorKind::Failed, "You may not delete this site.".into())
         );
         let gone = Error::NotFound("This site no longer exists.".into());
-        assert_eq!(gone.kind(), ErrorKind::NotFound);
+        assert_eq!(
+            (gone.kind(), gone.user_message()),
+            (ErrorKind::Failed, "This site no longer exists.".into())
+        );
         let bad = Error::InvalidInput("Enter a name.".into());
         assert_eq!(
             (bad.kind(), bad.user_message()),
-            (ErrorKind::InvalidInput, "Enter a name.".into())
+            (ErrorKind::Failed, "Enter a name.".into())
         );
         assert_eq!(
             (Error::Cancelled.kind(), Error::Cancelled.user_message()),

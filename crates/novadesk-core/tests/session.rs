@@ -196,7 +196,7 @@ async fn an_imported_key_replaces_the_identity_and_garbage_changes_nothing() {
         .import_identity(&Environment::Sandbox, "not-a-key-SECRETISH")
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.kind(), ErrorKind::Failed);
     let text = err.user_message();
     assert!(
         text.starts_with("That is not an Ed25519 private key Novadesk can read ("),

@@ -208,7 +208,7 @@ fn check_site_id(site_id: &str) -> CommandResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(CommandError::invalid_input(
+        Err(CommandError::failed(
             "That is not a site id. Open the site from the sites list.",
         ))
     }
@@ -302,7 +302,10 @@ mod tests {
         assert!(check_site_id("sit-0b7c3f2e-1a2b-4c5d-8e9f-001122334455").is_ok());
         for bad in ["", "../organizations", "sit 1", "sit/1", &"x".repeat(201)] {
             let err = check_site_id(bad).unwrap_err();
-            assert_eq!(err.code, crate::error::ErrorCode::InvalidInput, "{bad:?}");
+            assert_eq!(
+                err.message, "That is not a site id. Open the site from the sites list.",
+                "{bad:?}"
+            );
         }
     }
 

@@ -8,7 +8,7 @@ globalThis.__TAURI__ = {
   core: {
     invoke: async (cmd, args) => {
       calls.push([cmd, args]);
-      if (cmd === "set_theme" && args.theme === "purple") throw { code: "invalid_input", message: "no such theme" };
+      if (cmd === "set_theme" && args.theme === "purple") throw { code: "failed", message: "no such theme" };
       return { cmd };
     },
     Channel: class {},
@@ -26,7 +26,7 @@ test("commands invoke the snake_case Rust commands and wrap results", async () =
 
 test("the error envelope comes back as the error arm", async () => {
   const r = await commands.setTheme("purple");
-  assert.deepEqual(r, { status: "error", error: { code: "invalid_input", message: "no such theme" } });
+  assert.deepEqual(r, { status: "error", error: { code: "failed", message: "no such theme" } });
 });
 
 test("events listen through host.js", async () => {

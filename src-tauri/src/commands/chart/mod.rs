@@ -204,9 +204,9 @@ mod tests {
     fn core_chart_errors_map_to_codes_the_view_acts_on() {
         let bad: CommandError =
             core::Error::InvalidInput("Choose both a start and an end.".into()).into();
-        assert_eq!(bad.code, ErrorCode::InvalidInput);
+        assert_eq!(bad, CommandError::failed("Choose both a start and an end."));
         let gone: CommandError = core::Error::NotFound("not cached".into()).into();
-        assert_eq!(gone.code, ErrorCode::NotFound);
+        assert_eq!(gone, CommandError::failed("not cached"));
         let export: CommandError = core::Error::Export {
             path: "/ro/chart.csv".into(),
             source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
