@@ -207,3 +207,83 @@ fn discover_add_claim_provision_publish_first_reading() {
     assert_eq!(left.as_array().map(Vec::len), Some(0), "{left}");
     rt.block_on(sb.shutdown());
 }
+
+#[test]
+fn wifi_scan_set_and_device_data_remove() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sb = rt
+        .block_on(Sandbox::builder().seed(22).zaps(1).start())
+        .unwrap();
+    let zap = sb.zaps()[0].clone();
+    // The Zap drops off the LAN for 800 ms after a Wi-Fi change, as a real one does.
+    sb.set_zap_faults(
+        &zap.serial,
+        &novacore_sim::ZapFaultUpdate {
+            wifi_reconnect_ms: Some(800),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let nets = run(&[
+        "--json", "zap", "wifi", "scan", "--zap", &zap.url, "--settle", "0",
+    ])
+    .ok()
+    .json();
+    let rssi: Vec<i64> = nets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["rssi"].as_i64().unwrap())
+        .collect();
+    assert!(
+        rssi.len() >= 2 && rssi.windows(2).all(|w| w[0] >= w[1]),
+        "{nets}"
+    );
+
+    let psk = "correct horse battery staple";
+    let set = |ssid: &str| {
+        Run::from_output(
+            common::novacore("none")
+                .env("NOVACORE_WIFI_PSK", psk)
+                .args([
+                    "--json", "zap", "wifi", "set", "--zap", &zap.url, "--ssid", ssid, "--wait",
+                    "5",
+                ])
+                .output()
+                .unwrap(),
+        )
+    };
+    let joined = set("Guest").ok();
+    let v = joined.json();
+    assert_eq!(v["ssid"], "Guest");
+    assert!(v["back_after_ms"].as_u64().unwrap() >= 500, "{v}");
+    assert!(!joined.stdout.contains(psk) && !joined.stderr.contains(psk));
+    let refused = set("Nowhere");
+    assert_eq!(refused.code, 1);
+    assert!(!refused.stdout.contains(psk) && !refused.stderr.contains(psk));
+    assert!(
+        refused.stderr.contains("Failed to connect to WiFi"),
+        "{}",
+        refused.stderr
+    );
+    let no_psk = run(&["zap", "wifi", "set", "--zap", &zap.url, "--ssid", "Guest"]);
+    assert_eq!(no_psk.code, 2, "{}", no_psk.stderr);
+
+    let devs = run(&["--json", "zap", "devices", "--zap", &zap.url])
+        .ok()
+        .json();
+    let sn = devs[0]["sn"].as_str().unwrap().to_string();
+    let data = run(&["--json", "zap", "devices", "data", "--zap", &zap.url, &sn])
+        .ok()
+        .json();
+    assert!(data["format"].is_string(), "{data}");
+    run(&["zap", "devices", "remove", "--zap", &zap.url, &sn]).ok();
+    let gone = run(&["zap", "devices", "remove", "--zap", &zap.url, &sn]);
+    assert_eq!(gone.code, 1);
+    assert!(gone.stderr.contains("Device not found"), "{}", gone.stderr);
+    rt.block_on(sb.shutdown());
+}
