@@ -55,6 +55,13 @@ impl CliError {
                 E::NotPublished => "not_published".into(),
                 E::InvalidInput(_) => "invalid_input".into(),
                 E::NoIdentity => "no_identity".into(),
+                E::Zap(z) => match z {
+                    novacore::zap::ZapError::Unreachable { .. } => "zap_unreachable".into(),
+                    novacore::zap::ZapError::WebPage { .. }
+                    | novacore::zap::ZapError::NotAZap { .. } => "not_a_zap".into(),
+                    novacore::zap::ZapError::Stalled { .. } => "zap_stalled".into(),
+                    novacore::zap::ZapError::Malformed { .. } => "zap_malformed".into(),
+                },
                 #[allow(unreachable_patterns)] // the SDK may grow variants
                 _ => "error".into(),
             },

@@ -1,6 +1,6 @@
 //! Sandbox configuration (builder and CLI both fill this).
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use crate::faults::FaultSpec;
@@ -42,6 +42,32 @@ pub struct SandboxConfig {
     pub challenge_ttl: Duration,
     /// Where to load/save the world (`--state`).
     pub state_file: Option<std::path::PathBuf>,
+    /// Serve Zap *i* on `first + i` (loopback only) at this port, like Zaps on a LAN; `None`:
+    /// every Zap on `127.0.0.1` with a port of its own.
+    pub zap_addr: Option<SocketAddrV4>,
+    /// Loopback addresses answering every path with a router-style HTML login page (not a Zap).
+    pub web_pages: Vec<SocketAddr>,
+    /// Announce the Zaps by mDNS (`_http._tcp.local.`, instance = serial).
+    pub mdns: Option<MdnsAnnounce>,
+}
+
+/// How the sandbox announces its Zaps by mDNS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MdnsAnnounce {
+    /// Use only the loopback interface. mdns-sd still joins the group on every interface when its
+    /// daemon starts, so tests run announcer and browser inside a network namespace of their own.
+    pub loopback_only: bool,
+    /// UDP port (5353 in the field).
+    pub port: u16,
+}
+
+impl Default for MdnsAnnounce {
+    fn default() -> Self {
+        Self {
+            loopback_only: true,
+            port: 5353,
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -64,6 +90,9 @@ impl Default for SandboxConfig {
             ring_size: 2048,
             challenge_ttl: Duration::from_secs(300),
             state_file: None,
+            zap_addr: None,
+            web_pages: Vec::new(),
+            mdns: None,
         }
     }
 }

@@ -19,7 +19,11 @@
 //! * Demo mode: each new person is owner of a fresh demo organization and viewer of a shared
 //!   one; `POST /_sim/identities` mints a person + token without the challenge dance.
 //! * Control (`control(true)`): `/_sim/clock`, `/_sim/tick`, `/_sim/readings`,
-//!   `/_sim/zaps/{serial}/offline`, `/_sim/cloud`, `/_sim/faults` (SPEC grammar in [`faults`]).
+//!   `/_sim/zaps/{serial}/offline`, `/_sim/zaps/{serial}/faults` ([`ZapFaultUpdate`]), `/_sim/cloud`, `/_sim/faults` (SPEC grammar in [`faults`]).
+//! * Zaps listen on `127.0.0.1` with a port each, or with
+//!   [`SandboxBuilder::zaps_on_loopback`] on `127.0.0.2`, `127.0.0.3`, … at one port (80 like the
+//!   field); [`SandboxBuilder::web_page_host`] adds a non-Zap HTML host;
+//!   [`SandboxBuilder::announce_mdns`] announces the Zaps on `_http._tcp.local.`.
 //! * Zaps: TEST-NET-3 device hosts (203.0.113.0/24) never answer (503); any other valid config
 //!   with a known profile connects to a simulated device.
 
@@ -29,6 +33,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod faults;
+pub mod mdns;
 pub mod openapi;
 pub mod persist;
 pub mod ratelimit;
@@ -36,12 +41,14 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod stream;
+pub mod webpage;
 pub mod world;
 pub mod zap;
 
 mod sandbox;
 
-pub use config::SandboxConfig;
+pub use config::{MdnsAnnounce, SandboxConfig};
 pub use error::{Error, Result};
 pub use faults::FaultSpec;
 pub use sandbox::{Sandbox, SandboxBuilder, SandboxHandle, ZapInfo};
+pub use zap::faults::ZapFaultUpdate;

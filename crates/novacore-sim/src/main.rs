@@ -2,10 +2,10 @@
 //! SIGINT/SIGTERM. Logs go to stderr.
 
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, SocketAddrV4};
 
 use clap::Parser;
-use novacore_sim::{FaultSpec, Sandbox};
+use novacore_sim::{FaultSpec, MdnsAnnounce, Sandbox};
 
 /// Command line (issue 3).
 #[derive(Debug, Parser)]
@@ -44,6 +44,31 @@ struct Args {
     /// Disable the /_sim control routes.
     #[arg(long)]
     no_control: bool,
+    /// Serve Zap i on loopback address START+i, like Zaps on a LAN: `127.0.0.2` (port 80, the
+    /// field's; needs root) or `127.0.0.2:8080`.
+    #[arg(long, value_name = "START[:PORT]", value_parser = parse_zap_addr)]
+    zap_addr: Option<SocketAddrV4>,
+    /// Also serve a router-style HTML login page (not a Zap) at this loopback address (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    web_page: Vec<SocketAddr>,
+    /// Announce the Zaps by mDNS on the loopback interface only (run it in a network namespace).
+    #[arg(long)]
+    mdns_loopback: bool,
+    /// Announce the Zaps by mDNS on every interface.
+    #[arg(long, conflicts_with = "mdns_loopback")]
+    mdns: bool,
+    /// UDP port of the mDNS announcer.
+    #[arg(long, default_value_t = 5353)]
+    mdns_port: u16,
+}
+
+fn parse_zap_addr(s: &str) -> Result<SocketAddrV4, String> {
+    if let Ok(a) = s.parse::<SocketAddrV4>() {
+        return Ok(a);
+    }
+    s.parse::<std::net::Ipv4Addr>()
+        .map(|ip| SocketAddrV4::new(ip, 80))
+        .map_err(|_| format!("`{s}` is not an IPv4 address or address:port"))
 }
 
 #[tokio::main]
@@ -68,7 +93,20 @@ async fn main() -> std::process::ExitCode {
             "--state is accepted but persistence is not implemented; the world is in memory"
         );
     }
-    let started = Sandbox::builder()
+    let mut builder = Sandbox::builder();
+    if let Some(a) = args.zap_addr {
+        builder = builder.zaps_on_loopback(*a.ip(), a.port());
+    }
+    for w in &args.web_page {
+        builder = builder.web_page_host(*w);
+    }
+    if args.mdns || args.mdns_loopback {
+        builder = builder.announce_mdns(MdnsAnnounce {
+            loopback_only: args.mdns_loopback,
+            port: args.mdns_port,
+        });
+    }
+    let started = builder
         .addr(args.addr)
         .seed(args.seed)
         .sites(args.sites)
@@ -86,7 +124,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    let line = serde_json::json!({"base_url": sb.base_url(), "zaps": sb.zaps(), "seed": args.seed});
+    let line = serde_json::json!({"base_url": sb.base_url(), "zaps": sb.zaps(), "web_pages": sb.web_pages(), "seed": args.seed});
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
     let _ = out.flush();

@@ -1,7 +1,7 @@
 //! The public entry point: `Sandbox::builder()…start()` → [`SandboxHandle`].
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::jwt::Secret;
 use crate::clock::SimClock;
-use crate::config::SandboxConfig;
+use crate::config::{MdnsAnnounce, SandboxConfig};
 use crate::error::{Error, Result};
 use crate::faults::{FaultSpec, Faults};
 use crate::ratelimit::RateLimiter;
@@ -21,6 +21,7 @@ use crate::state::Sim;
 use crate::stream::StreamHub;
 use crate::world::live;
 use crate::world::model::World;
+use crate::zap::faults::{ZapFaultUpdate, ZapListener};
 use crate::zap::model::ZapState;
 use crate::zap::profiles::field_device;
 use crate::zap::{self, ZapCtx};
@@ -127,6 +128,22 @@ impl SandboxBuilder {
         self.cfg.state_file = Some(path.into());
         self
     }
+    /// Serves Zap *i* on the loopback address `first + i` at `port` (80 looks like the field and
+    /// needs root or `CAP_NET_BIND_SERVICE`); checked by [`SandboxBuilder::start`].
+    pub fn zaps_on_loopback(mut self, first: Ipv4Addr, port: u16) -> Self {
+        self.cfg.zap_addr = Some(SocketAddrV4::new(first, port));
+        self
+    }
+    /// Also serves a router-style HTML login page (not a Zap) at this loopback address.
+    pub fn web_page_host(mut self, addr: SocketAddr) -> Self {
+        self.cfg.web_pages.push(addr);
+        self
+    }
+    /// Announces the Zaps by mDNS.
+    pub fn announce_mdns(mut self, mode: MdnsAnnounce) -> Self {
+        self.cfg.mdns = Some(mode);
+        self
+    }
     /// Replaces the whole configuration.
     pub fn config(mut self, cfg: SandboxConfig) -> Self {
         self.cfg = cfg;
@@ -156,6 +173,7 @@ impl SandboxBuilder {
         });
         let mut tasks = Vec::new();
         let mut zaps = Vec::new();
+        let mut announced = Vec::new();
         for i in 0..sim.cfg.zaps {
             let mut rng = StdRng::seed_from_u64(sim.cfg.seed ^ (0x2A9_0000 + i as u64));
             let serial = format!("zap-{:016x}", rng.gen::<u64>());
@@ -171,8 +189,10 @@ impl SandboxBuilder {
                     z
                 }
             };
-            let listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-            let url = format!("http://{}", local(&listener)?);
+            let listener = bind(zap_addr(&sim.cfg, i)?).await?;
+            let at = local(&listener)?;
+            let url = zap_url(at);
+            announced.push((serial.clone(), at));
             z.url = Some(url.clone());
             zaps.push(ZapInfo {
                 serial: serial.clone(),
@@ -180,12 +200,32 @@ impl SandboxBuilder {
                 public_key: z.public_key_hex(),
             });
             sim.world().zaps.insert(serial.clone(), z);
-            let app = zap::router(ZapCtx {
+            let ctx = ZapCtx {
                 sim: sim.clone(),
                 serial,
-            });
+            };
+            let app = zap::router(ctx.clone());
+            let listener = ZapListener {
+                inner: listener,
+                ctx,
+            };
             tasks.push(serve(listener, app, sim.clone()));
         }
+        let mut web_pages = Vec::new();
+        for addr in sim.cfg.web_pages.clone() {
+            if !addr.ip().is_loopback() {
+                return Err(Error::Config(format!(
+                    "web page host {addr}: only loopback addresses"
+                )));
+            }
+            let listener = bind(addr).await?;
+            web_pages.push(format!("http://{}", local(&listener)?));
+            tasks.push(serve(listener, crate::webpage::router(), sim.clone()));
+        }
+        let announcer = match sim.cfg.mdns {
+            Some(mode) => Some(crate::mdns::Announcer::start(mode, &announced)?),
+            None => None,
+        };
         let listener = bind(sim.cfg.addr).await?;
         let base_url = format!("http://{}", local(&listener)?);
         tasks.push(serve(
@@ -201,8 +241,10 @@ impl SandboxBuilder {
         Ok(SandboxHandle {
             base_url,
             zaps,
+            web_pages,
             sim,
             tasks,
+            announcer,
         })
     }
 }
@@ -254,6 +296,33 @@ async fn autosave(sim: Arc<Sim>) {
     }
 }
 
+/// Where Zap `i` listens: its own loopback address when configured, else an ephemeral port.
+fn zap_addr(cfg: &SandboxConfig, i: usize) -> Result<SocketAddr> {
+    let Some(first) = cfg.zap_addr else {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], 0)));
+    };
+    let ip = u32::from(*first.ip())
+        .checked_add(i as u32)
+        .map(Ipv4Addr::from)
+        .filter(|ip| ip.is_loopback() && ip.octets()[3] != 255)
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "Zap {i} would not be on a loopback address starting at {}",
+                first.ip()
+            ))
+        })?;
+    Ok(SocketAddr::from((ip, first.port())))
+}
+
+/// `http://ip` for port 80 (as a Zap in the field is addressed), else `http://ip:port`.
+fn zap_url(at: SocketAddr) -> String {
+    if at.port() == 80 {
+        format!("http://{}", at.ip())
+    } else {
+        format!("http://{at}")
+    }
+}
+
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(addr)
         .await
@@ -270,7 +339,11 @@ fn local(l: &tokio::net::TcpListener) -> Result<SocketAddr> {
     })
 }
 
-fn serve(listener: tokio::net::TcpListener, app: axum::Router, sim: Arc<Sim>) -> JoinHandle<()> {
+fn serve<L>(listener: L, app: axum::Router, sim: Arc<Sim>) -> JoinHandle<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let mut stop = sim.shutdown.subscribe();
     tokio::spawn(async move {
         let graceful = async move {
@@ -290,8 +363,10 @@ fn serve(listener: tokio::net::TcpListener, app: axum::Router, sim: Arc<Sim>) ->
 pub struct SandboxHandle {
     base_url: String,
     zaps: Vec<ZapInfo>,
+    web_pages: Vec<String>,
     sim: Arc<Sim>,
     tasks: Vec<JoinHandle<()>>,
+    announcer: Option<crate::mdns::Announcer>,
 }
 
 impl SandboxHandle {
@@ -305,6 +380,22 @@ impl SandboxHandle {
         &self.zaps
     }
 
+    /// Base URLs of the web-page (non-Zap) hosts.
+    pub fn web_pages(&self) -> &[String] {
+        &self.web_pages
+    }
+
+    /// Changes the faults of the Zap `serial` (fields absent from `update` keep their value).
+    pub fn set_zap_faults(&self, serial: &str, update: &ZapFaultUpdate) -> Result<()> {
+        let mut w = self.sim.world();
+        let z = w
+            .zaps
+            .get_mut(serial)
+            .ok_or_else(|| Error::NotFound(format!("zap {serial} not found")))?;
+        z.faults.apply(update);
+        Ok(())
+    }
+
     /// Current simulated time (epoch ms).
     pub fn now_ms(&self) -> i64 {
         self.sim.clock.now_ms()
@@ -312,6 +403,9 @@ impl SandboxHandle {
 
     /// Stops every listener and background task (open SSE streams end).
     pub async fn shutdown(self) {
+        if let Some(a) = self.announcer {
+            a.stop().await;
+        }
         let _ = self.sim.shutdown.send(true);
         save_state(&self.sim);
         for t in self.tasks {

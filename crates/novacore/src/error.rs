@@ -97,6 +97,9 @@ pub enum Error {
     /// An operation that needs an identity was called on a client without one.
     #[error("no identity configured")]
     NoIdentity,
+    /// A Zap on the LAN could not be used (nothing answers, a web page answers, a stall, bad JSON).
+    #[error(transparent)]
+    Zap(#[from] crate::zap::ZapError),
 }
 
 impl Error {
@@ -110,6 +113,7 @@ impl Error {
         match self {
             Error::Transport(_) | Error::Timeout | Error::RateLimited { .. } => true,
             Error::Server { status, .. } => *status >= 500,
+            Error::Zap(z) => z.is_transient(),
             _ => false,
         }
     }

@@ -7,7 +7,9 @@
 //! - Handles: `organizations()`, `members(org)`, `sites()`, `gateways()`, `devices()`, `ders()`,
 //!   `telemetry()` (live [`Telemetry::stream_site`] and `history`), `prices()`, `tariffs()`,
 //!   `public()`.
-//! - [`ZapClient`] for a Zap's local API, [`claim_gateway`] and [`validate`] for installers.
+//! - [`ZapClient`] for a Zap's local API (a bare IP, `host:port` or URL), [`claim_gateway`] and
+//!   [`validate`] for installers; [`zap::discovery`] finds Zaps (mDNS browse, subnet sweep) and
+//!   [`zap::ZapError`] says why one could not be used (`Error::Zap`).
 //! - One [`Error`] enum; [`Error::is_offline`] / [`Error::is_transient`] / [`Error::is_auth`]
 //!   tell the app what to show.
 //!

@@ -174,3 +174,126 @@ async fn zap_errors_and_timeouts_are_typed() {
         Err(Error::InvalidInput(_))
     ));
 }
+
+#[tokio::test]
+async fn installer_readable_errors_and_lenient_addresses() {
+    use novacore::zap::ZapError;
+    // A router's login page where a Zap was expected.
+    let router = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/html")
+                .set_body_string("<!DOCTYPE html><html><body>Router login</body></html>"),
+        )
+        .mount(&router)
+        .await;
+    // Typed as host:port, without a scheme.
+    let z = ZapClient::new(&router.address().to_string()).unwrap();
+    let e = z.system().await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Zap(ZapError::WebPage { address }) if *address == router.address().to_string()),
+        "{e:?}"
+    );
+    assert!(e
+        .to_string()
+        .contains("answers with a web page, not a Zap's API"));
+    assert!(!e.to_string().contains("decode"), "{e}");
+
+    // Malformed JSON.
+    let bad = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/system"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/json")
+                .set_body_string(r#"{"zap": {"deviceId": "zap-"#),
+        )
+        .mount(&bad)
+        .await;
+    let e = ZapClient::new(&bad.uri())
+        .unwrap()
+        .system()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Zap(ZapError::Malformed { .. })), "{e:?}");
+    assert!(e.to_string().contains("not valid JSON") && e.is_transient());
+
+    // Nothing listening.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = ZapClient::new(&format!("127.0.0.1:{port}"))
+        .unwrap()
+        .system()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Zap(ZapError::Unreachable { .. })),
+        "{e:?}"
+    );
+    assert!(e
+        .to_string()
+        .starts_with(&format!("Nothing answers at 127.0.0.1:{port}")));
+    assert!(
+        !e.is_offline(),
+        "a Zap off the LAN is not the cloud being offline"
+    );
+
+    // A bare address is not "a relative URL without a base".
+    let e = ZapClient::new("not an address").unwrap_err();
+    assert!(e.to_string().contains("is not a Zap address"), "{e}");
+}
+
+#[tokio::test]
+async fn old_firmware_device_state_types_and_publish_toggles() {
+    let s = MockServer::start().await;
+    mount(
+        &s,
+        "GET",
+        "/api/devices",
+        200,
+        serde_json::json!([
+        {"serial_number": "OLD1", "connection_status": "connected"},
+        {"serial_number": "OLD2", "connection_status": "disconnected"}]),
+    )
+    .await;
+    mount(&s, "GET", "/api/devices/types", 200, serde_json::json!({"connection_types": [
+        {"type": "p1_uart", "description": "P1", "parameters": [{"name": "baud_rate", "type": "int", "required": false, "default": 115200}]}]})).await;
+    mount(
+        &s,
+        "GET",
+        "/api/devices/INV1/ders",
+        200,
+        serde_json::json!({"sn": "INV1", "ders": [
+        {"type": "pv", "enabled": false}, {"type": "battery", "enabled": false}]}),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/api/devices/INV1/types"))
+        .and(body_json(serde_json::json!({"ders":[{"type":"pv","enabled":true},{"type":"battery","enabled":true}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"message":"Types updated","sn":"INV1"})))
+        .expect(1)
+        .mount(&s)
+        .await;
+    let z = ZapClient::new(&s.uri()).unwrap();
+    let devs = z.devices().await.unwrap();
+    assert_eq!(
+        devs.iter().map(|d| d.connected).collect::<Vec<_>>(),
+        [Some(true), Some(false)]
+    );
+    let types = z.device_types().await.unwrap();
+    assert_eq!(types[0].conn_type, "p1_uart");
+    assert_eq!(
+        types[0].parameters[0].default,
+        Some(serde_json::json!(115200))
+    );
+    assert_eq!(
+        z.publish("INV1", true, None).await.unwrap(),
+        ["pv", "battery"]
+    );
+    let e = z.publish("INV1", true, Some(&["meter"])).await.unwrap_err();
+    assert!(e.to_string().contains("has no meter DER"), "{e}");
+}

@@ -134,12 +134,28 @@ pub struct CostArgs {
 /// `zap …`
 #[derive(Debug, Subcommand)]
 pub enum ZapCmd {
+    /// Find Zaps on the LAN: mDNS browse plus a sweep of /24 networks (yours, or --subnet).
+    Discover(DiscoverArgs),
     /// System information.
     Info(ZapTarget),
-    /// Wi-Fi status.
-    Wifi(ZapTarget),
-    /// Devices configured on the Zap.
-    Devices(ZapTarget),
+    /// Wi-Fi status (`zap wifi --zap …`), `scan`, or `set`.
+    Wifi(WifiArgs),
+    /// Field devices on the Zap (`zap devices --zap …`), `types`, `add`, `remove`, `data`.
+    Devices(DevicesArgs),
+    /// Switch publishing to Novacore on or off for a field device's DERs.
+    Publish {
+        /// `on` or `off`.
+        state: OnOff,
+        /// The Zap.
+        #[command(flatten)]
+        target: ZapTarget,
+        /// The field device (its `sn` on the Zap).
+        #[arg(long)]
+        sn: String,
+        /// Only these DER types (`pv`, `battery`, `meter`, …; repeatable); default all.
+        #[arg(long = "der")]
+        ders: Vec<String>,
+    },
     /// Have the Zap sign a message with its P-256 key.
     Sign {
         /// The Zap.
@@ -151,10 +167,134 @@ pub enum ZapCmd {
     },
 }
 
+/// `on` / `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    /// Publish.
+    On,
+    /// Stop publishing.
+    Off,
+}
+
+/// `zap discover`.
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Network to sweep, e.g. 192.168.1.0/24 (repeatable; default: this computer's /24s).
+    #[arg(long)]
+    pub subnet: Vec<String>,
+    /// Port of the Zap API.
+    #[arg(long, default_value_t = 80)]
+    pub port: u16,
+    /// Seconds to listen for mDNS announcements (the sweep runs meanwhile).
+    #[arg(long, default_value_t = 3.0)]
+    pub timeout: f64,
+    /// Per-host timeout of the sweep, ms.
+    #[arg(long, default_value_t = 1000)]
+    pub probe_timeout_ms: u64,
+    /// Skip the mDNS browse.
+    #[arg(long)]
+    pub no_mdns: bool,
+    /// Skip the sweep.
+    #[arg(long)]
+    pub no_sweep: bool,
+    /// Browse mDNS on the loopback interface only (the sandbox).
+    #[arg(long)]
+    pub mdns_loopback: bool,
+}
+
+/// `zap wifi`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct WifiArgs {
+    /// What to do (default: show the status).
+    #[command(subcommand)]
+    pub cmd: Option<WifiCmd>,
+    /// The Zap's address (for the status).
+    #[arg(long)]
+    pub zap: Option<String>,
+}
+
+/// `zap wifi …`
+#[derive(Debug, Subcommand)]
+pub enum WifiCmd {
+    /// Scan and list networks, strongest first.
+    Scan {
+        /// The Zap.
+        #[command(flatten)]
+        target: ZapTarget,
+        /// Seconds to let the scan run.
+        #[arg(long, default_value_t = 2.0)]
+        settle: f64,
+    },
+    /// Join a network; the passphrase comes from NOVACORE_WIFI_PSK or, with --psk-stdin, stdin
+    /// (never from the command line). Waits for the Zap to come back and reports the result.
+    Set {
+        /// The Zap.
+        #[command(flatten)]
+        target: ZapTarget,
+        /// Network name.
+        #[arg(long)]
+        ssid: String,
+        /// Read the passphrase from the first line of stdin.
+        #[arg(long)]
+        psk_stdin: bool,
+        /// Seconds to wait for the Zap to come back.
+        #[arg(long, default_value_t = 30.0)]
+        wait: f64,
+    },
+}
+
+/// `zap devices`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DevicesArgs {
+    /// What to do (default: list).
+    #[command(subcommand)]
+    pub cmd: Option<ZapDevicesCmd>,
+    /// The Zap's address (for the list).
+    #[arg(long)]
+    pub zap: Option<String>,
+}
+
+/// `zap devices …`
+#[derive(Debug, Subcommand)]
+pub enum ZapDevicesCmd {
+    /// Connection types and their parameters.
+    Types(ZapTarget),
+    /// Add a field device: `--type modbus_tcp ip=192.168.1.60 profile=sungrow` (checked against
+    /// the Zap's parameter list before sending).
+    Add {
+        /// The Zap.
+        #[command(flatten)]
+        target: ZapTarget,
+        /// Connection type.
+        #[arg(long = "type")]
+        conn_type: String,
+        /// Parameters as KEY=VALUE.
+        params: Vec<String>,
+    },
+    /// Remove a field device.
+    Remove {
+        /// The Zap.
+        #[command(flatten)]
+        target: ZapTarget,
+        /// Its `sn`.
+        sn: String,
+    },
+    /// The device's latest data snapshot.
+    Data {
+        /// The Zap.
+        #[command(flatten)]
+        target: ZapTarget,
+        /// Its `sn`.
+        sn: String,
+    },
+}
+
 /// Which Zap.
 #[derive(Debug, Args)]
 pub struct ZapTarget {
-    /// The Zap's local URL, e.g. http://192.168.1.50.
+    /// The Zap's address: 192.168.1.50, host:port or http://… .
     #[arg(long)]
     pub zap: String,
 }

@@ -14,6 +14,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// From a finished process.
+    pub fn from_output(o: Output) -> Self {
+        Self::from(o)
+    }
+
     fn from(o: Output) -> Self {
         Run {
             code: o.status.code().unwrap_or(-1),

@@ -11,6 +11,7 @@ use crate::extract::ApiJson;
 use crate::faults::FaultSpec;
 use crate::state::{lock, AppState};
 use crate::world::live;
+use crate::zap::faults::ZapFaultUpdate;
 
 /// `/_sim/*` routes.
 pub fn router() -> Router<AppState> {
@@ -19,6 +20,10 @@ pub fn router() -> Router<AppState> {
         .route("/readings", post(push_reading))
         .route("/tick", post(tick))
         .route("/zaps/{serial}/offline", post(zap_offline))
+        .route(
+            "/zaps/{serial}/faults",
+            get(zap_faults_get).post(zap_faults_set),
+        )
         .route("/cloud", post(cloud))
         .route("/faults", get(faults_get).put(faults_set).post(faults_set))
         .route("/identities", post(new_identity))
@@ -118,6 +123,33 @@ async fn zap_offline(
         .ok_or_else(|| Error::NotFound(format!("zap {serial} not found")))?;
     z.offline = b.offline;
     Ok(Json(json!({"serial": serial, "offline": b.offline})))
+}
+
+async fn zap_faults_get(
+    State(sim): State<AppState>,
+    Path(serial): Path<String>,
+) -> Result<Json<Value>> {
+    let w = sim.world();
+    let z = w
+        .zaps
+        .get(&serial)
+        .ok_or_else(|| Error::NotFound(format!("zap {serial} not found")))?;
+    Ok(Json(json!(z.faults.view())))
+}
+
+/// `POST /_sim/zaps/{serial}/faults` with a [`ZapFaultUpdate`].
+async fn zap_faults_set(
+    State(sim): State<AppState>,
+    Path(serial): Path<String>,
+    ApiJson(b): ApiJson<ZapFaultUpdate>,
+) -> Result<Json<Value>> {
+    let mut w = sim.world();
+    let z = w
+        .zaps
+        .get_mut(&serial)
+        .ok_or_else(|| Error::NotFound(format!("zap {serial} not found")))?;
+    z.faults.apply(&b);
+    Ok(Json(json!(z.faults.view())))
 }
 
 /// `{"down": bool}`.

@@ -27,6 +27,8 @@ pub async fn system(State(ctx): State<ZapCtx>) -> Response {
         return zap_error(StatusCode::NOT_FOUND, "no such zap");
     };
     let connected = z.wifi.is_some();
+    let internet = connected && !z.faults.no_internet;
+    let mqtt = internet && !z.faults.cloud_unreachable && w.gateways.contains_key(&z.serial);
     Json(json!({"time_utc_sec": now_s, "uptime_seconds": z.booted.elapsed().as_secs(), "temperature_celsius": 42.0,
         "memory_kb": {"total": 252.6, "free": 67.5, "used": 185.1, "percent_used": 73.3, "min": 48.0, "largest": 31.0},
         "processes_average": {"last_1min": 3, "last_5min": 3, "last_15min": 2},
@@ -35,7 +37,7 @@ pub async fn system(State(ctx): State<ZapCtx>) -> Response {
                 "publicKey": z.public_key_hex(),
                 "network": {"wifiStatus": if connected { "connected" } else { "disconnected" }, "wifiConnected": connected,
                             "localIP": z.url.as_deref().unwrap_or("127.0.0.1"), "ssid": z.wifi, "rssi": -48,
-                            "internetConnected": connected, "mqttConnected": connected && w.gateways.contains_key(&z.serial)}}}))
+                            "internetConnected": internet, "mqttConnected": mqtt}}}))
     .into_response()
 }
 
@@ -115,6 +117,11 @@ pub async fn wifi_set(State(ctx): State<ZapCtx>, body: Bytes) -> Response {
     }
     if let Some(z) = ctx.sim.world().zaps.get_mut(&ctx.serial) {
         z.wifi = Some(ssid.to_string());
+        // A real Zap drops off the LAN while it re-joins; the answer below still goes out.
+        let d = z.faults.wifi_reconnect;
+        if !d.is_zero() {
+            z.faults.unreachable_until = Some(Instant::now() + d);
+        }
     }
     Json(json!({"status": "success", "message": "WiFi credentials updated and connected"}))
         .into_response()

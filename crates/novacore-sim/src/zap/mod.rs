@@ -3,6 +3,7 @@
 pub mod api;
 pub mod devices;
 pub mod extras;
+pub mod faults;
 pub mod model;
 pub mod profiles;
 
@@ -108,5 +109,6 @@ pub fn router(ctx: ZapCtx) -> Router {
             zap_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
         })
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(middleware::from_fn_with_state(ctx.clone(), faults::layer))
         .with_state(ctx)
 }

@@ -7,6 +7,8 @@ use p256::ecdsa::SigningKey;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
+use crate::zap::faults::ZapFaults;
+
 /// One DER of a field device as the Zap reports it (`/api/devices/{sn}/ders`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDer {
@@ -106,6 +108,9 @@ pub struct ZapState {
     pub url: Option<String>,
     /// Counter for device serials.
     pub next_device: u32,
+    /// Injected faults (health-chain tests).
+    #[serde(skip)]
+    pub faults: ZapFaults,
 }
 
 impl ZapState {
@@ -121,6 +126,7 @@ impl ZapState {
             booted: Instant::now(),
             url: None,
             next_device: 1,
+            faults: ZapFaults::default(),
         }
     }
 

@@ -79,3 +79,52 @@ async fn shutdown_right_after_start_is_not_missed() {
             .expect("shutdown finished without waiting for its abort timeout");
     }
 }
+
+#[tokio::test]
+async fn serves_zaps_like_the_field_next_to_a_web_page() {
+    // A port free on this loopback range now (80 when root would clash with other tests' Zaps).
+    let port = std::net::TcpListener::bind(("127.0.1.102", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_novacore-sim"))
+        .args([
+            "--zaps",
+            "2",
+            "--no-demo",
+            "--zap-addr",
+            &format!("127.0.1.102:{port}"),
+            "--web-page",
+            &format!("127.0.1.150:{port}"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut l = String::new();
+        BufReader::new(stdout).read_line(&mut l).unwrap();
+        l
+    });
+    let line = tokio::time::timeout(Duration::from_secs(10), line)
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = child.kill();
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        ready["zaps"][1]["url"],
+        format!("http://127.0.1.103:{port}"),
+        "{ready}"
+    );
+    assert_eq!(ready["web_pages"][0], format!("http://127.0.1.150:{port}"));
+    let _ = child.wait();
+    let bad = Command::new(env!("CARGO_BIN_EXE_novacore-sim"))
+        .args(["--zap-addr", "zap.local"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an IPv4 address"));
+}

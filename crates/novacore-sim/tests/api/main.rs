@@ -9,3 +9,4 @@ mod orgs;
 mod prices;
 mod stream;
 mod zap;
+mod zap_field;

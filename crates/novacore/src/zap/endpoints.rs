@@ -50,6 +50,13 @@ impl ZapClient {
     pub async fn scan_wifi(&self) -> Result<StatusMessage> {
         self.call(Method::GET, &["wifi", "scan"], None).await
     }
+    /// Scans for networks and returns them strongest first: starts a scan, waits `settle` for the
+    /// Zap to collect results, then reads `GET /api/wifi`.
+    pub async fn scan_networks(&self, settle: std::time::Duration) -> Result<Vec<Ssid>> {
+        self.scan_wifi().await?;
+        tokio::time::sleep(settle).await;
+        Ok(self.wifi().await?.by_signal())
+    }
     /// `POST /api/ble/stop`.
     pub async fn ble_stop(&self) -> Result<StatusMessage> {
         self.call(Method::POST, &["ble", "stop"], None).await
@@ -65,6 +72,19 @@ impl ZapClient {
     /// `GET /api/devices/types`: connection types and their parameters.
     pub async fn connection_types(&self) -> Result<Value> {
         self.call(Method::GET, &["devices", "types"], None).await
+    }
+    /// `GET /api/devices/types`, typed: each connection type with its parameters (the add-device
+    /// form is generated from these; [`ConnectionType::check`] validates a config).
+    pub async fn device_types(&self) -> Result<Vec<ConnectionType>> {
+        let v: Value = self.call(Method::GET, &["devices", "types"], None).await?;
+        let list = match v {
+            Value::Object(mut m) => m
+                .remove("connection_types")
+                .unwrap_or(Value::Array(Vec::new())),
+            v => v,
+        };
+        let text = list.to_string();
+        serde_json::from_value(list).map_err(|e| Error::decode(e, text.as_bytes()))
     }
     /// `GET /api/devices` (`{count, devices}` or, on very old firmware, a bare list).
     pub async fn devices(&self) -> Result<Vec<ZapDevice>> {
@@ -102,6 +122,41 @@ impl ZapClient {
         let body = json!({ "ders": list });
         self.call(Method::POST, &["devices", sn, "types"], Some(&body))
             .await
+    }
+    /// Switches publishing to Novacore on or off for the DERs of device `sn` (`only`: these DER
+    /// types; `None`: all of them). Returns the DER types it switched.
+    pub async fn publish(
+        &self,
+        sn: &str,
+        enabled: bool,
+        only: Option<&[&str]>,
+    ) -> Result<Vec<String>> {
+        let ders = self.ders(sn).await?;
+        if let Some(only) = only {
+            if let Some(missing) = only
+                .iter()
+                .find(|t| !ders.iter().any(|d| d.der_type == **t))
+            {
+                let have: Vec<_> = ders.iter().map(|d| d.der_type.as_str()).collect();
+                return Err(Error::local_validation(vec![
+                    crate::error::FieldError::new(
+                        "der",
+                        format!(
+                            "device {sn} has no {missing} DER (it has: {})",
+                            have.join(", ")
+                        ),
+                    ),
+                ]));
+            }
+        }
+        let types: Vec<String> = ders
+            .into_iter()
+            .map(|d| d.der_type)
+            .filter(|t| only.is_none_or(|o| o.contains(&t.as_str())))
+            .collect();
+        let toggles: Vec<(&str, bool)> = types.iter().map(|t| (t.as_str(), enabled)).collect();
+        self.set_publishing(sn, &toggles).await?;
+        Ok(types)
     }
     /// `GET /api/devices/{sn}/ders`.
     pub async fn ders(&self, sn: &str) -> Result<Vec<ZapDer>> {

@@ -1,13 +1,19 @@
 //! The Zap local API client (reference §5): plain HTTP on the LAN, no auth, short timeouts.
+//! [`discovery`] finds Zaps (mDNS browse, subnet sweep); [`ZapError`] says in a sentence why a
+//! Zap could not be used.
 
+pub mod address;
+pub mod discovery;
 mod endpoints;
+pub mod error;
 pub mod models;
 
+pub use address::zap_base_url;
+pub use error::ZapError;
 pub use models::*;
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use std::net::IpAddr;
 use std::time::Duration;
 use url::Url;
 
@@ -22,40 +28,46 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct ZapClient {
     http: reqwest::Client,
     base: Url,
+    address: String,
 }
 
 impl ZapClient {
-    /// A client for `url` (e.g. `http://192.168.1.100`, `http://zap.local`). Plain http is accepted
-    /// for private, link-local and loopback addresses and `.local` names; https anywhere.
-    pub fn new(url: &str) -> Result<Self> {
-        Self::with_timeout(url, DEFAULT_TIMEOUT)
+    /// A client for what an installer typed: a bare IP (`192.168.1.100`), `host:port`, or a URL
+    /// (`http://zap.local`). Plain http is accepted for private, link-local and loopback
+    /// addresses and `.local` names; https anywhere.
+    pub fn new(address: &str) -> Result<Self> {
+        Self::with_timeout(address, DEFAULT_TIMEOUT)
     }
 
     /// Same as [`ZapClient::new`] with an explicit request timeout.
-    pub fn with_timeout(url: &str, timeout: Duration) -> Result<Self> {
-        let base = Url::parse(url)
-            .map_err(|e| Error::InvalidInput(format!("bad Zap URL {url:?}: {e}")))?;
-        match base.scheme() {
-            "https" => {}
-            "http" if is_lan(&base) => {}
-            "http" => {
-                return Err(Error::InvalidInput(format!(
-                    "refusing plain http to {url}: only private, link-local or loopback addresses"
-                )))
-            }
-            s => return Err(Error::InvalidInput(format!("unsupported URL scheme {s}"))),
-        }
+    pub fn with_timeout(address: &str, timeout: Duration) -> Result<Self> {
+        let base = zap_base_url(address)?;
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .build()
             .map_err(|e| Error::InvalidInput(e.to_string()))?;
-        Ok(Self { http, base })
+        Ok(Self::with_http(http, base))
+    }
+
+    /// A client sharing `http` (its timeouts apply), e.g. for the many probes of a sweep.
+    pub fn with_http(http: reqwest::Client, base: Url) -> Self {
+        let address = address::display_address(&base);
+        Self {
+            http,
+            base,
+            address,
+        }
     }
 
     /// The Zap's base URL.
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    /// `host[:port]`, as messages show it.
+    pub fn address(&self) -> &str {
+        &self.address
     }
 
     fn url(&self, segments: &[&str], query: &[(String, String)]) -> Url {
@@ -81,17 +93,66 @@ impl ZapClient {
         if let Some(b) = body {
             rb = rb.json(b);
         }
-        let resp = rb.send().await?;
+        let resp = rb.send().await.map_err(|e| self.send_error(e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let bytes = resp.bytes().await?;
+        // Headers came, the body did not (in time, or at all): the Zap stalled mid-response.
+        let bytes = resp.bytes().await.map_err(|_| ZapError::Stalled {
+            address: self.address.clone(),
+        })?;
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        if error::is_web_page(content_type, &bytes) {
+            return Err(ZapError::WebPage {
+                address: self.address.clone(),
+            }
+            .into());
+        }
         if !status.is_success() {
             return Err(error_from_response(status, &headers, &bytes));
         }
         if status.as_u16() == 204 || bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        crate::client::decode(&bytes).map(Some)
+        self.decode(&bytes).map(Some)
+    }
+
+    /// JSON that does not parse is the Zap's fault ([`ZapError::Malformed`]); JSON of an
+    /// unexpected shape stays a [`Error::Decode`].
+    fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                ZapError::Malformed {
+                    address: self.address.clone(),
+                    reason: e.to_string(),
+                }
+                .into()
+            } else {
+                Error::decode(e, bytes)
+            }
+        })
+    }
+
+    /// A request that got no answer: waiting for the answer is a timeout, anything before it
+    /// (refused, reset, no route, connect timeout) means nothing answers there.
+    fn send_error(&self, e: reqwest::Error) -> Error {
+        if e.is_timeout() && !e.is_connect() {
+            return Error::Timeout;
+        }
+        if e.is_builder() {
+            return Error::InvalidInput(e.to_string());
+        }
+        let detail = if e.is_timeout() {
+            "no answer to connect".to_string()
+        } else {
+            root_cause(&e)
+        };
+        ZapError::Unreachable {
+            address: self.address.clone(),
+            detail,
+        }
+        .into()
     }
 
     async fn call<T: DeserializeOwned>(
@@ -106,26 +167,13 @@ impl ZapClient {
     }
 }
 
-fn is_lan(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => is_lan_ip(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => is_lan_ip(IpAddr::V6(ip)),
-        Some(url::Host::Domain(d)) => {
-            let d = d.to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".local")
-        }
-        None => false,
+/// The innermost cause, e.g. "Connection refused (os error 111)".
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
     }
-}
-
-fn is_lan_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_link_local() || v4.is_loopback(),
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            v6.is_loopback() || (first & 0xffc0) == 0xfe80 || (first & 0xfe00) == 0xfc00
-        }
-    }
+    cur.to_string()
 }
 
 #[cfg(test)]

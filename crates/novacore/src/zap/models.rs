@@ -170,8 +170,12 @@ pub struct ZapDevice {
     /// Device serial (`serial_number` on very old firmware).
     #[serde(alias = "serial_number")]
     pub sn: String,
-    /// Connection state.
-    #[serde(default)]
+    /// Connection state (`connected` bool, or old firmware's `connection_status` text/flag).
+    #[serde(
+        default,
+        alias = "connection_status",
+        deserialize_with = "connection_state"
+    )]
     pub connected: Option<bool>,
     /// Last successful read (epoch ms).
     #[serde(default, with = "ts_opt")]
@@ -191,6 +195,148 @@ pub struct ZapDevice {
     /// Connection config and other fields.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Reads a connection state however the firmware spells it: `true`, `1`, `"connected"`, `"online"` …
+fn connection_state<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Bool(b)) => Some(b),
+        Some(Value::Number(n)) => n.as_i64().map(|n| n != 0),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "connected" | "online" | "ok" | "up" | "true" | "1" => Some(true),
+            "disconnected" | "offline" | "error" | "down" | "false" | "0" | "failed" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// A parameter of a connection type (`GET /api/devices/types`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionParam {
+    /// Config key, e.g. `ip`, `unit_id`.
+    pub name: String,
+    /// `string`, `int` (also `integer`, `number`, `bool` on some firmware).
+    #[serde(rename = "type", default)]
+    pub param_type: Option<String>,
+    /// Must be present.
+    #[serde(default)]
+    pub required: bool,
+    /// Used when absent.
+    #[serde(default)]
+    pub default: Option<Value>,
+    /// Help text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A connection type and its parameters (`GET /api/devices/types`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionType {
+    /// `modbus_tcp`, `modbus_rtu`, `p1_uart`, `mqtt`.
+    #[serde(rename = "type")]
+    pub conn_type: String,
+    /// Human name.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Parameters.
+    #[serde(default)]
+    pub parameters: Vec<ConnectionParam>,
+}
+
+impl ConnectionType {
+    /// Checks an add-device config against this type before it is sent: required parameters,
+    /// value types, and the ranges every Zap enforces (ports, Modbus unit id, serial framing).
+    /// Empty when the config is acceptable.
+    pub fn check(&self, config: &Map<String, Value>) -> Vec<crate::error::FieldError> {
+        use crate::error::FieldError;
+        let mut errs = Vec::new();
+        match config.get("type").and_then(Value::as_str) {
+            Some(t) if t == self.conn_type => {}
+            _ => errs.push(FieldError::new(
+                "type",
+                format!("must be {}", self.conn_type),
+            )),
+        }
+        for p in &self.parameters {
+            let v = config.get(&p.name).filter(|v| !v.is_null());
+            let Some(v) = v else {
+                if p.required {
+                    errs.push(FieldError::new(&p.name, "is required"));
+                }
+                continue;
+            };
+            let kind = p.param_type.as_deref().unwrap_or("string");
+            let ok = match kind {
+                "int" | "integer" => v.as_i64().is_some(),
+                "number" | "float" => v.is_number(),
+                "bool" | "boolean" => v.is_boolean(),
+                // p1_uart's stop_bits is documented as 1, 2 or "1.5": accept text or number.
+                _ => v.is_string() || v.is_number(),
+            };
+            if !ok {
+                errs.push(FieldError::new(&p.name, format!("must be of type {kind}")));
+                continue;
+            }
+            if let Some(msg) = v.as_i64().and_then(|n| range_problem(&p.name, n)) {
+                errs.push(FieldError::new(&p.name, msg));
+            }
+            if v.as_str().is_some_and(|s| s.trim().is_empty()) && p.required {
+                errs.push(FieldError::new(&p.name, "must not be empty"));
+            }
+        }
+        errs
+    }
+}
+
+fn range_problem(name: &str, n: i64) -> Option<&'static str> {
+    let (ok, msg) = match name {
+        "port" | "broker_port" => ((1..=65535).contains(&n), "must be within 1..65535"),
+        "unit_id" => ((0..=247).contains(&n), "must be within 0..247"),
+        "data_bits" => (n == 7 || n == 8, "must be 7 or 8"),
+        "stop_bits" => (n == 1 || n == 2, "must be 1 or 2"),
+        "baud_rate" => (
+            [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(&n),
+            "must be a standard baud rate (1200 … 115200)",
+        ),
+        _ => (true, ""),
+    };
+    (!ok).then_some(msg)
+}
+
+/// How good a Wi-Fi signal is, for a label next to its dBm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalQuality {
+    /// ≥ −55 dBm.
+    Excellent,
+    /// −56 … −67 dBm.
+    Good,
+    /// −68 … −75 dBm.
+    Fair,
+    /// Below −75 dBm: expect drop-outs.
+    Weak,
+}
+
+impl SignalQuality {
+    /// The label of an RSSI in dBm.
+    pub fn from_rssi(rssi: i64) -> Self {
+        match rssi {
+            r if r >= -55 => SignalQuality::Excellent,
+            r if r >= -67 => SignalQuality::Good,
+            r if r >= -75 => SignalQuality::Fair,
+            _ => SignalQuality::Weak,
+        }
+    }
+}
+
+impl WifiStatus {
+    /// The scan results, strongest first (unknown signal last).
+    pub fn by_signal(&self) -> Vec<Ssid> {
+        let mut v = self.ssids.clone();
+        v.sort_by_key(|s| std::cmp::Reverse(s.rssi.unwrap_or(i64::MIN)));
+        v
+    }
 }
 
 /// `POST /api/devices` answer.
@@ -278,6 +424,67 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.message.split('|').count(), 4);
+    }
+
+    #[test]
+    fn old_and_new_device_lists_read_alike() {
+        let old: Vec<ZapDevice> = serde_json::from_str(
+            r#"[{"serial_number": "OLD1", "connection_status": "connected"},
+                {"serial_number": "OLD2", "connection_status": "disconnected"},
+                {"serial_number": "OLD3", "connection_status": 1}]"#,
+        )
+        .unwrap();
+        let new: Vec<ZapDevice> =
+            serde_json::from_str(r#"[{"sn": "NEW1", "connected": true}, {"sn": "NEW2"}]"#).unwrap();
+        let states: Vec<_> = old.iter().chain(&new).map(|d| d.connected).collect();
+        assert_eq!(
+            states,
+            [Some(true), Some(false), Some(true), Some(true), None]
+        );
+        assert_eq!(old[0].sn, "OLD1");
+    }
+
+    #[test]
+    fn connection_types_check_configs_before_sending() {
+        let t: ConnectionType = serde_json::from_value(serde_json::json!({
+            "type": "modbus_tcp", "description": "Modbus TCP", "parameters": [
+                {"name": "ip", "type": "string", "required": true},
+                {"name": "port", "type": "int", "required": false, "default": 502},
+                {"name": "unit_id", "type": "int", "required": false, "default": 1},
+                {"name": "profile", "type": "string", "required": true}]}))
+        .unwrap();
+        let ok =
+            serde_json::json!({"type": "modbus_tcp", "ip": "192.168.1.60", "profile": "sungrow"});
+        assert!(t.check(ok.as_object().unwrap()).is_empty());
+        let bad =
+            serde_json::json!({"type": "modbus_tcp", "ip": "", "port": "502", "unit_id": 300});
+        let errs = t.check(bad.as_object().unwrap());
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["ip", "port", "unit_id", "profile"], "{errs:?}");
+        assert_eq!(SignalQuality::from_rssi(-48), SignalQuality::Excellent);
+        assert_eq!(SignalQuality::from_rssi(-80), SignalQuality::Weak);
+        let w = WifiStatus {
+            ssids: vec![
+                Ssid {
+                    ssid: "a".into(),
+                    rssi: Some(-80),
+                    auth: None,
+                },
+                Ssid {
+                    ssid: "b".into(),
+                    rssi: None,
+                    auth: None,
+                },
+                Ssid {
+                    ssid: "c".into(),
+                    rssi: Some(-40),
+                    auth: None,
+                },
+            ],
+            connected: None,
+        };
+        let order: Vec<_> = w.by_signal().into_iter().map(|s| s.ssid).collect();
+        assert_eq!(order, ["c", "a", "b"]);
     }
 
     #[test]
