@@ -39,8 +39,9 @@ ensure_rust() {
 APP_PACKAGES=(build-essential pkg-config curl ca-certificates file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libdbus-1-dev libssl-dev)
 
-# Extra packages for the tests: a virtual display, the WebKit WebDriver, a Secret Service, screenshots.
-TEST_PACKAGES=(xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils imagemagick
+# Extra packages for the tests: a virtual display, the WebKit WebDriver, a Secret Service, screenshots,
+# `ip` for the mDNS tests' private network namespace.
+TEST_PACKAGES=(xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils imagemagick iproute2
   nodejs python3 python3-venv python3-pip)
 
 TAURI_DRIVER_VERSION=2.1.0
