@@ -303,7 +303,7 @@ async fn claim_new_same_org_transfer_viewer_refused_and_release() {
             .map(|c| c.value.gateways.into_iter().map(|g| g.serial).collect())
             .unwrap_or_default()
     };
-    assert_eq!(gateways(&installs.id), [serial.clone()], "written through");
+    assert_eq!(gateways(&installs.id), [serial.as_str()], "written through");
     let owners = cached_gateway_owners(&ws).unwrap();
     let row = zap_row(inspect_zap(&a).await.unwrap(), Some(&owners));
     assert!(row.claim_known);
@@ -350,7 +350,7 @@ async fn claim_new_same_org_transfer_viewer_refused_and_release() {
         (org_id.as_str(), from.org_id.as_str()),
         (other.id.as_str(), installs.id.as_str())
     );
-    assert!(gateways(&installs.id).is_empty() && gateways(&other.id) == [serial.clone()]);
+    assert!(gateways(&installs.id).is_empty() && gateways(&other.id) == [serial.as_str()]);
     let server = refresh_gateway_owners(&ws).await.unwrap();
     assert_eq!(
         server.owner(&serial).map(|o| o.org_id.as_str()),
