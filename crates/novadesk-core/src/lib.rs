@@ -95,9 +95,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
 pub use installer::{
-    cached_gateway_owners, check_health, claim_zap, inspect_zap, refresh_gateway_owners,
-    release_gateway, start_sweep, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain,
-    HealthLink, LinkKind, LinkStatus, SweepRequest, ZapRow,
+    cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_zap,
+    provision_device, refresh_gateway_owners, release_gateway, set_publishing, start_sweep,
+    zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink, LinkKind,
+    LinkStatus, ProvisionInput, Provisioned, SweepRequest, ZapRow,
 };
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,

@@ -28,6 +28,7 @@ async fn sandbox(first: Ipv4Addr, zaps: usize, web_page: Option<Ipv4Addr>) -> (S
         .seed(41)
         .zaps(zaps)
         .demo(false)
+        .sample_interval(std::time::Duration::from_millis(100))
         .zaps_on_loopback(first, port);
     if let Some(ip) = web_page {
         b = b.web_page_host(SocketAddr::from((ip, port)));
@@ -392,5 +393,121 @@ async fn claim_new_same_org_transfer_viewer_refused_and_release() {
         .is_none());
     let e = release_gateway(&ws, &other.id, &serial).await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provision_publish_and_the_readings_link_turns_green() {
+    let first = Ipv4Addr::new(127, 0, 4, 98);
+    let (sb, port) = sandbox(first, 1, None).await;
+    let ws = signed_in(&sb).await;
+    let a = addr(first, port);
+    let org = create_organization(&ws, "Installs").await.unwrap();
+    let site = create_site(
+        &ws,
+        NewSiteInput {
+            org_id: org.id.clone(),
+            name: "Roof".into(),
+            timezone: Some("Europe/Stockholm".into()),
+            price_area: Some("SE3".into()),
+        },
+    )
+    .await
+    .unwrap();
+    refresh_sites(&ws).await.unwrap();
+    refresh_site(&ws, &site.id).await.unwrap();
+    // A field device on the Zap (the add-device form is a later step).
+    let zap = novacore::zap::ZapClient::new(&a).unwrap();
+    let sn = zap
+        .add_device(&serde_json::json!({"type": "modbus_tcp", "ip": "127.0.0.99", "port": 502, "profile": "sungrow"}))
+        .await
+        .unwrap()
+        .sn;
+    claim_zap(&ws, &a, &org.id, false).await.unwrap();
+
+    let input = ProvisionInput {
+        zap_address: a.clone(),
+        device_sn: sn.clone(),
+        site_id: site.id.clone(),
+        device_type: "inverter".into(),
+        name: Some("Inverter".into()),
+        manufacturer: Some("Sungrow".into()),
+        model: None,
+        ders: vec![
+            ("pv-1".into(), "solar".into()),
+            ("meter-1".into(), "meter".into()),
+        ],
+    };
+    assert_eq!(
+        der_type_choices("inverter").unwrap(),
+        ["solar", "battery", "meter"]
+    );
+    // Checked before sending: a DER type the device type does not allow, a bad DER name.
+    let bad = ProvisionInput {
+        ders: vec![("pv 1".into(), "ev_charger_port".into())],
+        ..input.clone()
+    };
+    let e = provision_device(&ws, &bad).await.unwrap_err();
+    let text = e.user_message();
+    assert!(
+        text.contains("ders[0].type") && text.contains("ders[0].name"),
+        "{text}"
+    );
+    let e = provision_device(
+        &ws,
+        &ProvisionInput {
+            device_sn: "nope".into(),
+            ..input.clone()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.user_message().contains("has no field device nope"),
+        "{}",
+        e.user_message()
+    );
+    let site_devices = |ws: &Workspace| cached_site(ws, &site.id).unwrap().unwrap().value.devices;
+    assert!(site_devices(&ws).is_empty(), "nothing half-done");
+
+    let done = provision_device(&ws, &input).await.unwrap();
+    assert!(done.created && done.publish_problem.is_none(), "{done:?}");
+    assert_eq!(done.publishing, ["pv", "battery", "meter"]);
+    assert_eq!(done.device.ders.len(), 2);
+    let cached = site_devices(&ws);
+    assert_eq!(cached.len(), 1, "written through");
+    assert_eq!(cached[0].hardware_id.as_deref(), Some(sn.as_str()));
+    assert_eq!(
+        cached[0].gateway_serial.as_deref(),
+        Some(sb.zaps()[0].serial.as_str())
+    );
+
+    // The site's stream brings readings into the store; the readings link turns green.
+    let hub = novadesk_core::live::LiveHub::new(
+        tokio::runtime::Handle::current(),
+        novadesk_core::live::LiveOptions::default(),
+    );
+    let _watch = hub.watch(&ws, &site.id);
+    let chain = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+        loop {
+            let chain = check_health(Some(&ws), &a).await.unwrap();
+            if status(&chain, LinkKind::Readings) == LinkStatus::Green {
+                return chain;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .expect("a reading reaches the store");
+    assert!(chain.first_problem.is_none(), "{chain:?}");
+    assert!(
+        chain.links.iter().all(|l| l.status == LinkStatus::Green),
+        "{chain:?}"
+    );
+
+    // Publishing off and on again on its own (the retry path).
+    assert_eq!(set_publishing(&a, &sn, false).await.unwrap().len(), 3);
+    let e = set_publishing(&a, "nope", true).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Failed);
     sb.shutdown().await;
 }
