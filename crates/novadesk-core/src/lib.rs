@@ -97,8 +97,8 @@ pub use frames::{batch_frames, Batch, FRAME};
 pub use installer::{
     cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_zap,
     provision_device, refresh_gateway_owners, release_gateway, set_publishing, start_sweep,
-    zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink, LinkKind,
-    LinkStatus, ProvisionInput, Provisioned, SweepRequest, ZapRow,
+    sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink,
+    LinkKind, LinkStatus, ProvisionInput, Provisioned, SweepRequest, SweepUpdate, ZapRow,
 };
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,

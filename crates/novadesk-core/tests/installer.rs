@@ -5,7 +5,6 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use novacore::zap::discovery::SweepEvent;
 use novacore_sim::{Sandbox, SandboxHandle, ZapFaultUpdate};
 use novadesk_core::*;
 
@@ -72,18 +71,23 @@ async fn sweep_finds_the_zaps_not_the_web_page_and_typed_addresses_get_sentences
     let mut sweep = start_sweep(&req).unwrap();
     let (mut found, mut last) = (Vec::new(), None);
     while let Some(ev) = sweep.next_event().await {
-        match ev {
-            SweepEvent::Found(z) => found.push(zap_row(z, None)),
-            SweepEvent::Progress(p) => {
-                assert!(p.probed <= p.total && p.total == 30, "{p:?}");
+        match sweep_update(ev, None) {
+            SweepUpdate::Found { zap } => found.push(*zap),
+            p @ SweepUpdate::Progress { probed, total, .. } => {
+                assert!(probed <= total && total == 30, "{p:?}");
                 last = Some(p);
             }
         }
     }
-    let last = last.unwrap();
-    assert!(
-        last.done && !last.cancelled && last.probed == 30 && last.found == 2,
-        "{last:?}"
+    assert_eq!(
+        last,
+        Some(SweepUpdate::Progress {
+            probed: 30,
+            total: 30,
+            found: 2,
+            done: true,
+            cancelled: false
+        })
     );
     found.sort_by(|a, b| a.address.cmp(&b.address));
     let serials: Vec<_> = sb.zaps().iter().map(|z| Some(z.serial.clone())).collect();
@@ -120,6 +124,15 @@ async fn sweep_finds_the_zaps_not_the_web_page_and_typed_addresses_get_sentences
         e.user_message()
     );
     assert_eq!(e.kind(), ErrorKind::Failed);
+    let chain = check_health(None, &addr(page, port)).await.unwrap();
+    assert_eq!(
+        (chain.links[0].status, chain.links[0].value.as_str()),
+        (LinkStatus::Red, "a web page, not a Zap")
+    );
+    assert!(chain
+        .first_problem
+        .unwrap()
+        .contains("answers with a web page"));
     let e = inspect_zap(&addr(Ipv4Addr::new(127, 0, 4, 29), port))
         .await
         .unwrap_err();

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use novacore::zap::discovery::{
-    inspect, local_networks, FoundBy, FoundZap, Ipv4Net, Sweep, SweepOptions,
+    inspect, local_networks, FoundBy, FoundZap, Ipv4Net, Sweep, SweepEvent, SweepOptions,
 };
 use novacore::zap::SignalQuality;
 use serde::Serialize;
@@ -117,6 +117,46 @@ pub fn zap_row(found: FoundZap, owners: Option<&GatewayOwners>) -> ZapRow {
         round_trip_ms: found.round_trip_ms,
         claim_known: owners.is_some(),
         claimed_into,
+    }
+}
+
+/// A sweep's event as the window shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "SweepUpdateItem")
+)]
+pub enum SweepUpdate {
+    /// After every host probed, and once more at the end (`done`).
+    Progress {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        probed: usize,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        total: usize,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
+        found: usize,
+        done: bool,
+        cancelled: bool,
+    },
+    /// A Zap, as its table row.
+    Found { zap: Box<ZapRow> },
+}
+
+/// A sweep event for the window; `owners` as for [`zap_row`].
+pub fn sweep_update(event: SweepEvent, owners: Option<&GatewayOwners>) -> SweepUpdate {
+    match event {
+        SweepEvent::Progress(p) => SweepUpdate::Progress {
+            probed: p.probed,
+            total: p.total,
+            found: p.found,
+            done: p.done,
+            cancelled: p.cancelled,
+        },
+        SweepEvent::Found(z) => SweepUpdate::Found {
+            zap: Box::new(zap_row(z, owners)),
+        },
     }
 }
 

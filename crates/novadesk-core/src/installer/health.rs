@@ -117,7 +117,7 @@ pub async fn check_health(ws: Option<&Workspace>, address: &str) -> Result<Healt
             links.push(link(
                 LinkKind::Reachable,
                 LinkStatus::Red,
-                "no answer",
+                failure_value(&e),
                 Some(&e.user_message()),
             ));
             for k in [
@@ -201,6 +201,21 @@ pub async fn check_health(ws: Option<&Workspace>, address: &str) -> Result<Healt
         }
     }
     Ok(finish(client.address(), serial, links))
+}
+
+/// The measured value of a Zap that could not be read, in a few words.
+fn failure_value(e: &Error) -> &'static str {
+    use novacore::zap::ZapError;
+    match e {
+        Error::Novacore(novacore::Error::Zap(z)) => match z {
+            ZapError::Unreachable { .. } => "no answer",
+            ZapError::WebPage { .. } => "a web page, not a Zap",
+            ZapError::NotAZap { .. } => "not a Zap",
+            ZapError::Stalled { .. } => "stalled mid-answer",
+            ZapError::Malformed { .. } => "garbled answer",
+        },
+        _ => "unusable answer",
+    }
 }
 
 fn finish(address: &str, serial: Option<String>, links: Vec<HealthLink>) -> HealthChain {

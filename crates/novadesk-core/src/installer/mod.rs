@@ -12,7 +12,9 @@ mod provision;
 mod zap;
 
 pub use claim::{claim_zap, release_gateway, ClaimResult};
-pub use discovery::{inspect_zap, start_sweep, zap_row, SweepRequest, ZapRow};
+pub use discovery::{
+    inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest, SweepUpdate, ZapRow,
+};
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
 pub use provision::{
