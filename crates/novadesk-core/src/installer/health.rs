@@ -9,13 +9,11 @@ use serde::Serialize;
 
 use super::discovery::signal_label;
 use super::gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner};
+use super::readings::readings_link;
 use super::zap;
-use crate::browse::{cached_site, cached_sites};
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
-/// Readings older than this do not count as "seen recently".
-pub const RECENT_MS: i64 = 5 * 60 * 1000;
 /// A round trip above this on a LAN means a weak or busy link.
 const SLOW_MS: u64 = 500;
 
@@ -80,7 +78,7 @@ pub struct HealthChain {
     pub first_problem: Option<String>,
 }
 
-fn link(
+pub(crate) fn link(
     link: LinkKind,
     status: LinkStatus,
     value: impl Into<String>,
@@ -171,11 +169,7 @@ pub async fn check_health(ws: Option<&Workspace>, address: &str) -> Result<Healt
                 format!("claimed into {}", owner.org_name),
                 None,
             ));
-            links.push(readings_link(
-                ws,
-                &owner,
-                serial.as_deref().unwrap_or_default(),
-            )?);
+            links.push(readings_link(ws, &owner, serial.as_deref().unwrap_or_default()).await?);
         }
         (Some(_), _) => {
             links.push(link(
@@ -282,58 +276,4 @@ async fn owner_of(ws: &Workspace, serial: Option<&str>) -> Result<Option<Gateway
         Err(e) => return Err(e),
     };
     Ok(serial.and_then(|s| owners.owner(s).cloned()))
-}
-
-/// The newest stored reading of any DER of a device behind this gateway, across the owner
-/// organization's cached sites.
-fn readings_link(ws: &Workspace, owner: &GatewayOwner, serial: &str) -> Result<HealthLink> {
-    let sites = cached_sites(ws)?.map(|c| c.value).unwrap_or_default();
-    let mut devices = 0;
-    let mut newest: Option<i64> = None;
-    for site in sites
-        .iter()
-        .filter(|s| s.org_id.as_deref() == Some(owner.org_id.as_str()))
-    {
-        let Some(detail) = cached_site(ws, &site.id)? else {
-            continue;
-        };
-        for d in detail
-            .value
-            .devices
-            .iter()
-            .filter(|d| d.gateway_serial.as_deref() == Some(serial))
-        {
-            devices += 1;
-            let at = d
-                .ders
-                .iter()
-                .flat_map(|der| der.latest.iter().map(|l| l.at_ms))
-                .max();
-            newest = newest.max(at);
-        }
-    }
-    let now = ws.now_ms();
-    Ok(match (devices, newest) {
-        (0, _) => link(
-            LinkKind::Readings,
-            LinkStatus::Amber,
-            "no devices provisioned through this Zap",
-            Some("Provision the Zap's field devices to a site, then switch their publishing on."),
-        ),
-        (_, Some(at)) if now - at <= RECENT_MS => link(
-            LinkKind::Readings,
-            LinkStatus::Green,
-            format!("last reading {} s ago", ((now - at).max(0)) / 1000),
-            None,
-        ),
-        (_, at) => link(
-            LinkKind::Readings,
-            LinkStatus::Red,
-            match at {
-                Some(at) => format!("last reading {} min ago", (now - at) / 60_000),
-                None => "no readings yet".into(),
-            },
-            Some("No recent readings: switch publishing on for the device's DERs on the Zap, and open the site to receive its stream."),
-        ),
-    })
 }

@@ -9,6 +9,7 @@ mod discovery;
 mod gateways;
 mod health;
 mod provision;
+mod readings;
 mod zap;
 
 pub use claim::{claim_zap, release_gateway, ClaimResult};
