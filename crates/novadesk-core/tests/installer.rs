@@ -182,6 +182,11 @@ async fn health_chain_healthy_and_each_broken_link() {
     assert_eq!(status(&chain, LinkKind::Wifi), LinkStatus::Green);
     assert_eq!(status(&chain, LinkKind::Internet), LinkStatus::Green);
     assert_eq!(status(&chain, LinkKind::Claimed), LinkStatus::Unchecked);
+    assert_eq!(
+        status(&chain, LinkKind::Cloud),
+        LinkStatus::Amber,
+        "{chain:?}"
+    );
     assert!(chain.links[0].value.ends_with(" ms"), "{chain:?}");
     assert!(chain.links[1].value.contains("dBm, excellent"), "{chain:?}");
 

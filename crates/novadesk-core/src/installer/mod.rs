@@ -8,6 +8,7 @@ mod claim;
 mod discovery;
 mod gateways;
 mod health;
+mod links;
 mod provision;
 mod readings;
 mod zap;
