@@ -20,7 +20,9 @@
 //!
 //! Signed in, use-cases take a [`Workspace`]: browsing reads store first (`cached_*`, then
 //! `refresh_*`, see [`Cached`]); managing ([`create_site`], [`add_member`], …) changes the server
-//! and then the store; [`Permissions`] says what your role allows, with the reason.
+//! and then the store; [`Permissions`] says what your role allows, with the reason. On site, the
+//! installer finds Zaps ([`start_sweep`], [`inspect_zap`]), checks one ([`check_health`]) and
+//! claims it ([`claim_zap`]) or releases a gateway ([`release_gateway`]).
 //!
 //! Start-up, as the shell wires it:
 //!
@@ -60,6 +62,7 @@ mod environment;
 mod error;
 mod events;
 mod frames;
+mod installer;
 pub mod live;
 mod manage;
 mod reconnect;
@@ -91,6 +94,12 @@ pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
+pub use installer::{
+    cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_zap,
+    provision_device, refresh_gateway_owners, release_gateway, set_publishing, start_sweep,
+    sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink,
+    LinkKind, LinkStatus, ProvisionInput, Provisioned, SweepRequest, SweepUpdate, ZapRow,
+};
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,
     delete_site, remove_member, rename_device, rename_organization, rename_site, set_member_role,
