@@ -153,7 +153,7 @@ function addMemberForm(view, ctx) {
 function gatewaysSection(view) {
   const { gateways } = view;
   const list = gateways.length === 0
-    ? el("p", { class: "empty" }, "No gateways claimed into this organization. Claim a Zap with the installer tools.")
+    ? el("p", { class: "empty" }, "No gateways claimed into this organization. Claim a Zap in the ", el("a", { href: "#installer" }, "Installer"), ".")
     : el("ul", { class: "list", id: "org-gateways", "aria-label": "Gateways" },
       ...gateways.map((g) => el("li", { "data-serial": g.serial }, el("span", { class: "name mono" }, g.serial),
         el("span", { class: "meta" }, g.last_seen_ms ? `seen ${ago(Date.now() - g.last_seen_ms)}` : "never seen"))));
