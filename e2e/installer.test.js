@@ -56,8 +56,14 @@ test("scan → Zaps in the table → health chain → claim into your organizati
   await driver.waitFor(() => exists(driver, "#scan-form"), 10_000, "the Installer view");
   assert.equal(await driver.text("#zaps-empty"), "No Zaps yet. Scan the network, or add one by its address.");
 
+  // A network typed without its prefix length: refused with the sentence, nothing scanned.
+  await driver.type("#scan-network", "127.0.5.0");
+  await driver.click("#scan-start");
+  await driver.waitFor(() => driver.exec("return document.getElementById('scan-msg').classList.contains('is-error')"), 10_000, "the network's sentence");
+  assert.match(await driver.text("#scan-msg"), /like 192\.168\.1\.0\/24/);
+
   // Scan the Zaps' loopback /27 on their port: progress to the end, both Zaps in the table.
-  await driver.type("#scan-network", "127.0.5.0/27");
+  await driver.type("#scan-network", "/27");
   await driver.type("#scan-port", String(port));
   await driver.click("#scan-start");
   await driver.waitFor(() => driver.exec("return /^Done: 30 of 30 addresses, 2 Zaps found/.test(document.getElementById('scan-msg').textContent)"), 60_000, "the scan to finish");
@@ -102,6 +108,7 @@ test("scan → Zaps in the table → health chain → claim into your organizati
   // Claiming again is a quiet no-op.
   await driver.click("#claim-zap");
   await driver.waitFor(() => driver.exec(`return document.getElementById('claim-status').textContent === ${JSON.stringify(`Already in ${ownOrg}.`)}`), 30_000, "already claimed");
+  await driver.exec("document.getElementById('zap-claim').scrollIntoView({ block: 'end' })");
   await screenshot(driver, "installer-claimed");
 
   // The router-style web page by address: not added, the sentence says what answered.

@@ -59,21 +59,24 @@ export async function render(main, _params, ctx) {
 
   // ---- Find: scan a network, or add one by address
   const network = el("input", { id: "scan-network", type: "text", autocomplete: "off", spellcheck: "false",
-    placeholder: "This computer's networks", "aria-label": "Network to scan (optional)" });
+    placeholder: "This computer's networks" });
   const port = el("input", { id: "scan-port", type: "text", inputmode: "numeric", autocomplete: "off",
-    placeholder: "80", "aria-label": "Port (optional)", size: "6" });
+    placeholder: "80" });
   const scanButton = el("button", { type: "submit", class: "btn", id: "scan-start" }, "Scan network");
   const scanMsg = el("span", { class: "field-msg", id: "scan-msg", role: "status" });
   const progress = el("progress", { id: "scan-progress", max: "1", value: "0", "aria-label": "Scanning" });
   const progressText = el("span", { class: "progress-text", id: "scan-progress-text", "aria-live": "polite" });
   const cancel = el("button", { type: "button", class: "btn btn-quiet", id: "scan-cancel" }, "Cancel");
   const progressRow = el("div", { class: "chart-progress", "data-active": "false" }, progress, progressText, cancel);
-  const scanForm = el("form", { class: "inline-form", id: "scan-form" }, network, port, scanButton, scanMsg);
+  const scanForm = el("form", { class: "inline-form", id: "scan-form" },
+    el("label", { for: "scan-network" }, "Network"), network,
+    el("label", { for: "scan-port" }, "Port"), port, scanButton, scanMsg);
 
   const address = el("input", { id: "add-address", type: "text", autocomplete: "off", spellcheck: "false",
-    placeholder: "192.168.1.50 or zap.local", "aria-label": "Zap address" });
+    placeholder: "192.168.1.50 or zap.local" });
   const addMsg = el("span", { class: "field-msg", id: "add-msg", role: "status" });
-  const addForm = el("form", { class: "inline-form", id: "add-form" }, address,
+  const addForm = el("form", { class: "inline-form", id: "add-form" },
+    el("label", { for: "add-address" }, "Address"), address,
     el("button", { type: "submit", class: "btn btn-secondary", id: "add-zap" }, "Add by address"), addMsg);
 
   // ---- The table, the open Zap
@@ -166,19 +169,21 @@ export async function render(main, _params, ctx) {
         ? `${u.cancelled ? "Cancelled" : "Done"}: ${u.probed} of ${u.total} addresses, ${found}.`
         : `${u.probed} of ${u.total} addresses, ${found}`;
     });
+    let failed = null;
     try {
       unwrap(await commands.sweepZaps(network.value.trim() || null, p.port, id, channel));
     } catch (err) {
-      if (mine()) say(scanMsg, err.message, true);
-    } finally {
-      if (mine()) {
-        state.sweep = null;
-        scanButton.disabled = false;
-        // The final count stays readable; only the bar and Cancel go.
-        progressRow.dataset.active = "false";
-        say(scanMsg, progressText.textContent);
-      }
+      failed = err;
     }
+    if (!mine()) return;
+    state.sweep = null;
+    scanButton.disabled = false;
+    progressRow.dataset.active = "false";
+    // The final count (or why it could not scan) stays readable; the bar and Cancel go.
+    if (failed) {
+      say(scanMsg, failed.message, true);
+      network.focus();
+    } else say(scanMsg, progressText.textContent);
   });
   cancel.addEventListener("click", () => {
     if (state.sweep) commands.cancelSweep(state.sweep).catch((err) => ctx.toast(err));
@@ -227,6 +232,8 @@ export async function render(main, _params, ctx) {
       el("span", { class: "meta" }, `${l.status === "unchecked" ? "not checked" : l.status}: ${l.value}`))));
     advice.hidden = !chain.first_problem;
     advice.textContent = chain.first_problem ?? "";
+    // The advice is the first red link's, else the first amber one's: its box takes that colour.
+    advice.dataset.tone = chain.links.some((l) => l.status === "red") ? "red" : "amber";
     checked.textContent = `Checked at ${new Date().toLocaleTimeString()}`;
   };
   const checkHealth = async (addr) => {
@@ -236,6 +243,7 @@ export async function render(main, _params, ctx) {
     } catch (err) {
       if (state.selected === addr) {
         advice.hidden = false;
+        advice.dataset.tone = "red";
         advice.textContent = err.message;
       }
     }
