@@ -2,7 +2,8 @@
 // answer on their own loopback addresses (127.0.5.2, .3) beside a router-style web page
 // (127.0.5.20), scan 127.0.5.0/27 on that port, see the Zaps in the table, open one with the
 // keyboard, see its health chain, claim it into your organization and see it claimed; then add the
-// web page by address and read the sentence that says it is not a Zap. Loopback only, no mDNS.
+// web page by address and read the sentence that says it is not a Zap; release it again from the
+// organization view. Loopback only, no mDNS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
@@ -119,4 +120,17 @@ test("scan → Zaps in the table → health chain → claim into your organizati
   assert.match(sentence, /web page|not a Zap/i, sentence);
   assert.equal((await rows(driver)).length, 2, "nothing added");
   await screenshot(driver, "installer-web-page");
+
+  // The organization view lists the claimed gateway; Release (confirmed) takes it out.
+  const serial = await driver.exec(`return document.querySelector('#zap-table tr[data-address="${opened}"] td').textContent`);
+  await driver.click('.app-nav a[href="#organizations"]');
+  await driver.waitFor(() => exists(driver, "#org-list li a"), 30_000, "the organizations");
+  await driver.exec(`[...document.querySelectorAll('#org-list li')].find(li => li.querySelector('.name').textContent === ${JSON.stringify(ownOrg)}).querySelector('a').click()`);
+  const gateway = `#org-gateways li[data-serial="${serial}"]`;
+  await driver.waitFor(() => exists(driver, gateway), 30_000, "the claimed gateway in the organization");
+  await driver.click(`#release-${serial}`);
+  await driver.waitFor(() => exists(driver, "#confirm-dialog"), 10_000, "the release confirmation");
+  assert.match(await driver.text("#confirm-message"), /stop reporting/);
+  await driver.click("#confirm-ok");
+  await driver.waitFor(async () => !(await exists(driver, gateway)), 30_000, "the gateway released");
 });

@@ -1392,12 +1392,15 @@ export const events = {
 	*		sites: SiteItem_Deserialize[],
 	*		members: MemberItem_Deserialize[],
 	*		gateways: GatewayItem_Deserialize[],
+	* // Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
+	*		manage_gateways: AllowedItem_Deserialize,
 	*	}} OrganizationView_Deserialize
 	* @property {OrganizationItem_Deserialize} organization
 	* @property {PermissionsItem_Deserialize} permissions
 	* @property {SiteItem_Deserialize[]} sites
 	* @property {MemberItem_Deserialize[]} members
 	* @property {GatewayItem_Deserialize[]} gateways
+	* @property {AllowedItem_Deserialize} manage_gateways - Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
 	*
 	*  One organization's view.
 	*
@@ -1407,12 +1410,15 @@ export const events = {
 	*		sites: SiteItem_Serialize[],
 	*		members: MemberItem_Serialize[],
 	*		gateways: GatewayItem_Serialize[],
+	* // Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
+	*		manage_gateways: AllowedItem_Serialize,
 	*	}} OrganizationView_Serialize
 	* @property {OrganizationItem_Serialize} organization
 	* @property {PermissionsItem_Serialize} permissions
 	* @property {SiteItem_Serialize[]} sites
 	* @property {MemberItem_Serialize[]} members
 	* @property {GatewayItem_Serialize[]} gateways
+	* @property {AllowedItem_Serialize} manage_gateways - Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
 	*
 	*  One of the month's power peaks (they set the power charge).
 	*
