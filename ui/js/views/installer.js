@@ -282,6 +282,9 @@ export async function render(main, _params, ctx) {
 
   const nameOf = (orgId) => state.targets.find((t) => t.organization.id === orgId)?.organization.name ?? orgId;
   const claim = async (addr, org) => {
+    // One claim at a time: a second click while the Zap signs would send it twice.
+    const button = claimBox.querySelector("#claim-zap");
+    if (button) button.disabled = true;
     say(claimStatus, `Claiming into ${org.name}…`);
     try {
       let result = unwrap(await commands.claimZap(addr, org.id, false));
@@ -305,6 +308,8 @@ export async function render(main, _params, ctx) {
       }[result.outcome]());
     } catch (err) {
       if (!err.handled) say(claimStatus, err.message, true);
+    } finally {
+      if (button) button.disabled = false;
     }
     await refreshRow(addr);
     await checkHealth(addr);
