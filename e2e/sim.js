@@ -7,9 +7,12 @@ import { ROOT } from "./harness.js";
 
 export const SIM = process.env.NOVACORE_SIM ?? join(ROOT, "target/debug/novacore-sim");
 
-/** Start the simulator (on `addr`, default any free port); resolves once its ready line is read. */
-export function startSim(addr = "127.0.0.1:0") {
-  const proc = spawn(SIM, ["--addr", addr, "--no-control"], { stdio: ["ignore", "pipe", "ignore"] });
+/**
+ * Start the simulator (on `addr`, default any free port; `args`: more of its flags, e.g.
+ * `--zap-addr`); resolves once its ready line is read, with that line as `ready`.
+ */
+export function startSim(addr = "127.0.0.1:0", args = []) {
+  const proc = spawn(SIM, ["--addr", addr, "--no-control", ...args], { stdio: ["ignore", "pipe", "ignore"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("novacore-sim did not print its ready line in 20 s")), 20_000);
     proc.on("error", reject);
@@ -19,6 +22,7 @@ export function startSim(addr = "127.0.0.1:0") {
       const ready = JSON.parse(line);
       resolve({
         url: ready.base_url,
+        ready,
         stop: () =>
           new Promise((done) => {
             if (proc.exitCode !== null) return done();

@@ -34,6 +34,13 @@ const COMMANDS: &[&str] = &[
     "render_site_chart",
     "cancel_chart",
     "export_site_chart",
+    "sweep_zaps",
+    "cancel_sweep",
+    "inspect_zap",
+    "check_zap_health",
+    "get_claim_targets",
+    "claim_zap",
+    "release_gateway",
 ];
 
 fn main() {

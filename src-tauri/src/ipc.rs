@@ -45,6 +45,13 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::chart::render_site_chart,
             commands::chart::cancel_chart,
             commands::chart::export_site_chart,
+            commands::installer::sweep_zaps,
+            commands::installer::cancel_sweep,
+            commands::installer::inspect_zap,
+            commands::installer::check_zap_health,
+            commands::installer::get_claim_targets,
+            commands::installer::claim_zap,
+            commands::installer::release_gateway,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

@@ -184,3 +184,46 @@ fn session_commands_refuse_bad_environments_and_need_a_sign_in() {
     let err = invoke(&webview, "get_organizations", json!({"source": "network"})).unwrap_err();
     assert_eq!(err["code"], "sign_in_required", "{err}");
 }
+
+#[test]
+fn installer_commands_check_their_arguments_and_need_a_sign_in_only_to_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(AppPaths::resolve("test.novadesk", Some(dir.path().into())));
+    let err = invoke(&webview, "inspect_zap", json!({"address": "  "})).unwrap_err();
+    assert_eq!(err["code"], "failed", "{err}");
+    assert_eq!(err["message"], "Enter the Zap's address.", "{err}");
+    let long = "a".repeat(300);
+    let err = invoke(&webview, "check_zap_health", json!({"address": long})).unwrap_err();
+    assert!(
+        err["message"].as_str().unwrap().contains("too long"),
+        "{err}"
+    );
+    // Signed out, a Zap can still be checked: nothing listens on port 1, so the first link is red
+    // and the rest wait on it.
+    let chain = invoke(
+        &webview,
+        "check_zap_health",
+        json!({"address": "127.0.0.1:1"}),
+    )
+    .unwrap();
+    assert_eq!(chain["links"][0]["link"], "reachable", "{chain}");
+    assert_eq!(chain["links"][0]["status"], "red", "{chain}");
+    assert!(chain["first_problem"].is_string(), "{chain}");
+    // Claiming, releasing and the claim targets need the signed-in workspace.
+    let claim = json!({"address": "127.0.0.1:1", "orgId": "org-1", "confirmTransfer": false});
+    for (cmd, args) in [
+        ("claim_zap", claim),
+        (
+            "release_gateway",
+            json!({"orgId": "org-1", "serial": "zap-1"}),
+        ),
+        ("get_claim_targets", json!({"source": "cache"})),
+    ] {
+        let err = invoke(&webview, cmd, args).unwrap_err();
+        assert_eq!(err["code"], "sign_in_required", "{cmd}: {err}");
+    }
+    assert_eq!(
+        invoke(&webview, "cancel_sweep", json!({"requestId": "none"})).unwrap(),
+        json!(false)
+    );
+}

@@ -15,6 +15,7 @@ import * as sites from "./views/sites.js";
 import * as site from "./views/site.js";
 import * as device from "./views/device.js";
 import * as chart from "./views/chart.js";
+import * as installer from "./views/installer.js";
 
 route("welcome", welcome.render);
 route("identity", identity.render);
@@ -24,6 +25,7 @@ route("sites", sites.render);
 route("site/:id", site.render, "sites");
 route("device/:id", device.render, "sites");
 route("chart/:id", chart.render, "sites");
+route("installer", installer.render);
 
 const view = () => document.getElementById("view");
 

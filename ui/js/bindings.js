@@ -222,6 +222,57 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: ExportResult } | { status: "error"; error: CommandError }>}
 	 */
 	exportSiteChart: (request, format) => typedError(__TAURI_INVOKE("export_site_chart", { request, format })),
+	/**
+	 *  Sweep a network (`None`: this computer's own) for Zaps on `port` (`None`: 80). Progress and
+	 *  each Zap as found arrive on `on_update`; `cancel_sweep(request_id)` stops it.
+	 * @param {string | null} network
+	 * @param {number | null} port
+	 * @param {string} requestId
+	 * @param {Channel<SweepUpdateItem_Deserialize>} onUpdate
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	sweepZaps: (network, port, requestId, onUpdate) => typedError(__TAURI_INVOKE("sweep_zaps", { network, port, requestId, onUpdate })),
+	/**
+	 *  Stop the sweep with this id. `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<boolean>}
+	 */
+	cancelSweep: (requestId) => __TAURI_INVOKE("cancel_sweep", { requestId }),
+	/**
+	 *  Read the Zap at a typed address (IP, `host:port` or URL) as a table row; a host that is not a
+	 *  Zap fails with the sentence saying what answered.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: ZapItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	inspectZap: (address) => typedError(__TAURI_INVOKE("inspect_zap", { address })),
+	/**
+	 *  The Zap's health chain, link by link; signed in, its claim and readings too.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: HealthChainItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	checkZapHealth: (address) => typedError(__TAURI_INVOKE("check_zap_health", { address })),
+	/**
+	 *  Your organizations, each with whether your role lets you claim Zaps into it.
+	 * @param {Source} source
+	 * @returns {Promise<{ status: "ok"; data: Fetched_Serialize<T> } | { status: "error"; error: CommandError }>}
+	 */
+	getClaimTargets: (source) => typedError(__TAURI_INVOKE("get_claim_targets", { source })),
+	/**
+	 *  Claim the Zap at `address` into `org_id`. Claimed into another of your organizations, it
+	 *  answers `needs_transfer` unless `confirm_transfer`.
+	 * @param {string} address
+	 * @param {string} orgId
+	 * @param {boolean} confirmTransfer
+	 * @returns {Promise<{ status: "ok"; data: ClaimResultItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	claimZap: (address, orgId, confirmTransfer) => typedError(__TAURI_INVOKE("claim_zap", { address, orgId, confirmTransfer })),
+	/**
+	 *  Release the gateway `serial` from `org_id` (owners and admins).
+	 * @param {string} orgId
+	 * @param {string} serial
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	releaseGateway: (orgId, serial) => typedError(__TAURI_INVOKE("release_gateway", { orgId, serial })),
 };
 
 /** Events */
@@ -541,6 +592,96 @@ export const events = {
 	* @property {number} height
 	* @property {boolean} dark
 	*
+	*  What a claim did.
+	*
+	* @typedef {ClaimResultItem_Serialize | ClaimResultItem_Deserialize} ClaimResultItem
+	* @property {ClaimResultItem_Serialize} Serialize
+	* @property {ClaimResultItem_Deserialize} Deserialize
+	*
+	*  What a claim did.
+	*
+	* @typedef {
+	* // Claimed into the organization.
+	* { outcome: "claimed"; serial: string; org_id: string } | 
+	* // It was already there: nothing was sent.
+	* { outcome: "already_claimed"; serial: string; org_id: string } | 
+	* // It is claimed into another of your organizations: nothing was sent. Ask, then call again
+	* // with `confirm_transfer`.
+	* { outcome: "needs_transfer"; serial: string; from: GatewayOwnerItem_Deserialize; 
+	* // What a transfer does, to show with the confirmation.
+	* message: string } | 
+	* // Moved from another organization (`from`: `None` when it was one you cannot see).
+	* { outcome: "transferred"; serial: string; org_id: string; from?: GatewayOwnerItem_Deserialize | null }} ClaimResultItem_Deserialize
+	* @property {
+	* // Claimed into the organization.
+	* { outcome: "claimed"; serial: string; org_id: string }} claimed - Claimed into the organization.
+	* @property {
+	* // It was already there: nothing was sent.
+	* { outcome: "already_claimed"; serial: string; org_id: string }} already_claimed - It was already there: nothing was sent.
+	* @property {
+	* // It is claimed into another of your organizations: nothing was sent. Ask, then call again
+	* // with `confirm_transfer`.
+	* { outcome: "needs_transfer"; serial: string; from: GatewayOwnerItem_Deserialize; 
+	* // What a transfer does, to show with the confirmation.
+	* message: string }} needs_transfer - It is claimed into another of your organizations: nothing was sent. Ask, then call again with `confirm_transfer`.
+	* @property {
+	* // Moved from another organization (`from`: `None` when it was one you cannot see).
+	* { outcome: "transferred"; serial: string; org_id: string; from?: GatewayOwnerItem_Deserialize | null }} transferred - Moved from another organization (`from`: `None` when it was one you cannot see).
+	*
+	*  What a claim did.
+	*
+	* @typedef {
+	* // Claimed into the organization.
+	* { outcome: "claimed"; serial: string; org_id: string } | 
+	* // It was already there: nothing was sent.
+	* { outcome: "already_claimed"; serial: string; org_id: string } | 
+	* // It is claimed into another of your organizations: nothing was sent. Ask, then call again
+	* // with `confirm_transfer`.
+	* { outcome: "needs_transfer"; serial: string; from: GatewayOwnerItem_Serialize; 
+	* // What a transfer does, to show with the confirmation.
+	* message: string } | 
+	* // Moved from another organization (`from`: `None` when it was one you cannot see).
+	* { outcome: "transferred"; serial: string; org_id: string; from: GatewayOwnerItem_Serialize | null }} ClaimResultItem_Serialize
+	* @property {
+	* // Claimed into the organization.
+	* { outcome: "claimed"; serial: string; org_id: string }} claimed - Claimed into the organization.
+	* @property {
+	* // It was already there: nothing was sent.
+	* { outcome: "already_claimed"; serial: string; org_id: string }} already_claimed - It was already there: nothing was sent.
+	* @property {
+	* // It is claimed into another of your organizations: nothing was sent. Ask, then call again
+	* // with `confirm_transfer`.
+	* { outcome: "needs_transfer"; serial: string; from: GatewayOwnerItem_Serialize; 
+	* // What a transfer does, to show with the confirmation.
+	* message: string }} needs_transfer - It is claimed into another of your organizations: nothing was sent. Ask, then call again with `confirm_transfer`.
+	* @property {
+	* // Moved from another organization (`from`: `None` when it was one you cannot see).
+	* { outcome: "transferred"; serial: string; org_id: string; from: GatewayOwnerItem_Serialize | null }} transferred - Moved from another organization (`from`: `None` when it was one you cannot see).
+	*
+	*  One of your organizations as a place to claim a Zap into, with whether your role allows it.
+	*
+	* @typedef {ClaimTarget_Serialize | ClaimTarget_Deserialize} ClaimTarget
+	* @property {ClaimTarget_Serialize} Serialize
+	* @property {ClaimTarget_Deserialize} Deserialize
+	*
+	*  One of your organizations as a place to claim a Zap into, with whether your role allows it.
+	*
+	* @typedef {{
+	*		organization: OrganizationItem_Deserialize,
+	*		claim: AllowedItem_Deserialize,
+	*	}} ClaimTarget_Deserialize
+	* @property {OrganizationItem_Deserialize} organization
+	* @property {AllowedItem_Deserialize} claim
+	*
+	*  One of your organizations as a place to claim a Zap into, with whether your role allows it.
+	*
+	* @typedef {{
+	*		organization: OrganizationItem_Serialize,
+	*		claim: AllowedItem_Serialize,
+	*	}} ClaimTarget_Serialize
+	* @property {OrganizationItem_Serialize} organization
+	* @property {AllowedItem_Serialize} claim
+	*
 	*  The error envelope every command returns.
 	*
 	* @typedef {{
@@ -847,6 +988,106 @@ export const events = {
 	* @property {number | null} claimed_at_ms
 	* @property {number | null} last_seen_ms
 	*
+	*  The organization a gateway is claimed into.
+	*
+	* @typedef {GatewayOwnerItem_Serialize | GatewayOwnerItem_Deserialize} GatewayOwnerItem
+	* @property {GatewayOwnerItem_Serialize} Serialize
+	* @property {GatewayOwnerItem_Deserialize} Deserialize
+	*
+	*  The organization a gateway is claimed into.
+	*
+	* @typedef {{
+	*		org_id: string,
+	*		org_name: string,
+	* // Your role there (what you may do with the gateway follows from it).
+	*		role?: string | null,
+	*	}} GatewayOwnerItem_Deserialize
+	* @property {string} org_id
+	* @property {string} org_name
+	* @property {string | null} [role] - Your role there (what you may do with the gateway follows from it).
+	*
+	*  The organization a gateway is claimed into.
+	*
+	* @typedef {{
+	*		org_id: string,
+	*		org_name: string,
+	* // Your role there (what you may do with the gateway follows from it).
+	*		role: string | null,
+	*	}} GatewayOwnerItem_Serialize
+	* @property {string} org_id
+	* @property {string} org_name
+	* @property {string | null} role - Your role there (what you may do with the gateway follows from it).
+	*
+	*  The whole chain for one Zap.
+	*
+	* @typedef {HealthChainItem_Serialize | HealthChainItem_Deserialize} HealthChainItem
+	* @property {HealthChainItem_Serialize} Serialize
+	* @property {HealthChainItem_Deserialize} Deserialize
+	*
+	*  The whole chain for one Zap.
+	*
+	* @typedef {{
+	*		address: string,
+	*		serial?: string | null,
+	*		links: HealthLinkItem_Deserialize[],
+	* // The advice of the first red link, else of the first amber one; `None` when all is green.
+	*		first_problem?: string | null,
+	*	}} HealthChainItem_Deserialize
+	* @property {string} address
+	* @property {string | null} [serial]
+	* @property {HealthLinkItem_Deserialize[]} links
+	* @property {string | null} [first_problem] - The advice of the first red link, else of the first amber one; `None` when all is green.
+	*
+	*  The whole chain for one Zap.
+	*
+	* @typedef {{
+	*		address: string,
+	*		serial: string | null,
+	*		links: HealthLinkItem_Serialize[],
+	* // The advice of the first red link, else of the first amber one; `None` when all is green.
+	*		first_problem: string | null,
+	*	}} HealthChainItem_Serialize
+	* @property {string} address
+	* @property {string | null} serial
+	* @property {HealthLinkItem_Serialize[]} links
+	* @property {string | null} first_problem - The advice of the first red link, else of the first amber one; `None` when all is green.
+	*
+	*  One link: its colour, what was measured, and what to do when it is not green.
+	*
+	* @typedef {HealthLinkItem_Serialize | HealthLinkItem_Deserialize} HealthLinkItem
+	* @property {HealthLinkItem_Serialize} Serialize
+	* @property {HealthLinkItem_Deserialize} Deserialize
+	*
+	*  One link: its colour, what was measured, and what to do when it is not green.
+	*
+	* @typedef {{
+	*		link: LinkKind,
+	*		status: LinkStatus,
+	* // The measured value, for a person (`12 ms`, `Home (-48 dBm, excellent)`).
+	*		value: string,
+	* // What to do (links not green only).
+	*		advice?: string | null,
+	*	}} HealthLinkItem_Deserialize
+	* @property {LinkKind} link
+	* @property {LinkStatus} status
+	* @property {string} value - The measured value, for a person (`12 ms`, `Home (-48 dBm, excellent)`).
+	* @property {string | null} [advice] - What to do (links not green only).
+	*
+	*  One link: its colour, what was measured, and what to do when it is not green.
+	*
+	* @typedef {{
+	*		link: LinkKind,
+	*		status: LinkStatus,
+	* // The measured value, for a person (`12 ms`, `Home (-48 dBm, excellent)`).
+	*		value: string,
+	* // What to do (links not green only).
+	*		advice: string | null,
+	*	}} HealthLinkItem_Serialize
+	* @property {LinkKind} link
+	* @property {LinkStatus} status
+	* @property {string} value - The measured value, for a person (`12 ms`, `Home (-48 dBm, excellent)`).
+	* @property {string | null} advice - What to do (links not green only).
+	*
 	*  The newest stored sample of one of a DER's fields.
 	*
 	* @typedef {{
@@ -858,6 +1099,48 @@ export const events = {
 	* @property {string} field - The field as the platform names it, unit included (`W`, `SoC_nom_fract`).
 	* @property {number | null} value
 	* @property {number | null} at_ms
+	*
+	*  The links, in the order they depend on each other.
+	*
+	* @typedef {
+	* // This computer → the Zap's local API.
+	* "reachable" | 
+	* // The Zap's Wi-Fi.
+	* "wifi" | 
+	* // The Zap → the internet.
+	* "internet" | 
+	* // The Zap → Novacore (its MQTT connection).
+	* "cloud" | 
+	* // The gateway claimed into one of your organizations.
+	* "claimed" | 
+	* // Readings from its devices' DERs stored recently.
+	* "readings"} LinkKind
+	* @property {
+	* // This computer → the Zap's local API.
+	* "reachable"} reachable - This computer → the Zap's local API.
+	* @property {
+	* // The Zap's Wi-Fi.
+	* "wifi"} wifi - The Zap's Wi-Fi.
+	* @property {
+	* // The Zap → the internet.
+	* "internet"} internet - The Zap → the internet.
+	* @property {
+	* // The Zap → Novacore (its MQTT connection).
+	* "cloud"} cloud - The Zap → Novacore (its MQTT connection).
+	* @property {
+	* // The gateway claimed into one of your organizations.
+	* "claimed"} claimed - The gateway claimed into one of your organizations.
+	* @property {
+	* // Readings from its devices' DERs stored recently.
+	* "readings"} readings - Readings from its devices' DERs stored recently.
+	*
+	*  A link's colour; `unchecked` when an earlier link is broken or you are not signed in.
+	*
+	* @typedef {"green" | "amber" | "red" | "unchecked"} LinkStatus
+	* @property {"green"} green
+	* @property {"amber"} amber
+	* @property {"red"} red
+	* @property {"unchecked"} unchecked
 	*
 	*  A gap the stream reported, filled from history (or not, with the reason).
 	*
@@ -1109,12 +1392,15 @@ export const events = {
 	*		sites: SiteItem_Deserialize[],
 	*		members: MemberItem_Deserialize[],
 	*		gateways: GatewayItem_Deserialize[],
+	* // Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
+	*		manage_gateways: AllowedItem_Deserialize,
 	*	}} OrganizationView_Deserialize
 	* @property {OrganizationItem_Deserialize} organization
 	* @property {PermissionsItem_Deserialize} permissions
 	* @property {SiteItem_Deserialize[]} sites
 	* @property {MemberItem_Deserialize[]} members
 	* @property {GatewayItem_Deserialize[]} gateways
+	* @property {AllowedItem_Deserialize} manage_gateways - Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
 	*
 	*  One organization's view.
 	*
@@ -1124,12 +1410,15 @@ export const events = {
 	*		sites: SiteItem_Serialize[],
 	*		members: MemberItem_Serialize[],
 	*		gateways: GatewayItem_Serialize[],
+	* // Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
+	*		manage_gateways: AllowedItem_Serialize,
 	*	}} OrganizationView_Serialize
 	* @property {OrganizationItem_Serialize} organization
 	* @property {PermissionsItem_Serialize} permissions
 	* @property {SiteItem_Serialize[]} sites
 	* @property {MemberItem_Serialize[]} members
 	* @property {GatewayItem_Serialize[]} gateways
+	* @property {AllowedItem_Serialize} manage_gateways - Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
 	*
 	*  One of the month's power peaks (they set the power charge).
 	*
@@ -1412,6 +1701,40 @@ export const events = {
 	* @property {"cache"} cache
 	* @property {"network"} network
 	*
+	*  A sweep's event as the window shows it.
+	*
+	* @typedef {SweepUpdateItem_Serialize | SweepUpdateItem_Deserialize} SweepUpdateItem
+	* @property {SweepUpdateItem_Serialize} Serialize
+	* @property {SweepUpdateItem_Deserialize} Deserialize
+	*
+	*  A sweep's event as the window shows it.
+	*
+	* @typedef {
+	* // After every host probed, and once more at the end (`done`).
+	* { event: "progress"; probed: number | null; total: number | null; found: number | null; done: boolean; cancelled: boolean } | 
+	* // A Zap, as its table row.
+	* { event: "found"; zap: ZapItem_Deserialize }} SweepUpdateItem_Deserialize
+	* @property {
+	* // After every host probed, and once more at the end (`done`).
+	* { event: "progress"; probed: number | null; total: number | null; found: number | null; done: boolean; cancelled: boolean }} progress - After every host probed, and once more at the end (`done`).
+	* @property {
+	* // A Zap, as its table row.
+	* { event: "found"; zap: ZapItem_Deserialize }} found - A Zap, as its table row.
+	*
+	*  A sweep's event as the window shows it.
+	*
+	* @typedef {
+	* // After every host probed, and once more at the end (`done`).
+	* { event: "progress"; probed: number | null; total: number | null; found: number | null; done: boolean; cancelled: boolean } | 
+	* // A Zap, as its table row.
+	* { event: "found"; zap: ZapItem_Serialize }} SweepUpdateItem_Serialize
+	* @property {
+	* // After every host probed, and once more at the end (`done`).
+	* { event: "progress"; probed: number | null; total: number | null; found: number | null; done: boolean; cancelled: boolean }} progress - After every host probed, and once more at the end (`done`).
+	* @property {
+	* // A Zap, as its table row.
+	* { event: "found"; zap: ZapItem_Serialize }} found - A Zap, as its table row.
+	*
 	*  A grid tariff to choose.
 	*
 	* @typedef {{
@@ -1436,6 +1759,84 @@ export const events = {
 	* @property {"system"} system
 	* @property {"light"} light
 	* @property {"dark"} dark
+	*
+	*  One Zap in the Installer view's table.
+	*
+	* @typedef {ZapItem_Serialize | ZapItem_Deserialize} ZapItem
+	* @property {ZapItem_Serialize} Serialize
+	* @property {ZapItem_Deserialize} Deserialize
+	*
+	*  One Zap in the Installer view's table.
+	*
+	* @typedef {{
+	* // `zap-…`, when the Zap said.
+	*		serial?: string | null,
+	* // Its mDNS name, when found that way.
+	*		name?: string | null,
+	*		firmware?: string | null,
+	* // `host[:port]`: what the other installer steps take.
+	*		address: string,
+	*		ssid?: string | null,
+	* // dBm.
+	*		rssi?: number | null,
+	* // `excellent`, `good`, `fair` or `weak`.
+	*		signal?: string | null,
+	* // Field devices attached (`None`: the Zap's list could not be read).
+	*		devices?: number | null,
+	*		round_trip_ms: number | null,
+	* // Whether the claim column means anything: signed in (and the gateway lists known).
+	*		claim_known: boolean,
+	* // The organization of yours it is claimed into (`None` with `claim_known`: not in any of
+	* // yours — unclaimed, or in an organization you cannot see).
+	*		claimed_into?: GatewayOwnerItem_Deserialize | null,
+	*	}} ZapItem_Deserialize
+	* @property {string | null} [serial] - `zap-…`, when the Zap said.
+	* @property {string | null} [name] - Its mDNS name, when found that way.
+	* @property {string | null} [firmware]
+	* @property {string} address - `host[:port]`: what the other installer steps take.
+	* @property {string | null} [ssid]
+	* @property {number | null} [rssi] - dBm.
+	* @property {string | null} [signal] - `excellent`, `good`, `fair` or `weak`.
+	* @property {number | null} [devices] - Field devices attached (`None`: the Zap's list could not be read).
+	* @property {number | null} round_trip_ms
+	* @property {boolean} claim_known - Whether the claim column means anything: signed in (and the gateway lists known).
+	* @property {GatewayOwnerItem_Deserialize | null} [claimed_into] - The organization of yours it is claimed into (`None` with `claim_known`: not in any of yours — unclaimed, or in an organization you cannot see).
+	*
+	*  One Zap in the Installer view's table.
+	*
+	* @typedef {{
+	* // `zap-…`, when the Zap said.
+	*		serial: string | null,
+	* // Its mDNS name, when found that way.
+	*		name: string | null,
+	*		firmware: string | null,
+	* // `host[:port]`: what the other installer steps take.
+	*		address: string,
+	*		ssid: string | null,
+	* // dBm.
+	*		rssi: number | null,
+	* // `excellent`, `good`, `fair` or `weak`.
+	*		signal: string | null,
+	* // Field devices attached (`None`: the Zap's list could not be read).
+	*		devices: number | null,
+	*		round_trip_ms: number | null,
+	* // Whether the claim column means anything: signed in (and the gateway lists known).
+	*		claim_known: boolean,
+	* // The organization of yours it is claimed into (`None` with `claim_known`: not in any of
+	* // yours — unclaimed, or in an organization you cannot see).
+	*		claimed_into: GatewayOwnerItem_Serialize | null,
+	*	}} ZapItem_Serialize
+	* @property {string | null} serial - `zap-…`, when the Zap said.
+	* @property {string | null} name - Its mDNS name, when found that way.
+	* @property {string | null} firmware
+	* @property {string} address - `host[:port]`: what the other installer steps take.
+	* @property {string | null} ssid
+	* @property {number | null} rssi - dBm.
+	* @property {string | null} signal - `excellent`, `good`, `fair` or `weak`.
+	* @property {number | null} devices - Field devices attached (`None`: the Zap's list could not be read).
+	* @property {number | null} round_trip_ms
+	* @property {boolean} claim_known - Whether the claim column means anything: signed in (and the gateway lists known).
+	* @property {GatewayOwnerItem_Serialize | null} claimed_into - The organization of yours it is claimed into (`None` with `claim_known`: not in any of yours — unclaimed, or in an organization you cannot see).
 	*/
 
 /* Tauri Specta runtime */

@@ -3,7 +3,7 @@
 import { environmentBadge } from "./environments.js";
 
 /** The entries that need a signed-in connection. */
-const SIGNED_IN_VIEWS = ["organizations", "sites", "identity"];
+const SIGNED_IN_VIEWS = ["organizations", "sites", "identity", "installer"];
 
 /** A passing message: errors (anything thrown) in red as an alert; `{ message, ok: true }` for news. */
 export function toast(err) {

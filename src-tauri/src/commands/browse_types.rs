@@ -140,11 +140,14 @@ pub struct OrganizationView {
     pub sites: Vec<SiteItem>,
     pub members: Vec<core::MemberRow>,
     pub gateways: Vec<GatewayItem>,
+    /// Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
+    pub manage_gateways: core::Allowed,
 }
 
 impl From<core::OrganizationDetail> for OrganizationView {
     fn from(d: core::OrganizationDetail) -> Self {
         Self {
+            manage_gateways: d.permissions.manage_gateways(),
             organization: d.organization,
             permissions: d.permissions,
             sites: d.sites.into_iter().map(SiteItem::from).collect(),

@@ -5,6 +5,7 @@ pub mod app;
 pub mod browse;
 pub mod browse_types;
 pub mod chart;
+pub mod installer;
 pub mod live;
 pub mod manage;
 pub mod session;

@@ -35,7 +35,7 @@ export async function render(main, { id }, ctx) {
           then: "#organizations",
         }),
       );
-      frame.box.replaceChildren(sitesSection(view, ctx), membersSection(view, ctx), gatewaysSection(view));
+      frame.box.replaceChildren(sitesSection(view, ctx), membersSection(view, ctx), gatewaysSection(view, ctx));
     },
   });
 }
@@ -150,12 +150,34 @@ function addMemberForm(view, ctx) {
   return form;
 }
 
-function gatewaysSection(view) {
-  const { gateways } = view;
+function gatewaysSection(view, ctx) {
+  const { organization: org, gateways } = view;
   const list = gateways.length === 0
-    ? el("p", { class: "empty" }, "No gateways claimed into this organization. Claim a Zap with the installer tools.")
+    ? el("p", { class: "empty" }, "No gateways claimed into this organization. Claim a Zap in the ", el("a", { href: "#installer" }, "Installer"), ".")
     : el("ul", { class: "list", id: "org-gateways", "aria-label": "Gateways" },
       ...gateways.map((g) => el("li", { "data-serial": g.serial }, el("span", { class: "name mono" }, g.serial),
-        el("span", { class: "meta" }, g.last_seen_ms ? `seen ${ago(Date.now() - g.last_seen_ms)}` : "never seen"))));
+        el("span", { class: "meta" }, g.last_seen_ms ? `seen ${ago(Date.now() - g.last_seen_ms)}` : "never seen"),
+        releaseAction(ctx, org, g.serial, view.manage_gateways))));
   return panel("org-gateways-section", `Gateways (${gateways.length})`, list);
+}
+
+/** "Release": confirmed, then the gateway leaves the organization and the view redraws. */
+function releaseAction(ctx, org, serial, allowed) {
+  return actionButton({
+    id: `release-${serial}`, label: "Release", allowed, danger: true,
+    onClick: async () => {
+      const yes = await confirmDialog({
+        title: `Release ${serial}?`,
+        message: `This removes the gateway ${serial} from "${org.name}". Its devices there stop reporting until the Zap is claimed again.`,
+        confirm: "Release",
+      });
+      if (!yes) return;
+      try {
+        unwrap(await commands.releaseGateway(org.id, serial));
+        ctx.refresh();
+      } catch (err) {
+        if (!err.handled) ctx.toast(err);
+      }
+    },
+  });
 }

@@ -52,7 +52,7 @@ export async function render(main, { id }, ctx) {
 
 function devicesSection(devices) {
   const body = devices.length === 0
-    ? el("p", { class: "empty", id: "site-devices-empty" }, "No devices at this site yet. Provision one with the installer tools.")
+    ? el("p", { class: "empty", id: "site-devices-empty" }, "No devices at this site yet. Find the site's Zap in the ", el("a", { href: "#installer" }, "Installer"), ".")
     : el("ul", { class: "list list-nav", id: "site-devices", "aria-label": "Devices" },
       ...devices.map((d) => el("li", { "data-device-id": d.id },
         el("a", { href: href("device", d.id) },

@@ -1,0 +1,274 @@
+//! The Installer view: find Zaps (sweep a network, or a typed address), check one link by link,
+//! claim it into one of your organizations or release it. Finding and checking need no sign-in;
+//! signed in, rows say which of your organizations holds each Zap.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use novadesk_core as core;
+use serde::Serialize;
+use specta::Type;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::browse_types::{Fetched, Source};
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Longest address, network, id or serial the window may send: far beyond any real one, short
+/// enough that a pasted page is refused with a sentence rather than sent on.
+const MAX_TEXT: usize = 253;
+
+/// Cancel tokens of the sweeps in flight, by the window's request id.
+#[derive(Default)]
+pub struct SweepJobs(Mutex<HashMap<String, core::CancelToken>>);
+
+impl SweepJobs {
+    fn start(&self, id: &str) -> core::CancelToken {
+        let token = core::CancelToken::new();
+        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // A reused id stops the older sweep: only the newest one is shown.
+        if let Some(old) = jobs.insert(id.to_string(), token.clone()) {
+            old.cancel();
+        }
+        token
+    }
+
+    fn finish(&self, id: &str, token: &core::CancelToken) {
+        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if jobs.get(id).is_some_and(|t| t.same_as(token)) {
+            jobs.remove(id);
+        }
+    }
+
+    fn cancel(&self, id: &str) -> bool {
+        let jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.get(id).map(|t| t.cancel()).is_some()
+    }
+}
+
+/// One of your organizations as a place to claim a Zap into, with whether your role allows it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ClaimTarget {
+    pub organization: core::OrganizationRow,
+    pub claim: core::Allowed,
+}
+
+fn text<'a>(what: &str, value: &'a str) -> CommandResult<&'a str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(core::Error::InvalidInput(format!("Enter the {what}.")).into());
+    }
+    if value.len() > MAX_TEXT || value.chars().any(char::is_control) {
+        return Err(core::Error::InvalidInput(format!(
+            "That is not a {what}: it is too long or has control characters."
+        ))
+        .into());
+    }
+    Ok(value)
+}
+
+/// A network as the scan form takes it: `a.b.c.d/nn`. The SDK parses it; this only refuses what
+/// is plainly not one, with the sentence to show.
+fn network(value: Option<String>) -> CommandResult<Option<String>> {
+    let Some(v) = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    let shaped = v.len() <= 18
+        && v.split_once('/').is_some_and(|(ip, bits)| {
+            ip.split('.').count() == 4
+                && ip.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && !bits.is_empty()
+                && bits.chars().all(|c| c.is_ascii_digit())
+        });
+    if !shaped {
+        return Err(core::Error::InvalidInput(
+            "Type the network as an address and prefix length, like 192.168.1.0/24, or leave it empty for this computer's networks."
+                .into(),
+        )
+        .into());
+    }
+    Ok(Some(v))
+}
+
+/// Sweep a network (`None`: this computer's own) for Zaps on `port` (`None`: 80). Progress and
+/// each Zap as found arrive on `on_update`; `cancel_sweep(request_id)` stops it.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state, jobs, on_update))]
+pub async fn sweep_zaps(
+    state: State<'_, AppState>,
+    jobs: State<'_, SweepJobs>,
+    network: Option<String>,
+    port: Option<u16>,
+    request_id: String,
+    on_update: Channel<core::SweepUpdate>,
+) -> CommandResult<()> {
+    let request_id = text("request id", &request_id)?.to_string();
+    let req = core::SweepRequest {
+        network: self::network(network)?,
+        port,
+        timeout: None,
+    };
+    let mut sweep = core::start_sweep(&req)?;
+    let token = jobs.start(&request_id);
+    // The sweep stops on its own handle; the job list keeps the app's token, so one watcher
+    // passes a cancel from the window on.
+    let cancel = sweep.canceller();
+    let watcher = {
+        let (token, cancel) = (token.clone(), cancel.clone());
+        tauri::async_runtime::spawn(async move {
+            token.cancelled().await;
+            cancel.cancel();
+        })
+    };
+    // Signed in: rows say which of your organizations holds each Zap (as last fetched).
+    let owners = match state.connections.workspace().await {
+        Ok(ws) => core::cached_gateway_owners(&ws).ok(),
+        Err(_) => None,
+    };
+    while let Some(event) = sweep.next_event().await {
+        if on_update
+            .send(core::sweep_update(event, owners.as_ref()))
+            .is_err()
+        {
+            // The window went away: nobody is watching, stop probing.
+            cancel.cancel();
+        }
+    }
+    watcher.abort();
+    jobs.finish(&request_id, &token);
+    Ok(())
+}
+
+/// Stop the sweep with this id. `false` if none runs.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sweep(jobs: State<'_, SweepJobs>, request_id: String) -> bool {
+    jobs.cancel(&request_id)
+}
+
+/// Read the Zap at a typed address (IP, `host:port` or URL) as a table row; a host that is not a
+/// Zap fails with the sentence saying what answered.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub async fn inspect_zap(
+    state: State<'_, AppState>,
+    address: String,
+) -> CommandResult<core::ZapRow> {
+    let address = text("Zap's address", &address)?;
+    let found = core::inspect_zap(address).await?;
+    let owners = match state.connections.workspace().await {
+        Ok(ws) => core::cached_gateway_owners(&ws).ok(),
+        Err(_) => None,
+    };
+    Ok(core::zap_row(found, owners.as_ref()))
+}
+
+/// The Zap's health chain, link by link; signed in, its claim and readings too.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub async fn check_zap_health(
+    state: State<'_, AppState>,
+    address: String,
+) -> CommandResult<core::HealthChain> {
+    let address = text("Zap's address", &address)?;
+    let ws = state.connections.workspace().await.ok();
+    Ok(core::check_health(ws.as_ref(), address).await?)
+}
+
+/// Your organizations, each with whether your role lets you claim Zaps into it.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub async fn get_claim_targets(
+    state: State<'_, AppState>,
+    source: Source,
+) -> CommandResult<Fetched<Vec<ClaimTarget>>> {
+    let ws = state.connections.workspace().await?;
+    let found = match source {
+        Source::Cache => core::cached_organizations(&ws)?,
+        Source::Network => Some(core::refresh_organizations(&ws).await?),
+    };
+    Ok(Fetched::of(found, source, |rows| {
+        rows.into_iter()
+            .map(|organization| ClaimTarget {
+                claim: core::Permissions::for_role(organization.role.as_deref()).manage_gateways(),
+                organization,
+            })
+            .collect()
+    }))
+}
+
+/// Claim the Zap at `address` into `org_id`. Claimed into another of your organizations, it
+/// answers `needs_transfer` unless `confirm_transfer`.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub async fn claim_zap(
+    state: State<'_, AppState>,
+    address: String,
+    org_id: String,
+    confirm_transfer: bool,
+) -> CommandResult<core::ClaimResult> {
+    let address = text("Zap's address", &address)?;
+    let org_id = text("organization", &org_id)?;
+    let ws = state.connections.workspace().await?;
+    Ok(core::claim_zap(&ws, address, org_id, confirm_transfer).await?)
+}
+
+/// Release the gateway `serial` from `org_id` (owners and admins).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub async fn release_gateway(
+    state: State<'_, AppState>,
+    org_id: String,
+    serial: String,
+) -> CommandResult<()> {
+    let org_id = text("organization", &org_id)?;
+    let serial = text("gateway serial", &serial)?;
+    let ws = state.connections.workspace().await?;
+    Ok(core::release_gateway(&ws, org_id, serial).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networks_are_shaped_like_cidr_or_empty() {
+        assert_eq!(network(None).unwrap(), None);
+        assert_eq!(network(Some("  ".into())).unwrap(), None);
+        assert_eq!(
+            network(Some(" 127.0.5.0/27 ".into())).unwrap().as_deref(),
+            Some("127.0.5.0/27")
+        );
+        for bad in [
+            "127.0.5.0",
+            "zap.local/24",
+            "1.2.3/24",
+            "1.2.3.4/",
+            "1.2.3.4/2x",
+        ] {
+            let err = network(Some(bad.into())).unwrap_err();
+            assert!(err.message.contains("192.168.1.0/24"), "{bad}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn text_arguments_are_bounded() {
+        assert_eq!(text("x", " a ").unwrap(), "a");
+        assert!(text("Zap's address", "")
+            .unwrap_err()
+            .message
+            .contains("Enter the Zap's address"));
+        assert!(text("x", &"a".repeat(MAX_TEXT + 1)).is_err());
+        assert!(text("x", "a\nb").is_err());
+    }
+}
