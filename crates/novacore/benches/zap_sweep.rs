@@ -69,5 +69,10 @@ async fn measure(hosts: &[Ipv4Addr], port: u16, concurrency: usize, zaps: usize)
         times.push(report.elapsed_ms);
     }
     times.sort_unstable();
-    format!("{} ms ({}–{} ms)", times[RUNS / 2], times[0], times[RUNS - 1])
+    format!(
+        "{} ms ({}–{} ms)",
+        times[RUNS / 2],
+        times[0],
+        times[RUNS - 1]
+    )
 }
