@@ -2,9 +2,6 @@
 //! claim it into one of your organizations or release it. Finding and checking need no sign-in;
 //! signed in, rows say which of your organizations holds each Zap.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use novadesk_core as core;
 use serde::Serialize;
 use specta::Type;
@@ -19,33 +16,11 @@ use crate::state::AppState;
 /// enough that a pasted page is refused with a sentence rather than sent on.
 const MAX_TEXT: usize = 253;
 
-/// Cancel tokens of the sweeps in flight, by the window's request id.
-#[derive(Default)]
-pub struct SweepJobs(Mutex<HashMap<String, core::CancelToken>>);
+/// Network scans in flight (each can be cancelled from its progress bar).
+pub type SweepJobs = super::jobs::Jobs<NetworkScan>;
 
-impl SweepJobs {
-    fn start(&self, id: &str) -> core::CancelToken {
-        let token = core::CancelToken::new();
-        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        // A reused id stops the older sweep: only the newest one is shown.
-        if let Some(old) = jobs.insert(id.to_string(), token.clone()) {
-            old.cancel();
-        }
-        token
-    }
-
-    fn finish(&self, id: &str, token: &core::CancelToken) {
-        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if jobs.get(id).is_some_and(|t| t.same_as(token)) {
-            jobs.remove(id);
-        }
-    }
-
-    fn cancel(&self, id: &str) -> bool {
-        let jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        jobs.get(id).map(|t| t.cancel()).is_some()
-    }
-}
+/// The kind of [`SweepJobs`].
+pub struct NetworkScan;
 
 /// One of your organizations as a place to claim a Zap into, with whether your role allows it.
 #[derive(Debug, Clone, Serialize, Type)]

@@ -6,6 +6,7 @@ pub mod browse;
 pub mod browse_types;
 pub mod chart;
 pub mod installer;
+pub mod jobs;
 pub mod live;
 pub mod manage;
 pub mod session;

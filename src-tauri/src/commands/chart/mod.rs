@@ -4,9 +4,6 @@
 mod save_dialog;
 mod views;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use novadesk_core as core;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -17,33 +14,11 @@ use crate::state::AppState;
 pub use save_dialog::{SaveDialog, SAVE_PATH_ENV};
 pub use views::*;
 
-/// Cancel tokens of the renders in flight, by the window's request id.
-#[derive(Default)]
-pub struct ChartJobs(Mutex<HashMap<String, core::CancelToken>>);
+/// Chart renders in flight (each fetch can be cancelled from its progress bar).
+pub type ChartJobs = super::jobs::Jobs<ChartRender>;
 
-impl ChartJobs {
-    fn start(&self, id: &str) -> core::CancelToken {
-        let token = core::CancelToken::new();
-        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        // A reused id cancels the older render: only the newest one is wanted.
-        if let Some(old) = jobs.insert(id.to_string(), token.clone()) {
-            old.cancel();
-        }
-        token
-    }
-
-    fn finish(&self, id: &str, token: &core::CancelToken) {
-        let mut jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if jobs.get(id).is_some_and(|t| t.same_as(token)) {
-            jobs.remove(id);
-        }
-    }
-
-    fn cancel(&self, id: &str) -> bool {
-        let jobs = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        jobs.get(id).map(|t| t.cancel()).is_some()
-    }
-}
+/// The kind of [`ChartJobs`].
+pub struct ChartRender;
 
 /// The site's DERs and fields, price areas, currencies, grid tariffs and remembered choices.
 #[tauri::command]
@@ -178,26 +153,6 @@ mod tests {
             export_file_name("", "2026-11-26", "svg"),
             "Novadesk chart 2026-11-26.svg"
         );
-    }
-
-    #[test]
-    fn cancel_reaches_the_running_render_and_a_reused_id_cancels_the_older_one() {
-        let jobs = ChartJobs::default();
-        assert!(!jobs.cancel("none"), "nothing runs under that id");
-        let first = jobs.start("r1");
-        let second = jobs.start("r1");
-        assert!(
-            first.is_cancelled(),
-            "the older render with the same id stops"
-        );
-        assert!(jobs.cancel("r1"));
-        assert!(second.is_cancelled());
-        jobs.finish("r1", &second);
-        assert!(!jobs.cancel("r1"), "finished renders are forgotten");
-        // A finished older render does not drop the newer one's token.
-        let third = jobs.start("r2");
-        jobs.finish("r2", &first);
-        assert!(jobs.cancel("r2") && third.is_cancelled());
     }
 
     #[test]
