@@ -15,7 +15,7 @@ test("the port field: empty is 80, otherwise 1 to 65535", () => {
 
 test("the claim column says whose it is, as far as you can know", () => {
   assert.equal(claimText({ claim_known: true, claimed_into: { org_id: "o", org_name: "Acme", role: "owner" } }), "Acme");
-  assert.equal(claimText({ claim_known: true, claimed_into: null }), "not in yours");
+  assert.equal(claimText({ claim_known: true, claimed_into: null }), "not in your organizations");
   assert.equal(claimText({ claim_known: false, claimed_into: null }), "unknown");
 });
 

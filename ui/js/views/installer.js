@@ -25,7 +25,7 @@ export const LINK_LABELS = Object.freeze({
 /** The claim column: which of your organizations holds it, as far as you can know. */
 export function claimText(zap) {
   if (zap.claimed_into) return zap.claimed_into.org_name;
-  return zap.claim_known ? "not in yours" : "unknown";
+  return zap.claim_known ? "not in your organizations" : "unknown";
 }
 
 /** "-48 dBm, excellent", or what is known of it. */
