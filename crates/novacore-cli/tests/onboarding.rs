@@ -14,19 +14,6 @@ fn cli(url: &str, key: &str, args: &[&str]) -> Run {
     run_with("none", &all)
 }
 
-/// Port 80 (the field's) when it can be bound here — as root, as CI runs — else a free one.
-fn field_port(first: Ipv4Addr) -> u16 {
-    if std::net::TcpListener::bind((first, 80)).is_ok() {
-        return 80;
-    }
-    let port = std::net::TcpListener::bind((first, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap();
-    eprintln!("port 80 cannot be bound here (not root?): serving the sandbox Zaps on {port}");
-    port
-}
-
 #[test]
 fn discover_add_claim_provision_publish_first_reading() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -35,7 +22,7 @@ fn discover_add_claim_provision_publish_first_reading() {
         .build()
         .unwrap();
     let first = Ipv4Addr::new(127, 0, 2, 2);
-    let port = field_port(first);
+    let port = novacore_sim::field_port(first).expect("a free loopback port");
     let sb = rt
         .block_on(
             Sandbox::builder()

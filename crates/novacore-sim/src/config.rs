@@ -96,3 +96,20 @@ impl Default for SandboxConfig {
         }
     }
 }
+
+/// The port to serve loopback Zaps on "like the field" ([`SandboxBuilder::zaps_on_loopback`]):
+/// 80 when it can be bound at `first` (as root, as CI runs), else a port free now; says which on
+/// stderr, so a test log shows whether it ran like the field.
+///
+/// [`SandboxBuilder::zaps_on_loopback`]: crate::SandboxBuilder::zaps_on_loopback
+pub fn field_port(first: std::net::Ipv4Addr) -> std::io::Result<u16> {
+    if std::net::TcpListener::bind((first, 80)).is_ok() {
+        eprintln!("serving the sandbox Zaps on port 80, like the field");
+        return Ok(80);
+    }
+    let port = std::net::TcpListener::bind((first, 0))?
+        .local_addr()?
+        .port();
+    eprintln!("port 80 cannot be bound here (not root?): serving the sandbox Zaps on {port}");
+    Ok(port)
+}

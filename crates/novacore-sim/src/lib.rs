@@ -47,7 +47,7 @@ pub mod zap;
 
 mod sandbox;
 
-pub use config::{MdnsAnnounce, SandboxConfig};
+pub use config::{field_port, MdnsAnnounce, SandboxConfig};
 pub use error::{Error, Result};
 pub use faults::FaultSpec;
 pub use sandbox::{Sandbox, SandboxBuilder, SandboxHandle, ZapInfo};

@@ -9,17 +9,6 @@ use novacore_sim::Sandbox;
 
 const RUNS: usize = 5;
 
-/// Port 80 (the field's) when it can be bound here (root), else a port free now.
-fn field_port(first: Ipv4Addr) -> u16 {
-    if std::net::TcpListener::bind((first, 80)).is_ok() {
-        return 80;
-    }
-    std::net::TcpListener::bind((first, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -28,7 +17,7 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         let first = Ipv4Addr::new(127, 0, 3, 2);
-        let port = field_port(first);
+        let port = novacore_sim::field_port(first).expect("a free loopback port");
         let sb = Sandbox::builder()
             .seed(9)
             .zaps(10)

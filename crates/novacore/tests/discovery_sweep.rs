@@ -1,9 +1,6 @@
 //! Subnet sweep against sandbox Zaps on 127.0.0.2..11, a router-style web page on 127.0.0.12 and
 //! nothing elsewhere in 127.0.0.0/24 (loopback only).
 
-#[path = "support/field.rs"]
-mod field;
-
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -15,7 +12,7 @@ use novacore_sim::Sandbox;
 #[tokio::test]
 async fn sweep_finds_every_zap_and_not_the_web_page() {
     let first = Ipv4Addr::new(127, 0, 0, 2);
-    let port = field::field_port(first);
+    let port = novacore_sim::field_port(first).expect("a free loopback port");
     let sb = Sandbox::builder()
         .seed(11)
         .zaps(10)

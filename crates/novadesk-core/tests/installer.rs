@@ -8,21 +8,8 @@ use std::sync::Arc;
 use novacore_sim::{Sandbox, SandboxHandle, ZapFaultUpdate};
 use novadesk_core::*;
 
-/// Port 80 (the field's) when it can be bound here — as root, as CI runs — else a free one.
-fn field_port(first: Ipv4Addr) -> u16 {
-    if std::net::TcpListener::bind((first, 80)).is_ok() {
-        return 80;
-    }
-    let port = std::net::TcpListener::bind((first, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap();
-    eprintln!("port 80 cannot be bound here (not root?): serving the sandbox Zaps on {port}");
-    port
-}
-
 async fn sandbox(first: Ipv4Addr, zaps: usize, web_page: Option<Ipv4Addr>) -> (SandboxHandle, u16) {
-    let port = field_port(first);
+    let port = novacore_sim::field_port(first).expect("a free loopback port");
     let mut b = Sandbox::builder()
         .seed(41)
         .zaps(zaps)

@@ -8,23 +8,10 @@ use serde_json::json;
 
 use crate::common::*;
 
-/// Port 80 (the field's) when running as root, as CI does; else a port that is free now.
-fn field_port(first: Ipv4Addr) -> u16 {
-    if std::net::TcpListener::bind((first, 80)).is_ok() {
-        return 80;
-    }
-    let port = std::net::TcpListener::bind((first, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port");
-    eprintln!("port 80 is not available here (not root?): using {port}");
-    port
-}
-
 #[tokio::test]
 async fn zaps_listen_on_consecutive_loopback_addresses_next_to_a_web_page() {
     let first = Ipv4Addr::new(127, 0, 1, 2);
-    let port = field_port(first);
+    let port = novacore_sim::field_port(first).expect("a free loopback port");
     let page = SocketAddr::from(([127, 0, 1, 50], port));
     let sb = start(
         builder()
