@@ -34,16 +34,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             "request body is empty; JSON expected".into(),
         ));
     }
-    serde_json::from_slice::<T>(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        match e.classify() {
-            Category::Data => {
-                let msg = e.to_string();
-                Error::field(&field_of(&msg), msg)
-            }
-            _ => Error::BadRequest(format!("malformed JSON: {e}")),
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // The path to the value that failed (`site.ders[0].name`), so a wrong type names its field
+    // as a missing field does; serde_json's own message only says where in the text it was.
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        rejection(e.into_inner(), &path)
+    })?;
+    de.end().map_err(|e| rejection(e, "."))?;
+    Ok(value)
+}
+
+fn rejection(e: serde_json::Error, path: &str) -> Error {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Data => {
+            let msg = e.to_string();
+            // A missing field is reported at its parent: name it below that.
+            let field = match (path, msg.starts_with("missing field")) {
+                (".", _) => field_of(&msg),
+                (p, true) => format!("{p}.{}", field_of(&msg)),
+                (p, false) => p.to_string(),
+            };
+            Error::field(&field, msg)
         }
-    })
+        _ => Error::BadRequest(format!("malformed JSON: {e}")),
+    }
 }
 
 /// Best-effort field name from a serde message like "missing field `name` at line 1".
@@ -132,6 +148,45 @@ mod tests {
             Err(Error::Validation { details, .. }) => assert_eq!(details[0].field, "name"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Nested {
+        site: T,
+        count: u32,
+    }
+
+    fn field_named(bytes: &[u8]) -> String {
+        match parse_json::<Nested>(bytes) {
+            Err(Error::Validation { details, message }) => {
+                assert!(message.starts_with(&details[0].field), "{message}");
+                details[0].field.clone()
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_field_at_any_depth() {
+        assert_eq!(
+            field_named(br#"{"site":{"name":"a"},"count":"3"}"#),
+            "count"
+        );
+        assert_eq!(
+            field_named(br#"{"site":{"name":3},"count":3}"#),
+            "site.name"
+        );
+        assert_eq!(field_named(br#"{"site":{},"count":3}"#), "site.name");
+        assert_eq!(field_named(br#"{"count":3}"#), "site");
+    }
+
+    #[test]
+    fn trailing_text_after_the_body_is_malformed() {
+        assert!(matches!(
+            parse_json::<T>(br#"{"name":"a"} x"#),
+            Err(Error::BadRequest(_))
+        ));
     }
 
     #[test]
