@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { APP, ROOT, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
 
 let home;
@@ -106,4 +107,39 @@ test("the corrupt window-state file was reset and the log says so", async () => 
   assert.match(text, /window state file is corrupt/);
   const configDir = join(home, "config", "dev.novadesk.desktop");
   assert.ok(readdirSync(configDir).includes(".window-state.json.corrupt"));
+});
+
+test("the window never leaves the app: navigations and new windows to another origin are refused", async () => {
+  const { driver } = session;
+  // A loopback page that counts its visitors: a refused navigation never reaches it.
+  let visits = 0;
+  const server = createServer((_req, res) => {
+    visits += 1;
+    res.end("<h1>not the app</h1>");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  try {
+    const origin = await driver.exec("return location.origin");
+    const opened = await driver.exec(`
+      const a = document.createElement("a");
+      a.href = ${JSON.stringify(url)};
+      document.body.append(a);
+      a.click();
+      a.remove();
+      const w = window.open(${JSON.stringify(url + "popup")});
+      location.href = ${JSON.stringify(url + "direct")};
+      return w === null ? "none" : "window";`);
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(visits, 0, "the page off the app was loaded");
+    assert.equal(await driver.exec("return location.origin"), origin);
+    assert.equal(await driver.exec("return document.body.dataset.ready"), "true");
+    const handles = await driver.request("GET", driver.s("/window/handles"));
+    assert.equal(handles.length, 1, `windows: ${JSON.stringify(handles)} (window.open gave ${opened})`);
+    const logDir = join(home, "data", "dev.novadesk.desktop", "logs");
+    const log = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), "utf8")).join("\n");
+    assert.match(log, /navigation off the app refused/);
+  } finally {
+    server.close();
+  }
 });

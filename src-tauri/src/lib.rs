@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod ipc;
 pub mod logging;
+pub mod navigation;
 pub mod paths;
 pub mod state;
 pub mod window_state;
@@ -104,6 +105,7 @@ where
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation::guard())
         .build(context);
     match app {
         Ok(app) => {
