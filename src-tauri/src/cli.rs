@@ -7,7 +7,7 @@ use clap::Parser;
 
 /// Novadesk — the desktop app for the Sourceful Novacore energy platform.
 #[derive(Debug, Clone, Parser, PartialEq, Eq)]
-#[command(name = "novadesk", version, about, long_about = None)]
+#[command(name = "novadesk", version = crate::VERSION, about, long_about = None)]
 pub struct Cli {
     /// Environment to open: sandbox, testnet, mainnet, or an https:// URL (http:// only for loopback).
     #[arg(long, value_name = "ENV")]
@@ -73,6 +73,22 @@ mod tests {
                 }
             }
             other => panic!("expected help, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn version_names_the_release_and_the_commit() {
+        match parse(["novadesk", "--version"]) {
+            Parsed::Exit { text, code } => {
+                assert_eq!(code, 0);
+                let commit = env!("NOVADESK_COMMIT");
+                assert!(!commit.is_empty());
+                assert_eq!(
+                    text.trim(),
+                    format!("novadesk {} ({commit})", env!("CARGO_PKG_VERSION"))
+                );
+            }
+            other => panic!("expected the version, got {other:?}"),
         }
     }
 

@@ -2,6 +2,14 @@
 //! libraries. The only crate that depends on tauri. Generic over the Tauri runtime so tests can
 //! build the same app on tauri's mock runtime.
 
+/// `0.1.0 (abc1234def)`: the package version and the commit built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("NOVADESK_COMMIT"),
+    ")"
+);
+
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -52,6 +52,12 @@ fn app_info_through_ipc_reports_version_dirs_and_profile() {
     let info = invoke(&webview, "app_info", json!({})).expect("app_info ok");
     assert_eq!(info["name"], "Novadesk");
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    let commit = info["commit"].as_str().expect("commit");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 10 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
     assert_eq!(
         info["profile"],
         if cfg!(debug_assertions) {

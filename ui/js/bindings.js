@@ -378,6 +378,8 @@ export const events = {
 	* @typedef {{
 	*		name: string,
 	*		version: string,
+	* // The commit built from (`unknown` outside a git checkout).
+	*		commit: string,
 	* // `debug` or `release`.
 	*		profile: string,
 	*		data_dir: string,
@@ -393,6 +395,7 @@ export const events = {
 	*	}} AppInfo_Deserialize
 	* @property {string} name
 	* @property {string} version
+	* @property {string} commit - The commit built from (`unknown` outside a git checkout).
 	* @property {string} profile - `debug` or `release`.
 	* @property {string} data_dir
 	* @property {string} log_dir
@@ -406,6 +409,8 @@ export const events = {
 	* @typedef {{
 	*		name: string,
 	*		version: string,
+	* // The commit built from (`unknown` outside a git checkout).
+	*		commit: string,
 	* // `debug` or `release`.
 	*		profile: string,
 	*		data_dir: string,
@@ -421,6 +426,7 @@ export const events = {
 	*	}} AppInfo_Serialize
 	* @property {string} name
 	* @property {string} version
+	* @property {string} commit - The commit built from (`unknown` outside a git checkout).
 	* @property {string} profile - `debug` or `release`.
 	* @property {string} data_dir
 	* @property {string} log_dir

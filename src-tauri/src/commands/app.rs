@@ -12,6 +12,8 @@ use crate::state::AppState;
 pub struct AppInfo {
     pub name: String,
     pub version: String,
+    /// The commit built from (`unknown` outside a git checkout).
+    pub commit: String,
     /// `debug` or `release`.
     pub profile: String,
     pub data_dir: String,
@@ -34,6 +36,7 @@ pub fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     Ok(AppInfo {
         name: "Novadesk".into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        commit: env!("NOVADESK_COMMIT").into(),
         profile: if cfg!(debug_assertions) {
             "debug"
         } else {

@@ -137,7 +137,7 @@ export function render(main, _params, ctx) {
 /** The About list from app_info. */
 function aboutItems(info) {
   return [
-    el("dt", {}, "Version"), el("dd", {}, `${info.version} (${info.profile})`),
+    el("dt", {}, "Version"), el("dd", {}, `${info.version} (${info.profile}, ${info.commit})`),
     el("dt", {}, "Data"), el("dd", {}, info.data_dir),
     el("dt", {}, "Logs"), el("dd", {}, info.log_dir),
   ];
