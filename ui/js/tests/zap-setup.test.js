@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 
 // The Zap set-up panels' pure helpers (the panels themselves are walked by e2e/zap-setup.test.js).
 globalThis.__TAURI__ ??= { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
-const { networkText, wifiProgressText, joinedText, paramInput, paramLabel, stateText } = await import("../views/zap-setup.js");
+const { networkText, wifiProgressText, joinedText, paramInput, paramLabel, paramHint, stateText, readingValue } = await import("../views/zap-setup.js");
 
 test("a network reads as name, signal, security and whether the Zap is on it", () => {
   assert.equal(networkText({ ssid: "HomeNet", rssi: -48, signal: "excellent", auth: "WPA2", open: false, connected: true }),
@@ -28,11 +28,23 @@ test("each parameter of the Zap's form gets its input", () => {
     { type: "text", inputmode: "text", placeholder: "required" });
   assert.equal(paramInput({ kind: "string", required: false, default: null, secret: true }).type, "password");
   assert.equal(paramInput({ kind: "number", required: false, default: null, secret: false }).inputmode, "decimal");
-  assert.equal(paramLabel("unit_id"), "Unit id");
+  assert.equal(paramLabel("unit_id"), "Unit ID");
+  assert.equal(paramLabel("ip"), "IP");
+  assert.equal(paramLabel("broker_host"), "Broker host");
+  assert.equal(paramHint({ kind: "int", required: false, default: "502", choices: [] }), "whole number · optional · default 502");
+  assert.equal(paramHint({ kind: "string", required: true, default: null, choices: [], description: "Device IP" }), "Device IP · text · required");
+  assert.equal(paramHint({ kind: "string", required: true, default: null, choices: [{ profile: "sma" }] }), "required");
 });
 
 test("a device's state: connected, not connected, or unknown on firmware that does not say", () => {
   assert.equal(stateText({ connected: true }), "connected");
   assert.equal(stateText({ connected: false }), "not connected");
   assert.equal(stateText({ connected: null }), "unknown");
+});
+
+test("a reading's timestamp shows as a time, other values as sent", () => {
+  assert.equal(readingValue("W", "1602.5"), "1602.5");
+  assert.equal(readingValue("read_time_ms", "12"), "12");
+  assert.equal(readingValue("timestamp", "1796433450308"), new Date(1796433450308).toLocaleString());
+  assert.equal(readingValue("timestamp", "soon"), "soon");
 });

@@ -46,10 +46,28 @@ export function stateText(d) {
   return d.connected ? "connected" : "not connected";
 }
 
-/** A parameter's label: "unit_id" → "Unit id". */
+const ACRONYMS = { ip: "IP", id: "ID", mqtt: "MQTT", sn: "SN" };
+
+/** A parameter's label: "unit_id" → "Unit ID", "broker_host" → "Broker host". */
 export function paramLabel(name) {
-  const words = name.replace(/_/g, " ");
+  const words = name.split("_").map((w) => ACRONYMS[w] ?? w).join(" ");
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const KINDS = { int: "whole number", integer: "whole number", number: "number", float: "number", bool: "true or false", boolean: "true or false" };
+
+/** Under a parameter's input: "whole number · optional · default 502", the Zap's description first. */
+export function paramHint(p) {
+  const kind = p.choices?.length ? null : (KINDS[p.kind] ?? "text");
+  return [p.description, kind, p.required ? "required" : "optional", p.default != null ? `default ${p.default}` : null]
+    .filter(Boolean).join(" · ");
+}
+
+/** A reading's value as shown: a `timestamp` (epoch ms) in local time, the rest as the Zap sent it. */
+export function readingValue(field, value) {
+  const n = Number(value);
+  if (field === "timestamp" && Number.isFinite(n) && n > 1e12) return new Date(n).toLocaleString();
+  return value;
 }
 
 /**
@@ -91,7 +109,7 @@ function wifiPanel(addr, changed) {
   const msg = el("p", { class: "field-msg", id: "wifi-msg", role: "status" });
   const progress = progressRow("wifi-progress");
   const form = el("form", { class: "wifi-form", id: "wifi-form", hidden: "" }, networks, passRow,
-    el("div", { class: "inline-form" }, join), progress.row, msg);
+    el("div", { class: "inline-form" }, join, progress.row), msg);
   let list = [];
 
   const chosen = () => list.find((n) => n.ssid === networks.querySelector("input:checked")?.value);
@@ -152,8 +170,8 @@ function wifiPanel(addr, changed) {
     try {
       const joined = unwrap(await commands.joinZapWifi(addr, net.ssid, secret, channel));
       say(msg, joinedText(joined));
-      current.textContent = `The Zap is on ${joined.ssid}.`;
       for (const n of list) n.connected = n.ssid === joined.ssid;
+      draw({ connected: joined.ssid, networks: list });
       changed();
     } catch (err) {
       say(msg, err.message, true);
@@ -184,7 +202,7 @@ function devicesPanel(addr, changed) {
   const form = el("form", { class: "device-form", id: "device-add-form", "aria-labelledby": "device-add-h" },
     el("h3", { id: "device-add-h" }, "Add a field device"),
     el("div", { class: "field" }, el("label", { for: "device-conn-type" }, "Connection"), typeSelect),
-    fieldsBox, el("div", { class: "inline-form" }, addButton), addProgress.row, addMsg);
+    fieldsBox, el("div", { class: "inline-form" }, addButton, addProgress.row), addMsg);
   let types = [];
 
   // ---- The form, generated from the Zap's connection types
@@ -204,7 +222,7 @@ function devicesPanel(addr, changed) {
         input = el("input", { ...attrs, type: a.type, inputmode: a.inputmode, placeholder: a.placeholder });
       }
       if (p.required) input.setAttribute("aria-required", "true");
-      const hint = [p.kind, p.required ? "required" : "optional", p.description].filter(Boolean).join(" · ");
+      const hint = paramHint(p);
       return el("div", { class: "field", "data-param": p.name },
         el("label", { for: id }, paramLabel(p.name) + (p.required ? " *" : "")), input,
         el("span", { class: "field-msg", id: hintId, "data-hint": hint }, hint));
@@ -285,9 +303,9 @@ function devicesPanel(addr, changed) {
         box.addEventListener("change", () => togglePublishing(d.sn, der.der_type, box));
         return el("label", { class: "der-switch", for: id }, box, der.der_type);
       });
-      const readings = el("button", { type: "button", class: "btn btn-secondary", id: `readings-${d.sn}` }, "Readings");
+      const readings = el("button", { type: "button", class: "btn btn-secondary btn-small", id: `readings-${d.sn}` }, "Readings");
       readings.addEventListener("click", () => showReadings(d.sn));
-      const remove = el("button", { type: "button", class: "btn btn-danger", id: `remove-${d.sn}` }, "Remove");
+      const remove = el("button", { type: "button", class: "btn btn-quiet btn-small", id: `remove-${d.sn}` }, "Remove");
       remove.addEventListener("click", () => removeDevice(d.sn));
       return el("tr", { "data-sn": d.sn },
         el("td", { class: "mono" }, d.sn),
@@ -339,7 +357,7 @@ function devicesPanel(addr, changed) {
       readingsBox.replaceChildren(title, el("div", { class: "readings-grid", "data-sn": sn },
         ...r.ders.map(([der, values]) => el("table", { class: "table readings", "data-der": der, "aria-label": `${der} readings` },
           el("thead", {}, el("tr", {}, el("th", { scope: "col" }, der), el("th", { scope: "col" }, "value"))),
-          el("tbody", {}, ...values.map((v) => el("tr", {}, el("td", { class: "mono" }, v.field), el("td", { class: "mono" }, v.value))))))));
+          el("tbody", {}, ...values.map((v) => el("tr", {}, el("td", { class: "mono" }, v.field), el("td", { class: "mono" }, readingValue(v.field, v.value)))))))));
     } catch (err) {
       readingsBox.replaceChildren(el("p", { class: "field-msg is-error" }, err.message));
     }
