@@ -5,6 +5,7 @@
 //! workspace and its store ([`gateways`]).
 
 mod claim;
+mod device_form;
 mod discovery;
 mod field_devices;
 mod gateways;
@@ -16,13 +17,13 @@ mod wifi;
 mod zap;
 
 pub use claim::{claim_zap, release_gateway, ClaimResult};
+pub use device_form::{device_form, DeviceConnection, DeviceParam, DeviceProfile};
 pub use discovery::{
     inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest, SweepUpdate, ZapRow,
 };
 pub use field_devices::{
-    add_field_device, device_form, device_readings, field_devices, remove_field_device,
-    set_der_publishing, AddDevice, DerSwitch, DeviceConnection, DeviceParam, DeviceProfile,
-    DeviceReadings, FieldDevice, ReadingValue,
+    add_field_device, device_readings, field_devices, remove_field_device, set_der_publishing,
+    AddDevice, DerSwitch, DeviceReadings, FieldDevice, ReadingValue,
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
