@@ -159,7 +159,7 @@ function wifiPanel(addr, changed) {
       say(msg, "Choose a network.", true);
       return;
     }
-    join.disabled = scan.disabled = true;
+    join.disabled = scan.disabled = passphrase.disabled = true;
     say(msg, "");
     passphrase.removeAttribute("aria-invalid");
     progress.show(wifiProgressText({ stage: "sending" }));
@@ -175,14 +175,14 @@ function wifiPanel(addr, changed) {
       changed();
     } catch (err) {
       say(msg, err.message, true);
-      if (!net.open) {
-        passphrase.setAttribute("aria-invalid", "true");
-        passphrase.focus();
-      }
+      if (!net.open) passphrase.setAttribute("aria-invalid", "true");
       changed();
     } finally {
       progress.hide();
       join.disabled = scan.disabled = false;
+      syncPassphrase();
+      // A refused passphrase: back to its (now enabled) field to type it again.
+      if (passphrase.getAttribute("aria-invalid") === "true" && !passphrase.disabled) passphrase.focus();
     }
   });
 
