@@ -41,6 +41,14 @@ const COMMANDS: &[&str] = &[
     "get_claim_targets",
     "claim_zap",
     "release_gateway",
+    "scan_zap_wifi",
+    "join_zap_wifi",
+    "get_zap_device_form",
+    "get_zap_devices",
+    "add_zap_device",
+    "get_zap_device_readings",
+    "remove_zap_device",
+    "set_zap_der_publishing",
 ];
 
 /// `git` with `args` in this crate's directory, its trimmed output if it ran and succeeded.

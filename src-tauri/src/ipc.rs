@@ -52,6 +52,14 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::installer::get_claim_targets,
             commands::installer::claim_zap,
             commands::installer::release_gateway,
+            commands::zap_setup::scan_zap_wifi,
+            commands::zap_setup::join_zap_wifi,
+            commands::zap_setup::get_zap_device_form,
+            commands::zap_setup::get_zap_devices,
+            commands::zap_setup::add_zap_device,
+            commands::zap_setup::get_zap_device_readings,
+            commands::zap_setup::remove_zap_device,
+            commands::zap_setup::set_zap_der_publishing,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

@@ -273,6 +273,67 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
 	 */
 	releaseGateway: (orgId, serial) => typedError(__TAURI_INVOKE("release_gateway", { orgId, serial })),
+	/**
+	 *  Ask the Zap to scan and list the networks it sees, strongest first.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: WifiScanItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	scanZapWifi: (address) => typedError(__TAURI_INVOKE("scan_zap_wifi", { address })),
+	/**
+	 *  Join the Zap to `ssid`. The passphrase goes to the Zap and nowhere else (not logged, not
+	 *  kept); progress (sending, reconnecting while the Zap is off the network) arrives on
+	 *  `on_progress`; the answer is the network it is back on, or why it did not join.
+	 * @param {string} address
+	 * @param {string} ssid
+	 * @param {string} passphrase
+	 * @param {Channel<WifiProgressItem>} onProgress
+	 * @returns {Promise<{ status: "ok"; data: WifiJoinedItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	joinZapWifi: (address, ssid, passphrase, onProgress) => typedError(__TAURI_INVOKE("join_zap_wifi", { address, ssid, passphrase, onProgress })),
+	/**
+	 *  The Zap's add-device form: its connection types, their parameters and the profiles.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: DeviceConnectionItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	getZapDeviceForm: (address) => typedError(__TAURI_INVOKE("get_zap_device_form", { address })),
+	/**
+	 *  The field devices on the Zap.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: FieldDeviceItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	getZapDevices: (address) => typedError(__TAURI_INVOKE("get_zap_devices", { address })),
+	/**
+	 *  Add a field device of `conn_type` with the form's (parameter, text) values; checked before
+	 *  anything is sent. Refusals per field come back as `invalid`.
+	 * @param {string} address
+	 * @param {string} connType
+	 * @param {([string, string])[]} values
+	 * @returns {Promise<{ status: "ok"; data: AddDeviceItem } | { status: "error"; error: CommandError }>}
+	 */
+	addZapDevice: (address, connType, values) => typedError(__TAURI_INVOKE("add_zap_device", { address, connType, values })),
+	/**
+	 *  The latest readings the Zap holds for its device `sn`.
+	 * @param {string} address
+	 * @param {string} sn
+	 * @returns {Promise<{ status: "ok"; data: DeviceReadingsItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	getZapDeviceReadings: (address, sn) => typedError(__TAURI_INVOKE("get_zap_device_readings", { address, sn })),
+	/**
+	 *  Remove the device `sn` from the Zap (the window asks first).
+	 * @param {string} address
+	 * @param {string} sn
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	removeZapDevice: (address, sn) => typedError(__TAURI_INVOKE("remove_zap_device", { address, sn })),
+	/**
+	 *  Switch publishing to Novacore on or off for one DER of device `sn`; the DERs as they are now.
+	 * @param {string} address
+	 * @param {string} sn
+	 * @param {string} derType
+	 * @param {boolean} on
+	 * @returns {Promise<{ status: "ok"; data: ZapDerItem[] } | { status: "error"; error: CommandError }>}
+	 */
+	setZapDerPublishing: (address, sn, derType, on) => typedError(__TAURI_INVOKE("set_zap_der_publishing", { address, sn, derType, on })),
 };
 
 /** Events */
@@ -342,6 +403,21 @@ export const events = {
 	* @property {boolean} new_identity
 	* @property {string | null} secrets_notice - Set when no keychain is available and the identity lives only for this session.
 	* @property {boolean} offline - Signed in from the saved session because the server could not be reached.
+	*
+	*  What adding a device came to: added, or refused with what to change per field (by this
+	*  form's check before sending, or by the Zap's 400).
+	*
+	* @typedef {{ outcome: "added"; sn: string; ders: ZapDerItem[] } | { outcome: "invalid"; 
+	* // Whether the Zap saw it (`false`: refused here, nothing sent).
+	* sent: boolean; message: string; 
+	* // (parameter, what to change).
+	* fields: ([string, string])[] }} AddDeviceItem
+	* @property {{ outcome: "added"; sn: string; ders: ZapDerItem[] }} added
+	* @property {{ outcome: "invalid"; 
+	* // Whether the Zap saw it (`false`: refused here, nothing sent).
+	* sent: boolean; message: string; 
+	* // (parameter, what to change).
+	* fields: ([string, string])[] }} invalid
 	*
 	*  One action: allowed, or not with the reason to show beside the disabled control.
 	*
@@ -801,6 +877,36 @@ export const events = {
 	* @property {string} der_type - Provisioning type.
 	* @property {FieldView[]} fields - Fields it reports that the chart can draw.
 	*
+	*  One connection type of the form.
+	*
+	* @typedef {DeviceConnectionItem_Serialize | DeviceConnectionItem_Deserialize} DeviceConnectionItem
+	* @property {DeviceConnectionItem_Serialize} Serialize
+	* @property {DeviceConnectionItem_Deserialize} Deserialize
+	*
+	*  One connection type of the form.
+	*
+	* @typedef {{
+	* // `modbus_tcp`, `modbus_rtu`, `p1_uart`, `mqtt`.
+	*		conn_type: string,
+	*		description?: string | null,
+	*		params: DeviceParamItem_Deserialize[],
+	*	}} DeviceConnectionItem_Deserialize
+	* @property {string} conn_type - `modbus_tcp`, `modbus_rtu`, `p1_uart`, `mqtt`.
+	* @property {string | null} [description]
+	* @property {DeviceParamItem_Deserialize[]} params
+	*
+	*  One connection type of the form.
+	*
+	* @typedef {{
+	* // `modbus_tcp`, `modbus_rtu`, `p1_uart`, `mqtt`.
+	*		conn_type: string,
+	*		description: string | null,
+	*		params: DeviceParamItem_Serialize[],
+	*	}} DeviceConnectionItem_Serialize
+	* @property {string} conn_type - `modbus_tcp`, `modbus_rtu`, `p1_uart`, `mqtt`.
+	* @property {string | null} description
+	* @property {DeviceParamItem_Serialize[]} params
+	*
 	* @typedef {DeviceItem_Serialize | DeviceItem_Deserialize} DeviceItem
 	* @property {DeviceItem_Serialize} Serialize
 	* @property {DeviceItem_Deserialize} Deserialize
@@ -850,6 +956,104 @@ export const events = {
 	* @property {string | null} manufacturer
 	* @property {string | null} model
 	* @property {DerItem[]} ders
+	*
+	*  One input of the add-device form, from the Zap's `/api/devices/types`.
+	*
+	* @typedef {DeviceParamItem_Serialize | DeviceParamItem_Deserialize} DeviceParamItem
+	* @property {DeviceParamItem_Serialize} Serialize
+	* @property {DeviceParamItem_Deserialize} Deserialize
+	*
+	*  One input of the add-device form, from the Zap's `/api/devices/types`.
+	*
+	* @typedef {{
+	*		name: string,
+	* // `string`, `int`, `number`, `bool` as the Zap says (`string` when it does not).
+	*		kind: string,
+	*		required: boolean,
+	* // The Zap's default, as text (the form's placeholder).
+	*		default?: string | null,
+	*		description?: string | null,
+	* // Profiles to choose from (the `profile` parameter: those that speak this connection type).
+	*		choices: DeviceProfileItem[],
+	* // A secret of the device (an MQTT password): typed hidden, never shown back.
+	*		secret: boolean,
+	*	}} DeviceParamItem_Deserialize
+	* @property {string} name
+	* @property {string} kind - `string`, `int`, `number`, `bool` as the Zap says (`string` when it does not).
+	* @property {boolean} required
+	* @property {string | null} [default] - The Zap's default, as text (the form's placeholder).
+	* @property {string | null} [description]
+	* @property {DeviceProfileItem[]} choices - Profiles to choose from (the `profile` parameter: those that speak this connection type).
+	* @property {boolean} secret - A secret of the device (an MQTT password): typed hidden, never shown back.
+	*
+	*  One input of the add-device form, from the Zap's `/api/devices/types`.
+	*
+	* @typedef {{
+	*		name: string,
+	* // `string`, `int`, `number`, `bool` as the Zap says (`string` when it does not).
+	*		kind: string,
+	*		required: boolean,
+	* // The Zap's default, as text (the form's placeholder).
+	*		default: string | null,
+	*		description: string | null,
+	* // Profiles to choose from (the `profile` parameter: those that speak this connection type).
+	*		choices: DeviceProfileItem[],
+	* // A secret of the device (an MQTT password): typed hidden, never shown back.
+	*		secret: boolean,
+	*	}} DeviceParamItem_Serialize
+	* @property {string} name
+	* @property {string} kind - `string`, `int`, `number`, `bool` as the Zap says (`string` when it does not).
+	* @property {boolean} required
+	* @property {string | null} default - The Zap's default, as text (the form's placeholder).
+	* @property {string | null} description
+	* @property {DeviceProfileItem[]} choices - Profiles to choose from (the `profile` parameter: those that speak this connection type).
+	* @property {boolean} secret - A secret of the device (an MQTT password): typed hidden, never shown back.
+	*
+	*  A device profile the Zap supports.
+	*
+	* @typedef {{
+	* // `sungrow`, …
+	*		profile: string,
+	* // `Sungrow`, …
+	*		name: string,
+	* // `inverters`, `meters`, `ev_chargers`.
+	*		category: string,
+	*	}} DeviceProfileItem
+	* @property {string} profile - `sungrow`, …
+	* @property {string} name - `Sungrow`, …
+	* @property {string} category - `inverters`, `meters`, `ev_chargers`.
+	*
+	*  A device's latest readings, per DER.
+	*
+	* @typedef {DeviceReadingsItem_Serialize | DeviceReadingsItem_Deserialize} DeviceReadingsItem
+	* @property {DeviceReadingsItem_Serialize} Serialize
+	* @property {DeviceReadingsItem_Deserialize} Deserialize
+	*
+	*  A device's latest readings, per DER.
+	*
+	* @typedef {{
+	*		sn: string,
+	* // The profile the Zap read it with.
+	*		format?: string | null,
+	* // (DER type, its values); empty when the Zap has no reading yet.
+	*		ders: ([string, ReadingValueItem[]])[],
+	*	}} DeviceReadingsItem_Deserialize
+	* @property {string} sn
+	* @property {string | null} [format] - The profile the Zap read it with.
+	* @property {([string, ReadingValueItem[]])[]} ders - (DER type, its values); empty when the Zap has no reading yet.
+	*
+	*  A device's latest readings, per DER.
+	*
+	* @typedef {{
+	*		sn: string,
+	* // The profile the Zap read it with.
+	*		format: string | null,
+	* // (DER type, its values); empty when the Zap has no reading yet.
+	*		ders: ([string, ReadingValueItem[]])[],
+	*	}} DeviceReadingsItem_Serialize
+	* @property {string} sn
+	* @property {string | null} format - The profile the Zap read it with.
+	* @property {([string, ReadingValueItem[]])[]} ders - (DER type, its values); empty when the Zap has no reading yet.
 	*
 	*  One device's view.
 	*
@@ -957,6 +1161,60 @@ export const events = {
 	* @property {T | null} data
 	* @property {number | null} fetched_at_ms
 	* @property {boolean} from_cache
+	*
+	*  A field device on the Zap.
+	*
+	* @typedef {FieldDeviceItem_Serialize | FieldDeviceItem_Deserialize} FieldDeviceItem
+	* @property {FieldDeviceItem_Serialize} Serialize
+	* @property {FieldDeviceItem_Deserialize} Deserialize
+	*
+	*  A field device on the Zap.
+	*
+	* @typedef {{
+	*		sn: string,
+	* // `None`: the firmware does not say.
+	*		connected?: boolean | null,
+	*		device_type?: string | null,
+	*		profile?: string | null,
+	*		conn_type?: string | null,
+	* // Where the Zap reaches it (`192.168.1.60:502 unit 1`, `broker:1883`), when it says.
+	*		endpoint?: string | null,
+	* // Last successful read, epoch ms.
+	*		last_read_ms?: number | null,
+	*		ders: ZapDerItem[],
+	*	}} FieldDeviceItem_Deserialize
+	* @property {string} sn
+	* @property {boolean | null} [connected] - `None`: the firmware does not say.
+	* @property {string | null} [device_type]
+	* @property {string | null} [profile]
+	* @property {string | null} [conn_type]
+	* @property {string | null} [endpoint] - Where the Zap reaches it (`192.168.1.60:502 unit 1`, `broker:1883`), when it says.
+	* @property {number | null} [last_read_ms] - Last successful read, epoch ms.
+	* @property {ZapDerItem[]} ders
+	*
+	*  A field device on the Zap.
+	*
+	* @typedef {{
+	*		sn: string,
+	* // `None`: the firmware does not say.
+	*		connected: boolean | null,
+	*		device_type: string | null,
+	*		profile: string | null,
+	*		conn_type: string | null,
+	* // Where the Zap reaches it (`192.168.1.60:502 unit 1`, `broker:1883`), when it says.
+	*		endpoint: string | null,
+	* // Last successful read, epoch ms.
+	*		last_read_ms: number | null,
+	*		ders: ZapDerItem[],
+	*	}} FieldDeviceItem_Serialize
+	* @property {string} sn
+	* @property {boolean | null} connected - `None`: the firmware does not say.
+	* @property {string | null} device_type
+	* @property {string | null} profile
+	* @property {string | null} conn_type
+	* @property {string | null} endpoint - Where the Zap reaches it (`192.168.1.60:502 unit 1`, `broker:1883`), when it says.
+	* @property {number | null} last_read_ms - Last successful read, epoch ms.
+	* @property {ZapDerItem[]} ders
 	*
 	*  One selectable field of a DER.
 	*
@@ -1517,6 +1775,16 @@ export const events = {
 	* @property {number | null} from_ms
 	* @property {number | null} to_ms
 	*
+	*  One value of a device's latest readings.
+	*
+	* @typedef {{
+	* // The platform's field name, unit included (`W`, `total_generation_Wh`, `SoC_nom_fract`).
+	*		field: string,
+	*		value: string,
+	*	}} ReadingValueItem
+	* @property {string} field - The platform's field name, unit included (`W`, `total_generation_Wh`, `SoC_nom_fract`).
+	* @property {string} value
+	*
 	*  A drawn chart and what goes beside it.
 	*
 	* @typedef {RenderedChart_Serialize | RenderedChart_Deserialize} RenderedChart
@@ -1765,6 +2033,144 @@ export const events = {
 	* @property {"system"} system
 	* @property {"light"} light
 	* @property {"dark"} dark
+	*
+	*  The Zap is back on the network it was asked to join.
+	*
+	* @typedef {WifiJoinedItem_Serialize | WifiJoinedItem_Deserialize} WifiJoinedItem
+	* @property {WifiJoinedItem_Serialize} Serialize
+	* @property {WifiJoinedItem_Deserialize} Deserialize
+	*
+	*  The Zap is back on the network it was asked to join.
+	*
+	* @typedef {{
+	*		ssid: string,
+	* // dBm.
+	*		rssi?: number | null,
+	*		signal?: string | null,
+	* // How long the Zap was away.
+	*		back_after_ms: number | null,
+	*	}} WifiJoinedItem_Deserialize
+	* @property {string} ssid
+	* @property {number | null} [rssi] - dBm.
+	* @property {string | null} [signal]
+	* @property {number | null} back_after_ms - How long the Zap was away.
+	*
+	*  The Zap is back on the network it was asked to join.
+	*
+	* @typedef {{
+	*		ssid: string,
+	* // dBm.
+	*		rssi: number | null,
+	*		signal: string | null,
+	* // How long the Zap was away.
+	*		back_after_ms: number | null,
+	*	}} WifiJoinedItem_Serialize
+	* @property {string} ssid
+	* @property {number | null} rssi - dBm.
+	* @property {string | null} signal
+	* @property {number | null} back_after_ms - How long the Zap was away.
+	*
+	*  A network the Zap sees.
+	*
+	* @typedef {WifiNetworkItem_Serialize | WifiNetworkItem_Deserialize} WifiNetworkItem
+	* @property {WifiNetworkItem_Serialize} Serialize
+	* @property {WifiNetworkItem_Deserialize} Deserialize
+	*
+	*  A network the Zap sees.
+	*
+	* @typedef {{
+	*		ssid: string,
+	* // dBm.
+	*		rssi?: number | null,
+	* // `excellent`, `good`, `fair` or `weak`.
+	*		signal?: string | null,
+	* // As the Zap reports it (`WPA2`, `OPEN`, …).
+	*		auth?: string | null,
+	* // Needs no passphrase.
+	*		open: boolean,
+	* // The Zap is on it now.
+	*		connected: boolean,
+	*	}} WifiNetworkItem_Deserialize
+	* @property {string} ssid
+	* @property {number | null} [rssi] - dBm.
+	* @property {string | null} [signal] - `excellent`, `good`, `fair` or `weak`.
+	* @property {string | null} [auth] - As the Zap reports it (`WPA2`, `OPEN`, …).
+	* @property {boolean} open - Needs no passphrase.
+	* @property {boolean} connected - The Zap is on it now.
+	*
+	*  A network the Zap sees.
+	*
+	* @typedef {{
+	*		ssid: string,
+	* // dBm.
+	*		rssi: number | null,
+	* // `excellent`, `good`, `fair` or `weak`.
+	*		signal: string | null,
+	* // As the Zap reports it (`WPA2`, `OPEN`, …).
+	*		auth: string | null,
+	* // Needs no passphrase.
+	*		open: boolean,
+	* // The Zap is on it now.
+	*		connected: boolean,
+	*	}} WifiNetworkItem_Serialize
+	* @property {string} ssid
+	* @property {number | null} rssi - dBm.
+	* @property {string | null} signal - `excellent`, `good`, `fair` or `weak`.
+	* @property {string | null} auth - As the Zap reports it (`WPA2`, `OPEN`, …).
+	* @property {boolean} open - Needs no passphrase.
+	* @property {boolean} connected - The Zap is on it now.
+	*
+	*  Where a Wi-Fi change is.
+	*
+	* @typedef {
+	* // Sending the network and passphrase to the Zap.
+	* { stage: "sending" } | 
+	* // The Zap is off the LAN while it joins; waited so far.
+	* { stage: "reconnecting"; waited_ms: number | null }} WifiProgressItem
+	* @property {
+	* // Sending the network and passphrase to the Zap.
+	* { stage: "sending" }} sending - Sending the network and passphrase to the Zap.
+	* @property {
+	* // The Zap is off the LAN while it joins; waited so far.
+	* { stage: "reconnecting"; waited_ms: number | null }} reconnecting - The Zap is off the LAN while it joins; waited so far.
+	*
+	*  What a scan found.
+	*
+	* @typedef {WifiScanItem_Serialize | WifiScanItem_Deserialize} WifiScanItem
+	* @property {WifiScanItem_Serialize} Serialize
+	* @property {WifiScanItem_Deserialize} Deserialize
+	*
+	*  What a scan found.
+	*
+	* @typedef {{
+	* // The network the Zap is on (`None`: none, or on a cable).
+	*		connected?: string | null,
+	* // Strongest first, one per name (a mesh's access points are one network to an installer).
+	*		networks: WifiNetworkItem_Deserialize[],
+	*	}} WifiScanItem_Deserialize
+	* @property {string | null} [connected] - The network the Zap is on (`None`: none, or on a cable).
+	* @property {WifiNetworkItem_Deserialize[]} networks - Strongest first, one per name (a mesh's access points are one network to an installer).
+	*
+	*  What a scan found.
+	*
+	* @typedef {{
+	* // The network the Zap is on (`None`: none, or on a cable).
+	*		connected: string | null,
+	* // Strongest first, one per name (a mesh's access points are one network to an installer).
+	*		networks: WifiNetworkItem_Serialize[],
+	*	}} WifiScanItem_Serialize
+	* @property {string | null} connected - The network the Zap is on (`None`: none, or on a cable).
+	* @property {WifiNetworkItem_Serialize[]} networks - Strongest first, one per name (a mesh's access points are one network to an installer).
+	*
+	*  A DER of a field device and whether it publishes to Novacore.
+	*
+	* @typedef {{
+	* // `pv`, `battery`, `meter`, `v2x_charger`.
+	*		der_type: string,
+	*		publishing: boolean,
+	*	}} ZapDerItem
+	* @property {string} der_type - `pv`, `battery`, `meter`, `v2x_charger`.
+	* @property {boolean} publishing
 	*
 	*  One Zap in the Installer view's table.
 	*

@@ -61,6 +61,7 @@ impl CliError {
                     | novacore::zap::ZapError::NotAZap { .. } => "not_a_zap".into(),
                     novacore::zap::ZapError::Stalled { .. } => "zap_stalled".into(),
                     novacore::zap::ZapError::Malformed { .. } => "zap_malformed".into(),
+                    novacore::zap::ZapError::Unavailable { .. } => "zap_unavailable".into(),
                 },
                 #[allow(unreachable_patterns)] // the SDK may grow variants
                 _ => "error".into(),

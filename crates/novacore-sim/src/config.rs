@@ -49,6 +49,8 @@ pub struct SandboxConfig {
     pub web_pages: Vec<SocketAddr>,
     /// Announce the Zaps by mDNS (`_http._tcp.local.`, instance = serial).
     pub mdns: Option<MdnsAnnounce>,
+    /// Faults every Zap starts with (e.g. `wifi_reconnect_ms` for a window's Wi-Fi walk).
+    pub zap_faults: crate::ZapFaultUpdate,
 }
 
 /// How the sandbox announces its Zaps by mDNS.
@@ -93,6 +95,7 @@ impl Default for SandboxConfig {
             zap_addr: None,
             web_pages: Vec::new(),
             mdns: None,
+            zap_faults: crate::ZapFaultUpdate::default(),
         }
     }
 }

@@ -57,6 +57,10 @@ struct Args {
     /// Announce the Zaps by mDNS on every interface.
     #[arg(long, conflicts_with = "mdns_loopback")]
     mdns: bool,
+    /// Faults every Zap starts with, as JSON (the body of `POST /_sim/zaps/{serial}/faults`),
+    /// e.g. `{"wifi_reconnect_ms": 2000}`.
+    #[arg(long, value_name = "JSON", value_parser = parse_zap_faults)]
+    zap_faults: Option<novacore_sim::ZapFaultUpdate>,
     /// UDP port of the mDNS announcer.
     #[arg(long, default_value_t = 5353)]
     mdns_port: u16,
@@ -69,6 +73,10 @@ fn parse_zap_addr(s: &str) -> Result<SocketAddrV4, String> {
     s.parse::<std::net::Ipv4Addr>()
         .map(|ip| SocketAddrV4::new(ip, 80))
         .map_err(|_| format!("`{s}` is not an IPv4 address or address:port"))
+}
+
+fn parse_zap_faults(s: &str) -> Result<novacore_sim::ZapFaultUpdate, String> {
+    serde_json::from_str(s).map_err(|e| format!("`{s}` is not a Zap fault update: {e}"))
 }
 
 #[tokio::main]
@@ -96,6 +104,9 @@ async fn main() -> std::process::ExitCode {
     let mut builder = Sandbox::builder();
     if let Some(a) = args.zap_addr {
         builder = builder.zaps_on_loopback(*a.ip(), a.port());
+    }
+    if let Some(f) = args.zap_faults.clone() {
+        builder = builder.zap_faults(f);
     }
     for w in &args.web_page {
         builder = builder.web_page_host(*w);

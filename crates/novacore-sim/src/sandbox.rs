@@ -144,6 +144,11 @@ impl SandboxBuilder {
         self.cfg.mdns = Some(mode);
         self
     }
+    /// Faults every Zap starts with (also settable later per Zap: [`SandboxHandle::set_zap_faults`]).
+    pub fn zap_faults(mut self, update: ZapFaultUpdate) -> Self {
+        self.cfg.zap_faults = update;
+        self
+    }
     /// Replaces the whole configuration.
     pub fn config(mut self, cfg: SandboxConfig) -> Self {
         self.cfg = cfg;
@@ -194,6 +199,7 @@ impl SandboxBuilder {
             let url = zap_url(at);
             announced.push((serial.clone(), at));
             z.url = Some(url.clone());
+            z.faults.apply(&sim.cfg.zap_faults);
             zaps.push(ZapInfo {
                 serial: serial.clone(),
                 url,

@@ -297,3 +297,42 @@ async fn old_firmware_device_state_types_and_publish_toggles() {
     let e = z.publish("INV1", true, Some(&["meter"])).await.unwrap_err();
     assert!(e.to_string().contains("has no meter DER"), "{e}");
 }
+
+#[tokio::test]
+async fn a_zaps_503_is_its_own_not_now_and_a_wrong_passphrase_stays_a_500() {
+    let s = MockServer::start().await;
+    mount(
+        &s,
+        "POST",
+        "/api/devices",
+        503,
+        serde_json::json!({"status": "error", "message": "Failed to connect to device"}),
+    )
+    .await;
+    mount(
+        &s,
+        "POST",
+        "/api/wifi",
+        500,
+        serde_json::json!({"status": "error", "message": "Failed to connect to WiFi"}),
+    )
+    .await;
+    let z = ZapClient::new(&s.uri()).unwrap();
+    let e = z
+        .add_device(&serde_json::json!({"type": "modbus_tcp", "ip": "10.0.0.9", "profile": "sma"}))
+        .await
+        .unwrap_err();
+    match &e {
+        Error::Zap(novacore::zap::ZapError::Unavailable { address, message }) => {
+            assert_eq!(message, "Failed to connect to device");
+            assert_eq!(address, z.address());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.is_transient() && !e.is_offline());
+    assert!(e.to_string().contains("cannot do that right now"), "{e}");
+    let psk = "hunter2-hunter2";
+    let e = z.set_wifi("Home", &Secret::new(psk)).await.unwrap_err();
+    assert!(matches!(&e, Error::Server { status: 500, .. }), "{e:?}");
+    assert!(!e.to_string().contains(psk) && !format!("{e:?}").contains(psk));
+}

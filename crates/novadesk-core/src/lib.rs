@@ -100,6 +100,13 @@ pub use installer::{
     sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink,
     LinkKind, LinkStatus, ProvisionInput, Provisioned, SweepRequest, SweepUpdate, ZapRow,
 };
+// The Zap's set-up on site (Wi-Fi, field devices).
+pub use installer::{
+    add_field_device, device_form, device_readings, field_devices, join_wifi, remove_field_device,
+    scan_wifi, set_der_publishing, AddDevice, DerSwitch, DeviceConnection, DeviceParam,
+    DeviceProfile, DeviceReadings, FieldDevice, ReadingValue, WifiJoined, WifiNetwork,
+    WifiProgress, WifiScan, WIFI_BACK_WITHIN,
+};
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,
     delete_site, remove_member, rename_device, rename_organization, rename_site, set_member_role,

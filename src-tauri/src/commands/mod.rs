@@ -11,3 +11,4 @@ pub mod live;
 pub mod manage;
 pub mod session;
 pub mod settings;
+pub mod zap_setup;

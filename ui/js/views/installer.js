@@ -8,6 +8,7 @@ import { unwrap } from "../result.js";
 import { confirmDialog } from "../dialogs.js";
 import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
+import { zapSetupPanels } from "./zap-setup.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -328,7 +329,8 @@ export async function render(main, _params, ctx) {
     checked.textContent = "";
     detail.replaceChildren(
       panel("zap-health", `Health of ${zap.serial ?? zap.address}`, checked, chainList, advice),
-      panel("zap-claim", "Claim", claimBox, claimStatus));
+      panel("zap-claim", "Claim", claimBox, claimStatus),
+      ...zapSetupPanels(addr, { changed: () => { refreshRow(addr); checkHealth(addr); } }));
     claimBox.replaceChildren(el("p", { class: "empty" }, "Loading your organizations…"));
     clearInterval(state.timer);
     state.timer = setInterval(() => {

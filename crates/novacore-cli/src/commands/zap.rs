@@ -67,8 +67,9 @@ pub async fn run(cmd: &ZapCmd, out: Output) -> Result<()> {
                 let zap = ZapClient::new(&target.zap)?;
                 let psk = passphrase(*psk_stdin)?;
                 zap.set_wifi(ssid, &psk).await?;
-                let (net, waited) =
-                    wait_back(&zap, Duration::from_secs_f64(wait.clamp(0.0, 600.0))).await?;
+                let limit = Duration::from_secs_f64(wait.clamp(0.0, 600.0));
+                let (sys, waited) = zap.wait_back(limit, |_| {}).await?;
+                let net = sys.zap.and_then(|z| z.network).unwrap_or_default();
                 let value = json!({"ssid": net.ssid, "rssi": net.rssi, "back_after_ms": waited.as_millis() as u64});
                 if net.ssid.as_deref() != Some(ssid.as_str()) {
                     return Err(CliError::Usage(format!(
@@ -244,47 +245,16 @@ fn passphrase(from_stdin: bool) -> Result<Secret> {
 }
 
 /// Polls `/api/system` until the Zap answers again after a Wi-Fi change.
-async fn wait_back(
-    zap: &ZapClient,
-    limit: Duration,
-) -> Result<(novacore::zap::NetworkInfo, Duration)> {
-    let t0 = std::time::Instant::now();
-    // Give the Zap a moment to drop off before the first check.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    loop {
-        match zap.system().await {
-            Ok(s) => {
-                let net = s.zap.and_then(|z| z.network).unwrap_or_default();
-                return Ok((net, t0.elapsed()));
-            }
-            Err(e) if t0.elapsed() >= limit => return Err(e.into()),
-            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
-        }
-    }
-}
-
-/// `KEY=VALUE` pairs typed by the Zap's parameter list (ints stay ints).
+/// `KEY=VALUE` pairs typed by the Zap's parameter list (the SDK's rule).
 fn build_config(ty: &ConnectionType, params: &[String]) -> Result<Map<String, Value>> {
-    let mut config = Map::new();
-    config.insert("type".into(), json!(ty.conn_type));
-    for p in params {
-        let (k, v) = p
-            .split_once('=')
-            .ok_or_else(|| CliError::Usage(format!("`{p}`: parameters are KEY=VALUE")))?;
-        let kind = ty
-            .parameters
-            .iter()
-            .find(|x| x.name == k)
-            .and_then(|x| x.param_type.clone());
-        let value = match kind.as_deref() {
-            Some("int" | "integer") => v.parse::<i64>().map(Value::from).unwrap_or(json!(v)),
-            Some("number" | "float") => v.parse::<f64>().map(Value::from).unwrap_or(json!(v)),
-            Some("bool" | "boolean") => v.parse::<bool>().map(Value::from).unwrap_or(json!(v)),
-            _ => json!(v),
-        };
-        config.insert(k.to_string(), value);
-    }
-    Ok(config)
+    let pairs = params
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .ok_or_else(|| CliError::Usage(format!("`{p}`: parameters are KEY=VALUE")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ty.config_from_text(pairs))
 }
 
 async fn discover(a: &DiscoverArgs, out: Output) -> Result<()> {

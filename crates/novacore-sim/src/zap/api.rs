@@ -13,11 +13,17 @@ use serde_json::{json, Value};
 
 use crate::zap::{zap_error, ZapCtx};
 
-const SSIDS: &[(&str, i32, &str)] = &[
-    ("HomeNet", -48, "WPA2"),
-    ("Neighbour-5G", -71, "WPA2"),
-    ("Guest", -80, "OPEN"),
+/// The networks every sandbox Zap sees: (SSID, RSSI dBm, auth, passphrase; `None`: open).
+pub const SSIDS: &[(&str, i32, &str, Option<&str>)] = &[
+    ("HomeNet", -48, "WPA2", Some("sandbox-homenet")),
+    ("Neighbour-5G", -71, "WPA2", Some("sandbox-neighbour")),
+    ("Guest", -80, "OPEN", None),
 ];
+
+/// The signal of a network the Zap sees (`None` when out of range).
+fn rssi_of(ssid: &str) -> Option<i32> {
+    SSIDS.iter().find(|s| s.0 == ssid).map(|s| s.1)
+}
 
 /// `GET /api/system`.
 pub async fn system(State(ctx): State<ZapCtx>) -> Response {
@@ -29,14 +35,20 @@ pub async fn system(State(ctx): State<ZapCtx>) -> Response {
     let connected = z.wifi.is_some();
     let internet = connected && !z.faults.no_internet;
     let mqtt = internet && !z.faults.cloud_unreachable && w.gateways.contains_key(&z.serial);
+    let rssi = z.wifi.as_deref().and_then(rssi_of);
+    let firmware = if z.faults.old_firmware {
+        "1.8.50"
+    } else {
+        "1.9.22"
+    };
     Json(json!({"time_utc_sec": now_s, "uptime_seconds": z.booted.elapsed().as_secs(), "temperature_celsius": 42.0,
         "memory_kb": {"total": 252.6, "free": 67.5, "used": 185.1, "percent_used": 73.3, "min": 48.0, "largest": 31.0},
         "processes_average": {"last_1min": 3, "last_5min": 3, "last_15min": 2},
         "logging": {"enabled": false, "level": 4},
-        "zap": {"deviceId": z.serial, "cpuFreqMHz": 160, "flashSizeMB": 4.0, "sdkVersion": "v5.1", "firmwareVersion": "1.9.22",
+        "zap": {"deviceId": z.serial, "cpuFreqMHz": 160, "flashSizeMB": 4.0, "sdkVersion": "v5.1", "firmwareVersion": firmware,
                 "publicKey": z.public_key_hex(),
                 "network": {"wifiStatus": if connected { "connected" } else { "disconnected" }, "wifiConnected": connected,
-                            "localIP": z.url.as_deref().unwrap_or("127.0.0.1"), "ssid": z.wifi, "rssi": -48,
+                            "localIP": z.url.as_deref().unwrap_or("127.0.0.1"), "ssid": z.wifi, "rssi": rssi,
                             "internetConnected": internet, "mqttConnected": mqtt}}}))
     .into_response()
 }
@@ -92,24 +104,28 @@ pub async fn wifi_get(State(ctx): State<ZapCtx>) -> Response {
     let connected = w.zaps.get(&ctx.serial).and_then(|z| z.wifi.clone());
     let ssids: Vec<Value> = SSIDS
         .iter()
-        .map(|(s, r, a)| json!({"ssid": s, "rssi": r, "auth": a}))
+        .map(|(s, r, a, _)| json!({"ssid": s, "rssi": r, "auth": a}))
         .collect();
     Json(json!({"ssids": ssids, "connected": connected})).into_response()
 }
 
-/// `POST /api/wifi` `{"ssid","psk"}`: 500 when the network is not in range.
+/// `POST /api/wifi` `{"ssid","psk"}`: 500 when the Zap cannot connect (the network is not in
+/// range, or its passphrase is not the one given); the Zap then stays on its network.
 pub async fn wifi_set(State(ctx): State<ZapCtx>, body: Bytes) -> Response {
     if body.is_empty() {
         return zap_error(StatusCode::BAD_REQUEST, "Empty request body");
     }
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let (Some(ssid), Some(_psk)) = (
+    let (Some(ssid), Some(psk)) = (
         v.get("ssid").and_then(Value::as_str),
         v.get("psk").and_then(Value::as_str),
     ) else {
         return zap_error(StatusCode::BAD_REQUEST, "Missing credentials");
     };
-    if !SSIDS.iter().any(|s| s.0 == ssid) {
+    let joins = SSIDS
+        .iter()
+        .any(|s| s.0 == ssid && s.3.is_none_or(|want| want == psk));
+    if !joins {
         return zap_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Failed to connect to WiFi",

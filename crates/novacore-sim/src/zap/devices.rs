@@ -13,15 +13,18 @@ use crate::world::physics::{hash64, reading, SiteProfile};
 use crate::zap::profiles::{field_device, profile, supported as supported_profiles};
 use crate::zap::{zap_error, ZapCtx};
 
-/// `GET /api/devices`.
+/// `GET /api/devices`: `{count, devices}`, or old firmware's bare list.
 pub async fn list(State(ctx): State<ZapCtx>) -> Response {
     let now = ctx.sim.clock.now_ms();
     let w = ctx.sim.world();
-    let devs: Vec<Value> = w
-        .zaps
-        .get(&ctx.serial)
-        .map(|z| z.devices.values().map(|d| d.to_json(Some(now))).collect())
-        .unwrap_or_default();
+    let Some(z) = w.zaps.get(&ctx.serial) else {
+        return zap_error(StatusCode::NOT_FOUND, "no such zap");
+    };
+    if z.faults.old_firmware {
+        let devs: Vec<Value> = z.devices.values().map(|d| d.to_old_json()).collect();
+        return Json(Value::Array(devs)).into_response();
+    }
+    let devs: Vec<Value> = z.devices.values().map(|d| d.to_json(Some(now))).collect();
     Json(json!({"count": devs.len(), "devices": devs})).into_response()
 }
 

@@ -28,6 +28,9 @@ pub struct ZapFaults {
     pub stall: bool,
     /// After a successful `POST /api/wifi` the Zap is unreachable this long (0: not at all).
     pub wifi_reconnect: Duration,
+    /// Answer as old firmware (1.8.x): `GET /api/devices` a bare list with `serial_number` and
+    /// `connection_status` (reference §5.2).
+    pub old_firmware: bool,
 }
 
 impl ZapFaults {
@@ -51,6 +54,7 @@ impl ZapFaults {
         set(&mut self.cloud_unreachable, u.cloud_unreachable);
         set(&mut self.malformed, u.malformed);
         set(&mut self.stall, u.stall);
+        set(&mut self.old_firmware, u.old_firmware);
         if let Some(ms) = u.wifi_reconnect_ms {
             self.wifi_reconnect = Duration::from_millis(ms.min(600_000));
         }
@@ -69,6 +73,7 @@ impl ZapFaults {
             malformed: Some(self.malformed),
             stall: Some(self.stall),
             wifi_reconnect_ms: Some(self.wifi_reconnect.as_millis() as u64),
+            old_firmware: Some(self.old_firmware),
         }
     }
 }
@@ -95,6 +100,9 @@ pub struct ZapFaultUpdate {
     /// Unreachable this long after a successful Wi-Fi change.
     #[serde(default)]
     pub wifi_reconnect_ms: Option<u64>,
+    /// Answer as old firmware (bare device list, `serial_number`, `connection_status`).
+    #[serde(default)]
+    pub old_firmware: Option<bool>,
 }
 
 /// The body a malformed answer carries: valid start, cut in the middle of an object.

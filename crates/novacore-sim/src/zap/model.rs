@@ -57,6 +57,18 @@ impl FieldDevice {
     }
 }
 
+impl FieldDevice {
+    /// The entry of old firmware's bare `GET /api/devices` list: `serial_number` and
+    /// `connection_status` text instead of `sn` and `connected`, no device type or profile.
+    pub fn to_old_json(&self) -> Value {
+        let mut o = self.config.clone();
+        o.insert("serial_number".into(), json!(self.sn));
+        o.insert("connection_status".into(), json!("connected"));
+        o.insert("ders".into(), json!(self.ders));
+        Value::Object(o)
+    }
+}
+
 /// A signing key whose `Debug` is redacted.
 #[derive(Clone)]
 pub struct ZapKey(pub SigningKey);

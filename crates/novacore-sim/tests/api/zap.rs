@@ -210,6 +210,27 @@ async fn wifi_reboot_factory_reset_and_offline() {
         get(&format!("{z}/api/wifi"), None).await.body["connected"],
         "Guest"
     );
+    // A secured network takes only its passphrase; a wrong one leaves the Zap where it was.
+    let join = |psk: &'static str| {
+        let url = format!("{z}/api/wifi");
+        async move {
+            post(&url, None, json!({"ssid": "Neighbour-5G", "psk": psk}))
+                .await
+                .status
+        }
+    };
+    assert_eq!(join("wrong-passphrase").await, 500);
+    let net = get(&format!("{z}/api/system"), None).await.body["zap"]["network"].clone();
+    assert_eq!(
+        (net["ssid"].clone(), net["rssi"].clone()),
+        (json!("Guest"), json!(-80))
+    );
+    assert_eq!(join("sandbox-neighbour").await, 200);
+    let net = get(&format!("{z}/api/system"), None).await.body["zap"]["network"].clone();
+    assert_eq!(
+        (net["ssid"].clone(), net["rssi"].clone()),
+        (json!("Neighbour-5G"), json!(-71))
+    );
     assert_eq!(
         get(&format!("{z}/api/wifi/scan"), None).await.body["status"],
         "sucess"

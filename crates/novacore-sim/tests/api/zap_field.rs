@@ -146,5 +146,28 @@ async fn health_chain_faults() {
     assert_eq!(back.body["zap"]["network"]["ssid"], "Guest");
     let view = get(&format!("{base}/_sim/zaps/{}/faults", zap.serial), None).await;
     assert_eq!(view.body["wifi_reconnect_ms"], 600);
+
+    // Old firmware: a bare device list with `serial_number` and `connection_status`.
+    let added = post(
+        &format!("{}/api/devices", zap.url),
+        None,
+        json!({"type": "modbus_tcp", "ip": "10.0.0.7", "profile": "sma"}),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    set(json!({"old_firmware": true})).await;
+    let devs = get(&format!("{}/api/devices", zap.url), None).await.body;
+    let list = devs.as_array().expect("a bare list");
+    assert!(!list.is_empty(), "{devs}");
+    assert!(
+        list.iter().all(|d| d["serial_number"].is_string()
+            && d["connection_status"] == "connected"
+            && d.get("sn").is_none()),
+        "{devs}"
+    );
+    assert_eq!(
+        get(&sys, None).await.body["zap"]["firmwareVersion"],
+        "1.8.50"
+    );
     sb.shutdown().await;
 }

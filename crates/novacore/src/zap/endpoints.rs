@@ -57,6 +57,29 @@ impl ZapClient {
         tokio::time::sleep(settle).await;
         Ok(self.wifi().await?.by_signal())
     }
+    /// Waits for the Zap to answer again after it dropped off the LAN (a Wi-Fi change, a
+    /// reboot): polls `GET /api/system` until it answers or `limit` has passed, calling `waiting`
+    /// with the time waited before each retry. Returns what it reports and how long it took.
+    pub async fn wait_back(
+        &self,
+        limit: std::time::Duration,
+        mut waiting: impl FnMut(std::time::Duration),
+    ) -> Result<(SystemInfo, std::time::Duration)> {
+        use std::time::Duration;
+        let t0 = std::time::Instant::now();
+        // Give the Zap a moment to drop off before the first check.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        loop {
+            match self.system().await {
+                Ok(s) => return Ok((s, t0.elapsed())),
+                Err(e) if t0.elapsed() >= limit => return Err(e),
+                Err(_) => {
+                    waiting(t0.elapsed());
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            }
+        }
+    }
     /// `POST /api/ble/stop`.
     pub async fn ble_stop(&self) -> Result<StatusMessage> {
         self.call(Method::POST, &["ble", "stop"], None).await

@@ -1,7 +1,7 @@
 //! Why a Zap's local API could not be used, in sentences an installer can act on.
 
-/// A failure specific to talking to a Zap on the LAN (the HTTP status answers of a Zap stay the
-/// SDK's usual [`crate::Error`] variants: `NotFound`, `Conflict`, `Validation`, `Server`).
+/// A failure specific to talking to a Zap on the LAN (the other HTTP status answers of a Zap stay
+/// the SDK's usual [`crate::Error`] variants: `NotFound`, `Conflict`, `Validation`, `Server`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ZapError {
     /// No connection: refused, reset, no route, name not found, or no answer to connect.
@@ -53,6 +53,19 @@ pub enum ZapError {
         /// Where the JSON broke.
         reason: String,
     },
+    /// The Zap answered 503: it could not do it now (reference §5.2: a field device that did not
+    /// answer when added, or less than 55 KB of free memory).
+    #[error(
+        "The Zap at {address} cannot do that right now ({message}): a field device it had to \
+         connect to did not answer, or the Zap is short of memory. Check the device, or restart \
+         the Zap, then try again."
+    )]
+    Unavailable {
+        /// `host[:port]`.
+        address: String,
+        /// The Zap's own message.
+        message: String,
+    },
 }
 
 impl ZapError {
@@ -68,7 +81,8 @@ impl ZapError {
             | ZapError::WebPage { address }
             | ZapError::NotAZap { address }
             | ZapError::Stalled { address }
-            | ZapError::Malformed { address, .. } => address,
+            | ZapError::Malformed { address, .. }
+            | ZapError::Unavailable { address, .. } => address,
         }
     }
 }

@@ -109,6 +109,18 @@ impl ZapClient {
             }
             .into());
         }
+        if status == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+            // A Zap's 503 is its own "not now" (device did not answer, low memory), not a cloud's.
+            let message = match error_from_response(status, &headers, &bytes) {
+                Error::Server { message, .. } => message,
+                other => other.to_string(),
+            };
+            return Err(ZapError::Unavailable {
+                address: self.address.clone(),
+                message,
+            }
+            .into());
+        }
         if !status.is_success() {
             return Err(error_from_response(status, &headers, &bytes));
         }

@@ -245,6 +245,38 @@ pub struct ConnectionType {
 }
 
 impl ConnectionType {
+    /// A config from text values as an installer types them (form fields, `KEY=VALUE`), typed
+    /// by this connection type's parameter list: ints stay ints, blanks are left out (the Zap's
+    /// default applies), text that does not parse stays text (so [`ConnectionType::check`] names
+    /// it). `type` is set to this connection type.
+    pub fn config_from_text<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        values: impl IntoIterator<Item = (K, V)>,
+    ) -> Map<String, Value> {
+        let mut config = Map::new();
+        config.insert("type".into(), Value::from(self.conn_type.clone()));
+        for (k, v) in values {
+            let (k, v) = (k.as_ref().trim(), v.as_ref().trim());
+            if k.is_empty() || k == "type" || v.is_empty() {
+                continue;
+            }
+            let kind = self
+                .parameters
+                .iter()
+                .find(|p| p.name == k)
+                .and_then(|p| p.param_type.as_deref());
+            let text = Value::from(v);
+            let value = match kind {
+                Some("int" | "integer") => v.parse::<i64>().map(Value::from).unwrap_or(text),
+                Some("number" | "float") => v.parse::<f64>().map(Value::from).unwrap_or(text),
+                Some("bool" | "boolean") => v.parse::<bool>().map(Value::from).unwrap_or(text),
+                _ => text,
+            };
+            config.insert(k.to_string(), value);
+        }
+        config
+    }
+
     /// Checks an add-device config against this type before it is sent: required parameters,
     /// value types, and the ranges every Zap enforces (ports, Modbus unit id, serial framing).
     /// Empty when the config is acceptable.
@@ -327,6 +359,35 @@ impl SignalQuality {
             r if r >= -75 => SignalQuality::Fair,
             _ => SignalQuality::Weak,
         }
+    }
+}
+
+impl Ssid {
+    /// Whether the network needs no passphrase (`auth` `OPEN`/`NONE`; unknown counts as secured).
+    pub fn is_open(&self) -> bool {
+        self.auth
+            .as_deref()
+            .is_some_and(|a| matches!(a.trim().to_ascii_uppercase().as_str(), "OPEN" | "NONE"))
+    }
+}
+
+/// What is wrong with a Wi-Fi passphrase before it is sent, or `None`. WPA/WPA2 take 8 to 63
+/// printable ASCII characters (or 64 hex digits); an open network takes none. The message never
+/// quotes the passphrase.
+pub fn passphrase_problem(psk: &crate::secret::Secret, open: bool) -> Option<&'static str> {
+    let p = psk.expose();
+    if open {
+        return None;
+    }
+    let hex64 = p.len() == 64 && p.bytes().all(|b| b.is_ascii_hexdigit());
+    if p.is_empty() {
+        Some("Enter the network's passphrase.")
+    } else if !p.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        Some("A Wi-Fi passphrase has only printable ASCII characters (letters, digits, symbols, spaces).")
+    } else if !(8..=63).contains(&p.len()) && !hex64 {
+        Some("A Wi-Fi passphrase has 8 to 63 characters.")
+    } else {
+        None
     }
 }
 
@@ -485,6 +546,51 @@ mod tests {
         };
         let order: Vec<_> = w.by_signal().into_iter().map(|s| s.ssid).collect();
         assert_eq!(order, ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn configs_from_typed_text_and_passphrase_rules() {
+        let t: ConnectionType = serde_json::from_value(serde_json::json!({
+            "type": "modbus_tcp", "parameters": [
+                {"name": "ip", "type": "string", "required": true},
+                {"name": "port", "type": "int"}, {"name": "unit_id", "type": "int"}]}))
+        .unwrap();
+        let c = t.config_from_text([
+            ("ip", " 10.0.0.9 "),
+            ("port", "5020"),
+            ("unit_id", ""),
+            ("x", "abc"),
+        ]);
+        assert_eq!(
+            Value::Object(c),
+            serde_json::json!({"type": "modbus_tcp", "ip": "10.0.0.9", "port": 5020, "x": "abc"})
+        );
+        let c = t.config_from_text([("port", "50x")]);
+        assert_eq!(c["port"], "50x");
+        assert_eq!(t.check(&c)[1].message, "must be of type int");
+
+        use crate::secret::Secret;
+        assert_eq!(passphrase_problem(&Secret::new(""), true), None);
+        assert!(passphrase_problem(&Secret::new(""), false).is_some());
+        assert!(passphrase_problem(&Secret::new("short"), false)
+            .unwrap()
+            .contains("8 to 63"));
+        assert!(passphrase_problem(&Secret::new("pässword1"), false).is_some());
+        assert_eq!(
+            passphrase_problem(&Secret::new("correct horse"), false),
+            None
+        );
+        assert_eq!(
+            passphrase_problem(&Secret::new("ab".repeat(32)), false),
+            None
+        );
+        let open = Ssid {
+            ssid: "Guest".into(),
+            rssi: None,
+            auth: Some("OPEN".into()),
+        };
+        assert!(open.is_open());
+        assert!(!Ssid { auth: None, ..open }.is_open());
     }
 
     #[test]

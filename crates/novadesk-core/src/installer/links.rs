@@ -41,6 +41,7 @@ pub(crate) fn failure_value(e: &Error) -> &'static str {
             ZapError::NotAZap { .. } => "not a Zap",
             ZapError::Stalled { .. } => "stalled mid-answer",
             ZapError::Malformed { .. } => "garbled answer",
+            ZapError::Unavailable { .. } => "busy (503)",
         },
         _ => "unusable answer",
     }

@@ -5,20 +5,31 @@
 //! workspace and its store ([`gateways`]).
 
 mod claim;
+mod device_form;
 mod discovery;
+mod field_devices;
 mod gateways;
 mod health;
 mod links;
 mod provision;
 mod readings;
+mod wifi;
 mod zap;
 
 pub use claim::{claim_zap, release_gateway, ClaimResult};
+pub use device_form::{device_form, DeviceConnection, DeviceParam, DeviceProfile};
 pub use discovery::{
     inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest, SweepUpdate, ZapRow,
+};
+pub use field_devices::{
+    add_field_device, device_readings, field_devices, remove_field_device, set_der_publishing,
+    AddDevice, DerSwitch, DeviceReadings, FieldDevice, ReadingValue,
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
+};
+pub use wifi::{
+    join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,
 };
