@@ -1,4 +1,5 @@
-//! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address),
+//! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address,
+//! the Sandbox's own; [`mdns`]: announced ones as they come and go),
 //! check one link by link ([`health`]), claim it into an organization or release it
 //! ([`claim`]), provision its field devices and switch their publishing on ([`provision`]). Zap calls go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed
 //! to find or check a Zap); what the platform knows (who owns a gateway) comes through the
@@ -9,15 +10,18 @@ mod discovery;
 mod gateways;
 mod health;
 mod links;
+mod mdns;
 mod provision;
 mod readings;
 mod zap;
 
 pub use claim::{claim_zap, release_gateway, ClaimResult};
 pub use discovery::{
-    inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest, SweepUpdate, ZapRow,
+    inspect_sandbox_zaps, inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest,
+    SweepUpdate, ZapRow,
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
+pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
