@@ -98,8 +98,8 @@ pub use installer::{
     cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_sandbox_zaps,
     inspect_zap, provision_device, refresh_gateway_owners, release_gateway, set_publishing,
     start_sweep, sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain,
-    HealthLink, LinkKind, LinkStatus, MdnsMode, MdnsUpdate, MdnsWatch, ProvisionInput,
-    Provisioned, SweepRequest, SweepUpdate, ZapRow, MDNS_ENV,
+    HealthLink, LinkKind, LinkStatus, MdnsMode, MdnsUpdate, MdnsWatch, ProvisionInput, Provisioned,
+    SweepRequest, SweepUpdate, ZapRow, MDNS_ENV,
 };
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,

@@ -68,7 +68,11 @@ fn inside_namespace() {
         .skip(2)
         .filter_map(|l| l.split(':').next().map(str::trim))
         .collect();
-    assert_eq!(ifaces, ["lo"], "refusing to browse mDNS outside a private namespace");
+    assert_eq!(
+        ifaces,
+        ["lo"],
+        "refusing to browse mDNS outside a private namespace"
+    );
     eprintln!("{READY}");
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

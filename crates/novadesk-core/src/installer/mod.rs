@@ -21,8 +21,8 @@ pub use discovery::{
     SweepUpdate, ZapRow,
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
-pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
+pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
 };
