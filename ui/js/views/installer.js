@@ -298,7 +298,10 @@ export async function render(main, _params, ctx) {
   };
   const refreshRow = async (addr) => {
     try {
-      addRow(unwrap(await commands.inspectZap(addr)));
+      const fresh = unwrap(await commands.inspectZap(addr));
+      // Read again by address, it is still the Zap found by mDNS, the Sandbox or a scan (and it answers).
+      const known = state.zaps.get(addr);
+      addRow(known ? { ...fresh, found_by: known.found_by, name: known.name ?? fresh.name } : fresh);
     } catch {
       // The health chain says what is wrong with it.
     }
@@ -392,5 +395,12 @@ export async function render(main, _params, ctx) {
     await Promise.all([checkHealth(addr), targetsLoaded.then(() => {
       if (state.selected === addr) drawClaim(state.zaps.get(addr) ?? zap);
     })]);
+    // The check refreshed who holds each gateway: the row, and the claim panel's choice, follow.
+    if (ctx.connection && state.selected === addr) {
+      const before = state.zaps.get(addr)?.claimed_into?.org_id;
+      await refreshRow(addr);
+      const now = state.zaps.get(addr);
+      if (state.selected === addr && now && now.claimed_into?.org_id !== before) drawClaim(now);
+    }
   };
 }
