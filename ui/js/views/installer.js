@@ -392,15 +392,10 @@ export async function render(main, _params, ctx) {
       // Only while shown: the view was left (timer cleared) or another Zap opened.
       if (detail.isConnected && state.selected === addr) checkHealth(addr);
     }, HEALTH_EVERY_MS);
-    await Promise.all([checkHealth(addr), targetsLoaded.then(() => {
-      if (state.selected === addr) drawClaim(state.zaps.get(addr) ?? zap);
-    })]);
-    // The check refreshed who holds each gateway: the row, and the claim panel's choice, follow.
-    if (ctx.connection && state.selected === addr) {
-      const before = state.zaps.get(addr)?.claimed_into?.org_id;
-      await refreshRow(addr);
-      const now = state.zaps.get(addr);
-      if (state.selected === addr && now && now.claimed_into?.org_id !== before) drawClaim(now);
-    }
+    await Promise.all([checkHealth(addr), targetsLoaded]);
+    // The check refreshed who holds each gateway: the row follows, and the claim panel (drawn
+    // once, after it) preselects the organization that holds the Zap.
+    if (ctx.connection && state.selected === addr) await refreshRow(addr);
+    if (state.selected === addr) drawClaim(state.zaps.get(addr) ?? zap);
   };
 }
