@@ -79,7 +79,7 @@ test(
     assert.deepEqual(found.map((r) => r[2]).sort(), serials, JSON.stringify(found));
     for (const r of found) {
       assert.equal(r[1], "false", "live");
-      assert.equal(r[3], r[2], "named by its mDNS instance, the serial");
+      assert.equal(r[3], "—", "its mDNS name is its serial: not repeated");
       assert.match(r[5], /^127\.0\.10\.[23]:8080$/, r[5]);
       assert.match(r[4], /\S/, "firmware read from the Zap");
       assert.equal(r[9], "mDNS", "found by");

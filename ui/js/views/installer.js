@@ -124,7 +124,8 @@ export async function render(main, _params, ctx) {
       const tr = el("tr", { tabindex: "0", "data-address": z.address, "data-found-by": z.found_by,
         "data-gone": String(!!z.gone), class: z.gone ? "is-gone" : "", "aria-selected": String(z.address === state.selected) },
         el("td", { class: "mono" }, z.serial ?? "—"),
-        el("td", {}, z.name ?? "—"),
+        // A Zap's mDNS name is usually its serial: shown only when it says something more.
+        el("td", {}, z.name && z.name !== z.serial ? z.name : "—"),
         el("td", {}, z.firmware ?? "—"),
         el("td", { class: "mono" }, z.address),
         el("td", {}, signalText(z)),
@@ -165,6 +166,7 @@ export async function render(main, _params, ctx) {
       if (state.mdns !== id) return;
       if (u.event === "status") say(mdnsStatus, u.message);
       else if (u.event === "found") addRow(u.zap);
+      else if (u.event === "unanswered") say(mdnsStatus, `${u.instance} announced itself but did not answer as a Zap: ${u.message}`, true);
       else if (u.event === "gone") {
         // Only the mDNS row goes: one found by a scan or typed is still there as far as we know.
         const zap = state.zaps.get(u.address);
