@@ -163,7 +163,11 @@ export async function render(main, _params, ctx) {
   const browse = async () => {
     const id = state.mdns;
     const channel = new Channel((u) => {
-      if (state.mdns !== id) return;
+      if (state.mdns !== id) {
+        // Left before the browse had started (so the stop found nothing): stop it now.
+        commands.stopMdns(id).catch(() => {});
+        return;
+      }
       if (u.event === "status") say(mdnsStatus, u.message);
       else if (u.event === "found") addRow(u.zap);
       else if (u.event === "unanswered") say(mdnsStatus, `${u.instance} announced itself but did not answer as a Zap: ${u.message}`, true);
