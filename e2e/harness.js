@@ -1,6 +1,6 @@
 // Shared set-up for E2E tests: paths, a tauri-driver per test file, screenshots that must not be blank.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,26 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/,
 export const APP = process.env.NOVADESK_APP ?? join(ROOT, "target/debug/novadesk");
 export const SHOTS = join(ROOT, "target/e2e");
 
+/**
+ * Whether the suite runs in a network namespace of its own (e2e/run.sh makes one when it can):
+ * loopback is its only interface (/proc/self/net is per namespace).
+ */
+export function inOwnNetns() {
+  try {
+    const names = readFileSync("/proc/self/net/dev", "utf8").split("\n").slice(2)
+      .map((l) => l.split(":")[0].trim()).filter(Boolean);
+    return names.length === 1 && names[0] === "lo";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The app's mDNS setting for every test: it must never send multicast on a real interface, so
+ * it browses loopback only inside the suite's own namespace, and not at all elsewhere.
+ */
+export const MDNS = inOwnNetns() ? "loopback" : "off";
+
 /** Start tauri-driver on a free port with its output in a log file (never our stdout: see notes). */
 export async function startDriver(name, env = {}) {
   mkdirSync(SHOTS, { recursive: true });
@@ -18,7 +38,7 @@ export async function startDriver(name, env = {}) {
   const log = openSync(join(SHOTS, `${name}-tauri-driver.log`), "w");
   const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"], {
     stdio: ["ignore", log, log],
-    env: { ...process.env, ...env },
+    env: { ...process.env, NOVADESK_MDNS: MDNS, ...env },
   });
   const driver = new WebDriver(`http://127.0.0.1:${port}`);
   await driver.waitFor(async () => (await fetch(driver.base + "/status", { signal: AbortSignal.timeout(1000) })).ok, 15_000, "tauri-driver");

@@ -2,8 +2,8 @@
 // answer on their own loopback addresses (127.0.5.2, .3) beside a router-style web page
 // (127.0.5.20), scan 127.0.5.0/27 on that port, see the Zaps in the table, open one with the
 // keyboard, see its health chain, claim it into your organization and see it claimed; then add the
-// web page by address and read the sentence that says it is not a Zap; release it again from the
-// organization view. Loopback only, no mDNS.
+// web page, and an address where nothing listens (127.0.5.99), and read the sentence for each;
+// release it again from the organization view. Loopback only, no mDNS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
@@ -120,6 +120,16 @@ test("scan → Zaps in the table → health chain → claim into your organizati
   assert.match(sentence, /web page|not a Zap/i, sentence);
   assert.equal((await rows(driver)).length, 2, "nothing added");
   await screenshot(driver, "installer-web-page");
+
+  // Nothing listening at the address: not added, the sentence says what to check.
+  await driver.exec("document.getElementById('add-address').value = ''; document.getElementById('add-msg').classList.remove('is-error')");
+  await driver.type("#add-address", `127.0.5.99:${port}`);
+  await driver.click("#add-zap");
+  await driver.waitFor(() => driver.exec("return document.getElementById('add-msg').classList.contains('is-error')"), 30_000, "the unreachable host's sentence");
+  const unreachable = await driver.text("#add-msg");
+  assert.match(unreachable, new RegExp(`^Nothing answers at 127\\.0\\.5\\.99:${port} .*powered.*same network`), unreachable);
+  assert.equal((await rows(driver)).length, 2, "nothing added");
+  await screenshot(driver, "installer-unreachable");
 
   // The organization view lists the claimed gateway; Release (confirmed) takes it out.
   const serial = await driver.exec(`return document.querySelector('#zap-table tr[data-address="${opened}"] td').textContent`);

@@ -9,10 +9,11 @@ export const SIM = process.env.NOVACORE_SIM ?? join(ROOT, "target/debug/novacore
 
 /**
  * Start the simulator (on `addr`, default any free port; `args`: more of its flags, e.g.
- * `--zap-addr`); resolves once its ready line is read, with that line as `ready`.
+ * `--zap-addr`); resolves once its ready line is read, with that line as `ready`. `control`
+ * serves its /_sim routes (on loopback, like everything it serves) for a test's set-up.
  */
-export function startSim(addr = "127.0.0.1:0", args = []) {
-  const proc = spawn(SIM, ["--addr", addr, "--no-control", ...args], { stdio: ["ignore", "pipe", "ignore"] });
+export function startSim(addr = "127.0.0.1:0", args = [], { control = false } = {}) {
+  const proc = spawn(SIM, ["--addr", addr, ...(control ? [] : ["--no-control"]), ...args], { stdio: ["ignore", "pipe", "ignore"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("novacore-sim did not print its ready line in 20 s")), 20_000);
     proc.on("error", reject);

@@ -69,7 +69,18 @@ export class WebDriver {
   }
 
   async click(css) {
-    await this.onFresh(css, (id) => this.request("POST", this.s(`/element/${id}/click`), {}));
+    await this.onFresh(css, async (id) => {
+      const click = () => this.request("POST", this.s(`/element/${id}/click`), {});
+      try {
+        return await click();
+      } catch (err) {
+        // WebKit calls an element cut off at the edge of the scrolling view "not interactable"
+        // (it does not scroll it further): centre it and click once more.
+        if (!/element not interactable/.test(err.message)) throw err;
+        await this.exec("arguments[0].scrollIntoView({ block: 'center' })", { [ELEMENT]: id });
+        return click();
+      }
+    });
   }
 
   async text(css) {

@@ -27,6 +27,9 @@ route("device/:id", device.render, "sites");
 route("chart/:id", chart.render, "sites");
 route("installer", installer.render);
 
+/** Views open without a sign-in: the picker, and the Installer (finding and checking a Zap). */
+const OPEN_SIGNED_OUT = new Set(["welcome", "installer"]);
+
 const view = () => document.getElementById("view");
 
 /** What every view gets besides its element and parameters. */
@@ -99,7 +102,7 @@ async function render() {
     ctx.go(ctx.connection ? "#organizations" : "#welcome");
     return;
   }
-  if (found.nav !== "welcome" && !ctx.connection) {
+  if (!OPEN_SIGNED_OUT.has(found.nav) && !ctx.connection) {
     history.replaceState(null, "", "#welcome");
     return render();
   }

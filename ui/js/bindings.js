@@ -233,6 +233,27 @@ export const commands = {
 	 */
 	sweepZaps: (network, port, requestId, onUpdate) => typedError(__TAURI_INVOKE("sweep_zaps", { network, port, requestId, onUpdate })),
 	/**
+	 *  Browse mDNS for Zaps until `stop_mdns(request_id)` (or the window goes): a status first
+	 *  (browsing, or why not — `NOVADESK_MDNS=off`), then each Zap as it announces itself and answers,
+	 *  and each found one that goes.
+	 * @param {string} requestId
+	 * @param {Channel<MdnsUpdateItem_Deserialize>} onUpdate
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	watchMdns: (requestId, onUpdate) => typedError(__TAURI_INVOKE("watch_mdns", { requestId, onUpdate })),
+	/**
+	 *  Stop the mDNS browse with this id. `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<boolean>}
+	 */
+	stopMdns: (requestId) => __TAURI_INVOKE("stop_mdns", { requestId }),
+	/**
+	 *  The Sandbox's own Zaps as table rows (found by `sandbox`), starting the Sandbox if needed: the
+	 *  Installer view lists them on opening when the environment is the Sandbox.
+	 * @returns {Promise<{ status: "ok"; data: ZapItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	sandboxZaps: () => typedError(__TAURI_INVOKE("sandbox_zaps")),
+	/**
 	 *  Stop the sweep with this id. `false` if none runs.
 	 * @param {string} requestId
 	 * @returns {Promise<boolean>}
@@ -1584,6 +1605,60 @@ export const events = {
 	* @property {LiveBackfill_Serialize[]} backfills - Gaps back-filled from history since the previous update.
 	* @property {number} missed - Updates this view fell too far behind to receive (the next one is current again).
 	*
+	*  A change to the "found by mDNS" rows, as the window shows it.
+	*
+	* @typedef {MdnsUpdateItem_Serialize | MdnsUpdateItem_Deserialize} MdnsUpdateItem
+	* @property {MdnsUpdateItem_Serialize} Serialize
+	* @property {MdnsUpdateItem_Deserialize} Deserialize
+	*
+	*  A change to the "found by mDNS" rows, as the window shows it.
+	*
+	* @typedef {
+	* // Browsing (sent once at the start), or why not (`off`: the setting; else the reason).
+	* { event: "status"; browsing: boolean; message: string } | 
+	* // A Zap announced itself and answered: its row (`found_by` `mdns`, `name` its instance).
+	* { event: "found"; zap: ZapItem_Deserialize } | 
+	* // A Zap that was found said goodbye or its announcement expired.
+	* { event: "gone"; instance: string; address: string } | 
+	* // Something announced itself as a Zap but its address did not answer as one.
+	* { event: "unanswered"; instance: string; message: string }} MdnsUpdateItem_Deserialize
+	* @property {
+	* // Browsing (sent once at the start), or why not (`off`: the setting; else the reason).
+	* { event: "status"; browsing: boolean; message: string }} status - Browsing (sent once at the start), or why not (`off`: the setting; else the reason).
+	* @property {
+	* // A Zap announced itself and answered: its row (`found_by` `mdns`, `name` its instance).
+	* { event: "found"; zap: ZapItem_Deserialize }} found - A Zap announced itself and answered: its row (`found_by` `mdns`, `name` its instance).
+	* @property {
+	* // A Zap that was found said goodbye or its announcement expired.
+	* { event: "gone"; instance: string; address: string }} gone - A Zap that was found said goodbye or its announcement expired.
+	* @property {
+	* // Something announced itself as a Zap but its address did not answer as one.
+	* { event: "unanswered"; instance: string; message: string }} unanswered - Something announced itself as a Zap but its address did not answer as one.
+	*
+	*  A change to the "found by mDNS" rows, as the window shows it.
+	*
+	* @typedef {
+	* // Browsing (sent once at the start), or why not (`off`: the setting; else the reason).
+	* { event: "status"; browsing: boolean; message: string } | 
+	* // A Zap announced itself and answered: its row (`found_by` `mdns`, `name` its instance).
+	* { event: "found"; zap: ZapItem_Serialize } | 
+	* // A Zap that was found said goodbye or its announcement expired.
+	* { event: "gone"; instance: string; address: string } | 
+	* // Something announced itself as a Zap but its address did not answer as one.
+	* { event: "unanswered"; instance: string; message: string }} MdnsUpdateItem_Serialize
+	* @property {
+	* // Browsing (sent once at the start), or why not (`off`: the setting; else the reason).
+	* { event: "status"; browsing: boolean; message: string }} status - Browsing (sent once at the start), or why not (`off`: the setting; else the reason).
+	* @property {
+	* // A Zap announced itself and answered: its row (`found_by` `mdns`, `name` its instance).
+	* { event: "found"; zap: ZapItem_Serialize }} found - A Zap announced itself and answered: its row (`found_by` `mdns`, `name` its instance).
+	* @property {
+	* // A Zap that was found said goodbye or its announcement expired.
+	* { event: "gone"; instance: string; address: string }} gone - A Zap that was found said goodbye or its announcement expired.
+	* @property {
+	* // Something announced itself as a Zap but its address did not answer as one.
+	* { event: "unanswered"; instance: string; message: string }} unanswered - Something announced itself as a Zap but its address did not answer as one.
+	*
 	*  A member of an organization.
 	*
 	* @typedef {MemberItem_Serialize | MemberItem_Deserialize} MemberItem
@@ -2196,6 +2271,8 @@ export const events = {
 	* // Field devices attached (`None`: the Zap's list could not be read).
 	*		devices?: number | null,
 	*		round_trip_ms: number | null,
+	* // How it was found: `mdns`, `sweep`, `manual` or `sandbox`.
+	*		found_by: string,
 	* // Whether the claim column means anything: signed in (and the gateway lists known).
 	*		claim_known: boolean,
 	* // The organization of yours it is claimed into (`None` with `claim_known`: not in any of
@@ -2211,6 +2288,7 @@ export const events = {
 	* @property {string | null} [signal] - `excellent`, `good`, `fair` or `weak`.
 	* @property {number | null} [devices] - Field devices attached (`None`: the Zap's list could not be read).
 	* @property {number | null} round_trip_ms
+	* @property {string} found_by - How it was found: `mdns`, `sweep`, `manual` or `sandbox`.
 	* @property {boolean} claim_known - Whether the claim column means anything: signed in (and the gateway lists known).
 	* @property {GatewayOwnerItem_Deserialize | null} [claimed_into] - The organization of yours it is claimed into (`None` with `claim_known`: not in any of yours — unclaimed, or in an organization you cannot see).
 	*
@@ -2232,6 +2310,8 @@ export const events = {
 	* // Field devices attached (`None`: the Zap's list could not be read).
 	*		devices: number | null,
 	*		round_trip_ms: number | null,
+	* // How it was found: `mdns`, `sweep`, `manual` or `sandbox`.
+	*		found_by: string,
 	* // Whether the claim column means anything: signed in (and the gateway lists known).
 	*		claim_known: boolean,
 	* // The organization of yours it is claimed into (`None` with `claim_known`: not in any of
@@ -2247,6 +2327,7 @@ export const events = {
 	* @property {string | null} signal - `excellent`, `good`, `fair` or `weak`.
 	* @property {number | null} devices - Field devices attached (`None`: the Zap's list could not be read).
 	* @property {number | null} round_trip_ms
+	* @property {string} found_by - How it was found: `mdns`, `sweep`, `manual` or `sandbox`.
 	* @property {boolean} claim_known - Whether the claim column means anything: signed in (and the gateway lists known).
 	* @property {GatewayOwnerItem_Serialize | null} claimed_into - The organization of yours it is claimed into (`None` with `claim_known`: not in any of yours — unclaimed, or in an organization you cannot see).
 	*/

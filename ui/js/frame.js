@@ -3,7 +3,8 @@
 import { environmentBadge } from "./environments.js";
 
 /** The entries that need a signed-in connection. */
-const SIGNED_IN_VIEWS = ["organizations", "sites", "identity", "installer"];
+// The Installer is not among them: finding and checking a Zap need no sign-in.
+const SIGNED_IN_VIEWS = ["organizations", "sites", "identity"];
 
 /** A passing message: errors (anything thrown) in red as an alert; `{ message, ok: true }` for news. */
 export function toast(err) {

@@ -95,10 +95,11 @@ pub use error::{Error, ErrorKind, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
 pub use installer::{
-    cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_zap,
-    provision_device, refresh_gateway_owners, release_gateway, set_publishing, start_sweep,
-    sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink,
-    LinkKind, LinkStatus, ProvisionInput, Provisioned, SweepRequest, SweepUpdate, ZapRow,
+    cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_sandbox_zaps,
+    inspect_zap, provision_device, refresh_gateway_owners, release_gateway, set_publishing,
+    start_sweep, sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain,
+    HealthLink, LinkKind, LinkStatus, MdnsMode, MdnsUpdate, MdnsWatch, ProvisionInput, Provisioned,
+    SweepRequest, SweepUpdate, ZapRow, MDNS_ENV,
 };
 // The Zap's set-up on site (Wi-Fi, field devices).
 pub use installer::{
@@ -114,7 +115,9 @@ pub use manage::{
 };
 pub use novacore::Secret;
 pub use reconnect::{keep_connected, OFFLINE_POLL};
-pub use sandbox::{sandbox_sites_from_env, SandboxService, DEFAULT_SEED, SANDBOX_SITES_ENV};
+pub use sandbox::{
+    sandbox_sites_from_env, SandboxService, DEFAULT_SEED, SANDBOX_SITES_ENV, SANDBOX_ZAPS,
+};
 pub use secret_store::{
     KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
     DEFAULT_SERVICE,

@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 /// World seed of the app's Sandbox: the same demo world on every run.
 pub const DEFAULT_SEED: u64 = 7;
 
+/// Zaps the app's Sandbox serves, each on `127.0.0.1:<own port>`: enough for the Installer view to
+/// show a table (and a choice), few enough to start in a blink. Their serials follow the seed.
+pub const SANDBOX_ZAPS: usize = 3;
+
 /// Developer option: `NOVADESK_SANDBOX_SITES=N` (1..=500) gives each new identity's demo
 /// organization N sites instead of the sandbox's 4 — e.g. the measurement script's 20 live sites.
 pub const SANDBOX_SITES_ENV: &str = "NOVADESK_SANDBOX_SITES";
@@ -33,7 +37,8 @@ fn parse_sandbox_sites(text: &str) -> Result<usize> {
     }
 }
 
-/// Starts the in-process sandbox on demand (demo world on, control routes off, `127.0.0.1:0`).
+/// Starts the in-process sandbox on demand (demo world on, control routes off, `127.0.0.1:0`,
+/// [`SANDBOX_ZAPS`] Zaps).
 #[derive(Debug)]
 pub struct SandboxService {
     seed: u64,
@@ -74,7 +79,11 @@ impl SandboxService {
         if let Some(r) = running.as_ref() {
             return Ok(r.handle.base_url().to_owned());
         }
-        let mut builder = Sandbox::builder().seed(self.seed).demo(true).control(false);
+        let mut builder = Sandbox::builder()
+            .seed(self.seed)
+            .demo(true)
+            .control(false)
+            .zaps(SANDBOX_ZAPS);
         if let Some(sites) = sandbox_sites_from_env()? {
             builder = builder.sites(sites);
         }
@@ -98,6 +107,17 @@ impl SandboxService {
             .await
             .as_ref()
             .map(|r| r.handle.base_url().to_owned())
+    }
+
+    /// The base URLs of the sandbox's Zaps' local APIs (starting it first if needed), in the
+    /// sandbox's order.
+    pub async fn zap_urls(&self) -> Result<Vec<String>> {
+        self.ensure_started().await?;
+        let running = self.running.lock().await;
+        Ok(running
+            .as_ref()
+            .map(|r| r.handle.zaps().iter().map(|z| z.url.clone()).collect())
+            .unwrap_or_default())
     }
 
     /// The base URL for `environment`: the fixed one, or — for the Sandbox — the running

@@ -130,6 +130,12 @@ impl Connections {
             .unwrap_or_else(|| Arc::new(no_events))
     }
 
+    /// The base URLs of the Sandbox's Zaps (starting the Sandbox if needed): what the Installer
+    /// view lists on its own when the environment is the Sandbox, signed in or not.
+    pub async fn sandbox_zap_urls(&self) -> Result<Vec<String>> {
+        self.sandbox.zap_urls().await
+    }
+
     /// The signed-in workspace, or [`Error::NotSignedIn`].
     pub async fn workspace(&self) -> Result<Workspace> {
         let active = self.active.lock().await;

@@ -95,3 +95,42 @@ async fn concurrent_first_selections_share_one_start() {
     assert_eq!(get_status(&url, "/public/der-types").await.unwrap(), 200);
     svc.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn its_zaps_are_listed_and_read_as_sandbox_rows_the_same_on_every_start() {
+    let svc = SandboxService::new();
+    let urls = svc.zap_urls().await.unwrap();
+    assert_eq!(urls.len(), novadesk_core::SANDBOX_ZAPS);
+    for url in &urls {
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    }
+    let found = novadesk_core::inspect_sandbox_zaps(&urls).await;
+    assert_eq!(found.len(), urls.len(), "every sandbox Zap answers");
+    let rows: Vec<_> = found
+        .into_iter()
+        .map(|f| novadesk_core::zap_row(f, None))
+        .collect();
+    let serials: Vec<String> = rows.iter().map(|r| r.serial.clone().unwrap()).collect();
+    for r in &rows {
+        assert_eq!(
+            serde_json::to_value(r.found_by).unwrap(),
+            serde_json::json!("sandbox")
+        );
+        assert!(r.serial.as_deref().unwrap().starts_with("zap-"));
+        assert!(!r.claim_known, "signed out: the claim column is unknown");
+    }
+    let distinct: std::collections::BTreeSet<&String> = serials.iter().collect();
+    assert_eq!(distinct.len(), serials.len(), "{serials:?}");
+    svc.shutdown().await;
+
+    // The demo world is deterministic: another start (same seed) serves the same Zaps.
+    let again = SandboxService::new();
+    let urls = again.zap_urls().await.unwrap();
+    let serials_again: Vec<String> = novadesk_core::inspect_sandbox_zaps(&urls)
+        .await
+        .into_iter()
+        .map(|f| f.serial.unwrap())
+        .collect();
+    assert_eq!(serials_again, serials);
+    again.shutdown().await;
+}

@@ -22,6 +22,12 @@ pub type SweepJobs = super::jobs::Jobs<NetworkScan>;
 /// The kind of [`SweepJobs`].
 pub struct NetworkScan;
 
+/// mDNS browses in flight (one per open Installer view; stopped when it is left).
+pub type MdnsJobs = super::jobs::Jobs<MdnsBrowse>;
+
+/// The kind of [`MdnsJobs`].
+pub struct MdnsBrowse;
+
 /// One of your organizations as a place to claim a Zap into, with whether your role allows it.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ClaimTarget {
@@ -124,6 +130,88 @@ pub async fn sweep_zaps(
 #[specta::specta]
 pub fn cancel_sweep(jobs: State<'_, SweepJobs>, request_id: String) -> bool {
     jobs.cancel(&request_id)
+}
+
+/// Browse mDNS for Zaps until `stop_mdns(request_id)` (or the window goes): a status first
+/// (browsing, or why not — `NOVADESK_MDNS=off`), then each Zap as it announces itself and answers,
+/// and each found one that goes.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state, jobs, on_update))]
+pub async fn watch_mdns(
+    state: State<'_, AppState>,
+    jobs: State<'_, MdnsJobs>,
+    request_id: String,
+    on_update: Channel<core::MdnsUpdate>,
+) -> CommandResult<()> {
+    let request_id = text("request id", &request_id)?.to_string();
+    let status = |browsing: bool, message: String| core::MdnsUpdate::Status { browsing, message };
+    let started = core::MdnsMode::from_env().and_then(core::MdnsWatch::start);
+    let mut watch = match started {
+        Ok(Some(watch)) => watch,
+        Ok(None) => {
+            let _ = on_update.send(status(
+                false,
+                format!("Not listening for Zaps announcing themselves ({}=off): scan the network or add one by its address.", core::MDNS_ENV),
+            ));
+            return Ok(());
+        }
+        Err(err) => {
+            let _ = on_update.send(status(
+                false,
+                format!("Cannot listen for Zaps announcing themselves ({}): scan the network or add one by its address.", err.user_message()),
+            ));
+            return Ok(());
+        }
+    };
+    let token = jobs.start(&request_id);
+    let _ = on_update.send(status(
+        true,
+        "Listening for Zaps announcing themselves (mDNS).".into(),
+    ));
+    let owners = match state.connections.workspace().await {
+        Ok(ws) => core::cached_gateway_owners(&ws).ok(),
+        Err(_) => None,
+    };
+    loop {
+        let update = tokio::select! {
+            () = token.cancelled() => break,
+            update = watch.next_update(owners.as_ref()) => update,
+        };
+        let Some(update) = update else { break };
+        if on_update.send(update).is_err() {
+            // The window went away: nobody is watching.
+            break;
+        }
+    }
+    drop(watch);
+    jobs.finish(&request_id, &token);
+    Ok(())
+}
+
+/// Stop the mDNS browse with this id. `false` if none runs.
+#[tauri::command]
+#[specta::specta]
+pub fn stop_mdns(jobs: State<'_, MdnsJobs>, request_id: String) -> bool {
+    jobs.cancel(&request_id)
+}
+
+/// The Sandbox's own Zaps as table rows (found by `sandbox`), starting the Sandbox if needed: the
+/// Installer view lists them on opening when the environment is the Sandbox.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub async fn sandbox_zaps(state: State<'_, AppState>) -> CommandResult<Vec<core::ZapRow>> {
+    let urls = state.connections.sandbox_zap_urls().await?;
+    let found = core::inspect_sandbox_zaps(&urls).await;
+    let owners = match state.connections.workspace().await {
+        Ok(ws) => core::cached_gateway_owners(&ws).ok(),
+        Err(_) => None,
+    };
+    Ok(found
+        .into_iter()
+        .map(|f| core::zap_row(f, owners.as_ref()))
+        .collect())
 }
 
 /// Read the Zap at a typed address (IP, `host:port` or URL) as a table row; a host that is not a

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 
 // The Installer view's pure helpers (the view itself is walked by e2e/installer.test.js).
 globalThis.__TAURI__ ??= { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
-const { claimText, parsePort, signalText, LINK_LABELS } = await import("../views/installer.js");
+const { claimText, foundText, inSandbox, parsePort, signalText, LINK_LABELS } = await import("../views/installer.js");
 
 test("the port field: empty is 80, otherwise 1 to 65535", () => {
   assert.deepEqual(parsePort("  "), { port: null });
@@ -28,4 +28,19 @@ test("every link of the chain has a label", () => {
   for (const link of ["reachable", "wifi", "internet", "cloud", "claimed", "readings"]) {
     assert.ok(LINK_LABELS[link], link);
   }
+});
+
+test("the found-by column names the source, and an mDNS Zap that went says so", () => {
+  assert.equal(foundText({ found_by: "mdns" }), "mDNS");
+  assert.equal(foundText({ found_by: "mdns", gone: true }), "mDNS — gone");
+  assert.equal(foundText({ found_by: "sweep" }), "Scan");
+  assert.equal(foundText({ found_by: "manual" }), "Address");
+  assert.equal(foundText({ found_by: "sandbox" }), "Sandbox");
+});
+
+test("the Sandbox's Zaps are listed when the environment, signed in or chosen, is the Sandbox", () => {
+  assert.equal(inSandbox({ connection: { environment_id: "sandbox" }, signIn: { selected: "testnet" } }), true);
+  assert.equal(inSandbox({ connection: { environment_id: "custom:http://127.0.0.1:1" }, signIn: { selected: "sandbox" } }), false);
+  assert.equal(inSandbox({ connection: null, signIn: { selected: "sandbox" } }), true);
+  assert.equal(inSandbox({ connection: null, signIn: { selected: "mainnet" } }), false);
 });

@@ -1,6 +1,8 @@
-// The Installer view: find Zaps (scan a network, or add one by address), see them in one table
-// (arrow keys move, Enter opens), check the open one link by link (refreshed every 10 s while
-// shown) and claim it into one of your organizations, asking first when that moves it.
+// The Installer view: find Zaps (announced by mDNS while the view is open, the Sandbox's own,
+// a network scan, or one added by address), see them in one table (arrow keys move, Enter
+// opens), check the open one link by link (refreshed every 10 s while shown) and claim it into
+// one of your organizations, asking first when that moves it. Finding and checking need no
+// sign-in; claiming does.
 import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { Channel } from "../host.js";
@@ -29,6 +31,17 @@ export function claimText(zap) {
   return zap.claim_known ? "not in your organizations" : "unknown";
 }
 
+/** How a row was found, for a person; a Zap whose mDNS announcement went says so. */
+export function foundText(zap) {
+  const how = { mdns: "mDNS", sweep: "Scan", manual: "Address", sandbox: "Sandbox" }[zap.found_by] ?? zap.found_by;
+  return zap.gone ? `${how} — gone` : how;
+}
+
+/** Whether the Installer lists the Sandbox's own Zaps: its environment (signed in, or chosen) is the Sandbox. */
+export function inSandbox(ctx) {
+  return ctx.connection ? ctx.connection.environment_id === "sandbox" : ctx.signIn?.selected === "sandbox";
+}
+
 /** "-48 dBm, excellent", or what is known of it. */
 export function signalText(zap) {
   const parts = [];
@@ -49,12 +62,15 @@ export function parsePort(text) {
 }
 
 let sweepSeq = 0;
+let mdnsSeq = 0;
 
 /** #installer */
 export async function render(main, _params, ctx) {
-  const state = { zaps: new Map(), selected: null, sweep: null, timer: null, targets: [] };
+  const state = { zaps: new Map(), selected: null, sweep: null, timer: null, targets: [], mdns: `mdns-${++mdnsSeq}` };
   ctx.onLeave(() => {
     if (state.sweep) commands.cancelSweep(state.sweep).catch(() => {});
+    commands.stopMdns(state.mdns).catch(() => {});
+    state.mdns = null;
     clearInterval(state.timer);
   });
 
@@ -68,6 +84,7 @@ export async function render(main, _params, ctx) {
   const progress = el("progress", { id: "scan-progress", max: "1", value: "0", "aria-label": "Scanning" });
   const progressText = el("span", { class: "progress-text", id: "scan-progress-text", "aria-live": "polite" });
   const cancel = el("button", { type: "button", class: "btn btn-quiet", id: "scan-cancel" }, "Cancel");
+  const mdnsStatus = el("p", { class: "fresh", id: "mdns-status", "aria-live": "polite" });
   const progressRow = el("div", { class: "chart-progress", "data-active": "false" }, progress, progressText, cancel);
   const scanForm = el("form", { class: "inline-form", id: "scan-form" },
     el("label", { for: "scan-network" }, "Network"), network,
@@ -86,7 +103,7 @@ export async function render(main, _params, ctx) {
 
   main.append(el("h1", {}, "Installer"),
     el("p", { class: "lede" }, "Find the Zaps on this network, check each link from this computer to its readings in the cloud, and claim them into your organization."),
-    panel("installer-find", "Find Zaps", scanForm, progressRow, addForm),
+    panel("installer-find", "Find Zaps", mdnsStatus, scanForm, progressRow, addForm),
     panel("installer-zaps", "Zaps", tableBox),
     detail);
 
@@ -105,14 +122,17 @@ export async function render(main, _params, ctx) {
     }
     const hadFocus = tableBox.contains(document.activeElement) ? document.activeElement.dataset.address : null;
     const rows = zaps.map((z) => {
-      const tr = el("tr", { tabindex: "0", "data-address": z.address, "aria-selected": String(z.address === state.selected) },
+      const tr = el("tr", { tabindex: "0", "data-address": z.address, "data-found-by": z.found_by,
+        "data-gone": String(!!z.gone), class: z.gone ? "is-gone" : "", "aria-selected": String(z.address === state.selected) },
         el("td", { class: "mono" }, z.serial ?? "—"),
-        el("td", {}, z.name ?? "—"),
+        // A Zap's mDNS name is usually its serial: shown only when it says something more.
+        el("td", {}, z.name && z.name !== z.serial ? z.name : "—"),
         el("td", {}, z.firmware ?? "—"),
         el("td", { class: "mono" }, z.address),
         el("td", {}, signalText(z)),
         el("td", {}, z.devices == null ? "—" : String(z.devices)),
-        el("td", { "data-col": "claim" }, claimText(z)));
+        el("td", { "data-col": "claim" }, claimText(z)),
+        el("td", { "data-col": "found" }, foundText(z)));
       tr.addEventListener("click", () => open(z.address));
       return tr;
     });
@@ -129,7 +149,7 @@ export async function render(main, _params, ctx) {
       }
     });
     tableBox.replaceChildren(el("table", { class: "table", id: "zap-table", "aria-label": "Zaps found" },
-      el("thead", {}, el("tr", {}, ...["Serial", "Name", "Firmware", "Address", "Wi-Fi signal", "Devices", "Claimed into"]
+      el("thead", {}, el("tr", {}, ...["Serial", "Name", "Firmware", "Address", "Wi-Fi signal", "Devices", "Claimed into", "Found by"]
         .map((h) => el("th", { scope: "col" }, h)))),
       body));
     if (hadFocus) rows.find((r) => r.dataset.address === hadFocus)?.focus();
@@ -139,6 +159,39 @@ export async function render(main, _params, ctx) {
     drawTable();
   };
   drawTable();
+
+  // ---- mDNS: Zaps announcing themselves, while this view is open
+  const browse = async () => {
+    const id = state.mdns;
+    const channel = new Channel((u) => {
+      if (state.mdns !== id) {
+        // Left before the browse had started (so the stop found nothing): stop it now.
+        commands.stopMdns(id).catch(() => {});
+        return;
+      }
+      if (u.event === "status") say(mdnsStatus, u.message);
+      else if (u.event === "found") addRow(u.zap);
+      else if (u.event === "unanswered") say(mdnsStatus, `${u.instance} announced itself but did not answer as a Zap: ${u.message}`, true);
+      else if (u.event === "gone") {
+        // Only the mDNS row goes: one found by a scan or typed is still there as far as we know.
+        const zap = state.zaps.get(u.address);
+        if (zap?.found_by === "mdns") addRow({ ...zap, gone: true });
+      }
+    });
+    try {
+      unwrap(await commands.watchMdns(id, channel));
+    } catch (err) {
+      if (state.mdns === id) say(mdnsStatus, err.message, true);
+    }
+  };
+  browse();
+
+  // ---- The Sandbox's own Zaps, listed on opening
+  if (inSandbox(ctx)) {
+    commands.sandboxZaps().then(unwrap).then((zaps) => {
+      for (const zap of zaps) if (!state.zaps.has(zap.address)) addRow(zap);
+    }).catch((err) => say(mdnsStatus, err.message, true));
+  }
 
   // ---- Scan
   scanForm.addEventListener("submit", async (ev) => {
@@ -217,7 +270,8 @@ export async function render(main, _params, ctx) {
       }
     }
   };
-  const targetsLoaded = loadTargets();
+  // Signed out there is nothing to load: the claim panel says to sign in.
+  const targetsLoaded = ctx.connection ? loadTargets() : Promise.resolve();
 
   // ---- The open Zap: health chain and claim
   const chainList = el("ul", { class: "list health-chain", id: "health-chain", "aria-label": "Health chain" });
@@ -251,13 +305,22 @@ export async function render(main, _params, ctx) {
   };
   const refreshRow = async (addr) => {
     try {
-      addRow(unwrap(await commands.inspectZap(addr)));
+      const fresh = unwrap(await commands.inspectZap(addr));
+      // Read again by address, it is still the Zap found by mDNS, the Sandbox or a scan (and it answers).
+      const known = state.zaps.get(addr);
+      addRow(known ? { ...fresh, found_by: known.found_by, name: known.name ?? fresh.name } : fresh);
     } catch {
       // The health chain says what is wrong with it.
     }
   };
 
   const drawClaim = (zap) => {
+    if (!ctx.connection) {
+      claimBox.replaceChildren(el("p", { class: "empty", id: "claim-signin" },
+        "Finding and checking this Zap need no sign-in; claiming it into an organization does. ",
+        el("a", { href: "#welcome", id: "claim-signin-link" }, "Sign in to claim")));
+      return;
+    }
     const targets = state.targets;
     if (targets.length === 0) {
       claimBox.replaceChildren(el("p", { class: "empty", id: "claim-none" },
@@ -337,8 +400,10 @@ export async function render(main, _params, ctx) {
       // Only while shown: the view was left (timer cleared) or another Zap opened.
       if (detail.isConnected && state.selected === addr) checkHealth(addr);
     }, HEALTH_EVERY_MS);
-    await Promise.all([checkHealth(addr), targetsLoaded.then(() => {
-      if (state.selected === addr) drawClaim(state.zaps.get(addr) ?? zap);
-    })]);
+    await Promise.all([checkHealth(addr), targetsLoaded]);
+    // The check refreshed who holds each gateway: the row follows, and the claim panel (drawn
+    // once, after it) preselects the organization that holds the Zap.
+    if (ctx.connection && state.selected === addr) await refreshRow(addr);
+    if (state.selected === addr) drawClaim(state.zaps.get(addr) ?? zap);
   };
 }

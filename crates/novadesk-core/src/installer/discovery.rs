@@ -64,6 +64,27 @@ pub async fn inspect_zap(address: &str) -> Result<FoundZap> {
         .map_err(zap::failure(&client))
 }
 
+/// The Sandbox's own Zaps (their URLs from [`crate::Connections::sandbox_zap_urls`]), read as
+/// the table shows them, in the given order. One that does not answer is left out (and logged):
+/// a scan or its address finds it, with the sentence why, if it is really there.
+pub async fn inspect_sandbox_zaps(urls: &[String]) -> Vec<FoundZap> {
+    let reads = urls.iter().map(|url| async move {
+        let client = zap::client(url).ok()?;
+        match inspect(&client, FoundBy::Sandbox).await {
+            Ok(found) => Some(found),
+            Err(err) => {
+                tracing::warn!(%url, %err, "a sandbox Zap did not answer");
+                None
+            }
+        }
+    });
+    futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 fn input(e: novacore::Error) -> Error {
     match e {
         novacore::Error::InvalidInput(m) => Error::InvalidInput(m),
@@ -93,6 +114,9 @@ pub struct ZapRow {
     pub devices: Option<usize>,
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub round_trip_ms: u64,
+    /// How it was found: `mdns`, `sweep`, `manual` or `sandbox`.
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub found_by: FoundBy,
     /// Whether the claim column means anything: signed in (and the gateway lists known).
     pub claim_known: bool,
     /// The organization of yours it is claimed into (`None` with `claim_known`: not in any of
@@ -115,6 +139,7 @@ pub fn zap_row(found: FoundZap, owners: Option<&GatewayOwners>) -> ZapRow {
         signal: found.signal.map(signal_label),
         devices: found.devices,
         round_trip_ms: found.round_trip_ms,
+        found_by: found.found_by,
         claim_known: owners.is_some(),
         claimed_into,
     }

@@ -1,4 +1,5 @@
-//! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address),
+//! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address,
+//! the Sandbox's own; [`mdns`]: announced ones as they come and go),
 //! check one link by link ([`health`]), claim it into an organization or release it
 //! ([`claim`]), provision its field devices and switch their publishing on ([`provision`]). Zap calls go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed
 //! to find or check a Zap); what the platform knows (who owns a gateway) comes through the
@@ -11,6 +12,7 @@ mod field_devices;
 mod gateways;
 mod health;
 mod links;
+mod mdns;
 mod provision;
 mod readings;
 mod wifi;
@@ -19,7 +21,8 @@ mod zap;
 pub use claim::{claim_zap, release_gateway, ClaimResult};
 pub use device_form::{device_form, DeviceConnection, DeviceParam, DeviceProfile};
 pub use discovery::{
-    inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest, SweepUpdate, ZapRow,
+    inspect_sandbox_zaps, inspect_zap, start_sweep, sweep_update, zap_row, SweepRequest,
+    SweepUpdate, ZapRow,
 };
 pub use field_devices::{
     add_field_device, device_readings, field_devices, remove_field_device, set_der_publishing,
@@ -27,6 +30,7 @@ pub use field_devices::{
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
+pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
 };

@@ -27,6 +27,8 @@ pub enum FoundBy {
     Sweep,
     /// Typed by the installer.
     Manual,
+    /// Listed by the local sandbox (`novacore-sim`) that serves it.
+    Sandbox,
 }
 
 /// One Zap as the installer's table shows it.
