@@ -96,9 +96,12 @@ pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
 pub use installer::{
     cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_zap,
-    provision_device, refresh_gateway_owners, release_gateway, set_publishing, start_sweep,
-    sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain, HealthLink,
-    LinkKind, LinkStatus, ProvisionInput, Provisioned, SweepRequest, SweepUpdate, ZapRow,
+    provision_device, provision_form, refresh_gateway_owners, release_gateway, set_publishing,
+    start_sweep, sweep_update, wait_first_reading, zap_row, ClaimResult, DerChoice,
+    DeviceTypeChoice, FieldDeviceForm, FirstReading, FirstReadingUpdate, FirstReadingWait,
+    GatewayOwner, GatewayOwners, HealthChain, HealthLink, LinkKind, LinkStatus, ProvisionForm,
+    ProvisionInput, Provisioned, ProvisionedAs, SiteChoice, SweepRequest, SweepUpdate, ZapRow,
+    FIRST_READING_TIMEOUT,
 };
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,
