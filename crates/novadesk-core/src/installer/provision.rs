@@ -110,6 +110,10 @@ pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<
                 message.trim_end_matches('.'),
                 req.hardware_id
             )),
+            // The platform down mid-journey: nothing was provisioned; the Zap keeps its claim.
+            novacore::Error::Server { status, .. } if status >= 500 => Error::InvalidInput(format!(
+                "Novacore is not available right now (HTTP {status}): the device was not provisioned. The Zap and its claim stay as they are; try again in a moment."
+            )),
             other => refusal("provision devices to this site", "This site")(other),
         })?;
     let device = DeviceRow {

@@ -13,7 +13,7 @@ use super::provision::der_type_choices;
 use super::readings::devices_behind;
 use super::zap;
 use crate::browse::{cached_sites, refresh_sites, SiteRow};
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::manage::{Allowed, Permissions};
 use crate::workspace::Workspace;
 
@@ -187,7 +187,10 @@ pub async fn provision_form(ws: &Workspace, address: &str) -> Result<ProvisionFo
     let (crypto, devices) = tokio::join!(client.crypto(), client.devices());
     let serial = crypto.map_err(zap::failure(&client))?.serial_number;
     let devices = devices.map_err(zap::failure(&client))?;
-    let offline = |e: &crate::error::Error| e.kind() == ErrorKind::Offline;
+    // Offline or the platform down: the form opens from what the store has.
+    let offline = |e: &Error| {
+        e.kind() == ErrorKind::Offline || matches!(e, Error::Novacore(n) if n.is_transient())
+    };
     let owners = match refresh_gateway_owners(ws).await {
         Ok(o) => o,
         Err(e) if offline(&e) => cached_gateway_owners(ws)?,
@@ -212,7 +215,11 @@ pub async fn provision_form(ws: &Workspace, address: &str) -> Result<ProvisionFo
                 Err(e) if offline(&e) => cached_sites(ws)?.map(|c| c.value).unwrap_or_default(),
                 Err(e) => return Err(e),
             };
-            let known = devices_behind(ws, o, &serial).await?;
+            let known = match devices_behind(ws, o, &serial).await {
+                Ok(k) => k,
+                Err(e) if offline(&e) => Vec::new(),
+                Err(e) => return Err(e),
+            };
             for f in &mut forms {
                 f.provisioned = known
                     .iter()
