@@ -41,6 +41,11 @@ const COMMANDS: &[&str] = &[
     "get_claim_targets",
     "claim_zap",
     "release_gateway",
+    "get_provision_form",
+    "provision_zap_device",
+    "set_zap_publishing",
+    "wait_first_reading",
+    "cancel_first_reading",
 ];
 
 fn main() {

@@ -52,6 +52,11 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::installer::get_claim_targets,
             commands::installer::claim_zap,
             commands::installer::release_gateway,
+            commands::provision::get_provision_form,
+            commands::provision::provision_zap_device,
+            commands::provision::set_zap_publishing,
+            commands::provision::wait_first_reading,
+            commands::provision::cancel_first_reading,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

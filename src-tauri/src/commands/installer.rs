@@ -29,7 +29,7 @@ pub struct ClaimTarget {
     pub claim: core::Allowed,
 }
 
-fn text<'a>(what: &str, value: &'a str) -> CommandResult<&'a str> {
+pub(super) fn text<'a>(what: &str, value: &'a str) -> CommandResult<&'a str> {
     let value = value.trim();
     if value.is_empty() {
         return Err(core::Error::InvalidInput(format!("Enter the {what}.")).into());

@@ -9,5 +9,6 @@ pub mod installer;
 pub mod jobs;
 pub mod live;
 pub mod manage;
+pub mod provision;
 pub mod session;
 pub mod settings;
