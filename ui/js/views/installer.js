@@ -8,6 +8,7 @@ import { unwrap } from "../result.js";
 import { confirmDialog } from "../dialogs.js";
 import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
+import { provisionPanel } from "./zap-provision.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -306,6 +307,7 @@ export async function render(main, _params, ctx) {
         transferred: () => `Moved into ${nameOf(result.org_id)}${result.from ? ` from ${result.from.org_name}` : ""}.`,
         needs_transfer: () => `Still in ${result.from.org_name}.`,
       }[result.outcome]());
+      if (result.outcome !== "needs_transfer") state.provision?.refresh();
     } catch (err) {
       if (!err.handled) say(claimStatus, err.message, true);
     } finally {
@@ -328,7 +330,8 @@ export async function render(main, _params, ctx) {
     checked.textContent = "";
     detail.replaceChildren(
       panel("zap-health", `Health of ${zap.serial ?? zap.address}`, checked, chainList, advice),
-      panel("zap-claim", "Claim", claimBox, claimStatus));
+      panel("zap-claim", "Claim", claimBox, claimStatus),
+      (state.provision = provisionPanel(ctx, addr)).node);
     claimBox.replaceChildren(el("p", { class: "empty" }, "Loading your organizations…"));
     clearInterval(state.timer);
     state.timer = setInterval(() => {
