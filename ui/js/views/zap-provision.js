@@ -50,15 +50,19 @@ export function provisionPanel(ctx, address) {
     waiting = null;
   };
 
+  let loads = 0;
   const refresh = async () => {
+    // Only the newest answer is drawn: the first load (unclaimed) may come back after the one
+    // asked for after the claim.
+    const mine = ++loads;
     let form;
     try {
       form = unwrap(await commands.getProvisionForm(address));
     } catch (err) {
-      if (!err.handled) body.replaceChildren(el("p", { class: "field-msg is-error", id: "provision-error" }, err.message));
+      if (mine === loads && !err.handled) body.replaceChildren(el("p", { class: "field-msg is-error", id: "provision-error" }, err.message));
       return;
     }
-    draw(form);
+    if (mine === loads) draw(form);
   };
 
   const draw = (form) => {
