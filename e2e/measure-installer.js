@@ -194,6 +194,7 @@ async function main() {
       app.claim.push(c.ms);
       await driver.waitFor(() => driver.exec("return !document.getElementById('provision-why') && !!document.querySelector('form.provision-device')"), 30_000, "provisioning allowed");
       const i = await driver.exec("return [...document.querySelectorAll('form.provision-device')].findIndex(f => f.querySelector('select[id$=-type]').value === 'inverter')");
+      await sleep(Math.random() * 1000); // a random sampling phase, as for the floor
       const p = await driver.execAsync(PROVISION, i);
       if (p.error !== undefined) throw new Error(`provision ${k}: ${p.error}`);
       app.ids.push(p.ids);
