@@ -365,6 +365,27 @@ async fn refusals_and_the_cloud_gone_leave_nothing_half_done_and_retry_works() {
     let done = provision_device(&ws, &second).await.unwrap();
     assert!(done.created && done.publish_problem.is_none(), "{done:?}");
     assert_eq!(site_devices(&ws).len(), 1);
+
+    // The cloud goes away while waiting for the first reading: said so, the device kept.
+    cloud_down(&sb, true).await;
+    let outcome = wait_first_reading(
+        &ws,
+        &hub(),
+        &wait(&a, &done, Duration::from_secs(3)),
+        &CancelToken::new(),
+        |_| true,
+    )
+    .await
+    .unwrap();
+    let FirstReadingUpdate::NoReading { link, advice, .. } = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(link, None, "{advice}");
+    assert!(
+        advice.contains("The device stays provisioned") && advice.contains("wait again"),
+        "{advice}"
+    );
+    cloud_down(&sb, false).await;
     sb.shutdown().await;
 }
 

@@ -68,8 +68,8 @@ pub enum FirstReadingUpdate {
     /// It came.
     Arrived { reading: FirstReading },
     /// It did not come: on a timeout, `link` is the first link of the health chain that is not
-    /// green (with its measured value); `None` when the site's stream itself was lost or every
-    /// link is green. `advice` says what to do; the device stays provisioned either way.
+    /// green (with its measured value); `None` when the site's stream itself is lost (then
+    /// readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
     NoReading {
         waited_ms: u32,
         link: Option<LinkKind>,
@@ -196,12 +196,41 @@ pub async fn wait_first_reading(
             ),
         });
     }
-    let chain = check_health(Some(ws), &wait.zap_address).await?;
+    let secs = wait.timeout.as_secs();
+    let no_stream = |why: String| {
+        FirstReadingUpdate::NoReading {
+        waited_ms: waited(),
+        link: None,
+        value: None,
+        advice: format!(
+            "No reading in {secs} s: {why} The device stays provisioned: check this computer's connection, then wait again."
+        ),
+    }
+    };
+    // Readings cannot be seen without the stream: that, not the Zap, is what to look at.
+    if stream.0 != LinkState::Live && stream.0 != LinkState::Connecting {
+        return Ok(no_stream(format!(
+            "the site's live stream is not connected ({}).",
+            stream
+                .1
+                .as_deref()
+                .unwrap_or("no reason given")
+                .trim_end_matches('.')
+        )));
+    }
+    let chain = match check_health(Some(ws), &wait.zap_address).await {
+        Ok(chain) => chain,
+        Err(e) => {
+            return Ok(no_stream(format!(
+                "the health chain could not be checked either ({}).",
+                e.user_message().trim_end_matches('.')
+            )))
+        }
+    };
     let broken = chain
         .links
         .iter()
         .find(|l| matches!(l.status, LinkStatus::Red | LinkStatus::Amber));
-    let secs = wait.timeout.as_secs();
     Ok(match broken {
         Some(l) => FirstReadingUpdate::NoReading {
             waited_ms: waited(),
