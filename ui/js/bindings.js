@@ -1107,8 +1107,8 @@ export const events = {
 	* // It came.
 	* { status: "arrived"; reading: FirstReading_Deserialize } | 
 	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
-	* // green (with its measured value); `None` when the site's stream itself was lost or every
-	* // link is green. `advice` says what to do; the device stays provisioned either way.
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
 	* { status: "no_reading"; waited_ms: number; link?: LinkKind | null; value?: string | null; advice: string } | 
 	* // The installer stopped waiting.
 	* { status: "cancelled"; waited_ms: number }} FirstReadingUpdateItem_Deserialize
@@ -1120,9 +1120,9 @@ export const events = {
 	* { status: "arrived"; reading: FirstReading_Deserialize }} arrived - It came.
 	* @property {
 	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
-	* // green (with its measured value); `None` when the site's stream itself was lost or every
-	* // link is green. `advice` says what to do; the device stays provisioned either way.
-	* { status: "no_reading"; waited_ms: number; link?: LinkKind | null; value?: string | null; advice: string }} no_reading - It did not come: on a timeout, `link` is the first link of the health chain that is not green (with its measured value); `None` when the site's stream itself was lost or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* { status: "no_reading"; waited_ms: number; link?: LinkKind | null; value?: string | null; advice: string }} no_reading - It did not come: on a timeout, `link` is the first link of the health chain that is not green (with its measured value); `None` when the site's stream itself is lost (then readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
 	* @property {
 	* // The installer stopped waiting.
 	* { status: "cancelled"; waited_ms: number }} cancelled - The installer stopped waiting.
@@ -1135,8 +1135,8 @@ export const events = {
 	* // It came.
 	* { status: "arrived"; reading: FirstReading_Serialize } | 
 	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
-	* // green (with its measured value); `None` when the site's stream itself was lost or every
-	* // link is green. `advice` says what to do; the device stays provisioned either way.
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
 	* { status: "no_reading"; waited_ms: number; link: LinkKind | null; value: string | null; advice: string } | 
 	* // The installer stopped waiting.
 	* { status: "cancelled"; waited_ms: number }} FirstReadingUpdateItem_Serialize
@@ -1148,9 +1148,9 @@ export const events = {
 	* { status: "arrived"; reading: FirstReading_Serialize }} arrived - It came.
 	* @property {
 	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
-	* // green (with its measured value); `None` when the site's stream itself was lost or every
-	* // link is green. `advice` says what to do; the device stays provisioned either way.
-	* { status: "no_reading"; waited_ms: number; link: LinkKind | null; value: string | null; advice: string }} no_reading - It did not come: on a timeout, `link` is the first link of the health chain that is not green (with its measured value); `None` when the site's stream itself was lost or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* { status: "no_reading"; waited_ms: number; link: LinkKind | null; value: string | null; advice: string }} no_reading - It did not come: on a timeout, `link` is the first link of the health chain that is not green (with its measured value); `None` when the site's stream itself is lost (then readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
 	* @property {
 	* // The installer stopped waiting.
 	* { status: "cancelled"; waited_ms: number }} cancelled - The installer stopped waiting.

@@ -1,9 +1,10 @@
 //! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address),
 //! check one link by link ([`health`]), claim it into an organization or release it
-//! ([`claim`]), provision its field devices and switch their publishing on ([`provision`], its form in
-//! [`provision_form`]), then wait for their first reading ([`first_reading`]). Zap calls go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed
-//! to find or check a Zap); what the platform knows (who owns a gateway) comes through the
-//! workspace and its store ([`gateways`]).
+//! ([`claim`]), provision its field devices and switch their publishing on ([`provision`], its
+//! form in [`provision_form`]), then wait for their first reading ([`first_reading`]). Zap calls
+//! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
+//! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
+//! ([`gateways`]).
 
 mod claim;
 mod discovery;
