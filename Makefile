@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure
+.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -55,3 +55,10 @@ measure:
 	$(CARGO) build -p novadesk
 	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 600 xvfb-run -a -s "-screen 0 1440x900x24" \
 		dbus-run-session -- node e2e/measure.js
+
+# Claim click → claimed and provision click → first reading in the window, each against the same
+# steps over raw HTTP as the floor (e2e/measure-installer.js): prints a table for the README.
+measure-installer:
+	$(CARGO) build -p novadesk -p novacore-sim
+	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 600 xvfb-run -a -s "-screen 0 1440x900x24" \
+		dbus-run-session -- node e2e/measure-installer.js

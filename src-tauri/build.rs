@@ -52,6 +52,11 @@ const COMMANDS: &[&str] = &[
     "get_zap_device_readings",
     "remove_zap_device",
     "set_zap_der_publishing",
+    "get_provision_form",
+    "provision_zap_device",
+    "set_zap_publishing",
+    "wait_first_reading",
+    "cancel_first_reading",
 ];
 
 /// `git` with `args` in this crate's directory, its trimmed output if it ran and succeeded.

@@ -63,6 +63,11 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::zap_setup::get_zap_device_readings,
             commands::zap_setup::remove_zap_device,
             commands::zap_setup::set_zap_der_publishing,
+            commands::provision::get_provision_form,
+            commands::provision::provision_zap_device,
+            commands::provision::set_zap_publishing,
+            commands::provision::wait_first_reading,
+            commands::provision::cancel_first_reading,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

@@ -355,6 +355,46 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: ZapDerItem[] } | { status: "error"; error: CommandError }>}
 	 */
 	setZapDerPublishing: (address, sn, derType, on) => typedError(__TAURI_INVOKE("set_zap_der_publishing", { address, sn, derType, on })),
+	/**
+	 *  The provisioning form for the Zap at `address`: its field devices with suggested device type
+	 *  and DERs, the sites of the organization it is claimed into, and whether you may provision.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: ProvisionFormItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	getProvisionForm: (address) => typedError(__TAURI_INVOKE("get_provision_form", { address })),
+	/**
+	 *  Provision a field device of a Zap to a site, then switch its publishing on.
+	 * @param {ProvisionArgs_Deserialize} form
+	 * @returns {Promise<{ status: "ok"; data: ProvisionedItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	provisionZapDevice: (form) => typedError(__TAURI_INVOKE("provision_zap_device", { form })),
+	/**
+	 *  Switch publishing on or off for the DERs of the Zap's field device `sn` (the retry when
+	 *  provisioning could not); the DER types switched.
+	 * @param {string} address
+	 * @param {string} sn
+	 * @param {boolean} on
+	 * @returns {Promise<{ status: "ok"; data: string[] } | { status: "error"; error: CommandError }>}
+	 */
+	setZapPublishing: (address, sn, on) => typedError(__TAURI_INVOKE("set_zap_publishing", { address, sn, on })),
+	/**
+	 *  Wait for the first reading of a provisioned device on its site's stream. Progress every
+	 *  second and the outcome (arrived, none in time with the health chain's link to look at, or
+	 *  cancelled) arrive on `on_update`; `cancel_first_reading(request_id)` stops it.
+	 * @param {string} address
+	 * @param {string} siteId
+	 * @param {string} deviceId
+	 * @param {string} requestId
+	 * @param {Channel<FirstReadingUpdateItem_Deserialize>} onUpdate
+	 * @returns {Promise<{ status: "ok"; data: null } | { status: "error"; error: CommandError }>}
+	 */
+	waitFirstReading: (address, siteId, deviceId, requestId, onUpdate) => typedError(__TAURI_INVOKE("wait_first_reading", { address, siteId, deviceId, requestId, onUpdate })),
+	/**
+	 *  Stop the first-reading wait with this id. `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<boolean>}
+	 */
+	cancelFirstReading: (requestId) => __TAURI_INVOKE("cancel_first_reading", { requestId }),
 };
 
 /** Events */
@@ -870,6 +910,24 @@ export const events = {
 	* @property {number | null} metered_fraction - Share of the range with meter data, 0..1.
 	* @property {number | null} priced_fraction - Share of the metered time with a spot price, 0..1.
 	*
+	*  A DER as the form fills it in: a name and a platform DER type (`solar`, `battery` …).
+	*
+	* @typedef {{
+	*		name: string,
+	*		der_type: string,
+	*	}} DerChoice
+	* @property {string} name
+	* @property {string} der_type
+	*
+	*  A DER as the form sends it.
+	*
+	* @typedef {{
+	*		name: string,
+	*		der_type: string,
+	*	}} DerInput
+	* @property {string} name
+	* @property {string} der_type
+	*
 	* @typedef {{
 	*		id: string,
 	*		name: string,
@@ -1076,6 +1134,15 @@ export const events = {
 	* @property {string | null} format - The profile the Zap read it with.
 	* @property {([string, ReadingValueItem[]])[]} ders - (DER type, its values); empty when the Zap has no reading yet.
 	*
+	*  A device type and the DER types it allows (the only ones the form offers for it).
+	*
+	* @typedef {{
+	*		device_type: string,
+	*		der_types: string[],
+	*	}} DeviceTypeChoice
+	* @property {string} device_type
+	* @property {string[]} der_types
+	*
 	*  One device's view.
 	*
 	* @typedef {DeviceView_Serialize | DeviceView_Deserialize} DeviceView
@@ -1183,6 +1250,60 @@ export const events = {
 	* @property {number | null} fetched_at_ms
 	* @property {boolean} from_cache
 	*
+	*  One field device of the Zap, with the form's suggestions.
+	*
+	* @typedef {FieldDeviceForm_Serialize | FieldDeviceForm_Deserialize} FieldDeviceForm
+	* @property {FieldDeviceForm_Serialize} Serialize
+	* @property {FieldDeviceForm_Deserialize} Deserialize
+	*
+	*  One field device of the Zap, with the form's suggestions.
+	*
+	* @typedef {{
+	* // The hardware id to provision (the device's `sn` on the Zap).
+	*		sn: string,
+	*		profile?: string | null,
+	*		connection_type?: string | null,
+	*		connected?: boolean | null,
+	* // Suggested from the Zap's device type or, lacking it, from its DERs.
+	*		device_type: string,
+	*		name: string,
+	* // Suggested from the Zap's DERs, of the types `device_type` allows.
+	*		ders: DerChoice[],
+	*		provisioned?: ProvisionedAs | null,
+	*	}} FieldDeviceForm_Deserialize
+	* @property {string} sn - The hardware id to provision (the device's `sn` on the Zap).
+	* @property {string | null} [profile]
+	* @property {string | null} [connection_type]
+	* @property {boolean | null} [connected]
+	* @property {string} device_type - Suggested from the Zap's device type or, lacking it, from its DERs.
+	* @property {string} name
+	* @property {DerChoice[]} ders - Suggested from the Zap's DERs, of the types `device_type` allows.
+	* @property {ProvisionedAs | null} [provisioned]
+	*
+	*  One field device of the Zap, with the form's suggestions.
+	*
+	* @typedef {{
+	* // The hardware id to provision (the device's `sn` on the Zap).
+	*		sn: string,
+	*		profile: string | null,
+	*		connection_type: string | null,
+	*		connected: boolean | null,
+	* // Suggested from the Zap's device type or, lacking it, from its DERs.
+	*		device_type: string,
+	*		name: string,
+	* // Suggested from the Zap's DERs, of the types `device_type` allows.
+	*		ders: DerChoice[],
+	*		provisioned: ProvisionedAs | null,
+	*	}} FieldDeviceForm_Serialize
+	* @property {string} sn - The hardware id to provision (the device's `sn` on the Zap).
+	* @property {string | null} profile
+	* @property {string | null} connection_type
+	* @property {boolean | null} connected
+	* @property {string} device_type - Suggested from the Zap's device type or, lacking it, from its DERs.
+	* @property {string} name
+	* @property {DerChoice[]} ders - Suggested from the Zap's DERs, of the types `device_type` allows.
+	* @property {ProvisionedAs | null} provisioned
+	*
 	*  A field device on the Zap.
 	*
 	* @typedef {FieldDeviceItem_Serialize | FieldDeviceItem_Deserialize} FieldDeviceItem
@@ -1250,6 +1371,118 @@ export const events = {
 	* @property {string} field - Field name (`W`, `SoC_nom_fract`).
 	* @property {string} label - For a person: "Power", "State of charge".
 	* @property {string} unit - Platform unit (`W`, `fraction`).
+	*
+	*  The first reading: which DER, its power, and how long it took.
+	*
+	* @typedef {FirstReading_Serialize | FirstReading_Deserialize} FirstReading
+	* @property {FirstReading_Serialize} Serialize
+	* @property {FirstReading_Deserialize} Deserialize
+	*
+	*  Progress and outcome of the wait.
+	*
+	* @typedef {FirstReadingUpdateItem_Serialize | FirstReadingUpdateItem_Deserialize} FirstReadingUpdateItem
+	* @property {FirstReadingUpdateItem_Serialize} Serialize
+	* @property {FirstReadingUpdateItem_Deserialize} Deserialize
+	*
+	*  Progress and outcome of the wait.
+	*
+	* @typedef {
+	* // Still waiting; the site's stream is in `stream` (why not live in `reason`).
+	* { status: "waiting"; waited_ms: number; stream: LiveState; reason?: string | null } | 
+	* // It came.
+	* { status: "arrived"; reading: FirstReading_Deserialize } | 
+	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* { status: "no_reading"; waited_ms: number; link?: LinkKind | null; value?: string | null; advice: string } | 
+	* // The installer stopped waiting.
+	* { status: "cancelled"; waited_ms: number }} FirstReadingUpdateItem_Deserialize
+	* @property {
+	* // Still waiting; the site's stream is in `stream` (why not live in `reason`).
+	* { status: "waiting"; waited_ms: number; stream: LiveState; reason?: string | null }} waiting - Still waiting; the site's stream is in `stream` (why not live in `reason`).
+	* @property {
+	* // It came.
+	* { status: "arrived"; reading: FirstReading_Deserialize }} arrived - It came.
+	* @property {
+	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* { status: "no_reading"; waited_ms: number; link?: LinkKind | null; value?: string | null; advice: string }} no_reading - It did not come: on a timeout, `link` is the first link of the health chain that is not green (with its measured value); `None` when the site's stream itself is lost (then readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* @property {
+	* // The installer stopped waiting.
+	* { status: "cancelled"; waited_ms: number }} cancelled - The installer stopped waiting.
+	*
+	*  Progress and outcome of the wait.
+	*
+	* @typedef {
+	* // Still waiting; the site's stream is in `stream` (why not live in `reason`).
+	* { status: "waiting"; waited_ms: number; stream: LiveState; reason: string | null } | 
+	* // It came.
+	* { status: "arrived"; reading: FirstReading_Serialize } | 
+	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* { status: "no_reading"; waited_ms: number; link: LinkKind | null; value: string | null; advice: string } | 
+	* // The installer stopped waiting.
+	* { status: "cancelled"; waited_ms: number }} FirstReadingUpdateItem_Serialize
+	* @property {
+	* // Still waiting; the site's stream is in `stream` (why not live in `reason`).
+	* { status: "waiting"; waited_ms: number; stream: LiveState; reason: string | null }} waiting - Still waiting; the site's stream is in `stream` (why not live in `reason`).
+	* @property {
+	* // It came.
+	* { status: "arrived"; reading: FirstReading_Serialize }} arrived - It came.
+	* @property {
+	* // It did not come: on a timeout, `link` is the first link of the health chain that is not
+	* // green (with its measured value); `None` when the site's stream itself is lost (then
+	* // readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* { status: "no_reading"; waited_ms: number; link: LinkKind | null; value: string | null; advice: string }} no_reading - It did not come: on a timeout, `link` is the first link of the health chain that is not green (with its measured value); `None` when the site's stream itself is lost (then readings cannot be seen at all), the chain could not be checked, or every link is green. `advice` says what to do; the device stays provisioned either way.
+	* @property {
+	* // The installer stopped waiting.
+	* { status: "cancelled"; waited_ms: number }} cancelled - The installer stopped waiting.
+	*
+	*  The first reading: which DER, its power, and how long it took.
+	*
+	* @typedef {{
+	*		der_id: string,
+	* // The DER's name as provisioned, when known.
+	*		der_name?: string | null,
+	* // The reading's kind on the wire (`pv`, `battery`, `meter`, `v2x_charger`).
+	*		kind: string,
+	* // Active power, W (the platform's sign: negative is production).
+	*		power_w?: number | null,
+	* // When the gateway stamped it (epoch ms).
+	*		reading_at_ms: number | null,
+	* // From the start of the wait to its arrival.
+	*		waited_ms: number,
+	*	}} FirstReading_Deserialize
+	* @property {string} der_id
+	* @property {string | null} [der_name] - The DER's name as provisioned, when known.
+	* @property {string} kind - The reading's kind on the wire (`pv`, `battery`, `meter`, `v2x_charger`).
+	* @property {number | null} [power_w] - Active power, W (the platform's sign: negative is production).
+	* @property {number | null} reading_at_ms - When the gateway stamped it (epoch ms).
+	* @property {number} waited_ms - From the start of the wait to its arrival.
+	*
+	*  The first reading: which DER, its power, and how long it took.
+	*
+	* @typedef {{
+	*		der_id: string,
+	* // The DER's name as provisioned, when known.
+	*		der_name: string | null,
+	* // The reading's kind on the wire (`pv`, `battery`, `meter`, `v2x_charger`).
+	*		kind: string,
+	* // Active power, W (the platform's sign: negative is production).
+	*		power_w: number | null,
+	* // When the gateway stamped it (epoch ms).
+	*		reading_at_ms: number | null,
+	* // From the start of the wait to its arrival.
+	*		waited_ms: number,
+	*	}} FirstReading_Serialize
+	* @property {string} der_id
+	* @property {string | null} der_name - The DER's name as provisioned, when known.
+	* @property {string} kind - The reading's kind on the wire (`pv`, `battery`, `meter`, `v2x_charger`).
+	* @property {number | null} power_w - Active power, W (the platform's sign: negative is production).
+	* @property {number | null} reading_at_ms - When the gateway stamped it (epoch ms).
+	* @property {number} waited_ms - From the start of the wait to its arrival.
 	*
 	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
 	* @property {GatewayItem_Serialize} Serialize
@@ -1824,6 +2057,155 @@ export const events = {
 	* @property {AllowedItem_Serialize} manage_sites - Create, rename and delete sites.
 	* @property {AllowedItem_Serialize} manage_devices - Rename and delete devices, add DERs.
 	*
+	*  The provisioning form, filled in.
+	*
+	* @typedef {ProvisionArgs_Serialize | ProvisionArgs_Deserialize} ProvisionArgs
+	* @property {ProvisionArgs_Serialize} Serialize
+	* @property {ProvisionArgs_Deserialize} Deserialize
+	*
+	*  The provisioning form, filled in.
+	*
+	* @typedef {{
+	*		address: string,
+	* // The field device's `sn` on the Zap (its hardware id).
+	*		sn: string,
+	*		site_id: string,
+	*		device_type: string,
+	*		name?: string | null,
+	*		manufacturer?: string | null,
+	*		model?: string | null,
+	*		ders: DerInput[],
+	*	}} ProvisionArgs_Deserialize
+	* @property {string} address
+	* @property {string} sn - The field device's `sn` on the Zap (its hardware id).
+	* @property {string} site_id
+	* @property {string} device_type
+	* @property {string | null} [name]
+	* @property {string | null} [manufacturer]
+	* @property {string | null} [model]
+	* @property {DerInput[]} ders
+	*
+	*  The provisioning form, filled in.
+	*
+	* @typedef {{
+	*		address: string,
+	* // The field device's `sn` on the Zap (its hardware id).
+	*		sn: string,
+	*		site_id: string,
+	*		device_type: string,
+	*		name: string | null,
+	*		manufacturer: string | null,
+	*		model: string | null,
+	*		ders: DerInput[],
+	*	}} ProvisionArgs_Serialize
+	* @property {string} address
+	* @property {string} sn - The field device's `sn` on the Zap (its hardware id).
+	* @property {string} site_id
+	* @property {string} device_type
+	* @property {string | null} name
+	* @property {string | null} manufacturer
+	* @property {string | null} model
+	* @property {DerInput[]} ders
+	*
+	*  The whole form for one Zap.
+	*
+	* @typedef {ProvisionFormItem_Serialize | ProvisionFormItem_Deserialize} ProvisionFormItem
+	* @property {ProvisionFormItem_Serialize} Serialize
+	* @property {ProvisionFormItem_Deserialize} Deserialize
+	*
+	*  The whole form for one Zap.
+	*
+	* @typedef {{
+	*		address: string,
+	*		serial: string,
+	* // The organization (of yours) the Zap is claimed into; `None`: claim it first.
+	*		owner?: GatewayOwnerItem_Deserialize | null,
+	* // Whether you may provision there, with the reason when not.
+	*		provision: AllowedItem_Deserialize,
+	* // The owner organization's sites.
+	*		sites: SiteChoice[],
+	*		device_types: DeviceTypeChoice[],
+	*		devices: FieldDeviceForm_Deserialize[],
+	*	}} ProvisionFormItem_Deserialize
+	* @property {string} address
+	* @property {string} serial
+	* @property {GatewayOwnerItem_Deserialize | null} [owner] - The organization (of yours) the Zap is claimed into; `None`: claim it first.
+	* @property {AllowedItem_Deserialize} provision - Whether you may provision there, with the reason when not.
+	* @property {SiteChoice[]} sites - The owner organization's sites.
+	* @property {DeviceTypeChoice[]} device_types
+	* @property {FieldDeviceForm_Deserialize[]} devices
+	*
+	*  The whole form for one Zap.
+	*
+	* @typedef {{
+	*		address: string,
+	*		serial: string,
+	* // The organization (of yours) the Zap is claimed into; `None`: claim it first.
+	*		owner: GatewayOwnerItem_Serialize | null,
+	* // Whether you may provision there, with the reason when not.
+	*		provision: AllowedItem_Serialize,
+	* // The owner organization's sites.
+	*		sites: SiteChoice[],
+	*		device_types: DeviceTypeChoice[],
+	*		devices: FieldDeviceForm_Serialize[],
+	*	}} ProvisionFormItem_Serialize
+	* @property {string} address
+	* @property {string} serial
+	* @property {GatewayOwnerItem_Serialize | null} owner - The organization (of yours) the Zap is claimed into; `None`: claim it first.
+	* @property {AllowedItem_Serialize} provision - Whether you may provision there, with the reason when not.
+	* @property {SiteChoice[]} sites - The owner organization's sites.
+	* @property {DeviceTypeChoice[]} device_types
+	* @property {FieldDeviceForm_Serialize[]} devices
+	*
+	*  Where a field device is already provisioned (provisioning it again re-binds it).
+	*
+	* @typedef {{
+	*		device_id: string,
+	*		site_id: string,
+	*		der_ids: string[],
+	*	}} ProvisionedAs
+	* @property {string} device_id
+	* @property {string} site_id
+	* @property {string[]} der_ids
+	*
+	*  What provisioning did: the new ids, and whether publishing is on.
+	*
+	* @typedef {ProvisionedItem_Serialize | ProvisionedItem_Deserialize} ProvisionedItem
+	* @property {ProvisionedItem_Serialize} Serialize
+	* @property {ProvisionedItem_Deserialize} Deserialize
+	*
+	*  What provisioning did: the new ids, and whether publishing is on.
+	*
+	* @typedef {{
+	*		device: DeviceItem_Deserialize,
+	* // False when the hardware id was known and re-bound instead of created.
+	*		created: boolean,
+	* // The Zap's DER types switched to publishing.
+	*		publishing: string[],
+	* // Why publishing could not be switched on (retry with `set_zap_publishing`).
+	*		publish_problem?: string | null,
+	*	}} ProvisionedItem_Deserialize
+	* @property {DeviceItem_Deserialize} device
+	* @property {boolean} created - False when the hardware id was known and re-bound instead of created.
+	* @property {string[]} publishing - The Zap's DER types switched to publishing.
+	* @property {string | null} [publish_problem] - Why publishing could not be switched on (retry with `set_zap_publishing`).
+	*
+	*  What provisioning did: the new ids, and whether publishing is on.
+	*
+	* @typedef {{
+	*		device: DeviceItem_Serialize,
+	* // False when the hardware id was known and re-bound instead of created.
+	*		created: boolean,
+	* // The Zap's DER types switched to publishing.
+	*		publishing: string[],
+	* // Why publishing could not be switched on (retry with `set_zap_publishing`).
+	*		publish_problem: string | null,
+	*	}} ProvisionedItem_Serialize
+	* @property {DeviceItem_Serialize} device
+	* @property {boolean} created - False when the hardware id was known and re-bound instead of created.
+	* @property {string[]} publishing - The Zap's DER types switched to publishing.
+	* @property {string | null} publish_problem - Why publishing could not be switched on (retry with `set_zap_publishing`).
+	*
 	*  The range buttons.
 	* 
 	*  - `Day`: the last 24 hours.
@@ -1978,6 +2360,15 @@ export const events = {
 	* @property {ThemePreference} theme
 	* @property {string | null} last_environment - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} reopen_last - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	*
+	*  A site a device can be provisioned to.
+	*
+	* @typedef {{
+	*		id: string,
+	*		name: string,
+	*	}} SiteChoice
+	* @property {string} id
+	* @property {string} name
 	*
 	* @typedef {SiteItem_Serialize | SiteItem_Deserialize} SiteItem
 	* @property {SiteItem_Serialize} Serialize

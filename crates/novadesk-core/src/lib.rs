@@ -94,20 +94,8 @@ pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
-pub use installer::{
-    cached_gateway_owners, check_health, claim_zap, der_type_choices, inspect_sandbox_zaps,
-    inspect_zap, provision_device, refresh_gateway_owners, release_gateway, set_publishing,
-    start_sweep, sweep_update, zap_row, ClaimResult, GatewayOwner, GatewayOwners, HealthChain,
-    HealthLink, LinkKind, LinkStatus, MdnsMode, MdnsUpdate, MdnsWatch, ProvisionInput, Provisioned,
-    SweepRequest, SweepUpdate, ZapRow, MDNS_ENV,
-};
-// The Zap's set-up on site (Wi-Fi, field devices).
-pub use installer::{
-    add_field_device, device_form, device_readings, field_devices, join_wifi, remove_field_device,
-    scan_wifi, set_der_publishing, AddDevice, DerSwitch, DeviceConnection, DeviceParam,
-    DeviceProfile, DeviceReadings, FieldDevice, ReadingValue, WifiJoined, WifiNetwork,
-    WifiProgress, WifiScan, WIFI_BACK_WITHIN,
-};
+// The installer's use-cases, as installer/mod.rs lists them (one list, not two).
+pub use installer::*;
 pub use manage::{
     add_der, add_member, create_organization, create_site, delete_device, delete_organization,
     delete_site, remove_member, rename_device, rename_organization, rename_site, set_member_role,

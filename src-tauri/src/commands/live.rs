@@ -36,8 +36,9 @@ impl std::fmt::Debug for LiveSubscriptions {
 }
 
 impl LiveSubscriptions {
-    /// The hub, created on first use on the runtime the commands run on.
-    fn hub(&self) -> &LiveHub {
+    /// The hub, created on first use on the runtime the commands run on (shared with the
+    /// installer's wait for a first reading: one stream per site for both).
+    pub(crate) fn hub(&self) -> &LiveHub {
         self.hub
             .get_or_init(|| LiveHub::new(tokio::runtime::Handle::current(), LiveOptions::default()))
     }
@@ -275,6 +276,7 @@ mod tests {
                 flow,
                 last_reading_ms: Some(1_772_791_200_000),
                 received_ms: Some(1_772_791_200_050),
+                newest: None,
             })),
             backfills: vec![Backfill {
                 from_ms: 0,

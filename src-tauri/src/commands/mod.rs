@@ -9,6 +9,7 @@ pub mod installer;
 pub mod jobs;
 pub mod live;
 pub mod manage;
+pub mod provision;
 pub mod session;
 pub mod settings;
 pub mod zap_setup;

@@ -11,6 +11,7 @@ import { confirmDialog } from "../dialogs.js";
 import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
 import { zapSetupPanels } from "./zap-setup.js";
+import { provisionPanel } from "./zap-provision.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -370,6 +371,7 @@ export async function render(main, _params, ctx) {
         transferred: () => `Moved into ${nameOf(result.org_id)}${result.from ? ` from ${result.from.org_name}` : ""}.`,
         needs_transfer: () => `Still in ${result.from.org_name}.`,
       }[result.outcome]());
+      if (result.outcome !== "needs_transfer") state.provision?.refresh();
     } catch (err) {
       if (!err.handled) say(claimStatus, err.message, true);
     } finally {
@@ -392,8 +394,10 @@ export async function render(main, _params, ctx) {
     checked.textContent = "";
     detail.replaceChildren(
       panel("zap-health", `Health of ${zap.serial ?? zap.address}`, checked, chainList, advice),
+      // In the order of the journey on site: set the Zap up, claim it, provision its devices.
+      ...zapSetupPanels(addr, { changed: () => { refreshRow(addr); checkHealth(addr); } }),
       panel("zap-claim", "Claim", claimBox, claimStatus),
-      ...zapSetupPanels(addr, { changed: () => { refreshRow(addr); checkHealth(addr); } }));
+      (state.provision = provisionPanel(ctx, addr)).node);
     claimBox.replaceChildren(el("p", { class: "empty" }, "Loading your organizations…"));
     clearInterval(state.timer);
     state.timer = setInterval(() => {

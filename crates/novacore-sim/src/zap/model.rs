@@ -159,10 +159,16 @@ impl ZapState {
         !self.offline && self.down.is_none_or(|(a, b)| now < a || now >= b)
     }
 
-    /// Whether the field device `sn` publishes telemetry of type `tel_type`.
+    /// Whether the field device `sn` publishes telemetry of type `tel_type`: enabled on the
+    /// Zap, and the Zap has a way to the cloud (Wi-Fi, internet and its MQTT session: the
+    /// faults of the health chain silence it as they would in the field).
     pub fn publishes(&self, sn: &str, tel_type: &str) -> bool {
-        self.devices
-            .get(sn)
-            .is_some_and(|d| d.ders.iter().any(|x| x.der_type == tel_type && x.enabled))
+        let to_cloud =
+            self.wifi.is_some() && !self.faults.no_internet && !self.faults.cloud_unreachable;
+        to_cloud
+            && self
+                .devices
+                .get(sn)
+                .is_some_and(|d| d.ders.iter().any(|x| x.der_type == tel_type && x.enabled))
     }
 }

@@ -1,19 +1,23 @@
 //! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address,
 //! the Sandbox's own; [`mdns`]: announced ones as they come and go),
 //! check one link by link ([`health`]), claim it into an organization or release it
-//! ([`claim`]), provision its field devices and switch their publishing on ([`provision`]). Zap calls go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed
-//! to find or check a Zap); what the platform knows (who owns a gateway) comes through the
-//! workspace and its store ([`gateways`]).
+//! ([`claim`]), provision its field devices and switch their publishing on ([`provision`], its
+//! form in [`provision_form`]), then wait for their first reading ([`first_reading`]). Zap calls
+//! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
+//! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
+//! ([`gateways`]).
 
 mod claim;
 mod device_form;
 mod discovery;
 mod field_devices;
+mod first_reading;
 mod gateways;
 mod health;
 mod links;
 mod mdns;
 mod provision;
+mod provision_form;
 mod readings;
 mod wifi;
 mod zap;
@@ -28,11 +32,18 @@ pub use field_devices::{
     add_field_device, device_readings, field_devices, remove_field_device, set_der_publishing,
     AddDevice, DerSwitch, DeviceReadings, FieldDevice, ReadingValue,
 };
+pub use first_reading::{
+    wait_first_reading, FirstReading, FirstReadingUpdate, FirstReadingWait, FIRST_READING_TIMEOUT,
+};
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
 pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
+};
+pub use provision_form::{
+    provision_form, DerChoice, DeviceTypeChoice, FieldDeviceForm, ProvisionForm, ProvisionedAs,
+    SiteChoice,
 };
 pub use wifi::{
     join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,

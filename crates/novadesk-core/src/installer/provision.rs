@@ -103,7 +103,19 @@ pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<
     let resp = ws
         .novacore(async |c| c.devices().provision(&req).await)
         .await
-        .map_err(refusal("provision devices to this site", "This site"))?;
+        .map_err(|e| match e {
+            // A hardware id is the platform's once: taken elsewhere, only its holder can move it.
+            novacore::Error::Conflict { message } => Error::InvalidInput(format!(
+                "Novacore refused: {} (hardware id {}). Nothing was changed: release the device from the organization that holds it, or choose another device.",
+                message.trim_end_matches('.'),
+                req.hardware_id
+            )),
+            // The platform down mid-journey: nothing was provisioned; the Zap keeps its claim.
+            novacore::Error::Server { status, .. } if status >= 500 => Error::InvalidInput(format!(
+                "Novacore is not available right now (HTTP {status}): the device was not provisioned. The Zap and its claim stay as they are; try again in a moment."
+            )),
+            other => refusal("provision devices to this site", "This site")(other),
+        })?;
     let device = DeviceRow {
         id: resp.device_id.clone(),
         name: req.name.clone(),

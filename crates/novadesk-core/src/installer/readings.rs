@@ -45,7 +45,7 @@ fn cached_devices(
 
 /// The devices behind `serial`: from the store, else after refreshing the owner organization's
 /// sites (a device provisioned elsewhere, or sites never opened here). Offline: what the store has.
-async fn devices_behind(
+pub(super) async fn devices_behind(
     ws: &Workspace,
     owner: &GatewayOwner,
     serial: &str,

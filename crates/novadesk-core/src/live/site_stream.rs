@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use futures::StreamExt;
+use novacore::models::Reading;
 use novacore::StreamEvent;
 use tokio::sync::broadcast;
 
@@ -47,6 +48,9 @@ pub struct SiteLive {
     pub last_reading_ms: Option<i64>,
     /// When the app received the newest reading (epoch ms, the workspace clock).
     pub received_ms: Option<i64>,
+    /// The reading that made this snapshot (`None` for a change of state): which DER spoke,
+    /// for those waiting on one (the installer's first reading).
+    pub newest: Option<Arc<Reading>>,
 }
 
 /// What a site's task broadcasts to its watchers.
@@ -76,6 +80,7 @@ pub(crate) async fn run(
             flow: PowerFlow::default(),
             last_reading_ms: None,
             received_ms: None,
+            newest: None,
         },
         flows: FlowState::new(),
         sign: options.battery_sign,
@@ -124,7 +129,9 @@ pub(crate) async fn run(
                 site.live.flow = site.flows.flow(site.sign);
                 site.live.state = LinkState::Live;
                 site.live.reason = None;
+                site.live.newest = Some(Arc::new(reading));
                 site.send();
+                site.live.newest = None;
             }
             Some(Ok(StreamEvent::Reconnected { .. })) => {
                 failures = 0;

@@ -122,6 +122,16 @@ impl Permissions {
         }
     }
 
+    /// Whether you may provision devices to this organization's sites (admin, as the platform
+    /// requires).
+    pub fn provision_devices(&self) -> Allowed {
+        match self.role.as_deref() {
+            None => self.manage_sites.clone(),
+            Some(name) if rank(&Role::from(name)) >= 2 => Allowed::yes(),
+            Some(_) => Allowed::no("Only owners and admins can provision devices to a site."),
+        }
+    }
+
     /// Whether you may change a member whose role is `from` to `to` (`None`: remove them).
     /// Leaving yourself is always allowed by the rules (the last owner aside, which the server
     /// refuses with a conflict).
