@@ -63,6 +63,8 @@ test("signed out: the Installer lists the Sandbox's Zaps by itself, checks one, 
   assert.equal(await driver.text("#claim-signin-link"), "Sign in to claim");
   assert.equal(await driver.exec("return document.getElementById('claim-signin-link').getAttribute('href')"), "#welcome");
   assert.equal(await exists(driver, "#claim-zap"), false, "no Claim button signed out");
+  assert.equal(await driver.text("#provision-signin-link"), "Sign in to provision");
+  assert.ok(await exists(driver, "#zap-wifi"), "setting the Zap up needs no sign-in");
   await driver.exec("document.getElementById('zap-claim').scrollIntoView({ block: 'end' })");
   await screenshot(driver, "installer-signed-out");
 });

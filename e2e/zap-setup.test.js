@@ -51,7 +51,9 @@ test("Wi-Fi: wrong passphrase, then the right one and the Zap back; a field devi
   const { driver } = session;
   const address = `127.0.7.2:${port}`;
   await driver.start(APP, ["--env", sim.url]);
-  await driver.waitFor(() => exists(driver, ".app-nav a[href=\"#installer\"]"), 60_000, "the navigation");
+  // Signed in first: the Installer is open signed out too, and the sign-in's own navigation to the
+  // organizations would otherwise replace the view under the test.
+  await driver.waitFor(() => driver.exec("return document.querySelectorAll('#org-list li').length >= 1"), 60_000, "organizations");
   await driver.click('.app-nav a[href="#installer"]');
   await driver.waitFor(() => exists(driver, "#add-form"), 10_000, "the Installer view");
   await driver.type("#add-address", address);

@@ -58,7 +58,10 @@ const ctx = {
     ctx.connection = unwrap(await commands.connect(environment));
     ctx.signIn = { ...ctx.signIn, ...pickerChoice(environment), reason: null };
     showConnection(ctx.connection);
-    if (location.hash === "#organizations") await render();
+    // A view open signed out (the Installer) stays, now with what the sign-in adds (claim,
+    // provision); from the sign-in view, on to the organizations.
+    const here = match(location.hash || "#welcome")?.nav;
+    if (location.hash === "#organizations" || (here !== "welcome" && OPEN_SIGNED_OUT.has(here))) await render();
     else location.hash = "#organizations";
   },
   /** The session ended: back to the sign-in view, saying why. */

@@ -55,6 +55,13 @@ export function provisionPanel(ctx, address) {
     // Only the newest answer is drawn: the first load (unclaimed) may come back after the one
     // asked for after the claim.
     const mine = ++loads;
+    if (!ctx.connection) {
+      // Signed out the platform cannot be asked (and a sign-in-required answer would leave the view).
+      body.replaceChildren(el("p", { class: "empty", id: "provision-signin" },
+        "Provisioning the Zap's devices to a site needs a sign-in. ",
+        el("a", { href: "#welcome", id: "provision-signin-link" }, "Sign in to provision")));
+      return;
+    }
     let form;
     try {
       form = unwrap(await commands.getProvisionForm(address));
