@@ -395,7 +395,8 @@ export async function render(main, _params, ctx) {
     detail.replaceChildren(
       panel("zap-health", `Health of ${zap.serial ?? zap.address}`, checked, chainList, advice),
       // In the order of the journey on site: set the Zap up, claim it, provision its devices.
-      ...zapSetupPanels(addr, { changed: () => { refreshRow(addr); checkHealth(addr); } }),
+      // A device added or removed on the Zap is one more (or less) to provision.
+      ...zapSetupPanels(addr, { changed: () => { refreshRow(addr); checkHealth(addr); state.provision?.refresh(); } }),
       panel("zap-claim", "Claim", claimBox, claimStatus),
       (state.provision = provisionPanel(ctx, addr)).node);
     claimBox.replaceChildren(el("p", { class: "empty" }, "Loading your organizations…"));
