@@ -17,10 +17,9 @@
 //   node e2e/measure-installer.js [--runs 10]
 import { generateKeyPairSync, sign } from "node:crypto";
 import { writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { APP, SHOTS, freshHome, quitApp, startDriver } from "./harness.js";
-import { startSim } from "./sim.js";
+import { freePort, startSim } from "./sim.js";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,17 +33,6 @@ const median = (xs) => {
   return s[Math.ceil(0.5 * s.length) - 1];
 };
 const worst = (xs) => Math.max(...xs);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // ---- The floor: the same steps over raw HTTP, timed here.
 

@@ -1,6 +1,7 @@
 // An external novacore-sim process: an environment the tests can stop and start again, which the
 // app's in-process Sandbox is not.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { ROOT } from "./harness.js";
@@ -32,6 +33,21 @@ export function startSim(addr = "127.0.0.1:0", args = [], { control = false } = 
             proc.kill("SIGTERM");
           }),
       });
+    });
+  });
+}
+
+/**
+ * A port free on 127.0.0.1 now: the simulator binds it on its Zaps' own loopback addresses
+ * (as root it could use 80, as in the field).
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
     });
   });
 }

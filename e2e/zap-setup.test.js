@@ -7,25 +7,12 @@
 // Loopback only, no mDNS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
-import { startSim } from "./sim.js";
+import { freePort, startSim } from "./sim.js";
 
 let session;
 let sim;
 let port;
-
-/** A port free on loopback now (the sim binds it on 127.0.7.2). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port: p } = srv.address();
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 before(async () => {
   freshHome();

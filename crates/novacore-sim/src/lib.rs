@@ -34,6 +34,7 @@ pub mod error;
 pub mod extract;
 pub mod faults;
 pub mod mdns;
+pub mod netns;
 pub mod openapi;
 pub mod persist;
 pub mod ratelimit;

@@ -4,79 +4,19 @@
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
-use std::process::Command;
 use std::time::Duration;
 
 use novacore::zap::discovery::{inspect, FoundBy, MdnsBrowser, MdnsEvent, MdnsOptions};
 use novacore::ZapClient;
 use novacore_sim::{MdnsAnnounce, Sandbox};
 
-const INSIDE: &str = "NOVACORE_TEST_IN_NETNS";
-const READY: &str = "netns-ready: only lo";
-const TEST: &str = "mdns_finds_and_loses_sandbox_zaps_in_a_network_namespace";
-const SETUP: &str = "ip link set lo up && ip link set lo multicast on && \
-                     ip route add 224.0.0.0/4 dev lo && exec \"$0\" \"$@\"";
-
 #[test]
 fn mdns_finds_and_loses_sandbox_zaps_in_a_network_namespace() {
-    if std::env::var_os(INSIDE).is_some() {
-        inside_namespace();
+    if !novacore_sim::netns::in_own_namespace(
+        "mdns_finds_and_loses_sandbox_zaps_in_a_network_namespace",
+    ) {
         return;
     }
-    let exe = std::env::current_exe().expect("test binary path");
-    // As root a plain network namespace; otherwise a user namespace that maps us to root in it.
-    let root = std::fs::read_to_string("/proc/self/status")
-        .map(|s| {
-            s.lines()
-                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false);
-    let flags = if root { "-n" } else { "-rn" };
-    let out = Command::new("unshare")
-        .args([flags, "sh", "-c", SETUP])
-        .arg(&exe)
-        .args([TEST, "--exact", "--nocapture", "--test-threads=1"])
-        .env(INSIDE, "1")
-        .output();
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("SKIPPED: cannot run `unshare` to get a network namespace: {e}");
-            return;
-        }
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !stdout.contains(READY) && !stderr.contains(READY) {
-        eprintln!(
-            "SKIPPED: no network namespace with multicast on loopback could be set up \
-             (`unshare {flags}` + ip): {}",
-            stderr.trim()
-        );
-        return;
-    }
-    assert!(
-        out.status.success(),
-        "mDNS test failed inside its namespace:\n{stdout}\n{stderr}"
-    );
-    eprintln!("ran inside a fresh network namespace:\n{stdout}");
-}
-
-fn inside_namespace() {
-    // Refuse to run anywhere but a namespace whose only interface is loopback (/proc/self/net is
-    // per network namespace; /sys/class/net would still show the host's until sysfs is remounted).
-    let dev = std::fs::read_to_string("/proc/self/net/dev").expect("/proc/self/net/dev");
-    let ifaces: Vec<String> = dev
-        .lines()
-        .skip(2)
-        .filter_map(|l| l.split(':').next().map(|n| n.trim().to_string()))
-        .collect();
-    assert_eq!(
-        ifaces,
-        ["lo"],
-        "refusing to browse mDNS outside a private namespace"
-    );
-    eprintln!("{READY}");
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
