@@ -2,9 +2,11 @@
 //! addresses (127.0.4.x, a block no other test uses; each test its own /27 of it): find, check,
 //! claim, release.
 
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+mod common;
 
+use std::net::{Ipv4Addr, SocketAddr};
+
+use common::{signed_in, zap_address};
 use novacore_sim::{Sandbox, SandboxHandle, ZapFaultUpdate};
 use novadesk_core::*;
 
@@ -20,29 +22,6 @@ async fn sandbox(first: Ipv4Addr, zaps: usize, web_page: Option<Ipv4Addr>) -> (S
         b = b.web_page_host(SocketAddr::from((ip, port)));
     }
     (b.start().await.unwrap(), port)
-}
-
-async fn signed_in(sb: &SandboxHandle) -> Workspace {
-    let env = Environment::Sandbox;
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let s = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
-    Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: sb.base_url().to_string(),
-        client: s.client,
-        identity_id: s.identity_id,
-        clock: Arc::new(SystemClock),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap()
-}
-
-fn addr(ip: Ipv4Addr, port: u16) -> String {
-    if port == 80 {
-        ip.to_string()
-    } else {
-        format!("{ip}:{port}")
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,7 +62,7 @@ async fn sweep_finds_the_zaps_not_the_web_page_and_typed_addresses_get_sentences
         serials
     );
     let row = &found[0];
-    assert_eq!(row.address, addr(first, port));
+    assert_eq!(row.address, zap_address(first, port));
     assert!(
         row.firmware.is_some() && row.ssid.is_some() && row.signal.is_some(),
         "{row:?}"
@@ -103,7 +82,7 @@ async fn sweep_finds_the_zaps_not_the_web_page_and_typed_addresses_get_sentences
     // Typed addresses: a Zap, a router's page, nothing.
     let z = inspect_zap(&row.address).await.unwrap();
     assert_eq!(z.serial, row.serial);
-    let e = inspect_zap(&addr(page, port)).await.unwrap_err();
+    let e = inspect_zap(&zap_address(page, port)).await.unwrap_err();
     assert!(
         e.user_message()
             .contains("answers with a web page, not a Zap's API"),
@@ -111,7 +90,7 @@ async fn sweep_finds_the_zaps_not_the_web_page_and_typed_addresses_get_sentences
         e.user_message()
     );
     assert_eq!(e.kind(), ErrorKind::Failed);
-    let chain = check_health(None, &addr(page, port)).await.unwrap();
+    let chain = check_health(None, &zap_address(page, port)).await.unwrap();
     assert_eq!(
         (chain.links[0].status, chain.links[0].value.as_str()),
         (LinkStatus::Red, "a web page, not a Zap")
@@ -120,7 +99,7 @@ async fn sweep_finds_the_zaps_not_the_web_page_and_typed_addresses_get_sentences
         .first_problem
         .unwrap()
         .contains("answers with a web page"));
-    let e = inspect_zap(&addr(Ipv4Addr::new(127, 0, 4, 29), port))
+    let e = inspect_zap(&zap_address(Ipv4Addr::new(127, 0, 4, 29), port))
         .await
         .unwrap_err();
     assert!(
@@ -159,7 +138,7 @@ async fn health_chain_healthy_and_each_broken_link() {
     let (sb, port) = sandbox(first, 1, None).await;
     let ws = signed_in(&sb).await;
     let serial = sb.zaps()[0].serial.clone();
-    let a = addr(first, port);
+    let a = zap_address(first, port);
     let org = create_organization(&ws, "Installs").await.unwrap();
 
     // Not signed in: the Zap's own links only.
@@ -291,7 +270,7 @@ async fn claim_new_same_org_transfer_viewer_refused_and_release() {
     let (sb, port) = sandbox(first, 1, None).await;
     let ws = signed_in(&sb).await;
     let serial = sb.zaps()[0].serial.clone();
-    let a = addr(first, port);
+    let a = zap_address(first, port);
     let installs = create_organization(&ws, "Installs").await.unwrap();
     let other = create_organization(&ws, "Other").await.unwrap();
 
@@ -406,7 +385,7 @@ async fn provision_publish_and_the_readings_link_turns_green() {
     let first = Ipv4Addr::new(127, 0, 4, 98);
     let (sb, port) = sandbox(first, 1, None).await;
     let ws = signed_in(&sb).await;
-    let a = addr(first, port);
+    let a = zap_address(first, port);
     let org = create_organization(&ws, "Installs").await.unwrap();
     let site = create_site(
         &ws,

@@ -4,10 +4,12 @@
 //! platform's refusals and the cloud gone mid-journey (nothing half-done, retry works), and the
 //! timeout naming the health chain's broken link.
 
+mod common;
+
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::{signed_in, zap_address};
 use novacore_sim::{Sandbox, SandboxHandle, ZapFaultUpdate};
 use novadesk_core::live::{LiveHub, LiveOptions};
 use novadesk_core::*;
@@ -24,30 +26,7 @@ async fn sandbox(first: Ipv4Addr, zaps: usize) -> (SandboxHandle, String) {
         .start()
         .await
         .unwrap();
-    (sb, addr(first, port))
-}
-
-fn addr(ip: Ipv4Addr, port: u16) -> String {
-    if port == 80 {
-        ip.to_string()
-    } else {
-        format!("{ip}:{port}")
-    }
-}
-
-async fn signed_in(sb: &SandboxHandle) -> Workspace {
-    let env = Environment::Sandbox;
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let s = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
-    Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: sb.base_url().to_string(),
-        client: s.client,
-        identity_id: s.identity_id,
-        clock: Arc::new(SystemClock),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap()
+    (sb, zap_address(first, port))
 }
 
 /// An organization with one site.

@@ -1,4 +1,5 @@
-//! A signed-in workspace on a fresh in-process Sandbox, with a fake clock and recorded events.
+//! A signed-in workspace on a fresh in-process Sandbox, with a fake clock and recorded events;
+//! a signed-in workspace on a given sandbox (the installer tests' Zaps on loopback addresses).
 // Each test file uses a different part of it.
 #![allow(dead_code)]
 
@@ -38,5 +39,30 @@ pub async fn world() -> World {
         ws,
         clock,
         events,
+    }
+}
+
+/// A workspace signed in (new identity, real clock) to the sandbox `sb`.
+pub async fn signed_in(sb: &novacore_sim::SandboxHandle) -> Workspace {
+    let env = Environment::Sandbox;
+    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
+    let s = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
+    Workspace::in_memory(WorkspaceParts {
+        environment: env,
+        base_url: sb.base_url().to_string(),
+        client: s.client,
+        identity_id: s.identity_id,
+        clock: Arc::new(SystemClock),
+        events: Arc::new(RecordingEventSink::new()),
+    })
+    .unwrap()
+}
+
+/// A loopback Zap's address as an installer types it: the bare IP on port 80, else `ip:port`.
+pub fn zap_address(ip: std::net::Ipv4Addr, port: u16) -> String {
+    if port == 80 {
+        ip.to_string()
+    } else {
+        format!("{ip}:{port}")
     }
 }
