@@ -70,6 +70,7 @@ export class WebDriver {
 
   async click(css) {
     await this.onFresh(css, async (id) => {
+      await this.stillAt(id);
       const click = () => this.request("POST", this.s(`/element/${id}/click`), {});
       try {
         return await click();
@@ -81,6 +82,24 @@ export class WebDriver {
         return click();
       }
     });
+  }
+
+  // A click goes to a point on the screen: if what is above the element is still growing (a list
+  // drawn after an answer), the point moves on and the click lands elsewhere. Wait until the
+  // element has stayed put for a few frames (at most 1 s).
+  async stillAt(id) {
+    await this.execAsync(`const el = arguments[0], done = arguments[arguments.length - 1];
+      const t0 = performance.now();
+      let last = null, same = 0;
+      const tick = () => {
+        const r = el.getBoundingClientRect();
+        const at = r.top + "," + r.left;
+        same = at === last ? same + 1 : 0;
+        last = at;
+        if (same >= 3 || performance.now() - t0 > 1000) done(true);
+        else setTimeout(tick, 16);
+      };
+      tick();`, { [ELEMENT]: id });
   }
 
   async text(css) {

@@ -46,6 +46,9 @@ test("Wi-Fi: wrong passphrase, then the right one and the Zap back; a field devi
   await driver.type("#add-address", address);
   await driver.click("#add-zap");
   await driver.waitFor(() => exists(driver, "#zap-wifi #wifi-scan"), 30_000, "the Zap's Wi-Fi panel");
+  // The health chain above it drawn first: its "Checking…" line growing to six links moves the
+  // panels below, and a click sent during that move lands elsewhere (seen once in CI under load).
+  await driver.waitFor(() => driver.exec("return document.querySelectorAll('#health-chain li[data-link]').length === 6"), 30_000, "the health chain");
 
   // ---- Wi-Fi: scan, strongest first, the one it is on marked.
   await driver.click("#wifi-scan");
