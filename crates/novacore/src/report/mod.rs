@@ -15,7 +15,8 @@ pub mod canonical;
 mod verify;
 
 pub use verify::{
-    platform_key_check, verify, Check, CheckKind, CheckStatus, Problem, ReportSummary, Verification,
+    platform_answer_check, platform_key_check, verify, Check, CheckKind, CheckStatus, Problem,
+    ReportSummary, Verification,
 };
 
 use serde::{Deserialize, Serialize};

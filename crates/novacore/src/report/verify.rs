@@ -376,3 +376,28 @@ pub fn platform_key_check(report: &ReportSummary, listed: &[Gateway]) -> Check {
         ),
     }
 }
+
+/// The platform check from the platform's answer to listing the gateways of the report's
+/// organization (`GET /gateways?org_id=`); `None`: the report names no organization.
+pub fn platform_answer_check(
+    report: &ReportSummary,
+    answer: Option<crate::Result<Vec<Gateway>>>,
+) -> Check {
+    let org = report
+        .org_name
+        .clone()
+        .or_else(|| report.org_id.clone())
+        .unwrap_or_default();
+    let why = match answer {
+        None => "Not checked against the platform: the report names no organization to look the gateway up in.".to_string(),
+        Some(Ok(listed)) => return platform_key_check(report, &listed),
+        Some(Err(e)) if e.is_offline() => {
+            "Not checked against the platform: it cannot be reached now.".to_string()
+        }
+        Some(Err(crate::Error::NotFound { .. } | crate::Error::Forbidden { .. })) => format!(
+            "Not checked against the platform: you are not a member of {org}, so its gateways are not shown to you."
+        ),
+        Some(Err(e)) => format!("Not checked against the platform: it answered {e}."),
+    };
+    Check::unchecked(CheckKind::PlatformKey, why)
+}
