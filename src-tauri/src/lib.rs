@@ -57,6 +57,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .setup(move |app| {
             ipc.mount_events(app);
             app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
+            app.manage(commands::report::ReportPicker::new(app.handle().clone()));
             let sink = events::TauriEvents::new(app.handle().clone());
             app.state::<AppState>().set_events(Box::new(sink));
             let handle = app.handle().clone();

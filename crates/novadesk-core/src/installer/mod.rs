@@ -48,7 +48,9 @@ pub use provision_form::{
     provision_form, DerChoice, DeviceTypeChoice, FieldDeviceForm, ProvisionForm, ProvisionedAs,
     SiteChoice,
 };
-pub use report::{make_report, verify_report, MadeReport, ReportCheck, ReportVerification};
+pub use report::{
+    make_report, verify_report, MadeReport, ReportCheck, ReportVerification, MAX_REPORT_BYTES,
+};
 pub use wifi::{
     join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,
 };

@@ -13,6 +13,9 @@ use novacore::report::{
 };
 use serde::Serialize;
 
+/// Largest report file read (the SDK's bound).
+pub use novacore::report::MAX_REPORT_BYTES;
+
 use super::field_devices::field_devices;
 use super::gateways::{cached_gateway_owners, refresh_gateway_owners};
 use super::health::{check_health, LinkStatus};
