@@ -83,7 +83,8 @@ test("claim → provision → make the Zap-signed report → verified in the win
   await driver.click("#scan-start");
   const row = `#zap-table tr[data-address="${address}"]`;
   await driver.waitFor(() => exists(driver, row), 30_000, "the Zap found by the scan");
-  await driver.click(row);
+  await driver.exec(`document.querySelector(${JSON.stringify(row)}).focus()`);
+  await driver.pressKey("\uE007"); // Enter
   await driver.waitFor(() => exists(driver, "#zap-report"), 30_000, "the Zap opened, its Report panel");
 
   // Claim it, then provision its first field device with the form's suggestion.
