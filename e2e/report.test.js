@@ -63,7 +63,7 @@ function cli(args) {
 
 /** The checks the Report panel shows: [check, colour, sentence]. */
 const shownChecks = (driver) => driver.exec(
-  "return [...document.querySelectorAll('#report-checks li')].map(li => [li.dataset.check, li.dataset.status, li.querySelector('.meta').textContent])");
+  "return [...document.querySelectorAll('#report-checks li')].map(li => [li.dataset.check, li.dataset.status, li.querySelector('.meta').textContent.replace(/^(passed|failed|not checked): /, '')])");
 
 test("claim → provision → make the Zap-signed report → verified in the window and by the CLI → one changed byte is named", async () => {
   const { driver } = session;
@@ -131,7 +131,7 @@ test("claim → provision → make the Zap-signed report → verified in the win
     ["readable", "green"], ["digest", "green"], ["signer", "green"], ["signature", "green"], ["platform_key", "green"],
   ], JSON.stringify(checks));
   assert.match(await driver.text("#report-verdict"), /^The report verifies: signed by zap-[0-9a-f]+ itself and the platform holds its key\.$/);
-  await driver.exec("document.getElementById('zap-report').scrollIntoView({ block: 'start' })");
+  await driver.exec("document.getElementById('report-checks').scrollIntoView({ block: 'end' })");
   await screenshot(driver, "report-verified");
 
   // The CLI agrees (no identity: the platform is not asked, the file and signature are).
@@ -154,6 +154,7 @@ test("claim → provision → make the Zap-signed report → verified in the win
   assert.match(digest[2], /^The digest differs: .* The report was changed after it was signed\.$/, digest[2]);
   assert.equal(after.find(([c]) => c === "signature")[1], "green", "the Zap's signature itself is intact");
   assert.match(await driver.text("#report-verdict"), /^The report does not verify: 1 check failed\.$/);
+  await driver.exec("document.getElementById('report-checks').scrollIntoView({ block: 'end' })");
   await screenshot(driver, "report-tampered");
 
   const bad = cli(["report", "verify", "--offline", savePath]);

@@ -67,7 +67,7 @@ export function reportPanel(ctx, address) {
   const chooseButton = el("button", { type: "button", class: "btn btn-secondary", id: "report-choose" }, "Choose…");
   const verifyButton = el("button", { type: "button", class: "btn btn-secondary", id: "report-verify" }, "Verify a report");
   const verdict = el("p", { class: "field-msg", id: "report-verdict", role: "status" });
-  const checks = el("ul", { class: "health-chain", id: "report-checks", "aria-label": "Report checks" });
+  const checks = el("ul", { class: "list health-chain", id: "report-checks", "aria-label": "Report checks" });
 
   chooseButton.addEventListener("click", async () => {
     try {
@@ -92,8 +92,8 @@ export function reportPanel(ctx, address) {
       verdict.textContent = verdictText(v);
       checks.replaceChildren(...v.checks.map((c) => el("li", { "data-check": c.check, "data-status": checkColour(c.status) },
         el("span", { class: "dot", "aria-hidden": "true" }),
-        el("span", { class: "name" }, `${CHECK_NAMES[c.check] ?? c.check}: ${c.status === "unchecked" ? "not checked" : c.status}`),
-        el("span", { class: "meta" }, c.sentence))));
+        el("span", { class: "name" }, CHECK_NAMES[c.check] ?? c.check),
+        el("span", { class: "meta" }, `${c.status === "unchecked" ? "not checked" : c.status}: ${c.sentence}`))));
     } catch (err) {
       if (err.handled) return;
       verdict.className = "field-msg is-error";
