@@ -151,7 +151,7 @@ test("claim → provision → make the Zap-signed report → verified in the win
   await driver.waitFor(() => driver.exec("return document.querySelector('#report-checks li[data-check=digest]')?.dataset.status === 'red'"), 30_000, "the digest check red");
   const after = await shownChecks(driver);
   const digest = after.find(([c]) => c === "digest");
-  assert.match(digest[2], /^The digest differs: .* The report was changed after it was signed\.$/, digest[2]);
+  assert.match(digest[2], /^The digest differs: .*; the report was changed after it was signed\.$/, digest[2]);
   assert.equal(after.find(([c]) => c === "signature")[1], "green", "the Zap's signature itself is intact");
   assert.match(await driver.text("#report-verdict"), /^The report does not verify: 1 check failed\.$/);
   await driver.exec("document.getElementById('report-checks').scrollIntoView({ block: 'end' })");

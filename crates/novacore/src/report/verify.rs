@@ -285,7 +285,7 @@ pub fn verify(bytes: &[u8]) -> Verification {
         ))
     } else {
         Check::failed(K::Digest, Problem::DigestDiffers, format!(
-            "The digest differs: the contents now hash to {}, the Zap signed {}. The report was changed after it was signed.",
+            "The digest differs: the contents now hash to {}, while the Zap signed {}; the report was changed after it was signed.",
             short(&computed),
             short(&signature.digest)
         ))
