@@ -4,6 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use novadesk_core as core;
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,16 @@ use super::chart::SaveDialog;
 use super::installer::text;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+
+/// The native dialogs the panel uses, managed from the start and filled once the app is set up
+/// (a window without them, e.g. the mock runtime's, gets a sentence, not a missing-state error).
+#[derive(Default)]
+pub struct ReportDialogs {
+    pub save: OnceLock<SaveDialog>,
+    pub pick: OnceLock<ReportPicker>,
+}
+
+const NO_DIALOG: &str = "no file dialog is available in this window";
 
 /// Longest path the window may send.
 const MAX_PATH: usize = 4096;
@@ -49,10 +60,10 @@ fn report_paths(chosen: &Path) -> (PathBuf, PathBuf) {
 /// printable HTML side by side, where the save dialog says.
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(state, dialog))]
+#[tracing::instrument(skip(state, dialogs))]
 pub async fn make_report(
     state: State<'_, AppState>,
-    dialog: State<'_, SaveDialog>,
+    dialogs: State<'_, ReportDialogs>,
     address: String,
 ) -> CommandResult<SavedReport> {
     let address = text("Zap's address", &address)?;
@@ -61,7 +72,15 @@ pub async fn make_report(
     let chosen = match super::chart::save_path_override() {
         Some(p) => p,
         None => {
-            dialog
+            dialogs
+                .save
+                .get()
+                .ok_or_else(|| {
+                    CommandError::failed(format!(
+                        "Could not ask where to save ({NO_DIALOG}). Set {} to a file path to save without the dialog.",
+                        super::chart::SAVE_PATH_ENV
+                    ))
+                })?
                 .ask_titled(
                     "Save the commissioning report",
                     &format!("{}.json", made.file_stem),
@@ -176,7 +195,14 @@ impl ReportPicker {
 /// Ask for a report file in the open dialog: its path, or `None` when dismissed.
 #[tauri::command]
 #[specta::specta]
-pub async fn choose_report_file(picker: State<'_, ReportPicker>) -> CommandResult<Option<String>> {
+pub async fn choose_report_file(
+    dialogs: State<'_, ReportDialogs>,
+) -> CommandResult<Option<String>> {
+    let Some(picker) = dialogs.pick.get() else {
+        return Err(CommandError::failed(format!(
+            "Could not open the file dialog ({NO_DIALOG}). Type the report file's path instead."
+        )));
+    };
     let answer = (picker.0)()
         .await
         .map_err(|_| CommandError::failed("The open dialog closed unexpectedly. Try again."))?;
