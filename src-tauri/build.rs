@@ -57,6 +57,9 @@ const COMMANDS: &[&str] = &[
     "set_zap_publishing",
     "wait_first_reading",
     "cancel_first_reading",
+    "make_report",
+    "verify_report",
+    "choose_report_file",
 ];
 
 /// `git` with `args` in this crate's directory, its trimmed output if it ran and succeeded.

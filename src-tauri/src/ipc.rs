@@ -68,6 +68,9 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::provision::set_zap_publishing,
             commands::provision::wait_first_reading,
             commands::provision::cancel_first_reading,
+            commands::report::make_report,
+            commands::report::verify_report,
+            commands::report::choose_report_file,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

@@ -53,10 +53,18 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .manage(commands::installer::SweepJobs::default())
         .manage(commands::installer::MdnsJobs::default())
         .manage(commands::provision::FirstReadingJobs::default())
+        .manage(commands::report::ReportDialogs::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
             app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
+            let dialogs = app.state::<commands::report::ReportDialogs>();
+            let _ = dialogs
+                .save
+                .set(commands::chart::SaveDialog::new(app.handle().clone()));
+            let _ = dialogs
+                .pick
+                .set(commands::report::ReportPicker::new(app.handle().clone()));
             let sink = events::TauriEvents::new(app.handle().clone());
             app.state::<AppState>().set_events(Box::new(sink));
             let handle = app.handle().clone();

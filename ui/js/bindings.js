@@ -395,6 +395,25 @@ export const commands = {
 	 * @returns {Promise<boolean>}
 	 */
 	cancelFirstReading: (requestId) => __TAURI_INVOKE("cancel_first_reading", { requestId }),
+	/**
+	 *  Make the commissioning report of the Zap at `address` (claimed; it signs) and save it, JSON and
+	 *  printable HTML side by side, where the save dialog says.
+	 * @param {string} address
+	 * @returns {Promise<{ status: "ok"; data: SavedReport } | { status: "error"; error: CommandError }>}
+	 */
+	makeReport: (address) => typedError(__TAURI_INVOKE("make_report", { address })),
+	/**
+	 *  Verify a commissioning report: its digest and the Zap's signature, and, signed in and online,
+	 *  that the platform holds its key for that gateway. Each check with its sentence.
+	 * @param {ReportSource_Deserialize} source
+	 * @returns {Promise<{ status: "ok"; data: ReportVerificationItem_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	verifyReport: (source) => typedError(__TAURI_INVOKE("verify_report", { source })),
+	/**
+	 *  Ask for a report file in the open dialog: its path, or `None` when dismissed.
+	 * @returns {Promise<{ status: "ok"; data: string | null } | { status: "error"; error: CommandError }>}
+	 */
+	chooseReportFile: () => typedError(__TAURI_INVOKE("choose_report_file")),
 };
 
 /** Events */
@@ -2315,6 +2334,124 @@ export const events = {
 	* @property {boolean} offline - The fetch stopped because the server cannot be reached.
 	* @property {string | null} fetch_note
 	* @property {number} network_requests
+	*
+	*  One check of a report, as the window shows it.
+	*
+	* @typedef {ReportCheckItem_Serialize | ReportCheckItem_Deserialize} ReportCheckItem
+	* @property {ReportCheckItem_Serialize} Serialize
+	* @property {ReportCheckItem_Deserialize} Deserialize
+	*
+	*  One check of a report, as the window shows it.
+	*
+	* @typedef {{
+	* // `readable`, `digest`, `signer`, `signature`, `platform_key`.
+	*		check: string,
+	* // `passed`, `failed`, `unchecked`.
+	*		status: string,
+	* // What does not match, for programs (`digest_differs`, `signed_by_another_zap`, …).
+	*		problem?: string | null,
+	*		sentence: string,
+	*	}} ReportCheckItem_Deserialize
+	* @property {string} check - `readable`, `digest`, `signer`, `signature`, `platform_key`.
+	* @property {string} status - `passed`, `failed`, `unchecked`.
+	* @property {string | null} [problem] - What does not match, for programs (`digest_differs`, `signed_by_another_zap`, …).
+	* @property {string} sentence
+	*
+	*  One check of a report, as the window shows it.
+	*
+	* @typedef {{
+	* // `readable`, `digest`, `signer`, `signature`, `platform_key`.
+	*		check: string,
+	* // `passed`, `failed`, `unchecked`.
+	*		status: string,
+	* // What does not match, for programs (`digest_differs`, `signed_by_another_zap`, …).
+	*		problem: string | null,
+	*		sentence: string,
+	*	}} ReportCheckItem_Serialize
+	* @property {string} check - `readable`, `digest`, `signer`, `signature`, `platform_key`.
+	* @property {string} status - `passed`, `failed`, `unchecked`.
+	* @property {string | null} problem - What does not match, for programs (`digest_differs`, `signed_by_another_zap`, …).
+	* @property {string} sentence
+	*
+	*  A report to verify: a file's path, or its contents (exactly one).
+	*
+	* @typedef {ReportSource_Serialize | ReportSource_Deserialize} ReportSource
+	* @property {ReportSource_Serialize} Serialize
+	* @property {ReportSource_Deserialize} Deserialize
+	*
+	*  A report to verify: a file's path, or its contents (exactly one).
+	*
+	* @typedef {{
+	*		path?: string | null,
+	*		contents?: string | null,
+	*	}} ReportSource_Deserialize
+	* @property {string | null} [path]
+	* @property {string | null} [contents]
+	*
+	*  A report to verify: a file's path, or its contents (exactly one).
+	*
+	* @typedef {{
+	*		path: string | null,
+	*		contents: string | null,
+	*	}} ReportSource_Serialize
+	* @property {string | null} path
+	* @property {string | null} contents
+	*
+	*  A verified report file.
+	*
+	* @typedef {ReportVerificationItem_Serialize | ReportVerificationItem_Deserialize} ReportVerificationItem
+	* @property {ReportVerificationItem_Serialize} Serialize
+	* @property {ReportVerificationItem_Deserialize} Deserialize
+	*
+	*  A verified report file.
+	*
+	* @typedef {{
+	* // No check failed.
+	*		ok: boolean,
+	*		serial?: string | null,
+	*		org_name?: string | null,
+	*		made_at?: string | null,
+	*		signed_at?: string | null,
+	*		checks: ReportCheckItem_Deserialize[],
+	*	}} ReportVerificationItem_Deserialize
+	* @property {boolean} ok - No check failed.
+	* @property {string | null} [serial]
+	* @property {string | null} [org_name]
+	* @property {string | null} [made_at]
+	* @property {string | null} [signed_at]
+	* @property {ReportCheckItem_Deserialize[]} checks
+	*
+	*  A verified report file.
+	*
+	* @typedef {{
+	* // No check failed.
+	*		ok: boolean,
+	*		serial: string | null,
+	*		org_name: string | null,
+	*		made_at: string | null,
+	*		signed_at: string | null,
+	*		checks: ReportCheckItem_Serialize[],
+	*	}} ReportVerificationItem_Serialize
+	* @property {boolean} ok - No check failed.
+	* @property {string | null} serial
+	* @property {string | null} org_name
+	* @property {string | null} made_at
+	* @property {string | null} signed_at
+	* @property {ReportCheckItem_Serialize[]} checks
+	*
+	*  Where a made report was saved.
+	*
+	* @typedef {{
+	*		serial: string,
+	* // SHA-256 of the canonical report, the digest the Zap signed.
+	*		digest: string,
+	*		json_path: string,
+	*		html_path: string,
+	*	}} SavedReport
+	* @property {string} serial
+	* @property {string} digest - SHA-256 of the canonical report, the digest the Zap signed.
+	* @property {string} json_path
+	* @property {string} html_path
 	*
 	*  One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 	*

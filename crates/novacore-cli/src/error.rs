@@ -31,6 +31,9 @@ pub enum CliError {
     /// The in-process sandbox could not start.
     #[error("sandbox: {0}")]
     Sandbox(String),
+    /// A commissioning report did not verify (the first failed check's sentence).
+    #[error("the report does not verify: {0}")]
+    ReportInvalid(String),
     /// Writing the output failed (e.g. a closed pipe).
     #[error("output: {0}")]
     Output(String),
@@ -72,6 +75,7 @@ impl CliError {
             CliError::SecretStore(_) => "secret_store".into(),
             CliError::File { .. } => "file_error".into(),
             CliError::Sandbox(_) => "sandbox_error".into(),
+            CliError::ReportInvalid(_) => "report_invalid".into(),
             CliError::Output(_) => "output_error".into(),
         }
     }

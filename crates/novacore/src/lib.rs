@@ -10,6 +10,8 @@
 //! - [`ZapClient`] for a Zap's local API (a bare IP, `host:port` or URL), [`claim_gateway`] and
 //!   [`validate`] for installers; [`zap::discovery`] finds Zaps (mDNS browse, subnet sweep) and
 //!   [`zap::ZapError`] says why one could not be used (`Error::Zap`).
+//! - [`report`]: the commissioning report a Zap signs (format, canonical bytes, build, verify);
+//!   [`es256`] reads and checks gateway signatures (raw r‖s or DER).
 //! - One [`Error`] enum; [`Error::is_offline`] / [`Error::is_transient`] / [`Error::is_auth`]
 //!   tell the app what to show.
 //!
@@ -28,11 +30,13 @@ pub mod auth;
 pub mod claim;
 pub mod client;
 pub mod error;
+pub mod es256;
 pub mod history;
 pub mod models;
 pub mod prices;
 pub mod pricing;
 pub mod public;
+pub mod report;
 mod request;
 pub mod resources;
 pub mod retry;

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod live;
 pub mod manage;
 pub mod provision;
+pub mod report;
 pub mod session;
 pub mod settings;
 pub mod zap_setup;

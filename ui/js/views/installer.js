@@ -12,6 +12,7 @@ import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
 import { zapSetupPanels } from "./zap-setup.js";
 import { provisionPanel } from "./zap-provision.js";
+import { reportPanel } from "./zap-report.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -398,7 +399,7 @@ export async function render(main, _params, ctx) {
       // A device added or removed on the Zap is one more (or less) to provision.
       ...zapSetupPanels(addr, { changed: () => { refreshRow(addr); checkHealth(addr); state.provision?.refresh(); } }),
       panel("zap-claim", "Claim", claimBox, claimStatus),
-      (state.provision = provisionPanel(ctx, addr)).node);
+      (state.provision = provisionPanel(ctx, addr)).node, reportPanel(ctx, addr));
     claimBox.replaceChildren(el("p", { class: "empty" }, "Loading your organizations…"));
     clearInterval(state.timer);
     state.timer = setInterval(() => {

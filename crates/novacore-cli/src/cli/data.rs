@@ -327,3 +327,17 @@ pub struct KeyDestination {
     #[arg(long)]
     pub force: bool,
 }
+
+/// `report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Verify a commissioning report: its digest, the Zap's signature, and (signed in, online)
+    /// that the platform holds the report's key for its gateway. Exit status 1 when a check fails.
+    Verify {
+        /// The report's JSON file.
+        file: PathBuf,
+        /// Do not ask the platform (check the file and its signature only).
+        #[arg(long)]
+        offline: bool,
+    },
+}

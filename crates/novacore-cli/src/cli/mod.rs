@@ -70,4 +70,7 @@ pub enum Command {
     /// Talk to a Zap gateway on the LAN.
     #[command(subcommand)]
     Zap(ZapCmd),
+    /// Commissioning reports signed by a Zap.
+    #[command(subcommand)]
+    Report(ReportCmd),
 }

@@ -5,6 +5,7 @@ mod cost;
 mod gateways;
 mod market;
 mod orgs;
+mod report;
 mod sites;
 mod telemetry;
 mod zap;
@@ -25,6 +26,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             return identity::run(cmd, cli.identity.as_deref(), store.as_ref(), out)
         }
         Command::Zap(cmd) => return zap::run(cmd, out).await,
+        // Local first; the platform is asked only when an identity is at hand.
+        Command::Report(cmd) => {
+            return report::run(cmd, &cli.env, cli.identity.as_deref(), store.as_ref(), out).await
+        }
         _ => {}
     }
     let conn = connect(&cli.env, cli.identity.as_deref(), store.as_ref()).await?;
@@ -51,7 +56,7 @@ async fn dispatch(cmd: &Command, conn: &Connection, out: Output) -> Result<()> {
         Command::Prices(a) => market::prices(a, conn, out).await,
         Command::Tariffs(c) => market::tariffs(c, conn, out).await,
         Command::Cost(a) => cost::run(a, conn, out).await,
-        Command::Identity(_) | Command::Zap(_) => Ok(()),
+        Command::Identity(_) | Command::Zap(_) | Command::Report(_) => Ok(()),
     }
 }
 

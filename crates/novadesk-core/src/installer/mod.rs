@@ -2,7 +2,8 @@
 //! the Sandbox's own; [`mdns`]: announced ones as they come and go),
 //! check one link by link ([`health`]), claim it into an organization or release it
 //! ([`claim`]), provision its field devices and switch their publishing on ([`provision`], its
-//! form in [`provision_form`]), then wait for their first reading ([`first_reading`]). Zap calls
+//! form in [`provision_form`]), then wait for their first reading ([`first_reading`]), and hand over a report the Zap signs
+//! ([`report`], its page in [`report_html`]). Zap calls
 //! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
 //! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
 //! ([`gateways`]).
@@ -19,6 +20,8 @@ mod mdns;
 mod provision;
 mod provision_form;
 mod readings;
+mod report;
+mod report_html;
 mod wifi;
 mod zap;
 
@@ -44,6 +47,9 @@ pub use provision::{
 pub use provision_form::{
     provision_form, DerChoice, DeviceTypeChoice, FieldDeviceForm, ProvisionForm, ProvisionedAs,
     SiteChoice,
+};
+pub use report::{
+    make_report, verify_report, MadeReport, ReportCheck, ReportVerification, MAX_REPORT_BYTES,
 };
 pub use wifi::{
     join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,

@@ -11,6 +11,7 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
+pub(crate) use save_dialog::save_path_override;
 pub use save_dialog::{SaveDialog, SAVE_PATH_ENV};
 pub use views::*;
 
