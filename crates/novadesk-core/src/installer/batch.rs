@@ -5,11 +5,11 @@
 //! one claimed into another of your organizations ends as `needs_transfer` unless the request
 //! confirms transfers (the window asks per Zap, then runs a batch of that one).
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::time::Instant;
 
-use futures::StreamExt;
+use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 
 use super::batch_template::ProvisionTemplate;
@@ -158,7 +158,7 @@ pub async fn claim_batch(
     ws: &Workspace,
     req: &BatchRequest,
     cancel: &CancelToken,
-    progress: impl FnMut(BatchUpdate),
+    progress: impl FnMut(BatchUpdate) + Send,
 ) -> Result<BatchReport> {
     let start = Instant::now();
     let list = addresses(req)?;
@@ -201,37 +201,31 @@ pub async fn claim_batch(
     };
     let total = list.len();
     // One task polls every Zap's future (no spawn): the store's read-modify-write of a cached
-    // list never interleaves between two Zaps, and `progress` needs no Send.
-    let progress = RefCell::new(progress);
+    // list never interleaves between two Zaps. A mutex, not a cell, around `progress`: the
+    // batch's future stays `Send` (the shell runs it on its runtime).
+    let progress = Mutex::new(progress);
     let mut rows = Vec::with_capacity(total);
-    let mut runs = futures::stream::iter(list.iter().map(|address| {
-        let (owners, progress) = (&owners, &progress);
-        async move {
-            // Checked as each Zap's turn comes: after Cancel no new Zap starts.
-            if cancel.is_cancelled() {
-                return BatchRow {
-                    address: address.clone(),
-                    serial: None,
-                    outcome: BatchOutcome::Cancelled,
-                    devices: Vec::new(),
-                };
-            }
-            (progress.borrow_mut())(BatchUpdate::Working {
-                address: address.clone(),
-            });
-            one_zap(ws, owners, req, org_id, address, cancel).await
+    let mut waiting = list.iter();
+    let mut running = FuturesUnordered::new();
+    loop {
+        while running.len() < concurrency {
+            let Some(address) = waiting.next() else { break };
+            running.push(turn(ws, &owners, req, org_id, address, cancel, &progress));
         }
-    }))
-    .buffer_unordered(concurrency);
-    while let Some(row) = runs.next().await {
+        let Some(row) = running.next().await else {
+            break;
+        };
         rows.push(row.clone());
-        (progress.borrow_mut())(BatchUpdate::Ended {
-            row,
-            done: rows.len(),
-            total,
-        });
+        tell(
+            &progress,
+            BatchUpdate::Ended {
+                row,
+                done: rows.len(),
+                total,
+            },
+        );
     }
-    drop(runs);
+    drop(running);
     // Claims ran side by side, each writing through to the cached gateway lists: read them once
     // more so the store ends as the platform has it.
     if let Err(e) = refresh_gateway_owners(ws).await {
@@ -242,6 +236,37 @@ pub async fn claim_batch(
         rows,
         elapsed_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
     })
+}
+
+fn tell(progress: &Mutex<impl FnMut(BatchUpdate)>, update: BatchUpdate) {
+    (progress.lock().unwrap_or_else(|p| p.into_inner()))(update)
+}
+
+/// One Zap's turn: cancelled before it started, or worked on.
+async fn turn(
+    ws: &Workspace,
+    owners: &GatewayOwners,
+    req: &BatchRequest,
+    org_id: &str,
+    address: &str,
+    cancel: &CancelToken,
+    progress: &Mutex<impl FnMut(BatchUpdate)>,
+) -> BatchRow {
+    if cancel.is_cancelled() {
+        return BatchRow {
+            address: address.to_string(),
+            serial: None,
+            outcome: BatchOutcome::Cancelled,
+            devices: Vec::new(),
+        };
+    }
+    tell(
+        progress,
+        BatchUpdate::Working {
+            address: address.to_string(),
+        },
+    );
+    one_zap(ws, owners, req, org_id, address, cancel).await
 }
 
 /// One Zap: the claim, then (when asked and it is now in the organization) its devices.
