@@ -91,6 +91,7 @@ test("scan → select all 10 → claim selected with progress; one unreachable Z
   await driver.exec(`const s = document.getElementById('batch-org');
     s.value = [...s.options].find(o => o.textContent === ${JSON.stringify(ownOrg)}).value;
     s.dispatchEvent(new Event('change'));`);
+  await driver.exec("document.getElementById('zap-batch').scrollIntoView({ block: 'end' })");
   await screenshot(driver, "batch-selected");
   await driver.click("#batch-start");
   await driver.waitFor(() => driver.exec("return /^Done: /.test(document.getElementById('batch-msg').textContent)"), 60_000, "the batch to finish");
@@ -110,7 +111,8 @@ test("scan → select all 10 → claim selected with progress; one unreachable Z
       assert.equal(text, `Claimed into ${ownOrg}.`);
     }
   }
-  assert.equal(await exists(driver, "#batch-retry-failed:not([hidden])"), true, "Retry failed offered");
+  const retryShown = () => driver.exec("return getComputedStyle(document.getElementById('batch-retry-failed')).display !== 'none'");
+  assert.equal(await retryShown(), true, "Retry failed offered");
   await driver.exec("document.getElementById('zap-batch').scrollIntoView({ block: 'start' })");
   await screenshot(driver, "batch-one-failed");
 
@@ -122,11 +124,28 @@ test("scan → select all 10 → claim selected with progress; one unreachable Z
     30_000, "the retried Zap claimed");
   assert.equal(await driver.text(`#batch-table tr[data-address="${downAddress}"] .batch-result`), `Claimed into ${ownOrg}.`);
   assert.match(await driver.text("#batch-msg"), new RegExp(`^Done: 1 of 1 in ${ownOrg} `));
-  assert.equal(await exists(driver, "#batch-retry-failed:not([hidden])"), false, "nothing left to retry");
+  assert.equal(await retryShown(), false, "nothing left to retry");
   // The Zaps table follows: every row is in your organization.
   await driver.waitFor(
     () => driver.exec(`return [...document.querySelectorAll('#zap-table td[data-col=claim]')].every(td => td.textContent === ${JSON.stringify(ownOrg)})`),
     30_000, "every row to say your organization");
   await driver.exec("document.getElementById('zap-batch').scrollIntoView({ block: 'start' })");
   await screenshot(driver, "batch-retried");
+
+  // Again, with their field devices provisioned to a site from the template (its first rule: every
+  // Sungrow inverter → an inverter with solar + battery DERs named after the Zap); the P1 meters
+  // have no rule and are left as they are.
+  await driver.click("#batch-provision");
+  await driver.waitFor(() => driver.exec("return document.getElementById('batch-site').options.length > 0"), 30_000, "the organization's sites");
+  const site = await driver.exec("const s = document.getElementById('batch-site'); return s.options[s.selectedIndex].textContent");
+  assert.equal(await driver.exec("return document.querySelector('#batch-rules .rule-ders').value"), "{serial}-pv:solar, {serial}-battery:battery");
+  await driver.click("#batch-start");
+  await driver.waitFor(() => driver.exec("return /^Done: 10 of 10 /.test(document.getElementById('batch-msg').textContent)"), 60_000, "the provisioning batch");
+  const provisioned = await driver.exec("return [...document.querySelectorAll('#batch-table .batch-result')].map(td => td.textContent)");
+  assert.equal(provisioned.length, 10);
+  for (const text of provisioned) assert.equal(text, `Already in ${ownOrg}. 1 device provisioned, 1 left as they are.`, text);
+  assert.equal(await retryShown(), false, "nothing to retry");
+  await driver.exec("document.getElementById('zap-batch').scrollIntoView({ block: 'start' })");
+  await screenshot(driver, "batch-provisioned");
+  assert.ok(site);
 });

@@ -95,7 +95,7 @@ export function zapBatch(ctx, { zaps, targets, changed }) {
   const resultsBox = el("div", { id: "batch-results" });
   const node = panel("zap-batch", "Claim selected Zaps",
     el("div", { class: "inline-form" }, count, el("label", { for: "batch-org" }, "Into"), org,
-      el("label", { for: "batch-provision" }, provision, " Also provision their field devices"), start),
+      el("label", { for: "batch-provision", class: "check" }, provision, " Also provision their field devices"), start),
     template, msg, progressRow, resultsBox, retryFailed);
 
   const say = (text, isError = false) => {
@@ -225,7 +225,7 @@ export function zapBatch(ctx, { zaps, targets, changed }) {
         const state = r.pending ? "waiting" : r.working ? "working" : rowState(r);
         const text = { waiting: "Waiting…", working: "Claiming…" }[state] ?? rowText(r, orgName);
         return el("tr", { "data-address": r.address, "data-state": state },
-          el("td", { class: "mono" }, r.serial ?? r.address),
+          el("td", { class: "mono" }, r.serial ?? zaps().find((z) => z.address === r.address)?.serial ?? r.address),
           el("td", { class: "batch-result" }, text),
           actions);
       }))));
