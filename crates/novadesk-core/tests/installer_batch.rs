@@ -178,7 +178,7 @@ async fn batch_claims_twelve_zaps_one_unreachable_one_elsewhere_then_retries_and
         .filter(|r| r.retryable())
         .map(|r| r.address.clone())
         .collect();
-    assert_eq!(failed, [down.clone()]);
+    assert_eq!(failed, std::slice::from_ref(down));
     let retry = claim_batch(
         &ws,
         &request(&failed, &installs.id),
