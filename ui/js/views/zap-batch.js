@@ -112,7 +112,7 @@ export function zapBatch(ctx, { zaps, targets, changed }) {
     const k = [...selected].filter((a) => zaps().some((z) => z.address === a)).length;
     all.checked = n > 0 && k === n;
     all.indeterminate = k > 0 && k < n;
-    count.textContent = `${k} of ${n} selected`;
+    count.textContent = `${k} of ${n} selected${ctx.connection ? "" : " (sign in to claim them)"}`;
     start.disabled = k === 0 || !!running || !ctx.connection;
     for (const [a, box] of boxes) {
       if (box.isConnected) box.checked = selected.has(a);
