@@ -24,9 +24,9 @@ after(async () => {
 });
 
 const exists = (driver, css) => driver.exec(`return !!document.querySelector(${JSON.stringify(css)})`);
-/** The table's rows: [found_by, gone, cells…]. */
+/** The table's rows: [found_by, gone, cells… (not the selection column)]. */
 const rows = (driver) =>
-  driver.exec("return [...document.querySelectorAll('#zap-table tbody tr')].map(tr => [tr.dataset.foundBy, tr.dataset.gone, ...[...tr.cells].map(c => c.textContent)])");
+  driver.exec("return [...document.querySelectorAll('#zap-table tbody tr')].map(tr => [tr.dataset.foundBy, tr.dataset.gone, ...[...tr.cells].filter(c => !c.classList.contains('select')).map(c => c.textContent)])");
 const of = (table, how) => table.filter((r) => r[0] === how);
 
 test("signed out: the Installer lists the Sandbox's Zaps by itself, checks one, and says to sign in to claim", async () => {

@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "get_claim_targets",
     "claim_zap",
     "release_gateway",
+    "start_batch_claim",
+    "cancel_batch_claim",
     "scan_zap_wifi",
     "join_zap_wifi",
     "get_zap_device_form",

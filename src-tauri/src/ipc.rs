@@ -55,6 +55,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::installer::get_claim_targets,
             commands::installer::claim_zap,
             commands::installer::release_gateway,
+            commands::batch::start_batch_claim,
+            commands::batch::cancel_batch_claim,
             commands::zap_setup::scan_zap_wifi,
             commands::zap_setup::join_zap_wifi,
             commands::zap_setup::get_zap_device_form,

@@ -52,6 +52,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .manage(commands::chart::ChartJobs::default())
         .manage(commands::installer::SweepJobs::default())
         .manage(commands::installer::MdnsJobs::default())
+        .manage(commands::batch::BatchJobs::default())
         .manage(commands::provision::FirstReadingJobs::default())
         .manage(commands::report::ReportDialogs::default())
         .invoke_handler(ipc.invoke_handler())

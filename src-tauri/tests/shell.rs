@@ -233,3 +233,42 @@ fn installer_commands_check_their_arguments_and_need_a_sign_in_only_to_claim() {
         json!(false)
     );
 }
+
+#[test]
+fn batch_claim_bounds_its_list_before_asking_for_a_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(AppPaths::resolve("test.novadesk", Some(dir.path().into())));
+    let batch = |addresses: Vec<String>| {
+        json!({
+            "batch": {"addresses": addresses, "org_id": "org-1", "confirm_transfer": false, "provision": null},
+            "requestId": "b1",
+            "onUpdate": "__CHANNEL__:1",
+        })
+    };
+    let many = (0..300).map(|i| format!("127.0.15.{}", i % 250)).collect();
+    let err = invoke(&webview, "start_batch_claim", batch(many)).unwrap_err();
+    assert_eq!(err["code"], "failed", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("at most 256"),
+        "{err}"
+    );
+    let err = invoke(&webview, "start_batch_claim", batch(vec!["a\nb".into()])).unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("control characters"),
+        "{err}"
+    );
+    let err = invoke(
+        &webview,
+        "start_batch_claim",
+        batch(vec!["127.0.15.2".into()]),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "sign_in_required", "{err}");
+    assert_eq!(
+        invoke(&webview, "cancel_batch_claim", json!({"requestId": "none"})).unwrap(),
+        json!(false)
+    );
+}

@@ -295,6 +295,21 @@ export const commands = {
 	 */
 	releaseGateway: (orgId, serial) => typedError(__TAURI_INVOKE("release_gateway", { orgId, serial })),
 	/**
+	 *  Claim the Zaps of `batch` into its organization (and provision them from its template), 8 at
+	 *  a time. Each Zap's start and end arrive on `on_update`; the answer is every row.
+	 * @param {BatchArgs_Deserialize} batch
+	 * @param {string} requestId
+	 * @param {Channel<BatchUpdateItem_Deserialize>} onUpdate
+	 * @returns {Promise<{ status: "ok"; data: BatchReport_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	startBatchClaim: (batch, requestId, onUpdate) => typedError(__TAURI_INVOKE("start_batch_claim", { batch, requestId, onUpdate })),
+	/**
+	 *  Stop the batch with this id from starting more Zaps. `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<boolean>}
+	 */
+	cancelBatchClaim: (requestId) => __TAURI_INVOKE("cancel_batch_claim", { requestId }),
+	/**
 	 *  Ask the Zap to scan and list the networks it sees, strongest first.
 	 * @param {string} address
 	 * @returns {Promise<{ status: "ok"; data: WifiScanItem_Serialize } | { status: "error"; error: CommandError }>}
@@ -590,6 +605,228 @@ export const events = {
 	* @property {string | null} requested_env - The environment requested with `--env`, if any.
 	* @property {string | null} open_env - The environment to open in: `--env`, else the last one signed in to (unless the user signed out of it).
 	* @property {string | null} last_env - The environment used last, to preselect in the picker.
+	*
+	*  A batch as the window sends it.
+	*
+	* @typedef {BatchArgs_Serialize | BatchArgs_Deserialize} BatchArgs
+	* @property {BatchArgs_Serialize} Serialize
+	* @property {BatchArgs_Deserialize} Deserialize
+	*
+	*  A batch as the window sends it.
+	*
+	* @typedef {{
+	*		addresses: string[],
+	*		org_id: string,
+	* // Move Zaps claimed into another of your organizations (the window asked first).
+	*		confirm_transfer: boolean,
+	* // Provision each claimed Zap's field devices; absent: claim only.
+	*		provision?: TemplateArgs | null,
+	*	}} BatchArgs_Deserialize
+	* @property {string[]} addresses
+	* @property {string} org_id
+	* @property {boolean} confirm_transfer - Move Zaps claimed into another of your organizations (the window asked first).
+	* @property {TemplateArgs | null} [provision] - Provision each claimed Zap's field devices; absent: claim only.
+	*
+	*  A batch as the window sends it.
+	*
+	* @typedef {{
+	*		addresses: string[],
+	*		org_id: string,
+	* // Move Zaps claimed into another of your organizations (the window asked first).
+	*		confirm_transfer: boolean,
+	* // Provision each claimed Zap's field devices; absent: claim only.
+	*		provision: TemplateArgs | null,
+	*	}} BatchArgs_Serialize
+	* @property {string[]} addresses
+	* @property {string} org_id
+	* @property {boolean} confirm_transfer - Move Zaps claimed into another of your organizations (the window asked first).
+	* @property {TemplateArgs | null} provision - Provision each claimed Zap's field devices; absent: claim only.
+	*
+	*  What the batch did with one field device of a claimed Zap.
+	*
+	* @typedef {BatchDevice_Serialize | BatchDevice_Deserialize} BatchDevice
+	* @property {BatchDevice_Serialize} Serialize
+	* @property {BatchDevice_Deserialize} Deserialize
+	*
+	*  What the batch did with one field device of a claimed Zap.
+	*
+	* @typedef {{
+	*		sn: string,
+	*		profile?: string | null,
+	* // Provisioned: the platform's device id.
+	*		device_id?: string | null,
+	* // Why it was left alone (no rule for its profile, or cancelled).
+	*		skipped?: string | null,
+	* // Why provisioning it failed, or why its publishing could not be switched on.
+	*		problem?: string | null,
+	*	}} BatchDevice_Deserialize
+	* @property {string} sn
+	* @property {string | null} [profile]
+	* @property {string | null} [device_id] - Provisioned: the platform's device id.
+	* @property {string | null} [skipped] - Why it was left alone (no rule for its profile, or cancelled).
+	* @property {string | null} [problem] - Why provisioning it failed, or why its publishing could not be switched on.
+	*
+	*  What the batch did with one field device of a claimed Zap.
+	*
+	* @typedef {{
+	*		sn: string,
+	*		profile: string | null,
+	* // Provisioned: the platform's device id.
+	*		device_id: string | null,
+	* // Why it was left alone (no rule for its profile, or cancelled).
+	*		skipped: string | null,
+	* // Why provisioning it failed, or why its publishing could not be switched on.
+	*		problem: string | null,
+	*	}} BatchDevice_Serialize
+	* @property {string} sn
+	* @property {string | null} profile
+	* @property {string | null} device_id - Provisioned: the platform's device id.
+	* @property {string | null} skipped - Why it was left alone (no rule for its profile, or cancelled).
+	* @property {string | null} problem - Why provisioning it failed, or why its publishing could not be switched on.
+	*
+	*  How one Zap of the batch ended.
+	*
+	* @typedef {BatchOutcome_Serialize | BatchOutcome_Deserialize} BatchOutcome
+	* @property {BatchOutcome_Serialize} Serialize
+	* @property {BatchOutcome_Deserialize} Deserialize
+	*
+	*  How one Zap of the batch ended.
+	*
+	* @typedef {
+	* // The claim answered (`needs_transfer` included: then nothing was sent or moved).
+	* { status: "done"; claim: ClaimResultItem_Deserialize } | 
+	* // It failed, with the sentence why; retrying it runs it again.
+	* { status: "failed"; message: string } | 
+	* // Cancel came before it started: nothing was sent for it.
+	* { status: "cancelled" }} BatchOutcome_Deserialize
+	* @property {
+	* // The claim answered (`needs_transfer` included: then nothing was sent or moved).
+	* { status: "done"; claim: ClaimResultItem_Deserialize }} done - The claim answered (`needs_transfer` included: then nothing was sent or moved).
+	* @property {
+	* // It failed, with the sentence why; retrying it runs it again.
+	* { status: "failed"; message: string }} failed - It failed, with the sentence why; retrying it runs it again.
+	* @property {
+	* // Cancel came before it started: nothing was sent for it.
+	* { status: "cancelled" }} cancelled - Cancel came before it started: nothing was sent for it.
+	*
+	*  How one Zap of the batch ended.
+	*
+	* @typedef {
+	* // The claim answered (`needs_transfer` included: then nothing was sent or moved).
+	* { status: "done"; claim: ClaimResultItem_Serialize } | 
+	* // It failed, with the sentence why; retrying it runs it again.
+	* { status: "failed"; message: string } | 
+	* // Cancel came before it started: nothing was sent for it.
+	* { status: "cancelled" }} BatchOutcome_Serialize
+	* @property {
+	* // The claim answered (`needs_transfer` included: then nothing was sent or moved).
+	* { status: "done"; claim: ClaimResultItem_Serialize }} done - The claim answered (`needs_transfer` included: then nothing was sent or moved).
+	* @property {
+	* // It failed, with the sentence why; retrying it runs it again.
+	* { status: "failed"; message: string }} failed - It failed, with the sentence why; retrying it runs it again.
+	* @property {
+	* // Cancel came before it started: nothing was sent for it.
+	* { status: "cancelled" }} cancelled - Cancel came before it started: nothing was sent for it.
+	*
+	*  The whole batch.
+	*
+	* @typedef {BatchReport_Serialize | BatchReport_Deserialize} BatchReport
+	* @property {BatchReport_Serialize} Serialize
+	* @property {BatchReport_Deserialize} Deserialize
+	*
+	*  The whole batch.
+	*
+	* @typedef {{
+	* // In the order the Zaps ended.
+	*		rows: BatchRow_Deserialize[],
+	*		cancelled: boolean,
+	*		elapsed_ms: number | null,
+	*	}} BatchReport_Deserialize
+	* @property {BatchRow_Deserialize[]} rows - In the order the Zaps ended.
+	* @property {boolean} cancelled
+	* @property {number | null} elapsed_ms
+	*
+	*  The whole batch.
+	*
+	* @typedef {{
+	* // In the order the Zaps ended.
+	*		rows: BatchRow_Serialize[],
+	*		cancelled: boolean,
+	*		elapsed_ms: number | null,
+	*	}} BatchReport_Serialize
+	* @property {BatchRow_Serialize[]} rows - In the order the Zaps ended.
+	* @property {boolean} cancelled
+	* @property {number | null} elapsed_ms
+	*
+	*  One Zap's result row.
+	*
+	* @typedef {BatchRow_Serialize | BatchRow_Deserialize} BatchRow
+	* @property {BatchRow_Serialize} Serialize
+	* @property {BatchRow_Deserialize} Deserialize
+	*
+	*  One Zap's result row.
+	*
+	* @typedef {{
+	*		address: string,
+	* // When the Zap said.
+	*		serial?: string | null,
+	*		outcome: BatchOutcome_Deserialize,
+	* // Its field devices, when the batch provisions.
+	*		devices: BatchDevice_Deserialize[],
+	*	}} BatchRow_Deserialize
+	* @property {string} address
+	* @property {string | null} [serial] - When the Zap said.
+	* @property {BatchOutcome_Deserialize} outcome
+	* @property {BatchDevice_Deserialize[]} devices - Its field devices, when the batch provisions.
+	*
+	*  One Zap's result row.
+	*
+	* @typedef {{
+	*		address: string,
+	* // When the Zap said.
+	*		serial: string | null,
+	*		outcome: BatchOutcome_Serialize,
+	* // Its field devices, when the batch provisions.
+	*		devices: BatchDevice_Serialize[],
+	*	}} BatchRow_Serialize
+	* @property {string} address
+	* @property {string | null} serial - When the Zap said.
+	* @property {BatchOutcome_Serialize} outcome
+	* @property {BatchDevice_Serialize[]} devices - Its field devices, when the batch provisions.
+	*
+	*  Progress of a batch, as it runs.
+	*
+	* @typedef {BatchUpdateItem_Serialize | BatchUpdateItem_Deserialize} BatchUpdateItem
+	* @property {BatchUpdateItem_Serialize} Serialize
+	* @property {BatchUpdateItem_Deserialize} Deserialize
+	*
+	*  Progress of a batch, as it runs.
+	*
+	* @typedef {
+	* // Work on this Zap began.
+	* { event: "working"; address: string } | 
+	* // This Zap ended; `done` of `total` have.
+	* { event: "ended"; row: BatchRow_Deserialize; done: number | null; total: number | null }} BatchUpdateItem_Deserialize
+	* @property {
+	* // Work on this Zap began.
+	* { event: "working"; address: string }} working - Work on this Zap began.
+	* @property {
+	* // This Zap ended; `done` of `total` have.
+	* { event: "ended"; row: BatchRow_Deserialize; done: number | null; total: number | null }} ended - This Zap ended; `done` of `total` have.
+	*
+	*  Progress of a batch, as it runs.
+	*
+	* @typedef {
+	* // Work on this Zap began.
+	* { event: "working"; address: string } | 
+	* // This Zap ended; `done` of `total` have.
+	* { event: "ended"; row: BatchRow_Serialize; done: number | null; total: number | null }} BatchUpdateItem_Serialize
+	* @property {
+	* // Work on this Zap began.
+	* { event: "working"; address: string }} working - Work on this Zap began.
+	* @property {
+	* // This Zap ended; `done` of `total` have.
+	* { event: "ended"; row: BatchRow_Serialize; done: number | null; total: number | null }} ended - This Zap ended; `done` of `total` have.
 	*
 	*  What the chart view's pickers offer for a site.
 	*
@@ -2622,6 +2859,28 @@ export const events = {
 	*	}} TariffView
 	* @property {string} id - Tariff id.
 	* @property {string} label - "Company — name".
+	*
+	*  The template: the site, and a rule per device profile.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		rules: TemplateRuleArgs[],
+	*	}} TemplateArgs
+	* @property {string} site_id
+	* @property {TemplateRuleArgs[]} rules
+	*
+	*  What every field device of one Zap device profile becomes (`{serial}`, `{sn}` filled in).
+	*
+	* @typedef {{
+	*		profile: string,
+	*		device_type: string,
+	*		name: string,
+	*		ders: DerInput[],
+	*	}} TemplateRuleArgs
+	* @property {string} profile
+	* @property {string} device_type
+	* @property {string} name
+	* @property {DerInput[]} ders
 	*
 	*  Emitted after the theme preference changed, so every window follows.
 	*

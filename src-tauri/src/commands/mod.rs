@@ -2,6 +2,7 @@
 //! the `{ code, message }` envelope on failure.
 
 pub mod app;
+pub mod batch;
 pub mod browse;
 pub mod browse_types;
 pub mod chart;

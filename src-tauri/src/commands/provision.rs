@@ -22,7 +22,7 @@ pub type FirstReadingJobs = super::jobs::Jobs<FirstReadingWait>;
 pub struct FirstReadingWait;
 
 /// Most DERs one device may be sent with: far beyond any real device.
-const MAX_DERS: usize = 16;
+pub(super) const MAX_DERS: usize = 16;
 
 /// A DER as the form sends it.
 #[derive(Debug, Clone, Deserialize, Type)]

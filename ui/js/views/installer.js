@@ -13,6 +13,7 @@ import { panel } from "./detail.js";
 import { zapSetupPanels } from "./zap-setup.js";
 import { provisionPanel } from "./zap-provision.js";
 import { reportPanel } from "./zap-report.js";
+import { zapBatch } from "./zap-batch.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -99,7 +100,9 @@ export async function render(main, _params, ctx) {
     el("label", { for: "add-address" }, "Address"), address,
     el("button", { type: "submit", class: "btn btn-secondary", id: "add-zap" }, "Add by address"), addMsg);
 
-  // ---- The table, the open Zap
+  // ---- The table (with a selection for "Claim selected"), the open Zap
+  const batch = zapBatch(ctx, { zaps: () => [...state.zaps.values()], targets: () => state.targets,
+    changed: (addr) => refreshRow(addr) });
   const tableBox = el("div", { id: "zaps-box" });
   const detail = el("div", { id: "zap-detail" });
 
@@ -107,6 +110,7 @@ export async function render(main, _params, ctx) {
     el("p", { class: "lede" }, "Find the Zaps on this network, check each link from this computer to its readings in the cloud, and claim them into your organization."),
     panel("installer-find", "Find Zaps", mdnsStatus, scanForm, progressRow, addForm),
     panel("installer-zaps", "Zaps", tableBox),
+    batch.node,
     detail);
 
   const say = (node, text, isError = false) => {
@@ -126,6 +130,7 @@ export async function render(main, _params, ctx) {
     const rows = zaps.map((z) => {
       const tr = el("tr", { tabindex: "0", "data-address": z.address, "data-found-by": z.found_by,
         "data-gone": String(!!z.gone), class: z.gone ? "is-gone" : "", "aria-selected": String(z.address === state.selected) },
+        batch.cell(z.address),
         el("td", { class: "mono" }, z.serial ?? "—"),
         // A Zap's mDNS name is usually its serial: shown only when it says something more.
         el("td", {}, z.name && z.name !== z.serial ? z.name : "—"),
@@ -148,13 +153,17 @@ export async function render(main, _params, ctx) {
       } else if (ev.key === "Enter" && at >= 0) {
         ev.preventDefault();
         open(rows[at].dataset.address);
+      } else if (ev.key === " " && at >= 0) {
+        ev.preventDefault();
+        batch.toggle(rows[at].dataset.address);
       }
     });
     tableBox.replaceChildren(el("table", { class: "table", id: "zap-table", "aria-label": "Zaps found" },
-      el("thead", {}, el("tr", {}, ...["Serial", "Name", "Firmware", "Address", "Wi-Fi signal", "Devices", "Claimed into", "Found by"]
+      el("thead", {}, el("tr", {}, batch.headerCell(), ...["Serial", "Name", "Firmware", "Address", "Wi-Fi signal", "Devices", "Claimed into", "Found by"]
         .map((h) => el("th", { scope: "col" }, h)))),
       body));
     if (hadFocus) rows.find((r) => r.dataset.address === hadFocus)?.focus();
+    batch.sync();
   };
   const addRow = (zap) => {
     state.zaps.set(zap.address, zap);
@@ -274,6 +283,7 @@ export async function render(main, _params, ctx) {
   };
   // Signed out there is nothing to load: the claim panel says to sign in.
   const targetsLoaded = ctx.connection ? loadTargets() : Promise.resolve();
+  targetsLoaded.then(batch.targetsChanged);
 
   // ---- The open Zap: health chain and claim
   const chainList = el("ul", { class: "list health-chain", id: "health-chain", "aria-label": "Health chain" });

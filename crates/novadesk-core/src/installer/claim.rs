@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::gateways::{refresh_gateway_owners, GatewayOwner};
+use super::gateways::{refresh_gateway_owners, GatewayOwner, GatewayOwners};
 use super::zap;
 use crate::browse::{edit_set, kind, refusal, GatewayRow};
 use crate::error::{Error, Result};
@@ -49,6 +49,18 @@ pub async fn claim_zap(
     org_id: &str,
     confirm_transfer: bool,
 ) -> Result<ClaimResult> {
+    claim_zap_with(ws, None, address, org_id, confirm_transfer).await
+}
+
+/// [`claim_zap`], deciding from `owners` when given (a batch reads who holds what once for all
+/// its Zaps) instead of asking the platform first.
+pub(super) async fn claim_zap_with(
+    ws: &Workspace,
+    owners: Option<&GatewayOwners>,
+    address: &str,
+    org_id: &str,
+    confirm_transfer: bool,
+) -> Result<ClaimResult> {
     if org_id.trim().is_empty() {
         return Err(Error::InvalidInput(
             "Choose the organization to claim the Zap into.".into(),
@@ -57,7 +69,14 @@ pub async fn claim_zap(
     let client = zap::client(address)?;
     let crypto = client.crypto().await.map_err(zap::failure(&client))?;
     let serial = crypto.serial_number;
-    let owners = refresh_gateway_owners(ws).await?;
+    let fresh;
+    let owners = match owners {
+        Some(o) => o,
+        None => {
+            fresh = refresh_gateway_owners(ws).await?;
+            &fresh
+        }
+    };
     let Some(org) = owners.organization(org_id) else {
         return Err(Error::NotFound(
             "This organization no longer exists, or you are no longer a member of it. Refresh the list and choose another."

@@ -1,13 +1,16 @@
 //! The installer's journey on site: find Zaps on the LAN ([`discovery`]: sweep, typed address,
 //! the Sandbox's own; [`mdns`]: announced ones as they come and go),
 //! check one link by link ([`health`]), claim it into an organization or release it
-//! ([`claim`]), provision its field devices and switch their publishing on ([`provision`], its
-//! form in [`provision_form`]), then wait for their first reading ([`first_reading`]), and hand over a report the Zap signs
-//! ([`report`], its page in [`report_html`]). Zap calls
+//! ([`claim`]; many at once: [`batch`]), provision its field devices and switch their publishing
+//! on ([`provision`], its form in [`provision_form`]), then wait for their first reading
+//! ([`first_reading`]), and hand over a report the Zap signs ([`report`], its page in
+//! [`report_html`]). Zap calls
 //! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
 //! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
 //! ([`gateways`]).
 
+mod batch;
+mod batch_template;
 mod claim;
 mod device_form;
 mod discovery;
@@ -25,6 +28,11 @@ mod report_html;
 mod wifi;
 mod zap;
 
+pub use batch::{
+    claim_batch, BatchDevice, BatchOutcome, BatchReport, BatchRequest, BatchRow, BatchUpdate,
+    BATCH_CONCURRENCY, MAX_BATCH,
+};
+pub use batch_template::{ProvisionTemplate, TemplateRule};
 pub use claim::{claim_zap, release_gateway, ClaimResult};
 pub use device_form::{device_form, DeviceConnection, DeviceParam, DeviceProfile};
 pub use discovery::{
