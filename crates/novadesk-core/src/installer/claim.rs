@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::gateways::{refresh_gateway_owners, GatewayOwner};
-use super::zap;
+use super::{journal, zap};
 use crate::browse::{edit_set, kind, refusal, GatewayRow};
 use crate::error::{Error, Result};
 use crate::manage::Permissions;
@@ -37,6 +37,13 @@ pub enum ClaimResult {
         org_id: String,
         from: Option<GatewayOwner>,
     },
+    /// Novacore cannot be reached: the Zap signed its proof now and the claim waits in the
+    /// installer's journal (entry `entry_id`), replayed when the cloud is back.
+    Queued {
+        serial: String,
+        org_id: String,
+        entry_id: u32,
+    },
 }
 
 /// Claims the Zap at `address` into `org_id` where your role allows it. Already there: a quiet
@@ -57,7 +64,13 @@ pub async fn claim_zap(
     let client = zap::client(address)?;
     let crypto = client.crypto().await.map_err(zap::failure(&client))?;
     let serial = crypto.serial_number;
-    let owners = refresh_gateway_owners(ws).await?;
+    let owners = match refresh_gateway_owners(ws).await {
+        Ok(owners) => owners,
+        Err(Error::Novacore(e)) if journal::cloud_unreachable(&e) => {
+            return journal::queue_claim(ws, address, org_id, confirm_transfer).await
+        }
+        Err(e) => return Err(e),
+    };
     let Some(org) = owners.organization(org_id) else {
         return Err(Error::NotFound(
             "This organization no longer exists, or you are no longer a member of it. Refresh the list and choose another."
@@ -89,13 +102,19 @@ pub async fn claim_zap(
         }
         _ => {}
     }
-    let outcome = ws
+    let outcome = match ws
         .novacore(async |c| c.claim_gateway(&client, org_id).await)
         .await
-        .map_err(|e| match e {
-            novacore::Error::Timeout | novacore::Error::Zap(_) => zap::failure(&client)(e),
-            other => refusal("claim gateways into this organization", "This organization")(other),
-        })?;
+    {
+        Err(e) if journal::cloud_unreachable(&e) => {
+            return journal::queue_claim(ws, address, org_id, confirm_transfer).await
+        }
+        other => other,
+    }
+    .map_err(|e| match e {
+        novacore::Error::Timeout | novacore::Error::Zap(_) => zap::failure(&client)(e),
+        other => refusal("claim gateways into this organization", "This organization")(other),
+    })?;
     let transferred = outcome
         .response
         .extra

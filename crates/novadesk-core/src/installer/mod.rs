@@ -5,7 +5,8 @@
 //! form in [`provision_form`]), then wait for their first reading ([`first_reading`]). Zap calls
 //! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
 //! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
-//! ([`gateways`]).
+//! ([`gateways`]). When Novacore cannot be reached, the cloud steps wait in the installer's
+//! journal and replay exactly once when it is back ([`journal`]).
 
 mod claim;
 mod device_form;
@@ -14,6 +15,7 @@ mod field_devices;
 mod first_reading;
 mod gateways;
 mod health;
+mod journal;
 mod links;
 mod mdns;
 mod provision;
@@ -37,6 +39,10 @@ pub use first_reading::{
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
+pub use journal::{
+    drop_item, journal, journal_counts, provision_device_or_queue, replay, replay_due, retry_item,
+    JournalCounts, JournalItem, JournalStatus, ProvisionOutcome, ReplayReport,
+};
 pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
