@@ -16,7 +16,7 @@ use novadesk_store::{OutboxEntry, OutboxStatus};
 use serde::{Deserialize, Serialize};
 
 use super::claim::ClaimResult;
-use super::gateways::{cached_gateway_owners, refresh_gateway_owners};
+use super::gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner};
 use super::provision::{self, ProvisionInput, Provisioned};
 use super::zap;
 use crate::error::{Error, Result};
@@ -105,6 +105,28 @@ fn unreachable_error(e: &Error) -> bool {
     matches!(e, Error::Novacore(n) if cloud_unreachable(n))
 }
 
+/// The organization a queued (not yet sent) claim of `serial` goes into, as an owner, so the
+/// provisioning form can queue that Zap's devices to its sites too (the journal sends them after
+/// the claim, in order).
+pub(crate) fn queued_owner(
+    ws: &Workspace,
+    serial: &str,
+    owners: &super::gateways::GatewayOwners,
+) -> Result<Option<GatewayOwner>> {
+    let pending = ws.store().pending_in_order()?;
+    let org_id = pending.iter().rev().find_map(|e| {
+        let s: ClaimStep = serde_json::from_value(e.payload.clone()).ok()?;
+        (e.kind == CLAIM && s.request.gateway_serial == serial).then_some(s.request.org_id)
+    });
+    Ok(org_id.and_then(|id| {
+        owners.organization(&id).map(|org| GatewayOwner {
+            org_id: org.id.clone(),
+            org_name: org.name.clone(),
+            role: org.role.clone(),
+        })
+    }))
+}
+
 /// Has the Zap at `address` sign a claim proof for this identity now, and queues the claim.
 pub(crate) async fn queue_claim(
     ws: &Workspace,
@@ -157,7 +179,7 @@ async fn sign_claim(ws: &Workspace, address: &str, org_id: &str) -> Result<Claim
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ProvisionOutcome {
     /// Provisioned now.
-    Provisioned(Provisioned),
+    Provisioned(Box<Provisioned>),
     /// The cloud cannot be reached: queued in the journal (the Zap checks passed).
     Queued { entry_id: u32, hardware_id: String },
 }
@@ -173,9 +195,9 @@ pub async fn provision_device_or_queue(
         .novacore(async |c| c.devices().provision(&req).await)
         .await
     {
-        Ok(resp) => Ok(ProvisionOutcome::Provisioned(
+        Ok(resp) => Ok(ProvisionOutcome::Provisioned(Box::new(
             provision::record(ws, &input.zap_address, &req, resp).await?,
-        )),
+        ))),
         Err(e) if cloud_unreachable(&e) => {
             let hardware_id = req.hardware_id.clone();
             let key = format!("provision:{hardware_id}:{}:{}", req.site_id, ws.now_ms());
@@ -369,9 +391,15 @@ fn retry_delay(attempts: i64) -> i64 {
     ms.min(MAX_RETRY.as_millis() as i64)
 }
 
-/// True when some pending entry is due (what the background loop looks at; no network).
+/// True when the journal's first pending entry is due (what the background loop looks at; no
+/// network). The first one governs: a replay goes in order and stops where the cloud did.
 pub fn replay_due(ws: &Workspace) -> Result<bool> {
-    Ok(ws.store().next_due(ws.now_ms())?.is_some())
+    let now = ws.now_ms();
+    Ok(ws
+        .store()
+        .pending_in_order()?
+        .first()
+        .is_some_and(|e| e.next_try_at <= now))
 }
 
 fn step<T: for<'de> Deserialize<'de>>(entry: &OutboxEntry) -> std::result::Result<T, Stop> {
