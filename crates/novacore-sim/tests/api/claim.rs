@@ -261,7 +261,7 @@ async fn an_old_claim_proof_is_refused_as_too_old() {
     )
     .await;
     let r = post(&format!("{base}/gateways/claim"), Some(&u.token), json!({"org_id": org, "gateway_serial": zap.serial, "public_key": zap.public_key, "message": s.body["message"], "signature": s.body["sign"]})).await;
-    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.status, 422, "{}", r.body);
     assert!(
         r.body["message"].as_str().unwrap().contains("too old"),
         "{}",
