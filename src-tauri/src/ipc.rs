@@ -68,6 +68,10 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::provision::set_zap_publishing,
             commands::provision::wait_first_reading,
             commands::provision::cancel_first_reading,
+            commands::journal::get_installer_journal,
+            commands::journal::get_journal_counts,
+            commands::journal::retry_journal_item,
+            commands::journal::drop_journal_item,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

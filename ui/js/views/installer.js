@@ -12,6 +12,7 @@ import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
 import { zapSetupPanels } from "./zap-setup.js";
 import { provisionPanel } from "./zap-provision.js";
+import { journalPanel } from "./installer-journal.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -106,6 +107,7 @@ export async function render(main, _params, ctx) {
     el("p", { class: "lede" }, "Find the Zaps on this network, check each link from this computer to its readings in the cloud, and claim them into your organization."),
     panel("installer-find", "Find Zaps", mdnsStatus, scanForm, progressRow, addForm),
     panel("installer-zaps", "Zaps", tableBox),
+    (state.journal = journalPanel(ctx)).node,
     detail);
 
   const say = (node, text, isError = false) => {
@@ -370,7 +372,9 @@ export async function render(main, _params, ctx) {
         already_claimed: () => `Already in ${nameOf(result.org_id)}.`,
         transferred: () => `Moved into ${nameOf(result.org_id)}${result.from ? ` from ${result.from.org_name}` : ""}.`,
         needs_transfer: () => `Still in ${result.from.org_name}.`,
+        queued: () => `Queued: Novacore cannot be reached. The Zap signed its claim; it is sent into ${nameOf(result.org_id)} when the cloud is back.`,
       }[result.outcome]());
+      if (result.outcome === "queued") state.journal.refresh();
       if (result.outcome !== "needs_transfer") state.provision?.refresh();
     } catch (err) {
       if (!err.handled) say(claimStatus, err.message, true);
