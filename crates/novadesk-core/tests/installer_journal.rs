@@ -200,7 +200,15 @@ async fn cloud_steps_wait_while_the_cloud_is_cut_and_replay_exactly_once() {
         [JournalStatus::Queued, JournalStatus::Queued]
     );
     assert_eq!(items[0].attempts, 1);
-    assert!(items[0].problem.is_some(), "{items:?}");
+    assert!(
+        items[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .starts_with("Novacore cannot be reached"),
+        "{items:?}"
+    );
+    assert_eq!(items[0].title, format!("Claim {serial} into Offline"));
 
     cloud_down(&sb, false).await;
     let r = replay(&ws).await.unwrap();

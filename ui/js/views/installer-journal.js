@@ -40,10 +40,12 @@ function button(id, label, cls, onClick) {
 
 /**
  * The panel. `ctx.onLeave` stops its polling; `refresh()` redraws now (after a claim or a
- * provisioning was queued).
+ * provisioning was queued); `applied()` is called when items became done since the last look
+ * (what depends on them, e.g. the Provision panel, can refresh).
  * @returns {{ node: HTMLElement, refresh: () => Promise<void> }}
  */
-export function journalPanel(ctx) {
+export function journalPanel(ctx, { applied = () => {} } = {}) {
+  let doneBefore = null;
   const list = el("ul", { class: "journal", id: "journal-items", "aria-label": "Cloud steps in the journal" });
   const summary = el("p", { id: "journal-summary", role: "status" });
   const msg = el("p", { class: "form-msg", id: "journal-msg", role: "status" });
@@ -61,6 +63,9 @@ export function journalPanel(ctx) {
   };
 
   const draw = (items) => {
+    const done = items.filter((i) => i.status === "done").length;
+    if (doneBefore !== null && done > doneBefore) applied();
+    doneBefore = done;
     node.hidden = items.length === 0;
     const queued = items.filter((i) => i.status === "queued").length;
     const conflict = items.filter((i) => i.status === "conflict").length;

@@ -19,6 +19,7 @@ use super::claim::ClaimResult;
 use super::gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner};
 use super::provision::{self, ProvisionInput, Provisioned};
 use super::zap;
+use crate::browse::cached_sites;
 use crate::error::{Error, Result};
 use crate::manage::Permissions;
 use crate::workspace::Workspace;
@@ -36,6 +37,9 @@ struct ClaimStep {
     zap_address: String,
     request: ClaimRequest,
     confirm_transfer: bool,
+    /// The organization's name when queued, for the journal's title.
+    #[serde(default)]
+    org_name: Option<String>,
 }
 
 /// A provisioning waiting for the cloud; its publish switch follows at the Zap.
@@ -43,6 +47,9 @@ struct ClaimStep {
 struct ProvisionStep {
     zap_address: String,
     request: ProvisionRequest,
+    /// The site's name when queued, for the journal's title.
+    #[serde(default)]
+    site_name: Option<String>,
 }
 
 /// Where a journal item stands, as the Installer shows it.
@@ -101,10 +108,6 @@ pub(crate) fn cloud_unreachable(e: &novacore::Error) -> bool {
         || matches!(e, novacore::Error::Server { status, .. } if matches!(status, 502..=504))
 }
 
-fn unreachable_error(e: &Error) -> bool {
-    matches!(e, Error::Novacore(n) if cloud_unreachable(n))
-}
-
 /// The organization a queued (not yet sent) claim of `serial` goes into, as an owner, so the
 /// provisioning form can queue that Zap's devices to its sites too (the journal sends them after
 /// the claim, in order).
@@ -135,6 +138,7 @@ pub(crate) async fn queue_claim(
     confirm_transfer: bool,
 ) -> Result<ClaimResult> {
     let owners = cached_gateway_owners(ws)?;
+    let org_name = owners.organization(org_id).map(|o| o.name.clone());
     if let Some(org) = owners.organization(org_id) {
         let allowed = Permissions::for_role(org.role.as_deref()).manage_gateways();
         if !allowed.allowed {
@@ -147,6 +151,7 @@ pub(crate) async fn queue_claim(
         zap_address: address.to_string(),
         request,
         confirm_transfer,
+        org_name,
     };
     let key = format!("claim:{serial}:{org_id}:{}", ws.now_ms());
     let entry_id = enqueue(ws, CLAIM, &step, &key)?;
@@ -201,9 +206,16 @@ pub async fn provision_device_or_queue(
         Err(e) if cloud_unreachable(&e) => {
             let hardware_id = req.hardware_id.clone();
             let key = format!("provision:{hardware_id}:{}:{}", req.site_id, ws.now_ms());
+            let site_name = cached_sites(ws)?.and_then(|c| {
+                c.value
+                    .into_iter()
+                    .find(|s| s.id == req.site_id)
+                    .map(|s| s.name)
+            });
             let step = ProvisionStep {
                 zap_address: input.zap_address.clone(),
                 request: req,
+                site_name,
             };
             let entry_id = enqueue(ws, PROVISION, &step, &key)?;
             Ok(ProvisionOutcome::Queued {
@@ -269,15 +281,18 @@ fn item(e: &OutboxEntry) -> JournalItem {
             .map(|s| {
                 format!(
                     "Claim {} into {}",
-                    s.request.gateway_serial, s.request.org_id
+                    s.request.gateway_serial,
+                    s.org_name.as_deref().unwrap_or(&s.request.org_id)
                 )
             })
             .unwrap_or_else(|_| "Claim a Zap".into()),
         _ => serde_json::from_value::<ProvisionStep>(e.payload.clone())
             .map(|s| {
                 format!(
-                    "Provision {} ({}) to site {}",
-                    s.request.hardware_id, s.request.device_type, s.request.site_id
+                    "Provision {} ({}) to {}",
+                    s.request.hardware_id,
+                    s.request.device_type,
+                    s.site_name.as_deref().unwrap_or(&s.request.site_id)
                 )
             })
             .unwrap_or_else(|_| "Provision a device".into()),
@@ -311,19 +326,27 @@ enum Stop {
     Conflict(String),
 }
 
+/// Why an entry still waits, for the journal: the cloud, not the installer, has to change.
+fn offline_sentence(e: &novacore::Error) -> String {
+    let how = match e {
+        novacore::Error::Server { status, .. } => format!("it answers HTTP {status}, unavailable"),
+        _ => "no answer".into(),
+    };
+    format!("Novacore cannot be reached ({how}); sent by itself when it can.")
+}
+
 impl From<Error> for Stop {
     fn from(e: Error) -> Self {
-        if unreachable_error(&e) {
-            Stop::Offline(e.user_message())
-        } else {
-            Stop::Conflict(e.user_message())
+        match &e {
+            Error::Novacore(n) if cloud_unreachable(n) => Stop::Offline(offline_sentence(n)),
+            _ => Stop::Conflict(e.user_message()),
         }
     }
 }
 
 fn from_novacore(e: novacore::Error) -> Stop {
     if cloud_unreachable(&e) {
-        Stop::Offline(Error::Novacore(e).user_message())
+        Stop::Offline(offline_sentence(&e))
     } else {
         Stop::Conflict(conflict_sentence(e))
     }
