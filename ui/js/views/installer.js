@@ -107,7 +107,7 @@ export async function render(main, _params, ctx) {
     el("p", { class: "lede" }, "Find the Zaps on this network, check each link from this computer to its readings in the cloud, and claim them into your organization."),
     panel("installer-find", "Find Zaps", mdnsStatus, scanForm, progressRow, addForm),
     panel("installer-zaps", "Zaps", tableBox),
-    (state.journal = journalPanel(ctx, { applied: () => state.provision?.refresh() })).node,
+    (state.journal = journalPanel(ctx, { applied: () => { state.provision?.refresh(); if (state.selected) checkHealth(state.selected); } })).node,
     detail);
 
   const say = (node, text, isError = false) => {
