@@ -6,7 +6,7 @@
 //! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
 //! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
 //! ([`gateways`]). When Novacore cannot be reached, the cloud steps wait in the installer's
-//! journal and replay exactly once when it is back ([`journal`]).
+//! journal and replay exactly once when it is back ([`journal`], [`replay`]).
 
 mod claim;
 mod device_form;
@@ -21,6 +21,7 @@ mod mdns;
 mod provision;
 mod provision_form;
 mod readings;
+mod replay;
 mod wifi;
 mod zap;
 
@@ -40,8 +41,8 @@ pub use first_reading::{
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
 pub use journal::{
-    drop_item, journal, journal_counts, provision_device_or_queue, replay, replay_due, retry_item,
-    JournalCounts, JournalItem, JournalStatus, ProvisionOutcome, ReplayReport,
+    drop_item, journal, journal_counts, provision_device_or_queue, retry_item, JournalCounts,
+    JournalItem, JournalStatus, ProvisionOutcome,
 };
 pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
@@ -51,6 +52,7 @@ pub use provision_form::{
     provision_form, DerChoice, DeviceTypeChoice, FieldDeviceForm, ProvisionForm, ProvisionedAs,
     SiteChoice,
 };
+pub use replay::{replay, replay_due, ReplayReport};
 pub use wifi::{
     join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,
 };
