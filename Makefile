@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer
+.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -62,3 +62,9 @@ measure-installer:
 	$(CARGO) build -p novadesk -p novacore-sim
 	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 600 xvfb-run -a -s "-screen 0 1440x900x24" \
 		dbus-run-session -- node e2e/measure-installer.js
+
+# The installer's journal under SIGKILL: 50 runs (SOAK_RUNS=n for more) of a replayer killed at
+# random points and restarted; prints the figures (lost / duplicated devices and DERs must be 0).
+soak-outbox:
+	SOAK_RUNS=$${SOAK_RUNS:-50} $(CARGO) test -p novadesk-core --test installer_journal -- \
+		--ignored --nocapture soak_outbox_replay_under_sigkill

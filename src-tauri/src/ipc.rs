@@ -73,6 +73,10 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::report::make_report,
             commands::report::verify_report,
             commands::report::choose_report_file,
+            commands::journal::get_installer_journal,
+            commands::journal::get_journal_counts,
+            commands::journal::retry_journal_item,
+            commands::journal::drop_journal_item,
         ])
         .events(collect_events![
             commands::settings::ThemeChanged,

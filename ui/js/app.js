@@ -6,7 +6,7 @@ import { onSignInRequired, unwrap } from "./result.js";
 import { initTheme } from "./theme.js";
 import { route, match } from "./router.js";
 import { pickerChoice } from "./environments.js";
-import { markNav, showConnection, showConnectivity, showSignedOut, toast, watchNetwork } from "./frame.js";
+import { markNav, showConnection, showConnectivity, showSignedOut, toast, watchJournal, watchNetwork } from "./frame.js";
 import * as welcome from "./views/welcome.js";
 import * as identity from "./views/identity.js";
 import * as organizations from "./views/organizations.js";
@@ -128,6 +128,7 @@ addEventListener("hashchange", () => render());
 
 async function start() {
   watchNetwork();
+  watchJournal(() => Boolean(ctx.connection));
   try {
     await initTheme(toast);
     ctx.appInfo = unwrap(await commands.appInfo());

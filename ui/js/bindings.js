@@ -378,9 +378,10 @@ export const commands = {
 	 */
 	getProvisionForm: (address) => typedError(__TAURI_INVOKE("get_provision_form", { address })),
 	/**
-	 *  Provision a field device of a Zap to a site, then switch its publishing on.
+	 *  Provision a field device of a Zap to a site, then switch its publishing on; with Novacore out
+	 *  of reach, queue it in the installer's journal.
 	 * @param {ProvisionArgs_Deserialize} form
-	 * @returns {Promise<{ status: "ok"; data: ProvisionedItem_Serialize } | { status: "error"; error: CommandError }>}
+	 * @returns {Promise<{ status: "ok"; data: ProvisionAnswer_Serialize } | { status: "error"; error: CommandError }>}
 	 */
 	provisionZapDevice: (form) => typedError(__TAURI_INVOKE("provision_zap_device", { form })),
 	/**
@@ -429,6 +430,29 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: string | null } | { status: "error"; error: CommandError }>}
 	 */
 	chooseReportFile: () => typedError(__TAURI_INVOKE("choose_report_file")),
+	/**
+	 *  Every journal item, oldest first (queued, done and refused ones).
+	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	getInstallerJournal: () => typedError(__TAURI_INVOKE("get_installer_journal")),
+	/**
+	 *  How many items wait for the cloud and how many for a decision (the status bar polls it).
+	 * @returns {Promise<{ status: "ok"; data: JournalCounts } | { status: "error"; error: CommandError }>}
+	 */
+	getJournalCounts: () => typedError(__TAURI_INVOKE("get_journal_counts")),
+	/**
+	 *  Put a refused item back in the queue and replay now (reading the platform before sending);
+	 *  the journal as it then stands.
+	 * @param {number} id
+	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	retryJournalItem: (id) => typedError(__TAURI_INVOKE("retry_journal_item", { id })),
+	/**
+	 *  Give up an item that is not done (nothing more is sent for it); the journal as it then stands.
+	 * @param {number} id
+	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	dropJournalItem: (id) => typedError(__TAURI_INVOKE("drop_journal_item", { id })),
 };
 
 /** Events */
@@ -1010,7 +1034,10 @@ export const events = {
 	* // What a transfer does, to show with the confirmation.
 	* message: string } | 
 	* // Moved from another organization (`from`: `None` when it was one you cannot see).
-	* { outcome: "transferred"; serial: string; org_id: string; from?: GatewayOwnerItem_Deserialize | null }} ClaimResultItem_Deserialize
+	* { outcome: "transferred"; serial: string; org_id: string; from?: GatewayOwnerItem_Deserialize | null } | 
+	* // Novacore cannot be reached: the Zap signed its proof now and the claim waits in the
+	* // installer's journal (entry `entry_id`), replayed when the cloud is back.
+	* { outcome: "queued"; serial: string; org_id: string; entry_id: number }} ClaimResultItem_Deserialize
 	* @property {
 	* // Claimed into the organization.
 	* { outcome: "claimed"; serial: string; org_id: string }} claimed - Claimed into the organization.
@@ -1026,6 +1053,10 @@ export const events = {
 	* @property {
 	* // Moved from another organization (`from`: `None` when it was one you cannot see).
 	* { outcome: "transferred"; serial: string; org_id: string; from?: GatewayOwnerItem_Deserialize | null }} transferred - Moved from another organization (`from`: `None` when it was one you cannot see).
+	* @property {
+	* // Novacore cannot be reached: the Zap signed its proof now and the claim waits in the
+	* // installer's journal (entry `entry_id`), replayed when the cloud is back.
+	* { outcome: "queued"; serial: string; org_id: string; entry_id: number }} queued - Novacore cannot be reached: the Zap signed its proof now and the claim waits in the installer's journal (entry `entry_id`), replayed when the cloud is back.
 	*
 	*  What a claim did.
 	*
@@ -1040,7 +1071,10 @@ export const events = {
 	* // What a transfer does, to show with the confirmation.
 	* message: string } | 
 	* // Moved from another organization (`from`: `None` when it was one you cannot see).
-	* { outcome: "transferred"; serial: string; org_id: string; from: GatewayOwnerItem_Serialize | null }} ClaimResultItem_Serialize
+	* { outcome: "transferred"; serial: string; org_id: string; from: GatewayOwnerItem_Serialize | null } | 
+	* // Novacore cannot be reached: the Zap signed its proof now and the claim waits in the
+	* // installer's journal (entry `entry_id`), replayed when the cloud is back.
+	* { outcome: "queued"; serial: string; org_id: string; entry_id: number }} ClaimResultItem_Serialize
 	* @property {
 	* // Claimed into the organization.
 	* { outcome: "claimed"; serial: string; org_id: string }} claimed - Claimed into the organization.
@@ -1056,6 +1090,10 @@ export const events = {
 	* @property {
 	* // Moved from another organization (`from`: `None` when it was one you cannot see).
 	* { outcome: "transferred"; serial: string; org_id: string; from: GatewayOwnerItem_Serialize | null }} transferred - Moved from another organization (`from`: `None` when it was one you cannot see).
+	* @property {
+	* // Novacore cannot be reached: the Zap signed its proof now and the claim waits in the
+	* // installer's journal (entry `entry_id`), replayed when the cloud is back.
+	* { outcome: "queued"; serial: string; org_id: string; entry_id: number }} queued - Novacore cannot be reached: the Zap signed its proof now and the claim waits in the installer's journal (entry `entry_id`), replayed when the cloud is back.
 	*
 	*  One of your organizations as a place to claim a Zap into, with whether your role allows it.
 	*
@@ -1862,6 +1900,104 @@ export const events = {
 	* @property {string} value - The measured value, for a person (`12 ms`, `Home (-48 dBm, excellent)`).
 	* @property {string | null} advice - What to do (links not green only).
 	*
+	*  How many journal items wait, by kind of wait (the status bar's count).
+	*
+	* @typedef {{
+	* // Waiting for the cloud; replayed by themselves.
+	*		queued: number,
+	* // Waiting for the installer's retry or drop.
+	*		conflict: number,
+	*	}} JournalCounts
+	* @property {number} queued - Waiting for the cloud; replayed by themselves.
+	* @property {number} conflict - Waiting for the installer's retry or drop.
+	*
+	*  One journal item for the Installer's "Waiting for the cloud" panel.
+	*
+	* @typedef {JournalItem_Serialize | JournalItem_Deserialize} JournalItem
+	* @property {JournalItem_Serialize} Serialize
+	* @property {JournalItem_Deserialize} Deserialize
+	*
+	*  One journal item for the Installer's "Waiting for the cloud" panel.
+	*
+	* @typedef {{
+	* // The outbox entry id (for retry / drop).
+	*		id: number,
+	* // `claim` or `provision`.
+	*		step: string,
+	* // What it does, e.g. "Claim zap-… into Acme".
+	*		title: string,
+	*		status: JournalStatus,
+	* // What the platform did (done items).
+	*		result?: string | null,
+	* // Why it waits or was refused.
+	*		problem?: string | null,
+	* // Tries so far.
+	*		attempts: number,
+	* // Queued at, epoch ms (f64: the window's number).
+	*		queued_at_ms: number | null,
+	* // Applied at, epoch ms.
+	*		done_at_ms?: number | null,
+	*	}} JournalItem_Deserialize
+	* @property {number} id - The outbox entry id (for retry / drop).
+	* @property {string} step - `claim` or `provision`.
+	* @property {string} title - What it does, e.g. "Claim zap-… into Acme".
+	* @property {JournalStatus} status
+	* @property {string | null} [result] - What the platform did (done items).
+	* @property {string | null} [problem] - Why it waits or was refused.
+	* @property {number} attempts - Tries so far.
+	* @property {number | null} queued_at_ms - Queued at, epoch ms (f64: the window's number).
+	* @property {number | null} [done_at_ms] - Applied at, epoch ms.
+	*
+	*  One journal item for the Installer's "Waiting for the cloud" panel.
+	*
+	* @typedef {{
+	* // The outbox entry id (for retry / drop).
+	*		id: number,
+	* // `claim` or `provision`.
+	*		step: string,
+	* // What it does, e.g. "Claim zap-… into Acme".
+	*		title: string,
+	*		status: JournalStatus,
+	* // What the platform did (done items).
+	*		result: string | null,
+	* // Why it waits or was refused.
+	*		problem: string | null,
+	* // Tries so far.
+	*		attempts: number,
+	* // Queued at, epoch ms (f64: the window's number).
+	*		queued_at_ms: number | null,
+	* // Applied at, epoch ms.
+	*		done_at_ms: number | null,
+	*	}} JournalItem_Serialize
+	* @property {number} id - The outbox entry id (for retry / drop).
+	* @property {string} step - `claim` or `provision`.
+	* @property {string} title - What it does, e.g. "Claim zap-… into Acme".
+	* @property {JournalStatus} status
+	* @property {string | null} result - What the platform did (done items).
+	* @property {string | null} problem - Why it waits or was refused.
+	* @property {number} attempts - Tries so far.
+	* @property {number | null} queued_at_ms - Queued at, epoch ms (f64: the window's number).
+	* @property {number | null} done_at_ms - Applied at, epoch ms.
+	*
+	*  Where a journal item stands, as the Installer shows it.
+	*
+	* @typedef {
+	* // Waiting for the cloud; replayed by itself.
+	* "queued" | 
+	* // Applied on the platform.
+	* "done" | 
+	* // Refused: waits for the installer's retry or drop.
+	* "conflict"} JournalStatus
+	* @property {
+	* // Waiting for the cloud; replayed by itself.
+	* "queued"} queued - Waiting for the cloud; replayed by itself.
+	* @property {
+	* // Applied on the platform.
+	* "done"} done - Applied on the platform.
+	* @property {
+	* // Refused: waits for the installer's retry or drop.
+	* "conflict"} conflict - Refused: waits for the installer's retry or drop.
+	*
 	*  The newest stored sample of one of a DER's fields.
 	*
 	* @typedef {{
@@ -2312,6 +2448,35 @@ export const events = {
 	* @property {AllowedItem_Serialize} manage_owners - Make someone an owner, or change or remove an owner.
 	* @property {AllowedItem_Serialize} manage_sites - Create, rename and delete sites.
 	* @property {AllowedItem_Serialize} manage_devices - Rename and delete devices, add DERs.
+	*
+	*  What the provision button did: provisioned now, or (Novacore out of reach) queued in the
+	*  installer's journal, replayed when the cloud is back.
+	*
+	* @typedef {ProvisionAnswer_Serialize | ProvisionAnswer_Deserialize} ProvisionAnswer
+	* @property {ProvisionAnswer_Serialize} Serialize
+	* @property {ProvisionAnswer_Deserialize} Deserialize
+	*
+	*  What the provision button did: provisioned now, or (Novacore out of reach) queued in the
+	*  installer's journal, replayed when the cloud is back.
+	*
+	* @typedef {{
+	* 	outcome: "provisioned",
+	* } & ProvisionedItem_Deserialize | { outcome: "queued"; entry_id: number; hardware_id: string }} ProvisionAnswer_Deserialize
+	* @property {{
+	* 	outcome: "provisioned",
+	* } & ProvisionedItem_Deserialize} provisioned
+	* @property {{ outcome: "queued"; entry_id: number; hardware_id: string }} queued
+	*
+	*  What the provision button did: provisioned now, or (Novacore out of reach) queued in the
+	*  installer's journal, replayed when the cloud is back.
+	*
+	* @typedef {{
+	* 	outcome: "provisioned",
+	* } & ProvisionedItem_Serialize | { outcome: "queued"; entry_id: number; hardware_id: string }} ProvisionAnswer_Serialize
+	* @property {{
+	* 	outcome: "provisioned",
+	* } & ProvisionedItem_Serialize} provisioned
+	* @property {{ outcome: "queued"; entry_id: number; hardware_id: string }} queued
 	*
 	*  The provisioning form, filled in.
 	*

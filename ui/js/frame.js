@@ -1,6 +1,12 @@
 // The window's frame around the views: the header's environment badge and identity, the
 // navigation column, the offline banner, the status bar and passing messages (toasts).
 import { environmentBadge } from "./environments.js";
+import { commands } from "./bindings.js";
+import { unwrap } from "./result.js";
+import { countsText } from "./views/installer-journal.js";
+
+/** How often the status bar looks at the installer's journal while signed in. */
+const JOURNAL_POLL_MS = 3_000;
 
 /** The entries that need a signed-in connection. */
 // The Installer is not among them: finding and checking a Zap need no sign-in.
@@ -105,4 +111,29 @@ export function markNav(nav) {
     if (a.dataset.view === nav) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+}
+
+/**
+ * The installer's journal in the status bar: "2 waiting for the cloud" (and refused ones needing
+ * a decision), a link to the Installer; hidden when nothing waits. Polled while `signedIn()`.
+ */
+export function watchJournal(signedIn) {
+  const item = document.getElementById("status-journal");
+  const update = async () => {
+    let text = "";
+    if (signedIn()) {
+      try {
+        const counts = unwrap(await commands.getJournalCounts());
+        text = countsText(counts);
+        item.dataset.conflict = String(counts.conflict > 0);
+      } catch {
+        // Signed out meanwhile, or the store is busy: keep the last count until the next poll.
+        return;
+      }
+    }
+    item.hidden = text === "";
+    item.textContent = text ? `Journal: ${text}` : "";
+  };
+  setInterval(update, JOURNAL_POLL_MS);
+  update();
 }

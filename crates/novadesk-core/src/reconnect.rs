@@ -1,6 +1,8 @@
 //! Coming back online by itself: while the workspace is offline, try to reach the server with
 //! backoff; the first success flips [`crate::Connectivity`] back (the window hides the banner and
 //! refreshes). A fresh login is the probe because an offline start holds a possibly stale token.
+//! Once reachable, the installer's journal replays what waited for the cloud (its own backoff
+//! per entry, since an unavailable platform answers without going "offline").
 
 use std::time::Duration;
 
@@ -34,6 +36,12 @@ where
                     }
                 })
                 .await;
+        }
+        if ws.connectivity.status().online != Some(false)
+            && crate::installer::replay_due(&ws).unwrap_or(false)
+        {
+            // Failures stay on the entries (shown in the journal); nothing to add here.
+            let _ = crate::installer::replay(&ws).await;
         }
         ws.clock.sleep(OFFLINE_POLL).await;
     }

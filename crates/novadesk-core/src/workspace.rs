@@ -37,6 +37,8 @@ pub struct Workspace {
     pub events: Arc<dyn EventSink>,
     /// Whether the environment is reachable; use-cases report what their requests saw.
     pub connectivity: Arc<Connectivity>,
+    /// Held while the installer's journal replays, so two replays never send the same entry.
+    pub journal_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -72,6 +74,7 @@ impl Workspace {
             clock: parts.clock,
             events: parts.events,
             connectivity,
+            journal_lock: Arc::default(),
         }
     }
 

@@ -13,7 +13,8 @@
 //! - **Coverage**: [`Store::coverage`] → cached ranges (with `fetched_at`) and gaps to back-fill;
 //!   [`Store::mark_covered`]. Live ingest and history ingest record coverage themselves.
 //! - **Prices**: [`Store::upsert_prices`] / [`Store::prices`] per (area, currency), any slot length.
-//! - **Outbox**: [`Store::enqueue`] / [`Store::next_due`] / [`Store::mark_done`] / [`Store::mark_failed`] /
+//! - **Outbox**: [`Store::enqueue`] / [`Store::next_due`] / [`Store::mark_sending`] / [`Store::mark_done`] /
+//!   [`Store::mark_failed`] / [`Store::mark_conflict`] / [`Store::retry_entry`] / [`Store::drop_entry`] /
 //!   [`Store::outbox`].
 //! - **Settings**: [`Store::set_setting`] / [`Store::setting`].
 //! - **Maintenance**: [`Store::size_report`], [`Store::retain`], [`Store::vacuum`], [`Store::checkpoint`],
@@ -72,7 +73,7 @@ pub use bucket::{Bucket, Resolution, ServerBucket, DAY_MS, HOUR_MS, MAX_TS, MINU
 pub use coverage::{CoverageReport, Covered, Span};
 pub use error::{Error, Result};
 pub use maintenance::{IntegrityReport, RetentionPolicy, RetentionReport, SizeReport};
-pub use outbox::{OutboxEntry, OutboxStatus};
+pub use outbox::{OutboxCounts, OutboxEntry, OutboxStatus};
 pub use prices::PriceSlot;
 pub use resources::{Resource, ResourceSet};
 pub use schema::SCHEMA_VERSION;

@@ -45,6 +45,12 @@ const MIGRATIONS: &[&str] = &[
         next_try_at INTEGER NOT NULL, last_error TEXT, done_at INTEGER);
     CREATE INDEX outbox_due ON outbox (status, next_try_at);
     ",
+    // v2: the installer's journal — when a request may have been sent (a crash after it is
+    // resolved by reading the server first) and what the server did, per entry.
+    "
+    ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+    ALTER TABLE outbox ADD COLUMN result TEXT;
+    ",
 ];
 
 /// The schema version this build writes.

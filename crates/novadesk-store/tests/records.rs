@@ -1,6 +1,6 @@
 //! Resources, settings, prices and the outbox.
 
-use novadesk_store::{Error, OutboxStatus, PriceSlot, Resource, Store, HOUR_MS};
+use novadesk_store::{Error, OutboxCounts, OutboxStatus, PriceSlot, Resource, Store, HOUR_MS};
 use serde_json::json;
 
 fn site(id: &str, name: &str) -> Resource {
@@ -124,7 +124,7 @@ fn outbox_lifecycle() {
     s.mark_failed(a, 1, Some(1000), "503 unavailable").unwrap();
     let next = s.next_due(100).unwrap().unwrap();
     assert_eq!(next.id, b);
-    s.mark_done(b, 110).unwrap();
+    s.mark_done(b, 110, Some("claimed")).unwrap();
     assert_eq!(s.next_due(999).unwrap(), None);
     let retry = s.next_due(1000).unwrap().unwrap();
     assert_eq!(
@@ -139,7 +139,87 @@ fn outbox_lifecycle() {
         all.iter().map(|e| (e.id, e.status)).collect::<Vec<_>>(),
         vec![(b, OutboxStatus::Done), (a, OutboxStatus::Failed)]
     );
-    assert!(matches!(s.mark_done(999, 0), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        s.mark_done(999, 0, None),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+/// The installer's journal on top of the outbox: in-flight marker, conflicts waiting for a
+/// decision (retry with an edited payload, drop), per-entry result, counts, order.
+#[test]
+fn outbox_journal_conflicts_retry_drop_and_counts() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = s.enqueue("claim", &json!({"sn": "a"}), "j-a", 10).unwrap();
+    let b = s
+        .enqueue("provision", &json!({"sn": "b"}), "j-b", 20)
+        .unwrap();
+    let c = s
+        .enqueue("publish", &json!({"sn": "b"}), "j-c", 30)
+        .unwrap();
+    assert_eq!(
+        s.outbox_counts().unwrap(),
+        OutboxCounts {
+            queued: 3,
+            conflict: 0
+        }
+    );
+    s.mark_failed(a, 1, Some(10_000), "offline").unwrap();
+    let order: Vec<i64> = s.pending_in_order().unwrap().iter().map(|e| e.id).collect();
+    assert_eq!(order, vec![a, b, c], "enqueue order, due or not");
+
+    s.mark_sending(a, 40).unwrap();
+    assert_eq!(s.outbox_entry(a).unwrap().unwrap().sent_at, Some(40));
+    s.mark_done(a, 50, Some("claimed into org-1")).unwrap();
+    let done = s.outbox_entry(a).unwrap().unwrap();
+    assert_eq!(
+        (
+            done.status,
+            done.result.as_deref(),
+            done.done_at,
+            done.last_error
+        ),
+        (
+            OutboxStatus::Done,
+            Some("claimed into org-1"),
+            Some(50),
+            None
+        )
+    );
+    assert!(
+        matches!(s.retry_entry(a, 60, None), Err(Error::InvalidInput(_))),
+        "a done entry is never sent again"
+    );
+    assert!(matches!(s.drop_entry(a), Err(Error::InvalidInput(_))));
+
+    s.mark_conflict(b, 1, "claimed by another organization")
+        .unwrap();
+    assert_eq!(
+        s.outbox_counts().unwrap(),
+        OutboxCounts {
+            queued: 1,
+            conflict: 1
+        }
+    );
+    assert_eq!(
+        s.next_due(i64::MAX).unwrap().unwrap().id,
+        c,
+        "a conflict waits"
+    );
+    s.retry_entry(b, 70, Some(&json!({"sn": "b", "site": "s2"})))
+        .unwrap();
+    let retried = s.outbox_entry(b).unwrap().unwrap();
+    assert_eq!(
+        (retried.status, retried.next_try_at, retried.payload),
+        (OutboxStatus::Pending, 70, json!({"sn": "b", "site": "s2"}))
+    );
+    s.drop_entry(c).unwrap();
+    assert_eq!(s.outbox_entry(c).unwrap(), None);
+    assert!(matches!(s.drop_entry(c), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        s.retry_entry(999, 0, None),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[test]

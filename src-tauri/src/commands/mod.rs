@@ -8,6 +8,7 @@ pub mod browse_types;
 pub mod chart;
 pub mod installer;
 pub mod jobs;
+pub mod journal;
 pub mod live;
 pub mod manage;
 pub mod provision;

@@ -57,6 +57,15 @@ pub struct ProvisionedItem {
     pub publish_problem: Option<String>,
 }
 
+/// What the provision button did: provisioned now, or (Novacore out of reach) queued in the
+/// installer's journal, replayed when the cloud is back.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ProvisionAnswer {
+    Provisioned(Box<ProvisionedItem>),
+    Queued { entry_id: u32, hardware_id: String },
+}
+
 /// An optional text field: empty is absent; otherwise bounded like the others.
 fn optional(what: &str, value: Option<String>) -> CommandResult<Option<String>> {
     match value.as_deref().map(str::trim) {
@@ -111,22 +120,33 @@ pub async fn get_provision_form(
     Ok(core::provision_form(&ws, address).await?)
 }
 
-/// Provision a field device of a Zap to a site, then switch its publishing on.
+/// Provision a field device of a Zap to a site, then switch its publishing on; with Novacore out
+/// of reach, queue it in the installer's journal.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state, form), fields(sn = %form.sn))]
 pub async fn provision_zap_device(
     state: State<'_, AppState>,
     form: ProvisionArgs,
-) -> CommandResult<ProvisionedItem> {
+) -> CommandResult<ProvisionAnswer> {
     let input = form.into_input()?;
     let ws = state.connections.workspace().await?;
-    let done = core::provision_device(&ws, &input).await?;
-    Ok(ProvisionedItem {
-        device: done.device.into(),
-        created: done.created,
-        publishing: done.publishing,
-        publish_problem: done.publish_problem,
+    Ok(match core::provision_device_or_queue(&ws, &input).await? {
+        core::ProvisionOutcome::Provisioned(done) => {
+            ProvisionAnswer::Provisioned(Box::new(ProvisionedItem {
+                device: done.device.into(),
+                created: done.created,
+                publishing: done.publishing,
+                publish_problem: done.publish_problem,
+            }))
+        }
+        core::ProvisionOutcome::Queued {
+            entry_id,
+            hardware_id,
+        } => ProvisionAnswer::Queued {
+            entry_id,
+            hardware_id,
+        },
     })
 }
 

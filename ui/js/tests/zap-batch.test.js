@@ -29,6 +29,10 @@ test("each row says what happened, and only failures are retried", () => {
   assert.equal(rowState(ask), "needs_transfer");
   assert.equal(retryable(ask), false, "a transfer waits for a confirmation, not a retry");
   assert.equal(rowText({ ...ask, skipped: "Other" }), "Skipped: left in Other.");
+  const queued = done({ outcome: "queued", serial: "zap-1", org_id: "org-1", entry_id: 3 });
+  assert.match(rowText(queued, names), /^Queued: .* into Installs is sent when it is back\.$/);
+  assert.equal(rowState(queued), "queued");
+  assert.equal(retryable(queued), false, "the journal replays it");
   const failed = { address: "a", serial: null, outcome: { status: "failed", message: "Nothing answers at a." }, devices: [] };
   assert.equal(rowText(failed), "Failed: Nothing answers at a.");
   assert.equal(retryable(failed), true);

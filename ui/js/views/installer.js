@@ -14,6 +14,7 @@ import { zapSetupPanels } from "./zap-setup.js";
 import { provisionPanel } from "./zap-provision.js";
 import { reportPanel } from "./zap-report.js";
 import { zapBatch } from "./zap-batch.js";
+import { journalPanel } from "./installer-journal.js";
 
 /** How often the open Zap's health chain is checked again while shown. */
 const HEALTH_EVERY_MS = 10_000;
@@ -111,6 +112,7 @@ export async function render(main, _params, ctx) {
     panel("installer-find", "Find Zaps", mdnsStatus, scanForm, progressRow, addForm),
     panel("installer-zaps", "Zaps", tableBox),
     batch.node,
+    (state.journal = journalPanel(ctx, { applied: () => { state.provision?.refresh(); if (state.selected) checkHealth(state.selected); } })).node,
     detail);
 
   const say = (node, text, isError = false) => {
@@ -381,7 +383,9 @@ export async function render(main, _params, ctx) {
         already_claimed: () => `Already in ${nameOf(result.org_id)}.`,
         transferred: () => `Moved into ${nameOf(result.org_id)}${result.from ? ` from ${result.from.org_name}` : ""}.`,
         needs_transfer: () => `Still in ${result.from.org_name}.`,
+        queued: () => `Queued: Novacore cannot be reached. The Zap signed its claim; it is sent into ${nameOf(result.org_id)} when the cloud is back.`,
       }[result.outcome]());
+      if (result.outcome === "queued") state.journal.refresh();
       if (result.outcome !== "needs_transfer") state.provision?.refresh();
     } catch (err) {
       if (!err.handled) say(claimStatus, err.message, true);

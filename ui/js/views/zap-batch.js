@@ -44,6 +44,7 @@ export function rowText(row, orgName = (id) => id) {
     already_claimed: () => `Already in ${orgName(c.org_id)}.`,
     transferred: () => `Moved into ${orgName(c.org_id)}${c.from ? ` from ${c.from.org_name}` : ""}.`,
     needs_transfer: () => `Needs your confirmation: it is in ${c.from.org_name}.`,
+    queued: () => `Queued: Novacore cannot be reached; the claim into ${orgName(c.org_id)} is sent when it is back.`,
   }[c.outcome]();
   const provisioned = row.devices.filter((d) => d.device_id && !d.problem).length;
   const problems = row.devices.filter((d) => d.problem).map((d) => `${d.sn}: ${d.problem}`);
@@ -63,6 +64,7 @@ export function rowState(row) {
   if (row.skipped) return "skipped";
   if (row.outcome.status !== "done") return row.outcome.status;
   if (row.outcome.claim.outcome === "needs_transfer") return "needs_transfer";
+  if (row.outcome.claim.outcome === "queued") return "queued";
   return row.devices.some((d) => d.problem) ? "failed" : "done";
 }
 

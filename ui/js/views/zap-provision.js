@@ -253,6 +253,11 @@ export function provisionPanel(ctx, address) {
             address, sn: device.sn, site_id: siteSelect.value, device_type: typeSelect.value,
             name: nameInput.value, manufacturer: makeInput.value, model: modelInput.value, ders,
           }));
+          if (done.outcome === "queued") {
+            // Novacore out of reach: the journal sends it when the cloud is back.
+            say(msg, `Queued: Novacore cannot be reached. ${done.hardware_id} is provisioned when the cloud is back (see "Waiting for the cloud").`);
+            return;
+          }
           say(msg, "");
           showResult(done);
           if (!done.publish_problem) wait(done);

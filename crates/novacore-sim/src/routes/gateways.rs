@@ -39,7 +39,25 @@ fn gateway_json(g: &Gateway) -> Value {
 
 /// Accepts ISO-8601 (Zap) or Unix seconds (FTW) proof timestamps.
 fn proof_time_ok(ts: &str) -> bool {
-    ts.parse::<i64>().is_ok() || DateTime::parse_from_rfc3339(ts).is_ok()
+    proof_time(ts).is_some()
+}
+
+fn proof_time(ts: &str) -> Option<DateTime<Utc>> {
+    match ts.parse::<i64>() {
+        Ok(secs) => DateTime::from_timestamp(secs, 0),
+        Err(_) => DateTime::parse_from_rfc3339(ts)
+            .ok()
+            .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+/// How old a claim proof may be (reference §3.3.1: "optionally reject proofs older than ~10
+/// minutes"), so a proof signed on site and replayed much later must be signed again.
+pub const PROOF_MAX_AGE_SECS: i64 = 600;
+
+/// Too old: signed more than [`PROOF_MAX_AGE_SECS`] before now (wall-clock, like the Zap's).
+fn proof_too_old(ts: &str) -> bool {
+    proof_time(ts).is_some_and(|t| (Utc::now() - t).num_seconds() > PROOF_MAX_AGE_SECS)
 }
 
 /// Orphans a gateway's devices (transfer or release): they keep their site but lose the link.
@@ -91,6 +109,13 @@ pub async fn claim(
     if !key.verify(b.message.as_bytes(), &b.signature) {
         return Err(Error::Forbidden(
             "signature does not verify against public_key".into(),
+        ));
+    }
+    // Checked after the signature: only a genuine proof is "too old" rather than forged.
+    if proof_too_old(parts[2]) {
+        return Err(Error::field(
+            "message",
+            "proof too old: signed more than 10 minutes ago; have the gateway sign a new one",
         ));
     }
     let canonical = key.canonical();

@@ -242,3 +242,30 @@ async fn provision_then_transfer_orphans_devices() {
     );
     sb.shutdown().await;
 }
+
+/// A genuine proof signed more than 10 minutes ago is refused as too old; a fresh one passes.
+#[tokio::test]
+async fn an_old_claim_proof_is_refused_as_too_old() {
+    let sb = start(builder()).await;
+    let base = sb.base_url();
+    let zap = sb.zaps()[0].clone();
+    let u = login(base, &key(7)).await;
+    let org = new_org(base, &u, "Old").await;
+    let old = (chrono::Utc::now() - chrono::Duration::minutes(11))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let s = post(
+        &format!("{}/api/crypto/sign", zap.url),
+        None,
+        json!({"message": u.id, "timestamp": old}),
+    )
+    .await;
+    let r = post(&format!("{base}/gateways/claim"), Some(&u.token), json!({"org_id": org, "gateway_serial": zap.serial, "public_key": zap.public_key, "message": s.body["message"], "signature": s.body["sign"]})).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body["message"].as_str().unwrap().contains("too old"),
+        "{}",
+        r.body
+    );
+    assert_eq!(claim_zap(base, &u, &org, &zap.url).await.status, 201);
+}

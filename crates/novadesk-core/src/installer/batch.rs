@@ -299,6 +299,9 @@ async fn one_zap(
         | ClaimResult::AlreadyClaimed { serial, .. }
         | ClaimResult::Transferred { serial, .. } => (serial.clone(), true),
         ClaimResult::NeedsTransfer { serial, .. } => (serial.clone(), false),
+        // The cloud is out of reach: the claim waits in the journal; its devices are provisioned
+        // once it is applied (the batch does not queue provisioning behind it).
+        ClaimResult::Queued { serial, .. } => (serial.clone(), false),
     };
     row.serial = Some(serial.clone());
     row.outcome = BatchOutcome::Done { claim };

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::gateways::{refresh_gateway_owners, GatewayOwner, GatewayOwners};
-use super::zap;
+use super::{journal, zap};
 use crate::browse::{edit_set, kind, refusal, GatewayRow};
 use crate::error::{Error, Result};
 use crate::manage::Permissions;
@@ -36,6 +36,13 @@ pub enum ClaimResult {
         serial: String,
         org_id: String,
         from: Option<GatewayOwner>,
+    },
+    /// Novacore cannot be reached: the Zap signed its proof now and the claim waits in the
+    /// installer's journal (entry `entry_id`), replayed when the cloud is back.
+    Queued {
+        serial: String,
+        org_id: String,
+        entry_id: u32,
     },
 }
 
@@ -73,7 +80,13 @@ pub(super) async fn claim_zap_with(
     let owners = match owners {
         Some(o) => o,
         None => {
-            fresh = refresh_gateway_owners(ws).await?;
+            fresh = match refresh_gateway_owners(ws).await {
+                Ok(owners) => owners,
+                Err(Error::Novacore(e)) if journal::cloud_unreachable(&e) => {
+                    return journal::queue_claim(ws, address, org_id, confirm_transfer).await
+                }
+                Err(e) => return Err(e),
+            };
             &fresh
         }
     };
@@ -108,13 +121,19 @@ pub(super) async fn claim_zap_with(
         }
         _ => {}
     }
-    let outcome = ws
+    let outcome = match ws
         .novacore(async |c| c.claim_gateway(&client, org_id).await)
         .await
-        .map_err(|e| match e {
-            novacore::Error::Timeout | novacore::Error::Zap(_) => zap::failure(&client)(e),
-            other => refusal("claim gateways into this organization", "This organization")(other),
-        })?;
+    {
+        Err(e) if journal::cloud_unreachable(&e) => {
+            return journal::queue_claim(ws, address, org_id, confirm_transfer).await
+        }
+        other => other,
+    }
+    .map_err(|e| match e {
+        novacore::Error::Timeout | novacore::Error::Zap(_) => zap::failure(&client)(e),
+        other => refusal("claim gateways into this organization", "This organization")(other),
+    })?;
     let transferred = outcome
         .response
         .extra

@@ -7,7 +7,8 @@
 //! [`report_html`]). Zap calls
 //! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
 //! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
-//! ([`gateways`]).
+//! ([`gateways`]). When Novacore cannot be reached, the cloud steps wait in the installer's
+//! journal and replay exactly once when it is back ([`journal`], [`replay`]).
 
 mod batch;
 mod batch_template;
@@ -18,6 +19,7 @@ mod field_devices;
 mod first_reading;
 mod gateways;
 mod health;
+mod journal;
 mod links;
 mod mdns;
 mod provision;
@@ -25,6 +27,7 @@ mod provision_form;
 mod readings;
 mod report;
 mod report_html;
+mod replay;
 mod wifi;
 mod zap;
 
@@ -48,6 +51,10 @@ pub use first_reading::{
 };
 pub use gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner, GatewayOwners};
 pub use health::{check_health, HealthChain, HealthLink, LinkKind, LinkStatus};
+pub use journal::{
+    drop_item, journal, journal_counts, provision_device_or_queue, retry_item, JournalCounts,
+    JournalItem, JournalStatus, ProvisionOutcome,
+};
 pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,
@@ -59,6 +66,7 @@ pub use provision_form::{
 pub use report::{
     make_report, verify_report, MadeReport, ReportCheck, ReportVerification, MAX_REPORT_BYTES,
 };
+pub use replay::{replay, replay_due, ReplayReport};
 pub use wifi::{
     join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,
 };

@@ -1,7 +1,7 @@
 //! Provisioning a Zap's field device to a site (the hardware id is the device's `sn` on the
 //! Zap, the gateway the Zap's serial), then switching its publishing on so readings flow.
 
-use novacore::models::{NewDer, ProvisionRequest};
+use novacore::models::{NewDer, ProvisionRequest, ProvisionResponse};
 use serde::Serialize;
 
 use super::zap;
@@ -59,6 +59,17 @@ fn clean(v: &Option<String>) -> Option<String> {
 /// checked before anything is sent (field errors, nothing half-done); the Zap must have the
 /// device.
 pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<Provisioned> {
+    let req = prepare(input).await?;
+    let resp = ws
+        .novacore(async |c| c.devices().provision(&req).await)
+        .await
+        .map_err(refused(&req))?;
+    record(ws, &input.zap_address, &req, resp).await
+}
+
+/// The checked request for `input`, its gateway the Zap's serial (the Zap is asked: it must be
+/// reachable and have the device).
+pub(super) async fn prepare(input: &ProvisionInput) -> Result<ProvisionRequest> {
     let sn = input.device_sn.trim();
     if sn.is_empty() {
         return Err(Error::InvalidInput(
@@ -96,26 +107,39 @@ pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<
             client.address()
         )));
     }
-    let req = ProvisionRequest {
-        gateway_serial: Some(serial.clone()),
+    Ok(ProvisionRequest {
+        gateway_serial: Some(serial),
         ..req
-    };
-    let resp = ws
-        .novacore(async |c| c.devices().provision(&req).await)
-        .await
-        .map_err(|e| match e {
-            // A hardware id is the platform's once: taken elsewhere, only its holder can move it.
-            novacore::Error::Conflict { message } => Error::InvalidInput(format!(
-                "Novacore refused: {} (hardware id {}). Nothing was changed: release the device from the organization that holds it, or choose another device.",
-                message.trim_end_matches('.'),
-                req.hardware_id
-            )),
-            // The platform down mid-journey: nothing was provisioned; the Zap keeps its claim.
-            novacore::Error::Server { status, .. } if status >= 500 => Error::InvalidInput(format!(
-                "Novacore is not available right now (HTTP {status}): the device was not provisioned. The Zap and its claim stay as they are; try again in a moment."
-            )),
-            other => refusal("provision devices to this site", "This site")(other),
-        })?;
+    })
+}
+
+/// The platform's refusal of `req` as the installer reads it.
+pub(super) fn refused(req: &ProvisionRequest) -> impl FnOnce(novacore::Error) -> Error + '_ {
+    move |e| {
+        match e {
+        // A hardware id is the platform's once: taken elsewhere, only its holder can move it.
+        novacore::Error::Conflict { message } => Error::InvalidInput(format!(
+            "Novacore refused: {} (hardware id {}). Nothing was changed: release the device from the organization that holds it, or choose another device.",
+            message.trim_end_matches('.'),
+            req.hardware_id
+        )),
+        // The platform down mid-journey: nothing was provisioned; the Zap keeps its claim.
+        novacore::Error::Server { status, .. } if status >= 500 => Error::InvalidInput(format!(
+            "Novacore is not available right now (HTTP {status}): the device was not provisioned. The Zap and its claim stay as they are; try again in a moment."
+        )),
+        other => refusal("provision devices to this site", "This site")(other),
+    }
+    }
+}
+
+/// What the platform answered for `req`, written through to the site's cached devices, then
+/// publishing switched on at the Zap (a problem there is reported, the device stays provisioned).
+pub(super) async fn record(
+    ws: &Workspace,
+    zap_address: &str,
+    req: &ProvisionRequest,
+    resp: ProvisionResponse,
+) -> Result<Provisioned> {
     let device = DeviceRow {
         id: resp.device_id.clone(),
         name: req.name.clone(),
@@ -123,7 +147,7 @@ pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<
         state: resp.state.clone(),
         hardware_id: Some(req.hardware_id.clone()),
         site_id: Some(req.site_id.clone()),
-        gateway_serial: Some(serial),
+        gateway_serial: req.gateway_serial.clone(),
         manufacturer: req.manufacturer.clone(),
         model: req.model.clone(),
         created_at_ms: Some(ws.now_ms()),
@@ -139,16 +163,17 @@ pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<
             rows.push(device.clone());
         },
     )?;
-    let (publishing, publish_problem) = match set_publishing(&input.zap_address, sn, true).await {
-        Ok(types) => (types, None),
-        Err(e) => (
-            Vec::new(),
-            Some(format!(
-                "The device is provisioned, but its publishing could not be switched on: {} Try again.",
-                e.user_message()
-            )),
-        ),
-    };
+    let (publishing, publish_problem) =
+        match set_publishing(zap_address, &req.hardware_id, true).await {
+            Ok(types) => (types, None),
+            Err(e) => (
+                Vec::new(),
+                Some(format!(
+                    "The device is provisioned, but its publishing could not be switched on: {} Try again.",
+                    e.user_message()
+                )),
+            ),
+        };
     Ok(Provisioned {
         device,
         created: resp.created,

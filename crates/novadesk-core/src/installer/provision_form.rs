@@ -196,7 +196,11 @@ pub async fn provision_form(ws: &Workspace, address: &str) -> Result<ProvisionFo
         Err(e) if offline(&e) => cached_gateway_owners(ws)?,
         Err(e) => return Err(e),
     };
-    let owner = owners.owner(&serial).cloned();
+    // A claim waiting in the journal counts: its devices queue behind it.
+    let owner = match owners.owner(&serial) {
+        Some(o) => Some(o.clone()),
+        None => super::journal::queued_owner(ws, &serial, &owners)?,
+    };
     let mut forms: Vec<FieldDeviceForm> = devices.iter().map(device_form).collect();
     let (provision, sites) = match &owner {
         None => (
