@@ -25,9 +25,9 @@ mod mdns;
 mod provision;
 mod provision_form;
 mod readings;
+mod replay;
 mod report;
 mod report_html;
-mod replay;
 mod wifi;
 mod zap;
 
@@ -63,10 +63,10 @@ pub use provision_form::{
     provision_form, DerChoice, DeviceTypeChoice, FieldDeviceForm, ProvisionForm, ProvisionedAs,
     SiteChoice,
 };
+pub use replay::{replay, replay_due, ReplayReport};
 pub use report::{
     make_report, verify_report, MadeReport, ReportCheck, ReportVerification, MAX_REPORT_BYTES,
 };
-pub use replay::{replay, replay_due, ReplayReport};
 pub use wifi::{
     join_wifi, scan_wifi, WifiJoined, WifiNetwork, WifiProgress, WifiScan, WIFI_BACK_WITHIN,
 };
