@@ -42,9 +42,18 @@ export class WebDriver {
   }
 
   async start(application, args = []) {
-    const value = await this.request("POST", "/session", {
-      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application, args } } },
-    });
+    // Launching the app (a debug build, WebKit's processes) is the slowest call: on a loaded
+    // machine it passed 30 s once, so it gets longer than the other calls.
+    const usual = this.timeoutMs;
+    this.timeoutMs = Math.max(usual, 90_000);
+    let value;
+    try {
+      value = await this.request("POST", "/session", {
+        capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application, args } } },
+      });
+    } finally {
+      this.timeoutMs = usual;
+    }
     this.sessionId = value.sessionId;
     return value;
   }
