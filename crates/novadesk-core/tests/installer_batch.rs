@@ -4,10 +4,12 @@
 //! retried once the Zap is back, the transfer only when confirmed; provisioning from a template;
 //! Cancel; input refused before anything is sent.
 
+mod common;
+
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::signed_in;
 use novacore_sim::{Sandbox, SandboxHandle, ZapFaultUpdate};
 use novadesk_core::*;
 
@@ -33,21 +35,6 @@ async fn sandbox(first: Ipv4Addr, zaps: usize, demo: bool) -> (SandboxHandle, Ve
         })
         .collect();
     (sb, addresses)
-}
-
-async fn signed_in(sb: &SandboxHandle) -> Workspace {
-    let env = Environment::Sandbox;
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let s = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
-    Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: sb.base_url().to_string(),
-        client: s.client,
-        identity_id: s.identity_id,
-        clock: Arc::new(SystemClock),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap()
 }
 
 fn request(addresses: &[String], org_id: &str) -> BatchRequest {

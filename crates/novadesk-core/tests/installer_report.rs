@@ -3,10 +3,12 @@
 //! the platform's key; one changed byte, another Zap's signature and an impostor's key (the
 //! platform holds another key for that gateway) each fail with their sentence.
 
+mod common;
+
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::signed_in;
 use novacore::report::{ReportBody, ReportSignature, SignedReport, ALGORITHM};
 use novacore_sim::{Sandbox, SandboxHandle};
 use novadesk_core::*;
@@ -29,21 +31,6 @@ async fn sandbox(first: Ipv4Addr, zaps: usize) -> (SandboxHandle, Vec<String>) {
         .map(|z| z.url.trim_start_matches("http://").to_string())
         .collect();
     (sb, addrs)
-}
-
-async fn signed_in(sb: &SandboxHandle) -> Workspace {
-    let env = Environment::Sandbox;
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let s = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
-    Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: sb.base_url().to_string(),
-        client: s.client,
-        identity_id: s.identity_id,
-        clock: Arc::new(SystemClock),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap()
 }
 
 /// Claimed, with one field device provisioned to a site: the report has something to say.
