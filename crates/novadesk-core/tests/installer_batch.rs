@@ -2,7 +2,8 @@
 //! addresses (127.0.14.x, a block no other test uses; each test its own /27 of it): a batch claim
 //! with one Zap unreachable and one in another of your organizations (not moved), the failure
 //! retried once the Zap is back, the transfer only when confirmed; provisioning from a template;
-//! Cancel; input refused before anything is sent.
+//! the cloud cut (claims and devices queued in the journal, replayed once); Cancel; input
+//! refused before anything is sent.
 
 mod common;
 
@@ -330,6 +331,117 @@ async fn batch_provisions_each_zaps_devices_from_the_template() {
         "{}",
         e.user_message()
     );
+    sb.shutdown().await;
+}
+
+/// The cloud cut off mid-commissioning: a batch still runs (from the organizations and sites the
+/// store has), each Zap's claim and then its devices wait in the journal, the rows say queued;
+/// the cloud back, one replay applies each exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_with_the_cloud_cut_queues_claims_and_devices_replayed_once() {
+    let (sb, addresses) = sandbox(Ipv4Addr::new(127, 0, 14, 98), 3, true).await;
+    let ws = signed_in(&sb).await;
+    let org = create_organization(&ws, "Remote").await.unwrap();
+    let site = create_site(
+        &ws,
+        NewSiteInput {
+            org_id: org.id.clone(),
+            name: "Remote roof".into(),
+            timezone: Some("Europe/Stockholm".into()),
+            price_area: Some("SE3".into()),
+        },
+    )
+    .await
+    .unwrap();
+    // What the Installer loads while online (claim targets, the site list).
+    refresh_gateway_owners(&ws).await.unwrap();
+    refresh_sites(&ws).await.unwrap();
+    let mut req = request(&addresses, &org.id);
+    req.provision = Some(ProvisionTemplate {
+        site_id: site.id.clone(),
+        rules: vec![TemplateRule {
+            profile: "sungrow".into(),
+            device_type: "inverter".into(),
+            name: "{serial} inverter".into(),
+            ders: vec![
+                DerChoice {
+                    name: "{serial}-pv".into(),
+                    der_type: "solar".into(),
+                },
+                DerChoice {
+                    name: "{serial}-battery".into(),
+                    der_type: "battery".into(),
+                },
+            ],
+        }],
+    });
+
+    common::cloud_down(&sb, true).await;
+    let report = claim_batch(&ws, &req, &CancelToken::new(), |_| {})
+        .await
+        .unwrap();
+    for a in &addresses {
+        let r = row(&report, a);
+        let ClaimResult::Queued {
+            org_id,
+            entry_id: claim_entry,
+            ..
+        } = claim_of(r)
+        else {
+            panic!("{r:?}")
+        };
+        assert_eq!(*org_id, org.id);
+        let inverter = r
+            .devices
+            .iter()
+            .find(|d| d.profile.as_deref() == Some("sungrow"))
+            .unwrap();
+        assert!(
+            inverter.device_id.is_none() && inverter.problem.is_none(),
+            "{r:?}"
+        );
+        // Behind its Zap's claim in the journal's order.
+        assert!(
+            inverter.queued_entry.is_some_and(|e| e > *claim_entry),
+            "{r:?}"
+        );
+        assert!(!r.retryable(), "queued is not a failure: {r:?}");
+    }
+    let items = journal(&ws).unwrap();
+    assert_eq!(items.len(), 6, "{items:?}");
+    assert!(items.iter().all(|i| i.status == JournalStatus::Queued));
+    assert_eq!(journal_counts(&ws).unwrap().queued, 6);
+
+    common::cloud_down(&sb, false).await;
+    let r = replay(&ws).await.unwrap();
+    assert_eq!(
+        (r.applied, r.conflicts, r.stopped_offline),
+        (6, 0, false),
+        "{r:?}"
+    );
+    assert!(journal(&ws)
+        .unwrap()
+        .iter()
+        .all(|i| i.status == JournalStatus::Done));
+    // Once: a second replay has nothing to send; the server holds each Zap and device once.
+    assert_eq!(replay(&ws).await.unwrap(), ReplayReport::default());
+    let gateways = ws
+        .novacore(async |c| c.gateways().list(&org.id).await)
+        .await
+        .unwrap();
+    assert_eq!(gateways.len(), 3, "{gateways:?}");
+    let devices = ws
+        .novacore(async |c| c.sites().devices(&site.id).await)
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 3, "{devices:?}");
+    for z in sb.zaps() {
+        let d = devices
+            .iter()
+            .find(|d| d.gateway_serial.as_deref() == Some(z.serial.as_str()))
+            .unwrap_or_else(|| panic!("{} not provisioned: {devices:?}", z.serial));
+        assert_eq!(d.ders.len(), 2, "{d:?}");
+    }
     sb.shutdown().await;
 }
 

@@ -1,9 +1,11 @@
 //! The installer's journal against an in-process Sandbox whose Zaps serve on loopback 127.0.16.x
 //! (a block no other test uses; each test its own /27): cloud steps queued while the cloud is
 //! cut, replayed exactly once when it is back; a send whose answer was lost read back, not
-//! resent; conflicts waiting for retry or drop; a proof too old signed again; and the soak — a
+//! resent; conflicts waiting for retry, edit or drop; a proof too old signed again; and the soak — a
 //! replayer SIGKILLed at random points, restarted until done, the server checked for 0 lost and
 //! 0 duplicated devices or DERs.
+
+mod common;
 
 use std::io::Write;
 use std::net::Ipv4Addr;
@@ -11,10 +13,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::cloud_down;
 use novacore_sim::{Sandbox, SandboxHandle, ZapFaultUpdate};
 use novadesk_core::*;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn sandbox(first: Ipv4Addr) -> (SandboxHandle, String) {
     let port = novacore_sim::field_port(first).expect("a free loopback port");
@@ -110,22 +112,6 @@ fn input(address: &str, sn: &str, site_id: &str) -> ProvisionInput {
             ("sungrow-meter".into(), "meter".into()),
         ],
     }
-}
-
-/// The Sandbox's cloud cut off (or back) through its control route.
-async fn cloud_down(sb: &SandboxHandle, down: bool) {
-    let url = url::Url::parse(sb.base_url()).unwrap();
-    let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
-    let body = format!("{{\"down\":{down}}}");
-    let mut s = tokio::net::TcpStream::connect(&host).await.unwrap();
-    let req = format!(
-        "POST /_sim/cloud HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).await.unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
 
 /// What the server holds, read with a fresh client of the same person: the gateways of `org`
@@ -369,6 +355,229 @@ async fn conflicts_wait_for_the_installers_retry_or_drop() {
     drop_item(&ws, items[1].id).unwrap();
     assert!(journal(&ws).unwrap().is_empty());
     assert!(drop_item(&ws, items[1].id).is_err(), "already gone");
+    sb.shutdown().await;
+}
+
+/// The Zap was claimed meanwhile into another organization: the queued claim and provisioning
+/// come back refused; the installer edits them (the claim into the organization that holds it,
+/// the device to that organization's site with corrected fields) and the next replay applies
+/// both, once. An edit the form's rules refuse changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_item_is_edited_then_applied_once() {
+    let (sb, a) = sandbox(Ipv4Addr::new(127, 0, 16, 194)).await;
+    let ws = signed_in(&sb).await;
+    let (org_a, site_a) = org_and_site(&ws, "Planned").await;
+    let (org_b, site_b) = org_and_site(&ws, "Actual").await;
+    let sn = field_device(&a, "127.0.0.94").await;
+    let serial = sb.zaps()[0].serial.clone();
+    cloud_down(&sb, true).await;
+    claim_zap(&ws, &a, &org_a, false).await.unwrap();
+    provision_device_or_queue(&ws, &input(&a, &sn, &site_a))
+        .await
+        .unwrap();
+    let queued = journal(&ws).unwrap();
+    // Queued, not refused: nothing to edit (it is sent as it is).
+    let e = journal_edit_form(&ws, queued[0].id).await.unwrap_err();
+    assert!(e.user_message().contains("is queued, not refused"), "{e:?}");
+    cloud_down(&sb, false).await;
+    assert!(matches!(
+        claim_zap(&ws, &a, &org_b, false).await.unwrap(),
+        ClaimResult::Claimed { .. }
+    ));
+    let r = replay(&ws).await.unwrap();
+    assert_eq!((r.applied, r.conflicts), (0, 2), "{r:?}");
+    let items = journal(&ws).unwrap();
+    let (claim_id, provision_id) = (items[0].id, items[1].id);
+    assert!(
+        items[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("edit this claim"),
+        "{items:?}"
+    );
+
+    // The forms: what each item is now, and (provisioning) the sites and device types.
+    let form = journal_edit_form(&ws, claim_id).await.unwrap();
+    assert_eq!(form.subject, serial);
+    assert_eq!(
+        form.current,
+        JournalEdit::Claim {
+            org_id: org_a.clone(),
+            confirm_transfer: false
+        }
+    );
+    let form = journal_edit_form(&ws, provision_id).await.unwrap();
+    assert_eq!(form.subject, sn);
+    let JournalEdit::Provision {
+        site_id, mut ders, ..
+    } = form.current.clone()
+    else {
+        panic!("{form:?}")
+    };
+    assert_eq!((site_id.as_str(), ders.len()), (site_a.as_str(), 3));
+    let site_ids: Vec<&str> = form.sites.iter().map(|s| s.id.as_str()).collect();
+    assert!(
+        site_ids.contains(&site_a.as_str()) && site_ids.contains(&site_b.as_str()),
+        "{form:?}"
+    );
+    assert!(form
+        .device_types
+        .iter()
+        .any(|t| t.device_type == "inverter"));
+
+    // Refused edits change nothing: a DER type the device type does not allow, an organization
+    // that is not yours, a claim's fields on a provisioning.
+    let bad_ders = JournalEdit::Provision {
+        site_id: site_b.clone(),
+        device_type: "energy_meter".into(),
+        name: None,
+        manufacturer: None,
+        model: None,
+        ders: ders.clone(),
+    };
+    let e = edit_item(&ws, provision_id, &bad_ders).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Failed, "{e:?}");
+    assert!(e.user_message().contains("ders"), "{}", e.user_message());
+    let e = edit_item(
+        &ws,
+        claim_id,
+        &JournalEdit::Claim {
+            org_id: "org-not-mine".into(),
+            confirm_transfer: false,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.user_message().contains("one of your organizations"),
+        "{e:?}"
+    );
+    let e = edit_item(
+        &ws,
+        provision_id,
+        &JournalEdit::Claim {
+            org_id: org_b.clone(),
+            confirm_transfer: false,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(e.user_message().contains("provision step"), "{e:?}");
+    assert_eq!(
+        statuses(&ws),
+        [JournalStatus::Conflict, JournalStatus::Conflict]
+    );
+
+    // The edits: into the organization that holds the Zap; to its site, renamed, two DERs.
+    edit_item(
+        &ws,
+        claim_id,
+        &JournalEdit::Claim {
+            org_id: org_b.clone(),
+            confirm_transfer: false,
+        },
+    )
+    .await
+    .unwrap();
+    ders.retain(|d| d.der_type != "meter");
+    edit_item(
+        &ws,
+        provision_id,
+        &JournalEdit::Provision {
+            site_id: site_b.clone(),
+            device_type: "inverter".into(),
+            name: Some("  Roof inverter ".into()),
+            manufacturer: Some("Sungrow".into()),
+            model: None,
+            ders,
+        },
+    )
+    .await
+    .unwrap();
+    let items = journal(&ws).unwrap();
+    assert_eq!(
+        statuses(&ws),
+        [JournalStatus::Queued, JournalStatus::Queued]
+    );
+    assert_eq!(items[0].title, format!("Claim {serial} into Actual"));
+    assert_eq!(
+        items[1].title,
+        format!("Provision {sn} (inverter) to Actual roof")
+    );
+    let r = replay(&ws).await.unwrap();
+    assert_eq!(
+        (r.applied, r.already_applied, r.conflicts),
+        (2, 1, 0),
+        "{r:?}"
+    );
+    assert_eq!(statuses(&ws), [JournalStatus::Done, JournalStatus::Done]);
+    let (gws, devs) = server_view(&ws, &org_b, &site_b).await;
+    assert_eq!(gws, [serial]);
+    assert_eq!(devs, [(sn.clone(), 2)], "the edited device, once");
+    let (gws_a, devs_a) = server_view(&ws, &org_a, &site_a).await;
+    assert!(gws_a.is_empty() && devs_a.is_empty());
+    let on_server = ws
+        .novacore(async |c| c.sites().devices(&site_b).await)
+        .await
+        .unwrap();
+    assert_eq!(on_server[0].name.as_deref(), Some("Roof inverter"));
+    // Done: no more edits.
+    let e = edit_item(
+        &ws,
+        claim_id,
+        &JournalEdit::Claim {
+            org_id: org_a.clone(),
+            confirm_transfer: true,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(e.user_message().contains("already done"), "{e:?}");
+    sb.shutdown().await;
+}
+
+/// A claim refused because the Zap is in another organization moves it there when the edit says
+/// so (the retry alone never moves a Zap).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_claim_moves_the_zap_only_when_confirmed() {
+    let (sb, a) = sandbox(Ipv4Addr::new(127, 0, 16, 210)).await;
+    let ws = signed_in(&sb).await;
+    let (org_a, _) = org_and_site(&ws, "Wanted").await;
+    let (org_b, _) = org_and_site(&ws, "Holder").await;
+    let serial = sb.zaps()[0].serial.clone();
+    cloud_down(&sb, true).await;
+    claim_zap(&ws, &a, &org_a, false).await.unwrap();
+    cloud_down(&sb, false).await;
+    claim_zap(&ws, &a, &org_b, false).await.unwrap();
+    replay(&ws).await.unwrap();
+    let id = journal(&ws).unwrap()[0].id;
+    retry_item(&ws, id).unwrap();
+    assert_eq!(
+        replay(&ws).await.unwrap().conflicts,
+        1,
+        "retry never moves it"
+    );
+    edit_item(
+        &ws,
+        id,
+        &JournalEdit::Claim {
+            org_id: org_a.clone(),
+            confirm_transfer: true,
+        },
+    )
+    .await
+    .unwrap();
+    let r = replay(&ws).await.unwrap();
+    assert_eq!((r.applied, r.conflicts), (1, 0), "{r:?}");
+    let gws: Vec<String> = ws
+        .novacore(async |c| c.gateways().list(&org_a).await)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.serial)
+        .collect();
+    assert_eq!(gws, [serial]);
     sb.shutdown().await;
 }
 

@@ -3,7 +3,9 @@
 //! Zap as it ends. The claim and the provisioning are [`super::claim`]'s and
 //! [`super::provision`]'s: a batch only runs them side by side. It never moves a Zap silently:
 //! one claimed into another of your organizations ends as `needs_transfer` unless the request
-//! confirms transfers (the window asks per Zap, then runs a batch of that one).
+//! confirms transfers (the window asks per Zap, then runs a batch of that one). With Novacore
+//! out of reach the cloud steps wait in the installer's journal ([`super::journal`]): each
+//! Zap's claim, then its devices behind it, replayed in that order, each exactly once.
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -14,10 +16,10 @@ use serde::Serialize;
 
 use super::batch_template::ProvisionTemplate;
 use super::claim::{claim_zap_with, ClaimResult};
-use super::gateways::{refresh_gateway_owners, GatewayOwners};
-use super::provision::provision_device;
+use super::gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwners};
+use super::journal::{self, ProvisionOutcome};
 use super::zap;
-use crate::browse::refresh_sites;
+use crate::browse::{cached_sites, refresh_sites};
 use crate::chart::CancelToken;
 use crate::error::{Error, Result};
 use crate::manage::Permissions;
@@ -69,6 +71,9 @@ pub struct BatchDevice {
     pub skipped: Option<String>,
     /// Why provisioning it failed, or why its publishing could not be switched on.
     pub problem: Option<String>,
+    /// Novacore could not be reached: its provisioning waits in the installer's journal (this
+    /// entry), sent when the cloud is back.
+    pub queued_entry: Option<u32>,
 }
 
 /// One Zap's result row.
@@ -171,7 +176,13 @@ pub async fn claim_batch(
     if let Some(t) = &req.provision {
         t.check()?;
     }
-    let owners = refresh_gateway_owners(ws).await?;
+    // The cloud out of reach: decide from what the store has; the claims then queue.
+    let offline = |e: &Error| matches!(e, Error::Novacore(n) if journal::cloud_unreachable(n));
+    let owners = match refresh_gateway_owners(ws).await {
+        Ok(o) => o,
+        Err(e) if offline(&e) => cached_gateway_owners(ws)?,
+        Err(e) => return Err(e),
+    };
     let Some(org) = owners.organization(org_id) else {
         return Err(Error::NotFound(
             "This organization no longer exists, or you are no longer a member of it. Refresh the list and choose another."
@@ -184,7 +195,11 @@ pub async fn claim_batch(
     }
     if let Some(t) = &req.provision {
         let site_id = t.site_id.trim();
-        let sites = refresh_sites(ws).await?.value;
+        let sites = match refresh_sites(ws).await {
+            Ok(c) => c.value,
+            Err(e) if offline(&e) => cached_sites(ws)?.map(|c| c.value).unwrap_or_default(),
+            Err(e) => return Err(e),
+        };
         if !sites
             .iter()
             .any(|s| s.id == site_id && s.org_id.as_deref() == Some(org_id))
@@ -294,19 +309,18 @@ async fn one_zap(
             return row;
         }
     };
-    let (serial, in_org) = match &claim {
+    // `behind_queued_claim`: the claim waits in the journal, so its devices queue behind it.
+    let (serial, in_org, behind_queued_claim) = match &claim {
         ClaimResult::Claimed { serial, .. }
         | ClaimResult::AlreadyClaimed { serial, .. }
-        | ClaimResult::Transferred { serial, .. } => (serial.clone(), true),
-        ClaimResult::NeedsTransfer { serial, .. } => (serial.clone(), false),
-        // The cloud is out of reach: the claim waits in the journal; its devices are provisioned
-        // once it is applied (the batch does not queue provisioning behind it).
-        ClaimResult::Queued { serial, .. } => (serial.clone(), false),
+        | ClaimResult::Transferred { serial, .. } => (serial.clone(), true, false),
+        ClaimResult::NeedsTransfer { serial, .. } => (serial.clone(), false, false),
+        ClaimResult::Queued { serial, .. } => (serial.clone(), true, true),
     };
     row.serial = Some(serial.clone());
     row.outcome = BatchOutcome::Done { claim };
     if let (Some(t), true) = (&req.provision, in_org) {
-        match provision_all(ws, t, address, &serial, cancel).await {
+        match provision_all(ws, t, address, &serial, behind_queued_claim, cancel).await {
             Ok(devices) => row.devices = devices,
             Err(e) => {
                 row.outcome = BatchOutcome::Failed {
@@ -321,12 +335,14 @@ async fn one_zap(
     row
 }
 
-/// Provisions each field device of the Zap that has a rule, one after the other.
+/// Provisions each field device of the Zap that has a rule, one after the other (queued in the
+/// journal when the cloud cannot be reached, or behind the Zap's queued claim).
 async fn provision_all(
     ws: &Workspace,
     t: &ProvisionTemplate,
     address: &str,
     serial: &str,
+    behind_queued_claim: bool,
     cancel: &CancelToken,
 ) -> Result<Vec<BatchDevice>> {
     let client = zap::client(address)?;
@@ -339,6 +355,7 @@ async fn provision_all(
             device_id: None,
             skipped: None,
             problem: None,
+            queued_entry: None,
         };
         match t.rule_for(d.profile.as_deref()) {
             None => {
@@ -352,10 +369,18 @@ async fn provision_all(
             }
             Some(rule) => {
                 let input = rule.input(t.site_id.trim(), address, serial, &d.sn);
-                match provision_device(ws, &input).await {
-                    Ok(p) => {
+                let outcome = if behind_queued_claim {
+                    journal::queue_provision(ws, &input).await
+                } else {
+                    journal::provision_device_or_queue(ws, &input).await
+                };
+                match outcome {
+                    Ok(ProvisionOutcome::Provisioned(p)) => {
                         row.device_id = Some(p.device.id);
                         row.problem = p.publish_problem;
+                    }
+                    Ok(ProvisionOutcome::Queued { entry_id, .. }) => {
+                        row.queued_entry = Some(entry_id)
                     }
                     Err(e) => row.problem = Some(e.user_message()),
                 }

@@ -56,7 +56,7 @@ pub enum JournalStatus {
     Queued,
     /// Applied on the platform.
     Done,
-    /// Refused: waits for the installer's retry or drop.
+    /// Refused: waits for the installer's retry, edit or drop.
     Conflict,
 }
 
@@ -64,7 +64,7 @@ pub enum JournalStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JournalItem {
-    /// The outbox entry id (for retry / drop).
+    /// The outbox entry id (for retry / edit / drop).
     pub id: u32,
     /// `claim` or `provision`.
     pub step: String,
@@ -188,28 +188,44 @@ pub async fn provision_device_or_queue(
         Ok(resp) => Ok(ProvisionOutcome::Provisioned(Box::new(
             provision::record(ws, &input.zap_address, &req, resp).await?,
         ))),
-        Err(e) if cloud_unreachable(&e) => {
-            let hardware_id = req.hardware_id.clone();
-            let key = format!("provision:{hardware_id}:{}:{}", req.site_id, ws.now_ms());
-            let site_name = cached_sites(ws)?.and_then(|c| {
-                c.value
-                    .into_iter()
-                    .find(|s| s.id == req.site_id)
-                    .map(|s| s.name)
-            });
-            let step = ProvisionStep {
-                zap_address: input.zap_address.clone(),
-                request: req,
-                site_name,
-            };
-            let entry_id = enqueue(ws, PROVISION, &step, &key)?;
-            Ok(ProvisionOutcome::Queued {
-                entry_id: small(entry_id),
-                hardware_id,
-            })
-        }
+        Err(e) if cloud_unreachable(&e) => queue_checked(ws, &input.zap_address, req),
         Err(e) => Err(provision::refused(&req)(e)),
     }
+}
+
+/// Queues the provisioning without trying the cloud (the Zap checks still run): behind a queued
+/// claim of its Zap it must not overtake it, or the platform refuses a gateway not yet claimed.
+pub(super) async fn queue_provision(
+    ws: &Workspace,
+    input: &ProvisionInput,
+) -> Result<ProvisionOutcome> {
+    let req = provision::prepare(input).await?;
+    queue_checked(ws, &input.zap_address, req)
+}
+
+fn queue_checked(
+    ws: &Workspace,
+    zap_address: &str,
+    req: ProvisionRequest,
+) -> Result<ProvisionOutcome> {
+    let hardware_id = req.hardware_id.clone();
+    let key = format!("provision:{hardware_id}:{}:{}", req.site_id, ws.now_ms());
+    let site_name = cached_sites(ws)?.and_then(|c| {
+        c.value
+            .into_iter()
+            .find(|s| s.id == req.site_id)
+            .map(|s| s.name)
+    });
+    let step = ProvisionStep {
+        zap_address: zap_address.to_string(),
+        request: req,
+        site_name,
+    };
+    let entry_id = enqueue(ws, PROVISION, &step, &key)?;
+    Ok(ProvisionOutcome::Queued {
+        entry_id: small(entry_id),
+        hardware_id,
+    })
 }
 
 fn enqueue<T: Serialize>(ws: &Workspace, kind: &str, step: &T, key: &str) -> Result<i64> {

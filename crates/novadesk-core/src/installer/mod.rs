@@ -20,6 +20,7 @@ mod first_reading;
 mod gateways;
 mod health;
 mod journal;
+mod journal_edit;
 mod links;
 mod mdns;
 mod provision;
@@ -55,6 +56,7 @@ pub use journal::{
     drop_item, journal, journal_counts, provision_device_or_queue, retry_item, JournalCounts,
     JournalItem, JournalStatus, ProvisionOutcome,
 };
+pub use journal_edit::{edit_item, journal_edit_form, JournalEdit, JournalEditForm};
 pub use mdns::{MdnsMode, MdnsUpdate, MdnsWatch, MDNS_ENV};
 pub use provision::{
     der_type_choices, provision_device, set_publishing, ProvisionInput, Provisioned,

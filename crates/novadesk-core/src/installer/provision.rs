@@ -70,6 +70,30 @@ pub async fn provision_device(ws: &Workspace, input: &ProvisionInput) -> Result<
 /// The checked request for `input`, its gateway the Zap's serial (the Zap is asked: it must be
 /// reachable and have the device).
 pub(super) async fn prepare(input: &ProvisionInput) -> Result<ProvisionRequest> {
+    let req = checked_request(input)?;
+    let sn = req.hardware_id.as_str();
+    let client = zap::client(&input.zap_address)?;
+    let (crypto, devices) = tokio::join!(client.crypto(), client.devices());
+    let serial = crypto.map_err(zap::failure(&client))?.serial_number;
+    if !devices
+        .map_err(zap::failure(&client))?
+        .iter()
+        .any(|d| d.sn == sn)
+    {
+        return Err(Error::InvalidInput(format!(
+            "The Zap at {} has no field device {sn}: add the device on the Zap first, then provision it.",
+            client.address()
+        )));
+    }
+    Ok(ProvisionRequest {
+        gateway_serial: Some(serial),
+        ..req
+    })
+}
+
+/// The form's fields as a request (no gateway yet), trimmed and checked against the platform's
+/// rules (field errors) without asking anyone: the one check the form and a journal edit share.
+pub(super) fn checked_request(input: &ProvisionInput) -> Result<ProvisionRequest> {
     let sn = input.device_sn.trim();
     if sn.is_empty() {
         return Err(Error::InvalidInput(
@@ -94,23 +118,7 @@ pub(super) async fn prepare(input: &ProvisionInput) -> Result<ProvisionRequest> 
             .collect(),
     };
     novacore::validate::provision(&req)?;
-    let client = zap::client(&input.zap_address)?;
-    let (crypto, devices) = tokio::join!(client.crypto(), client.devices());
-    let serial = crypto.map_err(zap::failure(&client))?.serial_number;
-    if !devices
-        .map_err(zap::failure(&client))?
-        .iter()
-        .any(|d| d.sn == sn)
-    {
-        return Err(Error::InvalidInput(format!(
-            "The Zap at {} has no field device {sn}: add the device on the Zap first, then provision it.",
-            client.address()
-        )));
-    }
-    Ok(ProvisionRequest {
-        gateway_serial: Some(serial),
-        ..req
-    })
+    Ok(req)
 }
 
 /// The platform's refusal of `req` as the installer reads it.

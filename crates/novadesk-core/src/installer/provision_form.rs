@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use novacore::zap::ZapDevice;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwner};
 use super::provision::der_type_choices;
@@ -26,7 +26,7 @@ pub struct SiteChoice {
 }
 
 /// A DER as the form fills it in: a name and a platform DER type (`solar`, `battery` …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DerChoice {
     pub name: String,
@@ -169,7 +169,7 @@ fn device_form(d: &ZapDevice) -> FieldDeviceForm {
 }
 
 /// Every documented device type with its DER types.
-fn device_types() -> Vec<DeviceTypeChoice> {
+pub(super) fn device_types() -> Vec<DeviceTypeChoice> {
     novacore::validate::DEVICE_DER_TYPES
         .iter()
         .map(|(t, ders)| DeviceTypeChoice {

@@ -75,12 +75,12 @@ fn from_novacore(e: novacore::Error) -> Stop {
 fn conflict_sentence(e: novacore::Error) -> String {
     match e {
         novacore::Error::Forbidden { message } => format!(
-            "Novacore refused: {} (has your role changed?). Retry once it is sorted out, or drop it.",
+            "Novacore refused: {} (has your role changed?). Retry once it is sorted out, edit it, or drop it.",
             message.trim_end_matches('.')
         ),
         novacore::Error::Validation { message, .. } | novacore::Error::Conflict { message } => {
             format!(
-                "Novacore refused: {}. Retry once it is sorted out, or drop it.",
+                "Novacore refused: {}. Edit it, retry once it is sorted out, or drop it.",
                 message.trim_end_matches('.')
             )
         }
@@ -178,8 +178,8 @@ async fn replay_claim(ws: &Workspace, entry: &OutboxEntry) -> std::result::Resul
         }
         Some(o) if !s.confirm_transfer => {
             return Err(Stop::Conflict(format!(
-                "{serial} was claimed meanwhile into {}: retry to move it to {org_name} (its devices there are orphaned), or drop this claim.",
-                o.org_name
+                "{serial} was claimed meanwhile into {}: edit this claim to move it to {org_name} anyway (its devices in {} are orphaned) or to claim it into another organization, or drop it.",
+                o.org_name, o.org_name
             )))
         }
         _ => {}

@@ -66,3 +66,20 @@ pub fn zap_address(ip: std::net::Ipv4Addr, port: u16) -> String {
         format!("{ip}:{port}")
     }
 }
+
+/// The Sandbox's cloud cut off (or back) through its control route.
+pub async fn cloud_down(sb: &novacore_sim::SandboxHandle, down: bool) {
+    let url = url::Url::parse(sb.base_url()).unwrap();
+    let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let body = format!("{{\"down\":{down}}}");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let req = format!(
+        "POST /_sim/cloud HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
