@@ -59,6 +59,8 @@ const COMMANDS: &[&str] = &[
     "get_installer_journal",
     "get_journal_counts",
     "retry_journal_item",
+    "get_journal_edit_form",
+    "edit_journal_item",
     "drop_journal_item",
     "set_zap_publishing",
     "wait_first_reading",

@@ -76,6 +76,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::journal::get_installer_journal,
             commands::journal::get_journal_counts,
             commands::journal::retry_journal_item,
+            commands::journal::get_journal_edit_form,
+            commands::journal::edit_journal_item,
             commands::journal::drop_journal_item,
         ])
         .events(collect_events![

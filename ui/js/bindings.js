@@ -448,6 +448,21 @@ export const commands = {
 	 */
 	retryJournalItem: (id) => typedError(__TAURI_INVOKE("retry_journal_item", { id })),
 	/**
+	 *  The edit form of a refused item: what it is now, and (provisioning) the sites and device
+	 *  types it may take.
+	 * @param {number} id
+	 * @returns {Promise<{ status: "ok"; data: JournalEditForm_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	getJournalEditForm: (id) => typedError(__TAURI_INVOKE("get_journal_edit_form", { id })),
+	/**
+	 *  Replace a refused item's step with the installer's corrected one (checked like the claim and
+	 *  provisioning forms), then replay now; the journal as it then stands.
+	 * @param {number} id
+	 * @param {JournalEdit_Deserialize} edit
+	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	editJournalItem: (id, edit) => typedError(__TAURI_INVOKE("edit_journal_item", { id, edit })),
+	/**
 	 *  Give up an item that is not done (nothing more is sent for it); the journal as it then stands.
 	 * @param {number} id
 	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
@@ -683,12 +698,16 @@ export const events = {
 	*		skipped?: string | null,
 	* // Why provisioning it failed, or why its publishing could not be switched on.
 	*		problem?: string | null,
+	* // Novacore could not be reached: its provisioning waits in the installer's journal (this
+	* // entry), sent when the cloud is back.
+	*		queued_entry?: number | null,
 	*	}} BatchDevice_Deserialize
 	* @property {string} sn
 	* @property {string | null} [profile]
 	* @property {string | null} [device_id] - Provisioned: the platform's device id.
 	* @property {string | null} [skipped] - Why it was left alone (no rule for its profile, or cancelled).
 	* @property {string | null} [problem] - Why provisioning it failed, or why its publishing could not be switched on.
+	* @property {number | null} [queued_entry] - Novacore could not be reached: its provisioning waits in the installer's journal (this entry), sent when the cloud is back.
 	*
 	*  What the batch did with one field device of a claimed Zap.
 	*
@@ -701,12 +720,16 @@ export const events = {
 	*		skipped: string | null,
 	* // Why provisioning it failed, or why its publishing could not be switched on.
 	*		problem: string | null,
+	* // Novacore could not be reached: its provisioning waits in the installer's journal (this
+	* // entry), sent when the cloud is back.
+	*		queued_entry: number | null,
 	*	}} BatchDevice_Serialize
 	* @property {string} sn
 	* @property {string | null} profile
 	* @property {string | null} device_id - Provisioned: the platform's device id.
 	* @property {string | null} skipped - Why it was left alone (no rule for its profile, or cancelled).
 	* @property {string | null} problem - Why provisioning it failed, or why its publishing could not be switched on.
+	* @property {number | null} queued_entry - Novacore could not be reached: its provisioning waits in the installer's journal (this entry), sent when the cloud is back.
 	*
 	*  How one Zap of the batch ended.
 	*
@@ -1911,6 +1934,86 @@ export const events = {
 	* @property {number} queued - Waiting for the cloud; replayed by themselves.
 	* @property {number} conflict - Waiting for the installer's retry or drop.
 	*
+	*  A refused item's step as the installer can change it (also what it is now, to fill the form).
+	*
+	* @typedef {JournalEdit_Serialize | JournalEdit_Deserialize} JournalEdit
+	* @property {JournalEdit_Serialize} Serialize
+	* @property {JournalEdit_Deserialize} Deserialize
+	*
+	*  The edit form of a refused item: what it is now and what it may become.
+	*
+	* @typedef {JournalEditForm_Serialize | JournalEditForm_Deserialize} JournalEditForm
+	* @property {JournalEditForm_Serialize} Serialize
+	* @property {JournalEditForm_Deserialize} Deserialize
+	*
+	*  The edit form of a refused item: what it is now and what it may become.
+	*
+	* @typedef {{
+	*		id: number,
+	* // The Zap's serial (claim) or the field device's hardware id (provision).
+	*		subject: string,
+	*		current: JournalEdit_Deserialize,
+	* // Provision: the sites of organizations where your role lets you provision.
+	*		sites: SiteChoice[],
+	* // Provision: every device type with its DER types.
+	*		device_types: DeviceTypeChoice[],
+	*	}} JournalEditForm_Deserialize
+	* @property {number} id
+	* @property {string} subject - The Zap's serial (claim) or the field device's hardware id (provision).
+	* @property {JournalEdit_Deserialize} current
+	* @property {SiteChoice[]} sites - Provision: the sites of organizations where your role lets you provision.
+	* @property {DeviceTypeChoice[]} device_types - Provision: every device type with its DER types.
+	*
+	*  The edit form of a refused item: what it is now and what it may become.
+	*
+	* @typedef {{
+	*		id: number,
+	* // The Zap's serial (claim) or the field device's hardware id (provision).
+	*		subject: string,
+	*		current: JournalEdit_Serialize,
+	* // Provision: the sites of organizations where your role lets you provision.
+	*		sites: SiteChoice[],
+	* // Provision: every device type with its DER types.
+	*		device_types: DeviceTypeChoice[],
+	*	}} JournalEditForm_Serialize
+	* @property {number} id
+	* @property {string} subject - The Zap's serial (claim) or the field device's hardware id (provision).
+	* @property {JournalEdit_Serialize} current
+	* @property {SiteChoice[]} sites - Provision: the sites of organizations where your role lets you provision.
+	* @property {DeviceTypeChoice[]} device_types - Provision: every device type with its DER types.
+	*
+	*  A refused item's step as the installer can change it (also what it is now, to fill the form).
+	*
+	* @typedef {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean } | 
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name?: string | null; manufacturer?: string | null; model?: string | null; ders: DerChoice[] }} JournalEdit_Deserialize
+	* @property {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean }} claim - The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that holds it now (its devices there are orphaned).
+	* @property {
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name?: string | null; manufacturer?: string | null; model?: string | null; ders: DerChoice[] }} provision - The provisioning of the same field device (its hardware id and gateway stay).
+	*
+	*  A refused item's step as the installer can change it (also what it is now, to fill the form).
+	*
+	* @typedef {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean } | 
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name: string | null; manufacturer: string | null; model: string | null; ders: DerChoice[] }} JournalEdit_Serialize
+	* @property {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean }} claim - The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that holds it now (its devices there are orphaned).
+	* @property {
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name: string | null; manufacturer: string | null; model: string | null; ders: DerChoice[] }} provision - The provisioning of the same field device (its hardware id and gateway stay).
+	*
 	*  One journal item for the Installer's "Waiting for the cloud" panel.
 	*
 	* @typedef {JournalItem_Serialize | JournalItem_Deserialize} JournalItem
@@ -1920,7 +2023,7 @@ export const events = {
 	*  One journal item for the Installer's "Waiting for the cloud" panel.
 	*
 	* @typedef {{
-	* // The outbox entry id (for retry / drop).
+	* // The outbox entry id (for retry / edit / drop).
 	*		id: number,
 	* // `claim` or `provision`.
 	*		step: string,
@@ -1938,7 +2041,7 @@ export const events = {
 	* // Applied at, epoch ms.
 	*		done_at_ms?: number | null,
 	*	}} JournalItem_Deserialize
-	* @property {number} id - The outbox entry id (for retry / drop).
+	* @property {number} id - The outbox entry id (for retry / edit / drop).
 	* @property {string} step - `claim` or `provision`.
 	* @property {string} title - What it does, e.g. "Claim zap-… into Acme".
 	* @property {JournalStatus} status
@@ -1951,7 +2054,7 @@ export const events = {
 	*  One journal item for the Installer's "Waiting for the cloud" panel.
 	*
 	* @typedef {{
-	* // The outbox entry id (for retry / drop).
+	* // The outbox entry id (for retry / edit / drop).
 	*		id: number,
 	* // `claim` or `provision`.
 	*		step: string,
@@ -1969,7 +2072,7 @@ export const events = {
 	* // Applied at, epoch ms.
 	*		done_at_ms: number | null,
 	*	}} JournalItem_Serialize
-	* @property {number} id - The outbox entry id (for retry / drop).
+	* @property {number} id - The outbox entry id (for retry / edit / drop).
 	* @property {string} step - `claim` or `provision`.
 	* @property {string} title - What it does, e.g. "Claim zap-… into Acme".
 	* @property {JournalStatus} status
@@ -1986,7 +2089,7 @@ export const events = {
 	* "queued" | 
 	* // Applied on the platform.
 	* "done" | 
-	* // Refused: waits for the installer's retry or drop.
+	* // Refused: waits for the installer's retry, edit or drop.
 	* "conflict"} JournalStatus
 	* @property {
 	* // Waiting for the cloud; replayed by itself.
@@ -1995,8 +2098,8 @@ export const events = {
 	* // Applied on the platform.
 	* "done"} done - Applied on the platform.
 	* @property {
-	* // Refused: waits for the installer's retry or drop.
-	* "conflict"} conflict - Refused: waits for the installer's retry or drop.
+	* // Refused: waits for the installer's retry, edit or drop.
+	* "conflict"} conflict - Refused: waits for the installer's retry, edit or drop.
 	*
 	*  The newest stored sample of one of a DER's fields.
 	*

@@ -67,7 +67,7 @@ pub enum ProvisionAnswer {
 }
 
 /// An optional text field: empty is absent; otherwise bounded like the others.
-fn optional(what: &str, value: Option<String>) -> CommandResult<Option<String>> {
+pub(super) fn optional(what: &str, value: Option<String>) -> CommandResult<Option<String>> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => Ok(Some(text(what, v)?.to_string())),

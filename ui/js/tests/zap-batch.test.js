@@ -49,3 +49,21 @@ test("each row says what happened, and only failures are retried", () => {
   assert.equal(retryable(half), true);
   assert.match(rowText(half, names), /SUNGROW1: Novacore is not available/);
 });
+
+test("devices queued behind a queued claim read as queued, not done or failed", () => {
+  const names = (id) => ({ "org-1": "Installs" })[id] ?? id;
+  const row = {
+    address: "a", serial: "zap-1", outcome: { status: "done", claim: { outcome: "queued", serial: "zap-1", org_id: "org-1", entry_id: 1 } },
+    devices: [
+      { sn: "SUNGROW1", profile: "sungrow", device_id: null, skipped: null, problem: null, queued_entry: 2 },
+      { sn: "P11", profile: "p1", device_id: null, skipped: "No rule for the profile p1: left as it is.", problem: null, queued_entry: null },
+    ],
+  };
+  assert.equal(rowState(row), "queued");
+  assert.equal(retryable(row), false);
+  assert.match(rowText(row, names), /^Queued: .* into Installs is sent when it is back\. 1 device queued in the journal, 1 left as they are\.$/);
+  // The claim went through but the cloud left before its device: still queued.
+  const later = { ...row, outcome: { status: "done", claim: { outcome: "claimed", serial: "zap-1", org_id: "org-1" } } };
+  assert.equal(rowState(later), "queued");
+  assert.equal(rowText(later, names), "Claimed into Installs. 1 device queued in the journal, 1 left as they are.");
+});

@@ -112,7 +112,7 @@ export async function render(main, _params, ctx) {
     panel("installer-find", "Find Zaps", mdnsStatus, scanForm, progressRow, addForm),
     panel("installer-zaps", "Zaps", tableBox),
     batch.node,
-    (state.journal = journalPanel(ctx, { applied: () => { state.provision?.refresh(); if (state.selected) checkHealth(state.selected); } })).node,
+    (state.journal = journalPanel(ctx, { targets: () => state.targets, applied: () => { state.provision?.refresh(); if (state.selected) checkHealth(state.selected); } })).node,
     detail);
 
   const say = (node, text, isError = false) => {

@@ -49,8 +49,13 @@ export function rowText(row, orgName = (id) => id) {
   const provisioned = row.devices.filter((d) => d.device_id && !d.problem).length;
   const problems = row.devices.filter((d) => d.problem).map((d) => `${d.sn}: ${d.problem}`);
   const skipped = row.devices.filter((d) => d.skipped).length;
+  const queued = row.devices.filter((d) => d.queued_entry != null).length;
   const parts = [claim];
-  if (row.devices.length) parts.push(`${provisioned} device${provisioned === 1 ? "" : "s"} provisioned${skipped ? `, ${skipped} left as they are` : ""}.`);
+  if (queued) {
+    parts.push(`${queued} device${queued === 1 ? "" : "s"} queued in the journal${provisioned ? `, ${provisioned} provisioned` : ""}${skipped ? `, ${skipped} left as they are` : ""}.`);
+  } else if (row.devices.length) {
+    parts.push(`${provisioned} device${provisioned === 1 ? "" : "s"} provisioned${skipped ? `, ${skipped} left as they are` : ""}.`);
+  }
   return [...parts, ...problems].join(" ");
 }
 
@@ -64,8 +69,10 @@ export function rowState(row) {
   if (row.skipped) return "skipped";
   if (row.outcome.status !== "done") return row.outcome.status;
   if (row.outcome.claim.outcome === "needs_transfer") return "needs_transfer";
-  if (row.outcome.claim.outcome === "queued") return "queued";
-  return row.devices.some((d) => d.problem) ? "failed" : "done";
+  if (row.devices.some((d) => d.problem)) return "failed";
+  // The claim or a device waits in the journal for the cloud.
+  if (row.outcome.claim.outcome === "queued" || row.devices.some((d) => d.queued_entry != null)) return "queued";
+  return "done";
 }
 
 /**

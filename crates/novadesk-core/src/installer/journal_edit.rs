@@ -7,11 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::gateways::{cached_gateway_owners, refresh_gateway_owners, GatewayOwners};
-use super::journal::{small, ClaimStep, ProvisionStep, CLAIM, PROVISION};
+use super::journal::{cloud_unreachable, small, ClaimStep, ProvisionStep, CLAIM, PROVISION};
 use super::provision::{checked_request, ProvisionInput};
 use super::provision_form::{device_types, DerChoice, DeviceTypeChoice, SiteChoice};
 use crate::browse::{cached_sites, refresh_sites, SiteRow};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::manage::Permissions;
 use crate::workspace::Workspace;
 use novadesk_store::{OutboxEntry, OutboxStatus};
@@ -76,11 +76,15 @@ fn unreadable() -> Error {
     )
 }
 
+fn offline(e: &Error) -> bool {
+    matches!(e, Error::Novacore(n) if cloud_unreachable(n))
+}
+
 /// Fresh from the platform when it answers, else as last fetched (the edit may be made offline).
 async fn owners(ws: &Workspace) -> Result<GatewayOwners> {
     match refresh_gateway_owners(ws).await {
         Ok(o) => Ok(o),
-        Err(e) if e.kind() == ErrorKind::Offline => cached_gateway_owners(ws),
+        Err(e) if offline(&e) => cached_gateway_owners(ws),
         Err(e) => Err(e),
     }
 }
@@ -89,9 +93,7 @@ async fn owners(ws: &Workspace) -> Result<GatewayOwners> {
 async fn provisionable_sites(ws: &Workspace, owners: &GatewayOwners) -> Result<Vec<SiteRow>> {
     let sites = match refresh_sites(ws).await {
         Ok(c) => c.value,
-        Err(e) if e.kind() == ErrorKind::Offline => {
-            cached_sites(ws)?.map(|c| c.value).unwrap_or_default()
-        }
+        Err(e) if offline(&e) => cached_sites(ws)?.map(|c| c.value).unwrap_or_default(),
         Err(e) => return Err(e),
     };
     Ok(sites
