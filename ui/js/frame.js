@@ -119,21 +119,22 @@ export function markNav(nav) {
  */
 export function watchJournal(signedIn) {
   const item = document.getElementById("status-journal");
-  const update = async () => {
-    let text = "";
-    if (signedIn()) {
-      try {
-        const counts = unwrap(await commands.getJournalCounts());
-        text = countsText(counts);
-        item.dataset.conflict = String(counts.conflict > 0);
-      } catch {
-        // Signed out meanwhile, or the store is busy: keep the last count until the next poll.
-        return;
-      }
-    }
+  const show = (counts) => {
+    const text = counts ? countsText(counts) : "";
+    item.dataset.conflict = String((counts?.conflict ?? 0) > 0);
     item.hidden = text === "";
     item.textContent = text ? `Journal: ${text}` : "";
   };
+  const update = async () => {
+    if (!signedIn()) return show(null);
+    try {
+      show(unwrap(await commands.getJournalCounts()));
+    } catch {
+      // Signed out meanwhile, or the store is busy: keep the last count until the next poll.
+    }
+  };
+  // The Installer's journal panel tells as soon as it sees the counts change (no poll's lag).
+  document.addEventListener("journal-counts", (ev) => show(ev.detail));
   setInterval(update, JOURNAL_POLL_MS);
   update();
 }

@@ -108,6 +108,12 @@ impl Error {
         matches!(self, Error::Transport(_) | Error::Timeout)
     }
 
+    /// True when the service answers but says it cannot serve now (HTTP 502, 503, 504: a gateway
+    /// in front of it, maintenance, an outage): as good as unreachable until it is back.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Server { status, .. } if matches!(status, 502..=504))
+    }
+
     /// True when retrying later may succeed (offline, rate limited, 5xx).
     pub fn is_transient(&self) -> bool {
         match self {

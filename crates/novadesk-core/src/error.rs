@@ -120,7 +120,7 @@ impl Error {
     /// What the window should do about this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Novacore(e) if e.is_offline() => ErrorKind::Offline,
+            Self::Novacore(e) if e.is_offline() || e.is_unavailable() => ErrorKind::Offline,
             Self::Novacore(e) if e.is_auth() => ErrorKind::SignInRequired,
             Self::NotSignedIn => ErrorKind::SignInRequired,
             Self::Cancelled => ErrorKind::Cancelled,
@@ -133,6 +133,9 @@ impl Error {
     pub fn user_message(&self) -> String {
         match self {
             Self::Novacore(e) if e.is_offline() => "The server cannot be reached. Check the network connection or the address, then try again.".into(),
+            Self::Novacore(e @ novacore::Error::Server { status, .. }) if e.is_unavailable() => format!(
+                "The server answers but is unavailable right now (HTTP {status}): what you see is as last fetched, and installer steps wait in the journal until it is back. Try again in a few minutes."
+            ),
             Self::Novacore(e) if e.is_auth() => {
                 format!("Signing in was refused ({e}). Sign in again.")
             }
@@ -163,6 +166,25 @@ mod tests {
             "{}",
             offline.user_message()
         );
+        // Answering but unavailable (an outage, maintenance): offline too, with what to do.
+        let unavailable = Error::from(novacore::Error::Server {
+            status: 503,
+            code: "unavailable".into(),
+            message: "Novacore is unreachable".into(),
+        });
+        assert_eq!(unavailable.kind(), ErrorKind::Offline);
+        let text = unavailable.user_message();
+        assert!(
+            text.starts_with("The server answers but is unavailable right now (HTTP 503)")
+                && text.ends_with("Try again in a few minutes."),
+            "{text}"
+        );
+        let internal = Error::from(novacore::Error::Server {
+            status: 500,
+            code: "internal_error".into(),
+            message: "bug".into(),
+        });
+        assert_eq!(internal.kind(), ErrorKind::Failed);
         // Busy, refused or invalid: the window shows the message as written.
         let limited = Error::from(novacore::Error::RateLimited { retry_after: None });
         assert_eq!(limited.kind(), ErrorKind::Failed);

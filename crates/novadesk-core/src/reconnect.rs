@@ -1,8 +1,9 @@
 //! Coming back online by itself: while the workspace is offline, try to reach the server with
 //! backoff; the first success flips [`crate::Connectivity`] back (the window hides the banner and
 //! refreshes). A fresh login is the probe because an offline start holds a possibly stale token.
-//! Once reachable, the installer's journal replays what waited for the cloud (its own backoff
-//! per entry, since an unavailable platform answers without going "offline").
+//! Once reachable, the installer's journal replays what waited for the cloud. A platform that
+//! answers but is unavailable (HTTP 502–504) counts as offline too. While offline the journal
+//! keeps trying with its own backoff per entry (its replay reads before it sends).
 
 use std::time::Duration;
 
@@ -24,10 +25,19 @@ where
             let name = ws.environment.display_name();
             ws.connectivity
                 .reconnect(&mut backoff, || async {
+                    // The journal's entries keep their own schedule while offline (a replay
+                    // reads before it sends, and re-signs in on a stale session); failures
+                    // stay on the entries.
+                    if crate::installer::replay_due(&ws).unwrap_or(false) {
+                        let _ = crate::installer::replay(&ws).await;
+                    }
                     match ws.novacore(async |c| c.login().await).await {
                         Ok(session) => {
                             on_login(&session);
                             Ok(())
+                        }
+                        Err(e) if e.is_unavailable() => {
+                            Err(format!("{name} is unavailable right now."))
                         }
                         // Reached, but refused: the server is back; the session problem is
                         // for the sign-in view, not the offline banner.

@@ -139,6 +139,14 @@ impl Workspace {
                 "{} cannot be reached.",
                 self.environment.display_name()
             ));
+        } else if let novacore::Error::Server { status, .. } = e {
+            if e.is_unavailable() {
+                // It answers, but serves nothing: offline as far as the window is concerned.
+                self.connectivity.report_offline(format!(
+                    "{} is unavailable right now (HTTP {status}).",
+                    self.environment.display_name()
+                ));
+            }
         }
     }
 

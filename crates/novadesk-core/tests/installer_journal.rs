@@ -42,6 +42,16 @@ async fn signed_in_as(
     identity: &Secret,
     store: novadesk_store::Store,
 ) -> Workspace {
+    signed_in_with(sb, identity, store, Arc::new(SystemClock)).await
+}
+
+/// [`signed_in_as`] on the given clock (the journal's times and backoff follow it).
+async fn signed_in_with(
+    sb: &SandboxHandle,
+    identity: &Secret,
+    store: novadesk_store::Store,
+    clock: Arc<dyn Clock>,
+) -> Workspace {
     let env = Environment::Sandbox;
     let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
     vault.save_identity(&env, identity).unwrap();
@@ -52,7 +62,7 @@ async fn signed_in_as(
             base_url: sb.base_url().to_string(),
             client: s.client,
             identity_id: s.identity_id,
-            clock: Arc::new(SystemClock),
+            clock,
             events: Arc::new(RecordingEventSink::new()),
         },
         store,
@@ -233,6 +243,48 @@ async fn cloud_steps_wait_while_the_cloud_is_cut_and_replay_exactly_once() {
     );
     // A second replay has nothing to send.
     assert_eq!(replay(&ws).await.unwrap(), ReplayReport::default());
+    sb.shutdown().await;
+}
+
+/// On a fake clock: while the cloud is cut each failed replay pushes the entry's next try back
+/// (2 s, then 4 s), and it is not due before; restored, the due entry is applied, stamped with
+/// the clock's time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_backs_off_on_the_clock_while_cut_and_applies_when_restored() {
+    let (sb, a) = sandbox(Ipv4Addr::new(127, 0, 16, 250)).await;
+    let start = chrono::Utc::now();
+    let clock = Arc::new(FakeClock::new(start));
+    let ws = signed_in_with(
+        &sb,
+        &new_identity(),
+        novadesk_store::Store::open_in_memory().unwrap(),
+        clock.clone(),
+    )
+    .await;
+    let (org, _) = org_and_site(&ws, "Clocked").await;
+    cloud_down(&sb, true).await;
+    claim_zap(&ws, &a, &org, false).await.unwrap();
+    assert!(replay_due(&ws).unwrap(), "due as soon as queued");
+    let t0 = start.timestamp_millis() as f64;
+    assert_eq!(journal(&ws).unwrap()[0].queued_at_ms, t0);
+
+    for (attempt, wait) in [(1, 2_000), (2, 4_000)] {
+        let r = replay(&ws).await.unwrap();
+        assert!(r.stopped_offline, "{r:?}");
+        assert_eq!(journal(&ws).unwrap()[0].attempts, attempt);
+        clock.advance(Duration::from_millis(wait - 1));
+        assert!(!replay_due(&ws).unwrap(), "not before {wait} ms");
+        clock.advance(Duration::from_millis(1));
+        assert!(replay_due(&ws).unwrap(), "due after {wait} ms");
+    }
+
+    cloud_down(&sb, false).await;
+    let r = replay(&ws).await.unwrap();
+    assert_eq!((r.applied, r.stopped_offline), (1, false), "{r:?}");
+    let item = &journal(&ws).unwrap()[0];
+    assert_eq!(item.status, JournalStatus::Done);
+    assert_eq!(item.done_at_ms, Some(t0 + 6_000.0));
+    assert!(!replay_due(&ws).unwrap());
     sb.shutdown().await;
 }
 
@@ -578,6 +630,55 @@ async fn an_edited_claim_moves_the_zap_only_when_confirmed() {
         .map(|g| g.serial)
         .collect();
     assert_eq!(gws, [serial]);
+    sb.shutdown().await;
+}
+
+/// The cloud answers 503 (an outage): the health chain still reads (who holds the Zap as last
+/// fetched), the connection says offline with why, and an error the window shows says what to
+/// do instead of quoting the server; back, the connection is online again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unavailable_cloud_is_offline_with_a_sentence_not_a_server_error() {
+    let (sb, a) = sandbox(Ipv4Addr::new(127, 0, 16, 242)).await;
+    let ws = signed_in(&sb).await;
+    let (org, _) = org_and_site(&ws, "Outage").await;
+    assert!(matches!(
+        claim_zap(&ws, &a, &org, false).await.unwrap(),
+        ClaimResult::Claimed { .. }
+    ));
+    cloud_down(&sb, true).await;
+    let chain = check_health(Some(&ws), &a).await.unwrap();
+    let claimed = chain
+        .links
+        .iter()
+        .find(|l| l.link == LinkKind::Claimed)
+        .unwrap();
+    assert_eq!(
+        (claimed.status, claimed.value.as_str()),
+        (LinkStatus::Green, "claimed into Outage"),
+        "{chain:?}"
+    );
+    let status = ws.connectivity.status();
+    assert_eq!(status.online, Some(false));
+    assert!(
+        status
+            .reason
+            .as_deref()
+            .unwrap()
+            .ends_with("is unavailable right now (HTTP 503)."),
+        "{status:?}"
+    );
+    let e = create_organization(&ws, "Not now").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Offline);
+    let text = e.user_message();
+    assert!(
+        text.contains("unavailable right now (HTTP 503)")
+            && text.contains("Try again in a few minutes"),
+        "{text}"
+    );
+    assert!(!text.contains("server error"), "{text}");
+    cloud_down(&sb, false).await;
+    check_health(Some(&ws), &a).await.unwrap();
+    assert_eq!(ws.connectivity.status().online, Some(true));
     sb.shutdown().await;
 }
 

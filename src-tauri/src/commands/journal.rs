@@ -161,7 +161,12 @@ mod tests {
             panic!("{edit:?}")
         };
         assert_eq!(
-            (site_id.as_str(), name, model.as_deref(), ders[0].name.as_str()),
+            (
+                site_id.as_str(),
+                name,
+                model.as_deref(),
+                ders[0].name.as_str()
+            ),
             ("site-1", None, Some("SH10RT"), "pv")
         );
         let too_many = core::JournalEdit::Provision {

@@ -52,6 +52,7 @@ export function journalPanel(ctx, { applied = () => {}, targets = () => [] } = {
   // The open edit form survives the panel's redraws (it is polled) while its item is refused.
   let editing = null;
   let last = [];
+  let shown = { queued: -1, conflict: -1 };
   const list = el("ul", { class: "journal", id: "journal-items", "aria-label": "Cloud steps in the journal" });
   const summary = el("p", { id: "journal-summary", role: "status" });
   const msg = el("p", { class: "form-msg", id: "journal-msg", role: "status" });
@@ -87,6 +88,11 @@ export function journalPanel(ctx, { applied = () => {}, targets = () => [] } = {
     node.hidden = items.length === 0;
     const queued = items.filter((i) => i.status === "queued").length;
     const conflict = items.filter((i) => i.status === "conflict").length;
+    if (queued !== shown.queued || conflict !== shown.conflict) {
+      shown = { queued, conflict };
+      // The status bar's count, without waiting for its poll.
+      document.dispatchEvent(new CustomEvent("journal-counts", { detail: shown }));
+    }
     summary.textContent = countsText({ queued, conflict }) ||
       "Everything that waited for the cloud has been applied.";
     list.replaceChildren(...items.map((item) => {

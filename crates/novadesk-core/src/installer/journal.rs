@@ -85,8 +85,7 @@ pub struct JournalItem {
 
 /// The cloud cannot be reached (no answer, or the platform says it is unavailable): queue.
 pub(crate) fn cloud_unreachable(e: &novacore::Error) -> bool {
-    e.is_offline()
-        || matches!(e, novacore::Error::Server { status, .. } if matches!(status, 502..=504))
+    e.is_offline() || e.is_unavailable()
 }
 
 /// The organization a queued (not yet sent) claim of `serial` goes into, as an owner, so the
