@@ -138,8 +138,10 @@ async function start() {
   }
   try {
     await events.connectivityChanged.listen((e) => {
-      // Cached data on screen: show the fresh data now that it can be fetched.
-      if (showConnectivity(e.payload) && ctx.connection) render();
+      // Cached data on screen: show the fresh data now that it can be fetched. Not the
+      // Installer's: it holds the installer's work (the Zaps found, the open forms), and its
+      // panels refresh themselves (the journal replays, then the Zap's panels follow).
+      if (showConnectivity(e.payload) && ctx.connection && !location.hash.startsWith("#installer")) render();
     });
   } catch (err) {
     toast(err);
