@@ -7,8 +7,8 @@
 //! organization; a device with that hardware id on that gateway with those DER names). A crash
 //! between "sent" and "recorded" then costs one read, never a second device. Refusals a person
 //! must settle (claimed meanwhile elsewhere, validation, a role change, a proof too old while
-//! the Zap is out of reach) park the entry as a conflict until retry or drop. This module queues
-//! and lists; [`super::replay`] replays.
+//! the Zap is out of reach) park the entry as a conflict until retry, edit or drop. This module
+//! queues and lists; [`super::replay`] replays; [`super::journal_edit`] corrects a refused one.
 
 use novacore::models::{ClaimRequest, ProvisionRequest};
 use novadesk_store::{OutboxEntry, OutboxStatus};

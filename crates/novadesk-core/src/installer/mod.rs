@@ -8,7 +8,8 @@
 //! go to the LAN directly (no Novacore, so no [`crate::Workspace`] needed to find or check a
 //! Zap); what the platform knows (who owns a gateway) comes through the workspace and its store
 //! ([`gateways`]). When Novacore cannot be reached, the cloud steps wait in the installer's
-//! journal and replay exactly once when it is back ([`journal`], [`replay`]).
+//! journal and replay exactly once when it is back ([`journal`], [`replay`]; a refused one is
+//! corrected by the installer with [`journal_edit`]).
 
 mod batch;
 mod batch_template;
