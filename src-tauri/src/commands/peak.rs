@@ -23,6 +23,9 @@ use crate::state::AppState;
 /// How often the panel's numbers are recomputed from the store.
 const EVERY: Duration = Duration::from_secs(3);
 
+/// Reports a notification waits for the live power flow before going out without it.
+const FLOW_WAIT: u32 = 3;
+
 /// The peak warnings already notified (managed state; one ledger for every window).
 #[derive(Debug, Default, Clone)]
 pub struct PeakWatch {
@@ -74,6 +77,9 @@ pub async fn watch_peak(
     live.spawn(id, async move {
         let mut latest: Option<Arc<SiteLive>> = None;
         let mut fetched_window = None;
+        // Reports computed so far: the notification waits a few for the live flow (what is
+        // drawing), but not for ever when the stream does not deliver.
+        let mut reports = 0u32;
         let mut tick = tokio::time::interval(EVERY);
         loop {
             tokio::select! {
@@ -107,7 +113,9 @@ pub async fn watch_peak(
                         tick.reset_immediately();
                         continue;
                     }
-                    if peaks.should_notify(&site.site.id, &report, &settings) {
+                    reports += 1;
+                    let flow_known = latest.is_some() || reports > FLOW_WAIT;
+                    if flow_known && peaks.should_notify(&site.site.id, &report, &settings) {
                         if let Some(status) = &report.status {
                             let (title, body) = notification(&site.site.name, status, tz);
                             notifier.send(&title, &body);
