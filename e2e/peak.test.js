@@ -82,6 +82,7 @@ test("a site crossing into a new peak shows the banner and notifies once for the
   // The switch is a real checkbox with a label: reachable and operable by keyboard.
   assert.equal(await driver.exec("return document.getElementById('peak-notify').checked"), true);
   assert.equal(await driver.exec("return document.querySelector('label[for=peak-notify]') !== null"), true);
+  await driver.exec("document.getElementById('site-peak-panel').scrollIntoView()");
   await screenshot(driver, "peak-banner");
 
   // Exactly one notification for the site and the hour, however many reports (every 3 s) follow.

@@ -15,6 +15,9 @@ use tauri::{AppHandle, Manager, Runtime};
 
 type Deliver = dyn Fn(&str, &str) -> bool + Send + Sync;
 
+/// What a recording [`Notifier`] saw: (title, body) in order.
+pub type Sent = Arc<Mutex<Vec<(String, String)>>>;
+
 /// Sends desktop notifications (managed state, installed at setup). Type-erased over the
 /// runtime so commands stay runtime-agnostic; without the plugin (the mock runtime in tests) a
 /// send is logged and reported as not delivered.
@@ -59,7 +62,7 @@ impl Notifier {
     }
 
     /// A notifier that records every notification (title, body) in the returned list.
-    pub fn recording() -> (Self, Arc<Mutex<Vec<(String, String)>>>) {
+    pub fn recording() -> (Self, Sent) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
         let n = Self::with(move |t, b| {

@@ -126,7 +126,9 @@ async fn site_load(
         .get_mut(&site_id)
         .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
     site.extra_load = (b.w > 0.0).then_some(crate::world::model::ExtraLoad { from_ms, w: b.w });
-    Ok(Json(json!({"site_id": site_id, "w": b.w, "from_ms": from_ms})))
+    Ok(Json(
+        json!({"site_id": site_id, "w": b.w, "from_ms": from_ms}),
+    ))
 }
 
 async fn tick(State(sim): State<AppState>) -> Json<Value> {

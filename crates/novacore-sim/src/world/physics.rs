@@ -271,7 +271,10 @@ mod tests {
             ..plain
         };
         let before = MIDSUMMER - 60_000;
-        assert_eq!(flows(&plain, before).meter_w, flows(&boosted, before).meter_w);
+        assert_eq!(
+            flows(&plain, before).meter_w,
+            flows(&boosted, before).meter_w
+        );
         let (a, b) = (flows(&plain, MIDSUMMER), flows(&boosted, MIDSUMMER));
         assert!((b.load_w - a.load_w - 20_000.0).abs() < 1e-6);
         assert!((b.meter_w - a.meter_w - 20_000.0).abs() < 1e-6);
