@@ -40,9 +40,10 @@ APP_PACKAGES=(build-essential pkg-config curl ca-certificates file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libdbus-1-dev libssl-dev)
 
 # Extra packages for the tests: a virtual display, the WebKit WebDriver, a Secret Service, screenshots,
-# `ip` for the mDNS tests' private network namespace.
+# `ip` for the mDNS tests' private network namespace, python3-dbus/python3-gi for the E2E's stand-in
+# notification server (e2e/notifications.py).
 TEST_PACKAGES=(xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils imagemagick iproute2
-  nodejs python3 python3-venv python3-pip)
+  nodejs python3 python3-venv python3-pip python3-dbus python3-gi)
 
 TAURI_DRIVER_VERSION=2.1.0
 

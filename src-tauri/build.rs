@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "add_der",
     "watch_site",
     "unwatch_site",
+    "watch_peak",
+    "set_peak_notifications",
     "chart_options",
     "set_site_chart_prefs",
     "render_site_chart",

@@ -17,6 +17,7 @@ pub mod events;
 pub mod ipc;
 pub mod logging;
 pub mod navigation;
+pub mod notify;
 pub mod paths;
 pub mod state;
 pub mod window_state;
@@ -55,9 +56,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .manage(commands::batch::BatchJobs::default())
         .manage(commands::provision::FirstReadingJobs::default())
         .manage(commands::report::ReportDialogs::default())
+        .manage(commands::peak::PeakWatch::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            app.manage(notify::Notifier::new(app.handle().clone()));
             app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
             let dialogs = app.state::<commands::report::ReportDialogs>();
             let _ = dialogs
@@ -124,6 +127,7 @@ where
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(navigation::guard())
         .build(context);
     match app {

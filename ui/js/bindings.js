@@ -22,6 +22,13 @@ export const commands = {
 	 */
 	setTheme: (theme) => typedError(__TAURI_INVOKE("set_theme", { theme })),
 	/**
+	 *  Turn a site's power-peak desktop notifications on or off (persisted; the banner stays).
+	 * @param {string} siteId
+	 * @param {boolean} enabled
+	 * @returns {Promise<{ status: "ok"; data: Settings_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	setPeakNotifications: (siteId, enabled) => typedError(__TAURI_INVOKE("set_peak_notifications", { siteId, enabled })),
+	/**
 	 *  Connect to `environment` (`sandbox`, `testnet`, `mainnet` or a URL) and sign in, creating an
 	 *  identity for it on first use.
 	 * @param {string} environment
@@ -188,6 +195,15 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
 	unwatchSite: (subscription) => typedError(__TAURI_INVOKE("unwatch_site", { subscription })),
+	/**
+	 *  Start receiving a site's power-peak report on `channel`; returns the subscription id for
+	 *  `unwatch_site`. A site without a power tariff (or with a half-filled one, or no grid meter)
+	 *  gets one report saying so.
+	 * @param {string} siteId
+	 * @param {Channel<PeakReport_Deserialize>} channel
+	 * @returns {Promise<{ status: "ok"; data: number } | { status: "error"; error: CommandError }>}
+	 */
+	watchPeak: (siteId, channel) => typedError(__TAURI_INVOKE("watch_peak", { siteId, channel })),
 	/**
 	 *  The site's DERs and fields, price areas, currencies, grid tariffs and remembered choices.
 	 * @param {string} siteId
@@ -1176,6 +1192,17 @@ export const events = {
 	*	}} ConnectivityChanged_Serialize
 	* @property {boolean} online
 	* @property {string | null} reason - Why it is offline, or what restored it.
+	*
+	*  One of the largest consumers right now, from the power flow.
+	*
+	* @typedef {{
+	* // "House", "EV charger", "Battery charging".
+	*		label: string,
+	* // Power, kW.
+	*		kw: number | null,
+	*	}} Consumer
+	* @property {string} label - "House", "EV charger", "Battery charging".
+	* @property {number | null} kw - Power, kW.
 	*
 	*  The cost of the shown range, in the tariff's currency.
 	*
@@ -2487,6 +2514,213 @@ export const events = {
 	* @property {GatewayItem_Serialize[]} gateways
 	* @property {AllowedItem_Serialize} manage_gateways - Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
 	*
+	*  What the panel shows for a site.
+	*
+	* @typedef {PeakReport_Serialize | PeakReport_Deserialize} PeakReport
+	* @property {PeakReport_Serialize} Serialize
+	* @property {PeakReport_Deserialize} Deserialize
+	*
+	*  What the panel shows for a site.
+	*
+	* @typedef {{
+	* // The site.
+	*		site_id: string,
+	* // Whether the site's grid tariff has a power charge (no panel otherwise).
+	*		applies: boolean,
+	* // Why there are no numbers, or what to know about them, as a sentence.
+	*		note?: string | null,
+	* // The numbers, when they can be computed.
+	*		status?: PeakStatus_Deserialize | null,
+	* // The banner's sentence when the projection would set a new charged peak.
+	*		warning?: string | null,
+	* // "Drawing: House 31.2 kW, …" with the warning.
+	*		drawing?: string | null,
+	*	}} PeakReport_Deserialize
+	* @property {string} site_id - The site.
+	* @property {boolean} applies - Whether the site's grid tariff has a power charge (no panel otherwise).
+	* @property {string | null} [note] - Why there are no numbers, or what to know about them, as a sentence.
+	* @property {PeakStatus_Deserialize | null} [status] - The numbers, when they can be computed.
+	* @property {string | null} [warning] - The banner's sentence when the projection would set a new charged peak.
+	* @property {string | null} [drawing] - "Drawing: House 31.2 kW, …" with the warning.
+	*
+	*  What the panel shows for a site.
+	*
+	* @typedef {{
+	* // The site.
+	*		site_id: string,
+	* // Whether the site's grid tariff has a power charge (no panel otherwise).
+	*		applies: boolean,
+	* // Why there are no numbers, or what to know about them, as a sentence.
+	*		note: string | null,
+	* // The numbers, when they can be computed.
+	*		status: PeakStatus_Serialize | null,
+	* // The banner's sentence when the projection would set a new charged peak.
+	*		warning: string | null,
+	* // "Drawing: House 31.2 kW, …" with the warning.
+	*		drawing: string | null,
+	*	}} PeakReport_Serialize
+	* @property {string} site_id - The site.
+	* @property {boolean} applies - Whether the site's grid tariff has a power charge (no panel otherwise).
+	* @property {string | null} note - Why there are no numbers, or what to know about them, as a sentence.
+	* @property {PeakStatus_Serialize | null} status - The numbers, when they can be computed.
+	* @property {string | null} warning - The banner's sentence when the projection would set a new charged peak.
+	* @property {string | null} drawing - "Drawing: House 31.2 kW, …" with the warning.
+	*
+	*  Where the numbers come from.
+	*
+	* @typedef {
+	* // The live stream is delivering readings.
+	* "live" | 
+	* // The stream is down (reconnecting or offline): from the readings cached before it dropped.
+	* "cached" | 
+	* // No reading of the grid meter in this window yet.
+	* "no_readings"} PeakSource
+	* @property {
+	* // The live stream is delivering readings.
+	* "live"} live - The live stream is delivering readings.
+	* @property {
+	* // The stream is down (reconnecting or offline): from the readings cached before it dropped.
+	* "cached"} cached - The stream is down (reconnecting or offline): from the readings cached before it dropped.
+	* @property {
+	* // No reading of the grid meter in this window yet.
+	* "no_readings"} no_readings - No reading of the grid meter in this window yet.
+	*
+	*  The power-peak picture of a site now.
+	*
+	* @typedef {PeakStatus_Serialize | PeakStatus_Deserialize} PeakStatus
+	* @property {PeakStatus_Serialize} Serialize
+	* @property {PeakStatus_Deserialize} Deserialize
+	*
+	*  The power-peak picture of a site now.
+	*
+	* @typedef {{
+	* // Power component name (`Effektavgift`).
+	*		component: string,
+	* // Currency of every amount.
+	*		currency: string,
+	* // Price per kW of the averaged peak and month, ex VAT.
+	*		price_per_kw: number | null,
+	* // How many peaks are averaged.
+	*		n_peaks: number,
+	* // At most one peak per local day.
+	*		one_peak_per_day: boolean,
+	* // VAT rate (0.25 = 25 %).
+	*		vat_rate: number | null,
+	* // The current window, epoch ms.
+	*		window_start_ms: number | null,
+	* // Its end (exclusive), epoch ms.
+	*		window_end_ms: number | null,
+	* // Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	*		window_counts: boolean,
+	* // Import averaged over the measured part of the window, kW.
+	*		running_avg_kw?: number | null,
+	* // Projected average of the whole window, kW.
+	*		projected_kw?: number | null,
+	* // Share of the elapsed window with meter data, 0..1.
+	*		measured_fraction: number | null,
+	* // The month's charged peaks so far (before this window), highest first.
+	*		peaks: PeakView[],
+	* // The month's power charge so far, ex VAT.
+	*		month_charge_ex_vat: number | null,
+	* // Whether the projection would be one of the month's charged peaks.
+	*		new_peak: boolean,
+	* // What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	*		adds_ex_vat: number | null,
+	* // The same inc VAT.
+	*		adds_inc_vat: number | null,
+	* // The largest consumers now, largest first.
+	*		consumers: Consumer[],
+	* // Live or cached readings.
+	*		source: PeakSource,
+	* // Start of the newest meter data used (a reading's time), epoch ms.
+	*		last_reading_ms?: number | null,
+	*	}} PeakStatus_Deserialize
+	* @property {string} component - Power component name (`Effektavgift`).
+	* @property {string} currency - Currency of every amount.
+	* @property {number | null} price_per_kw - Price per kW of the averaged peak and month, ex VAT.
+	* @property {number} n_peaks - How many peaks are averaged.
+	* @property {boolean} one_peak_per_day - At most one peak per local day.
+	* @property {number | null} vat_rate - VAT rate (0.25 = 25 %).
+	* @property {number | null} window_start_ms - The current window, epoch ms.
+	* @property {number | null} window_end_ms - Its end (exclusive), epoch ms.
+	* @property {boolean} window_counts - Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	* @property {number | null} [running_avg_kw] - Import averaged over the measured part of the window, kW.
+	* @property {number | null} [projected_kw] - Projected average of the whole window, kW.
+	* @property {number | null} measured_fraction - Share of the elapsed window with meter data, 0..1.
+	* @property {PeakView[]} peaks - The month's charged peaks so far (before this window), highest first.
+	* @property {number | null} month_charge_ex_vat - The month's power charge so far, ex VAT.
+	* @property {boolean} new_peak - Whether the projection would be one of the month's charged peaks.
+	* @property {number | null} adds_ex_vat - What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	* @property {number | null} adds_inc_vat - The same inc VAT.
+	* @property {Consumer[]} consumers - The largest consumers now, largest first.
+	* @property {PeakSource} source - Live or cached readings.
+	* @property {number | null} [last_reading_ms] - Start of the newest meter data used (a reading's time), epoch ms.
+	*
+	*  The power-peak picture of a site now.
+	*
+	* @typedef {{
+	* // Power component name (`Effektavgift`).
+	*		component: string,
+	* // Currency of every amount.
+	*		currency: string,
+	* // Price per kW of the averaged peak and month, ex VAT.
+	*		price_per_kw: number | null,
+	* // How many peaks are averaged.
+	*		n_peaks: number,
+	* // At most one peak per local day.
+	*		one_peak_per_day: boolean,
+	* // VAT rate (0.25 = 25 %).
+	*		vat_rate: number | null,
+	* // The current window, epoch ms.
+	*		window_start_ms: number | null,
+	* // Its end (exclusive), epoch ms.
+	*		window_end_ms: number | null,
+	* // Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	*		window_counts: boolean,
+	* // Import averaged over the measured part of the window, kW.
+	*		running_avg_kw: number | null,
+	* // Projected average of the whole window, kW.
+	*		projected_kw: number | null,
+	* // Share of the elapsed window with meter data, 0..1.
+	*		measured_fraction: number | null,
+	* // The month's charged peaks so far (before this window), highest first.
+	*		peaks: PeakView[],
+	* // The month's power charge so far, ex VAT.
+	*		month_charge_ex_vat: number | null,
+	* // Whether the projection would be one of the month's charged peaks.
+	*		new_peak: boolean,
+	* // What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	*		adds_ex_vat: number | null,
+	* // The same inc VAT.
+	*		adds_inc_vat: number | null,
+	* // The largest consumers now, largest first.
+	*		consumers: Consumer[],
+	* // Live or cached readings.
+	*		source: PeakSource,
+	* // Start of the newest meter data used (a reading's time), epoch ms.
+	*		last_reading_ms: number | null,
+	*	}} PeakStatus_Serialize
+	* @property {string} component - Power component name (`Effektavgift`).
+	* @property {string} currency - Currency of every amount.
+	* @property {number | null} price_per_kw - Price per kW of the averaged peak and month, ex VAT.
+	* @property {number} n_peaks - How many peaks are averaged.
+	* @property {boolean} one_peak_per_day - At most one peak per local day.
+	* @property {number | null} vat_rate - VAT rate (0.25 = 25 %).
+	* @property {number | null} window_start_ms - The current window, epoch ms.
+	* @property {number | null} window_end_ms - Its end (exclusive), epoch ms.
+	* @property {boolean} window_counts - Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	* @property {number | null} running_avg_kw - Import averaged over the measured part of the window, kW.
+	* @property {number | null} projected_kw - Projected average of the whole window, kW.
+	* @property {number | null} measured_fraction - Share of the elapsed window with meter data, 0..1.
+	* @property {PeakView[]} peaks - The month's charged peaks so far (before this window), highest first.
+	* @property {number | null} month_charge_ex_vat - The month's power charge so far, ex VAT.
+	* @property {boolean} new_peak - Whether the projection would be one of the month's charged peaks.
+	* @property {number | null} adds_ex_vat - What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	* @property {number | null} adds_inc_vat - The same inc VAT.
+	* @property {Consumer[]} consumers - The largest consumers now, largest first.
+	* @property {PeakSource} source - Live or cached readings.
+	* @property {number | null} last_reading_ms - Start of the newest meter data used (a reading's time), epoch ms.
+	*
 	*  One of the month's power peaks (they set the power charge).
 	*
 	* @typedef {{
@@ -2984,10 +3218,14 @@ export const events = {
 	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
 	* // false once the user signed out or forgot the identity.
 	*		reopen_last?: boolean,
+	* // Sites whose power-peak desktop notifications are turned off (site ids, sorted). The
+	* // banner in the site view still shows.
+	*		peak_notifications_off?: string[],
 	*	}} Settings_Deserialize
 	* @property {ThemePreference} [theme]
 	* @property {string | null} [last_environment] - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} [reopen_last] - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	* @property {string[]} [peak_notifications_off] - Sites whose power-peak desktop notifications are turned off (site ids, sorted). The banner in the site view still shows.
 	*
 	*  Persisted preferences.
 	*
@@ -2998,10 +3236,14 @@ export const events = {
 	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
 	* // false once the user signed out or forgot the identity.
 	*		reopen_last: boolean,
+	* // Sites whose power-peak desktop notifications are turned off (site ids, sorted). The
+	* // banner in the site view still shows.
+	*		peak_notifications_off: string[],
 	*	}} Settings_Serialize
 	* @property {ThemePreference} theme
 	* @property {string | null} last_environment - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} reopen_last - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	* @property {string[]} peak_notifications_off - Sites whose power-peak desktop notifications are turned off (site ids, sorted). The banner in the site view still shows.
 	*
 	*  A site a device can be provisioned to.
 	*

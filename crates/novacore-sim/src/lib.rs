@@ -19,6 +19,7 @@
 //! * Demo mode: each new person is owner of a fresh demo organization and viewer of a shared
 //!   one; `POST /_sim/identities` mints a person + token without the challenge dance.
 //! * Control (`control(true)`): `/_sim/clock`, `/_sim/tick`, `/_sim/readings`,
+//!   `/_sim/sites/{id}/load` (an extra load from an instant on: a power peak on demand),
 //!   `/_sim/zaps/{serial}/offline`, `/_sim/zaps/{serial}/faults` ([`ZapFaultUpdate`]), `/_sim/cloud`, `/_sim/faults` (SPEC grammar in [`faults`]).
 //! * Zaps listen on `127.0.0.1` with a port each, or with
 //!   [`SandboxBuilder::zaps_on_loopback`] on `127.0.0.2`, `127.0.0.3`, … at one port (80 like the

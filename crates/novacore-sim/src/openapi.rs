@@ -135,6 +135,10 @@ fn ops() -> Vec<Op> {
         op("post", "/_sim/readings", "Sandbox control: push a reading into a site stream", "control", false)
             .body(obj(&["site_id", "reading"], json!({"site_id": s(), "reading": {"type": "object"}}))).ok("200", json!({"type": "object"})).inferred(),
         op("post", "/_sim/tick", "Sandbox control: sample every watched site now", "control", false).ok("200", r("Clock")).inferred(),
+        op("post", "/_sim/sites/{site_id}/load", "Sandbox control: an extra household load from an instant on (0 W removes it)", "control", false)
+            .path_param("site_id")
+            .body(obj(&["w"], json!({"w": {"type": "number", "minimum": 0, "maximum": 1_000_000}, "from_ms": {"type": "integer"}})))
+            .ok("200", json!({"type": "object"})).inferred(),
         op("post", "/_sim/zaps/{serial}/offline", "Sandbox control: take a Zap offline", "control", false)
             .path_param("serial").body(obj(&["offline"], json!({"offline": {"type": "boolean"}}))).ok("200", json!({"type": "object"})).inferred(),
         op("post", "/_sim/cloud", "Sandbox control: cut the cloud off", "control", false)
@@ -267,6 +271,6 @@ mod tests {
                 .as_bool()
                 .unwrap()
         );
-        assert_eq!(doc["paths"].as_object().unwrap().len(), 37);
+        assert_eq!(doc["paths"].as_object().unwrap().len(), 38);
     }
 }

@@ -65,6 +65,7 @@ mod frames;
 mod installer;
 pub mod live;
 mod manage;
+pub mod peak;
 mod reconnect;
 mod sandbox;
 mod secret_store;

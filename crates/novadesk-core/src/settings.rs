@@ -39,9 +39,26 @@ pub struct Settings {
     /// Whether the next start signs in to `last_environment` by itself: true after a sign-in,
     /// false once the user signed out or forgot the identity.
     pub reopen_last: bool,
+    /// Sites whose power-peak desktop notifications are turned off (site ids, sorted). The
+    /// banner in the site view still shows.
+    pub peak_notifications_off: Vec<String>,
 }
 
 impl Settings {
+    /// Whether power-peak desktop notifications are on for `site_id` (on unless turned off).
+    pub fn peak_notifications_on(&self, site_id: &str) -> bool {
+        !self.peak_notifications_off.iter().any(|s| s == site_id)
+    }
+
+    /// Turns power-peak desktop notifications on or off for `site_id`.
+    pub fn set_peak_notifications(&mut self, site_id: &str, on: bool) {
+        self.peak_notifications_off.retain(|s| s != site_id);
+        if !on {
+            self.peak_notifications_off.push(site_id.to_string());
+            self.peak_notifications_off.sort();
+        }
+    }
+
     /// The environment the app opens in: the one asked for on the command line, else the last
     /// one signed in to unless the user signed out of it; `None` opens the welcome view. Not
     /// parsed here: connecting checks it and says what is wrong.
@@ -146,6 +163,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn peak_notifications_are_on_per_site_until_turned_off_and_old_files_load() {
+        let old: Settings = serde_json::from_str(r#"{"theme":"dark","reopen_last":true}"#).unwrap();
+        assert!(old.peak_notifications_on("sit-a"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = SettingsFile::open(dir.path());
+        file.update(|s| s.set_peak_notifications("sit-b", false))
+            .unwrap();
+        file.update(|s| s.set_peak_notifications("sit-a", false))
+            .unwrap();
+        file.update(|s| s.set_peak_notifications("sit-a", false))
+            .unwrap();
+        let s = SettingsFile::open(dir.path()).get();
+        assert_eq!(s.peak_notifications_off, vec!["sit-a", "sit-b"]);
+        assert!(!s.peak_notifications_on("sit-a") && s.peak_notifications_on("sit-c"));
+        file.update(|s| s.set_peak_notifications("sit-a", true))
+            .unwrap();
+        assert!(SettingsFile::open(dir.path())
+            .get()
+            .peak_notifications_on("sit-a"));
+    }
+
+    #[test]
     fn round_trips_and_defaults_when_missing_or_corrupt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/settings.json");
@@ -155,6 +194,7 @@ mod tests {
             last_environment: None,
             reopen_last: false,
             theme: ThemePreference::Dark,
+            peak_notifications_off: vec!["sit-x".into()],
         };
         save(&path, &dark).unwrap();
         assert_eq!(load(&path), dark);
@@ -262,10 +302,12 @@ mod tests {
             theme: ThemePreference::Dark,
             last_environment: Some("sandbox".into()),
             reopen_last: true,
+            peak_notifications_off: vec!["sit-a".into()],
         };
         assert_eq!(
             serde_json::to_value(&s).unwrap(),
-            serde_json::json!({"theme": "dark", "last_environment": "sandbox", "reopen_last": true})
+            serde_json::json!({"theme": "dark", "last_environment": "sandbox", "reopen_last": true,
+                "peak_notifications_off": ["sit-a"]})
         );
     }
 }

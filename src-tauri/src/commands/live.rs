@@ -47,8 +47,13 @@ impl LiveSubscriptions {
         lock(&self.active)
     }
 
+    /// A fresh subscription id (live and peak subscriptions share the numbering).
+    pub(crate) fn next_id(&self) -> u32 {
+        self.next.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     /// Runs `work` as subscription `id` until it ends or is stopped.
-    fn spawn(&self, id: u32, work: impl Future<Output = ()> + Send + 'static) {
+    pub(crate) fn spawn(&self, id: u32, work: impl Future<Output = ()> + Send + 'static) {
         // Inserting under the lock the task needs for removing itself: a task that ends at once
         // still finds its entry.
         let mut active = self.lock();
@@ -200,7 +205,7 @@ fn backfill(b: &Backfill) -> LiveBackfill {
 }
 
 /// Site ids are opaque tokens (`sit-…`); anything else is refused before it reaches a URL.
-fn check_site_id(site_id: &str) -> CommandResult<()> {
+pub(crate) fn check_site_id(site_id: &str) -> CommandResult<()> {
     let ok = !site_id.is_empty()
         && site_id.len() <= 200
         && site_id

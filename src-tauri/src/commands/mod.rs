@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod journal;
 pub mod live;
 pub mod manage;
+pub mod peak;
 pub mod provision;
 pub mod report;
 pub mod session;

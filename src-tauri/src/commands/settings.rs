@@ -30,3 +30,17 @@ pub fn set_theme(state: State<'_, AppState>, theme: ThemePreference) -> CommandR
     state.events().theme_changed(ThemeChanged { theme });
     Ok(settings)
 }
+
+/// Turn a site's power-peak desktop notifications on or off (persisted; the banner stays).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub fn set_peak_notifications(
+    state: State<'_, AppState>,
+    site_id: String,
+    enabled: bool,
+) -> CommandResult<Settings> {
+    Ok(state
+        .settings
+        .update(|s| s.set_peak_notifications(&site_id, enabled))?)
+}

@@ -5,6 +5,7 @@ import { commands } from "../bindings.js";
 import { href } from "../router.js";
 import { latestText } from "./powerflow-text.js";
 import { mountPowerFlow } from "./powerflow.js";
+import { mountPeakPanel } from "./peak.js";
 import { deleteAction, detailView, panel, renameAction } from "./detail.js";
 
 /** #site/:id */
@@ -15,13 +16,16 @@ export async function render(main, { id }, ctx) {
   const live = el("section", { id: "site-live", "aria-label": "Live power flow" });
   let siteZone = null; // the site's time zone, once the site is drawn
   ctx.onLeave(mountPowerFlow(live, id, ctx, { timeZone: () => siteZone }));
+  // The power-peak panel (sites on a power tariff only), below the live flow.
+  const peak = el("div", { id: "site-peak" });
+  ctx.onLeave(mountPeakPanel(peak, id, ctx, { timeZone: () => siteZone }));
   await detailView(main, ctx, {
     id: "site",
     title: "Site",
     crumbs: [el("a", { href: "#sites" }, "Sites")],
     actions: [chartLink],
     lede: meta,
-    slot: live,
+    slot: el("div", {}, live, peak),
     empty: "Loading the site…",
     fetch: (source) => commands.getSite(id, source),
     draw: (view, frame) => {

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/clock", get(clock_get).post(clock_set))
         .route("/readings", post(push_reading))
         .route("/tick", post(tick))
+        .route("/sites/{site_id}/load", post(site_load))
         .route("/zaps/{serial}/offline", post(zap_offline))
         .route(
             "/zaps/{serial}/faults",
@@ -97,6 +98,37 @@ async fn push_reading(
         .hub
         .publish(&b.site_id, ts, Value::Object(r).to_string());
     Ok(Json(json!({"id": id})))
+}
+
+/// `POST /_sim/sites/{id}/load` body: an extra household load (`w` = 0 removes it).
+#[derive(Debug, Deserialize)]
+pub struct LoadBody {
+    /// Extra load, W (0..=1 000 000).
+    pub w: f64,
+    /// From this simulated instant on (epoch ms); default now. History before it is unchanged.
+    pub from_ms: Option<i64>,
+}
+
+/// Raises a site's load (a power peak on demand for tests): the meter imports `w` more from
+/// `from_ms` on, in the live readings and in history alike.
+async fn site_load(
+    State(sim): State<AppState>,
+    Path(site_id): Path<String>,
+    ApiJson(b): ApiJson<LoadBody>,
+) -> Result<Json<Value>> {
+    if !(0.0..=1_000_000.0).contains(&b.w) {
+        return Err(Error::field("w", "must be within 0..=1000000 W"));
+    }
+    let from_ms = b.from_ms.unwrap_or_else(|| sim.clock.now_ms());
+    let mut w = sim.world();
+    let site = w
+        .sites
+        .get_mut(&site_id)
+        .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
+    site.extra_load = (b.w > 0.0).then_some(crate::world::model::ExtraLoad { from_ms, w: b.w });
+    Ok(Json(
+        json!({"site_id": site_id, "w": b.w, "from_ms": from_ms}),
+    ))
 }
 
 async fn tick(State(sim): State<AppState>) -> Json<Value> {

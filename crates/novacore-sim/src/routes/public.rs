@@ -66,7 +66,7 @@ pub async fn cell_stats(
     let mut summary: BTreeMap<String, (usize, f64, f64, f64, Vec<f64>)> = BTreeMap::new();
     let (mut der_count, mut total, mut hz, mut hz_n) = (0, 0.0, 0.0, 0);
     for s in &sites {
-        let p = SiteProfile::new(sim.cfg.seed, &s.id, s.location);
+        let p = SiteProfile::for_site(sim.cfg.seed, s);
         for d in w.ders.values().filter(|d| d.site_id == s.id) {
             der_count += 1;
             let f = numeric_fields(&p, d.telemetry_type(), now);

@@ -132,6 +132,7 @@ pub async fn create(
         location: b.location,
         timezone: b.timezone,
         price_area: b.price_area,
+        extra_load: None,
     };
     let body = site_json(&site);
     w.sites.insert(site.id.clone(), site);

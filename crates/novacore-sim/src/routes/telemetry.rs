@@ -184,7 +184,7 @@ pub async fn history(
     let (profile, ders) = {
         let w = sim.world();
         let (site, _) = visible_site(&w, &site_id, &caller)?;
-        let profile = SiteProfile::new(sim.cfg.seed, &site_id, site.location);
+        let profile = SiteProfile::for_site(sim.cfg.seed, site);
         if let Some(d) = &q.der_id {
             if w.ders.get(d).is_none_or(|x| x.site_id != site_id) {
                 return Err(Error::NotFound(format!("DER {d} not found on this site")));

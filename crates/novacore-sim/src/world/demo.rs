@@ -149,6 +149,7 @@ fn build_org(
                 location: Some(Location { lat, lon }),
                 timezone: Some(tz.into()),
                 price_area: Some(area.into()),
+                extra_load: None,
             },
         );
         equip_site(w, rng, &org_id, &site_id, created);

@@ -33,7 +33,7 @@ pub fn tick(sim: &Sim) {
             let Some(site) = w.sites.get(&site_id) else {
                 continue;
             };
-            let profile = SiteProfile::new(sim.cfg.seed, &site_id, site.location);
+            let profile = SiteProfile::for_site(sim.cfg.seed, site);
             let list: Vec<_> = w
                 .publishing_ders(&site_id)
                 .into_iter()

@@ -94,6 +94,18 @@ pub struct Site {
     pub timezone: Option<String>,
     /// Bidding zone, if known.
     pub price_area: Option<String>,
+    /// Extra household load switched on by `/_sim/sites/{id}/load` (tests: a peak on demand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_load: Option<ExtraLoad>,
+}
+
+/// A constant extra household load from an instant on (a sauna, a heat pump's backup heater).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ExtraLoad {
+    /// From this simulated instant on, epoch ms (earlier readings and history are unchanged).
+    pub from_ms: i64,
+    /// Added load, W (≥ 0).
+    pub w: f64,
 }
 
 /// A claimed gateway.

@@ -4,7 +4,7 @@
 
 use std::f64::consts::PI;
 
-use crate::world::model::Location;
+use crate::world::model::{ExtraLoad, Location, Site};
 pub use crate::world::readings::{numeric_fields, reading};
 
 const HOUR_MS: f64 = 3_600_000.0;
@@ -68,6 +68,8 @@ pub struct SiteProfile {
     pub batt_w: f64,
     /// Household base load, W.
     pub base_load_w: f64,
+    /// A test's extra load (`/_sim/sites/{id}/load`), from its instant on.
+    pub extra_load: Option<ExtraLoad>,
 }
 
 impl SiteProfile {
@@ -86,7 +88,23 @@ impl SiteProfile {
             batt_wh: 10_000.0 + (unit(key, 2) * 3.0).floor() * 5000.0,
             batt_w: 5000.0,
             base_load_w: 300.0 + unit(key, 3) * 400.0,
+            extra_load: None,
         }
+    }
+
+    /// The profile of a world site, with the extra load a test switched on (live and history
+    /// alike, so a back-filled gap shows what the stream showed).
+    pub fn for_site(seed: u64, site: &Site) -> Self {
+        Self {
+            extra_load: site.extra_load,
+            ..Self::new(seed, &site.id, site.location)
+        }
+    }
+
+    fn extra_load_w(&self, t_ms: i64) -> f64 {
+        self.extra_load
+            .filter(|e| t_ms >= e.from_ms)
+            .map_or(0.0, |e| e.w)
     }
 
     pub(crate) fn solar_hour(&self, t_ms: i64) -> f64 {
@@ -174,7 +192,8 @@ pub fn flows(p: &SiteProfile, t_ms: i64) -> Flows {
         + 1400.0 * gauss(7.5, 1.0)
         + 2200.0 * gauss(18.5, 1.6)
         + 900.0 * winter
-        + 600.0 * noise(p.key ^ 0x10AD, t_ms, 300_000.0);
+        + 600.0 * noise(p.key ^ 0x10AD, t_ms, 300_000.0)
+        + p.extra_load_w(t_ms);
     // Battery power is the derivative of the SoC plan, so SoC and energy stay consistent.
     let soc = soc_at(p, t_ms);
     let ds = soc_at(p, t_ms + 30_000) - soc_at(p, t_ms - 30_000);
@@ -239,6 +258,26 @@ mod tests {
         assert!(flows(&p, midnight_solar).pv_w.abs() < 1.0);
         let noon = MIDSUMMER + (12.0 * HOUR_MS - 18.07 / 15.0 * HOUR_MS) as i64;
         assert!(flows(&p, noon).pv_w < -500.0);
+    }
+
+    #[test]
+    fn an_extra_load_raises_load_and_meter_from_its_instant_on() {
+        let plain = profile();
+        let boosted = SiteProfile {
+            extra_load: Some(ExtraLoad {
+                from_ms: MIDSUMMER,
+                w: 20_000.0,
+            }),
+            ..plain
+        };
+        let before = MIDSUMMER - 60_000;
+        assert_eq!(
+            flows(&plain, before).meter_w,
+            flows(&boosted, before).meter_w
+        );
+        let (a, b) = (flows(&plain, MIDSUMMER), flows(&boosted, MIDSUMMER));
+        assert!((b.load_w - a.load_w - 20_000.0).abs() < 1e-6);
+        assert!((b.meter_w - a.meter_w - 20_000.0).abs() < 1e-6);
     }
 
     #[test]

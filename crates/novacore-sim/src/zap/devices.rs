@@ -223,7 +223,7 @@ pub async fn data(State(ctx): State<ZapCtx>, Path(sn): Path<String>) -> Response
         .find(|d| d.hardware_id == sn && d.gateway_serial.as_deref() == Some(ctx.serial.as_str()))
         .and_then(|d| w.sites.get(&d.site_id));
     let p = match site {
-        Some(s) => SiteProfile::new(ctx.sim.cfg.seed, &s.id, s.location),
+        Some(s) => SiteProfile::for_site(ctx.sim.cfg.seed, s),
         None => SiteProfile::new(ctx.sim.cfg.seed, &ctx.serial, None),
     };
     let mut out = Map::new();

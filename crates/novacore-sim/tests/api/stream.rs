@@ -311,3 +311,82 @@ async fn history_buckets_match_live_samples() {
     );
     w.sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_extra_load_raises_the_meter_in_history_from_its_instant_on() {
+    let w = provisioned(builder().sample_interval(Duration::from_secs(3600))).await;
+    let base = w.sb.base_url();
+    enable(&w, &[("meter", true)]).await;
+    let now = post(&format!("{base}/_sim/clock"), None, json!({"speed": 0.0}))
+        .await
+        .body["now_ms"]
+        .as_i64()
+        .unwrap();
+    // History starts when the DERs were provisioned: look 20 minutes later, 10 minutes back.
+    post(
+        &format!("{base}/_sim/clock"),
+        None,
+        json!({"advance_ms": 20 * 60_000}),
+    )
+    .await;
+    let now = now + 20 * 60_000;
+    let t0 = now - now.rem_euclid(60_000) - 10 * 60_000;
+    let meter = |from: i64| {
+        let url = format!(
+            "{base}/sites/{}/telemetry?from={from}&to={}&resolution=1m",
+            w.site,
+            from + 60_000
+        );
+        let token = w.user.token.clone();
+        async move {
+            let h = get(&url, Some(&token)).await;
+            assert_eq!(h.status, 200, "{}", h.body);
+            let series = h.body.as_array().unwrap();
+            let m = series
+                .iter()
+                .find(|s| s["type"] == "meter" || s["der_type"] == "meter")
+                .unwrap_or(&series[0]);
+            m["points"][0]["fields"]["W"]["avg"].as_f64().unwrap()
+        }
+    };
+    let (before, after) = (meter(t0 - 60_000).await, meter(t0).await);
+    let r = post(
+        &format!("{base}/_sim/sites/{}/load", w.site),
+        None,
+        json!({"w": 20_000.0, "from_ms": t0}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        meter(t0 - 60_000).await,
+        before,
+        "history before the instant is unchanged"
+    );
+    let raised = meter(t0).await;
+    assert!(
+        (raised - after - 20_000.0).abs() < 1.0,
+        "{after} → {raised}"
+    );
+    // Bad input is a field error; an unknown site is 404; 0 W removes it.
+    let bad = post(
+        &format!("{base}/_sim/sites/{}/load", w.site),
+        None,
+        json!({"w": -1.0}),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let unknown = post(
+        &format!("{base}/_sim/sites/sit-nope/load"),
+        None,
+        json!({"w": 1.0}),
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+    post(
+        &format!("{base}/_sim/sites/{}/load", w.site),
+        None,
+        json!({"w": 0.0}),
+    )
+    .await;
+    assert_eq!(meter(t0).await, after);
+}

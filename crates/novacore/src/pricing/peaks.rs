@@ -12,6 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::calendar::{local_date, local_window_start, months_overlapping, overlap_ms, LocalMonth};
+use super::error::{PricingError, Result};
 use super::meter::EnergyInterval;
 use super::report::{FixedFeeMonth, Peak, PowerChargeMonth, TimeRange};
 use super::tariff::{PowerComponent, Tariff};
@@ -23,6 +24,31 @@ fn share_of(month: &LocalMonth, range: TimeRange) -> f64 {
 
 fn month_range(m: &LocalMonth) -> TimeRange {
     TimeRange::new(m.start, m.end)
+}
+
+impl Tariff {
+    /// The window of power component `comp` containing `t` (the local hour for `PT1H`, so a
+    /// DST change day has 23 or 25 of them), and whether it may count as a peak.
+    pub fn peak_window(
+        &self,
+        comp: &PowerComponent,
+        t: DateTime<Utc>,
+    ) -> Result<(TimeRange, bool)> {
+        let tz = self.validated_zone()?;
+        let d = comp.peak_duration_minutes;
+        if d == 0 || 60 % d != 0 {
+            return Err(PricingError::InvalidTariff {
+                field: "power.peak_duration_minutes".into(),
+                message: "must divide 60 (e.g. 15, 30, 60)".into(),
+            });
+        }
+        let start = local_window_start(t, tz, d);
+        let end = start + TimeDelta::minutes(i64::from(d));
+        Ok((
+            TimeRange::new(start, end),
+            comp.validity.contains(start, tz),
+        ))
+    }
 }
 
 /// Fixed fee per local month overlapping `range`.
@@ -128,4 +154,61 @@ fn month_peaks(
         .filter(|p| !comp.one_peak_per_day || days.insert(local_date(p.start, tz)))
         .take(comp.n_peaks as usize)
         .collect()
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    fn tariff() -> (Tariff, PowerComponent) {
+        let comp = PowerComponent {
+            name: "p".into(),
+            price_per_kw: 50.0,
+            n_peaks: 3,
+            peak_duration_minutes: 60,
+            one_peak_per_day: false,
+            validity: super::super::Validity {
+                hours: (6..22).collect(),
+                ..Default::default()
+            },
+        };
+        let t = Tariff {
+            time_zone: "Europe/Stockholm".into(),
+            currency: "SEK".into(),
+            fixed_per_month: 0.0,
+            energy: vec![],
+            energy_combination: Default::default(),
+            power: vec![comp.clone()],
+            vat_rate: 0.25,
+        };
+        (t, comp)
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_window_is_the_local_hour_and_says_whether_it_counts() {
+        let (t, c) = tariff();
+        let (w, counts) = t.peak_window(&c, utc("2026-01-15T09:59:59Z")).unwrap();
+        assert_eq!(
+            (w.from, w.to),
+            (utc("2026-01-15T09:00:00Z"), utc("2026-01-15T10:00:00Z"))
+        );
+        assert!(counts, "10:00 local is in 06-22");
+        let (_, counts) = t.peak_window(&c, utc("2026-01-15T22:30:00Z")).unwrap();
+        assert!(!counts, "23:30 local is outside 06-22");
+    }
+
+    #[test]
+    fn the_repeated_hour_of_the_autumn_change_is_two_windows() {
+        let (t, c) = tariff();
+        // 2026-10-25: 02:00-03:00 local happens twice (00:00Z and 01:00Z).
+        let (a, _) = t.peak_window(&c, utc("2026-10-25T00:30:00Z")).unwrap();
+        let (b, _) = t.peak_window(&c, utc("2026-10-25T01:30:00Z")).unwrap();
+        assert_eq!(a.from, utc("2026-10-25T00:00:00Z"));
+        assert_eq!(b.from, utc("2026-10-25T01:00:00Z"));
+        assert_eq!((a.to - a.from).num_minutes(), 60);
+    }
 }

@@ -10,13 +10,13 @@
 //! Everything the chart shows is read from the offline store, so a cached range renders without
 //! network and an offline render shows what is cached with the rest shaded as "not cached".
 
-mod cancel;
-mod cost;
+pub(crate) mod cancel;
+pub(crate) mod cost;
 mod draw;
 mod export;
-mod fetch;
+pub(crate) mod fetch;
 mod range;
-mod site;
+pub(crate) mod site;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,321 @@
+//! The site view's "Power peak" panel: which tariff and meter it works from ([`peak_site`]), the
+//! meter history it needs ([`fetch_peak_history`]), and the report from the store plus the live
+//! stream's latest snapshot ([`peak_report`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use novacore::pricing::{NetPowerPoint, PowerComponent, Tariff};
+use novadesk_store::{Resolution, SeriesKey, MINUTE_MS};
+
+use super::alert::{drawing_text, warning_text};
+use super::projection::{project, MeterPiece, PeakInputs, PeakStatus};
+use crate::chart::cancel::CancelToken;
+use crate::chart::cost::{cost_span, load_tariff};
+use crate::chart::fetch::{fetch_missing, HistoryJob};
+use crate::chart::site::{chart_prefs, tariff_id_for};
+use crate::chart::{site_info, SiteInfo};
+use crate::error::{Error, Result};
+use crate::live::SiteLive;
+use crate::workspace::Workspace;
+
+/// What the panel shows for a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PeakReport {
+    /// The site.
+    pub site_id: String,
+    /// Whether the site's grid tariff has a power charge (no panel otherwise).
+    pub applies: bool,
+    /// Why there are no numbers, or what to know about them, as a sentence.
+    pub note: Option<String>,
+    /// The numbers, when they can be computed.
+    pub status: Option<PeakStatus>,
+    /// The banner's sentence when the projection would set a new charged peak.
+    pub warning: Option<String>,
+    /// "Drawing: House 31.2 kW, …" with the warning.
+    pub drawing: Option<String>,
+}
+
+impl PeakReport {
+    fn note(site_id: &str, applies: bool, note: impl Into<String>) -> Self {
+        PeakReport {
+            site_id: site_id.into(),
+            applies,
+            note: Some(note.into()),
+            status: None,
+            warning: None,
+            drawing: None,
+        }
+    }
+}
+
+/// What the panel works from: the site, its power-charged tariff and grid meter, or why not.
+#[derive(Debug, Clone)]
+pub struct PeakSite {
+    /// The site.
+    pub site: SiteInfo,
+    /// The mapped tariff and its power component (the first), when usable.
+    pub tariff: Option<(Tariff, PowerComponent)>,
+    /// The grid meter's power series.
+    pub meter: Option<SeriesKey>,
+    /// The report to show when there are no numbers to compute.
+    pub blocked: Option<PeakReport>,
+}
+
+/// A power component the platform returned without its price or its peak count: nothing is
+/// guessed (the Eltariff mapping would default the count to 1), the panel says what is missing.
+fn half_filled(t: &novacore::tariffs::Tariff) -> Option<String> {
+    let name = t.name.clone().unwrap_or_else(|| t.id.clone());
+    for c in &t.power_price.components {
+        let count = c
+            .extra
+            .get("peakIdentificationSettings")
+            .and_then(|s| s.get("numberOfPeaksForAverageCalculation"))
+            .and_then(serde_json::Value::as_u64);
+        let missing = match (c.ex_vat(), count) {
+            (None, None) => "a price per kW or a number of peaks",
+            (None, Some(_)) => "a price per kW",
+            (Some(_), None) => "the number of peaks that set it",
+            (Some(_), Some(_)) => continue,
+        };
+        return Some(format!(
+            "The grid tariff \"{name}\" has a power charge without {missing}, so the peak cost cannot be worked out. Nothing is estimated."
+        ));
+    }
+    None
+}
+
+/// Reads the site, its tariff (chosen in the chart or found for its location) and its meter.
+pub async fn peak_site(ws: &Workspace, site_id: &str) -> Result<PeakSite> {
+    let site = site_info(ws, site_id).await?;
+    let blocked = |site: SiteInfo, report: PeakReport| PeakSite {
+        site,
+        tariff: None,
+        meter: None,
+        blocked: Some(report),
+    };
+    let prefs = chart_prefs(ws, &site)?;
+    let offline = |e: &Error| matches!(e, Error::Novacore(n) if n.is_offline());
+    let id = match tariff_id_for(ws, &site, &prefs).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            let r = PeakReport::note(site_id, false, "No grid tariff is known for this site.");
+            return Ok(blocked(site, r));
+        }
+        Err(e) if offline(&e) => {
+            let r = PeakReport::note(
+                site_id,
+                false,
+                "The grid tariff is not cached and the server cannot be reached.",
+            );
+            return Ok(blocked(site, r));
+        }
+        Err(e) => return Err(e),
+    };
+    let mut requests = 0;
+    let sdk = match load_tariff(ws, &id, &mut requests).await {
+        Ok(t) => t,
+        Err(e) if offline(&e) => {
+            let r = PeakReport::note(
+                site_id,
+                false,
+                "The grid tariff is not cached and the server cannot be reached.",
+            );
+            return Ok(blocked(site, r));
+        }
+        Err(e) => return Err(e),
+    };
+    if sdk.power_price.components.is_empty() {
+        let r = PeakReport::note(
+            site_id,
+            false,
+            "The site's grid tariff has no power charge.",
+        );
+        return Ok(blocked(site, r));
+    }
+    if let Some(sentence) = half_filled(&sdk) {
+        return Ok(blocked(site, PeakReport::note(site_id, true, sentence)));
+    }
+    let tariff = match Tariff::from_sdk(&sdk) {
+        Ok(t) => t,
+        Err(e) => {
+            let r = PeakReport::note(
+                site_id,
+                true,
+                format!("The grid tariff cannot be used for the power charge ({e})."),
+            );
+            return Ok(blocked(site, r));
+        }
+    };
+    let Some(meter) = site.meter().map(|m| SeriesKey::new(&m.id, "W")) else {
+        let r = PeakReport::note(
+            site_id,
+            true,
+            "This site has no grid meter DER, so its power peaks cannot be measured.",
+        );
+        return Ok(blocked(site, r));
+    };
+    let component = tariff.power[0].clone();
+    Ok(PeakSite {
+        site,
+        tariff: Some((tariff, component)),
+        meter: Some(meter),
+        blocked: None,
+    })
+}
+
+/// Store level for the month's data: one whose buckets tile the peak window.
+fn month_level(comp: &PowerComponent) -> Resolution {
+    match comp.peak_duration_minutes {
+        d if d % 15 == 0 => Resolution::M15,
+        d if d % 5 == 0 => Resolution::M5,
+        _ => Resolution::M1,
+    }
+}
+
+fn utc(ms: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// The local month's start and the current window's start, epoch ms.
+fn spans(site: &PeakSite, now: i64) -> Result<Option<(i64, i64)>> {
+    let Some((tariff, comp)) = &site.tariff else {
+        return Ok(None);
+    };
+    let (window, _) = tariff.peak_window(comp, utc(now))?;
+    let tz = tariff.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let w0 = window.from.timestamp_millis();
+    let (month_start, _) = cost_span(tz, w0, w0 + 1, now);
+    Ok(Some((month_start, w0)))
+}
+
+/// Fetches the month's meter history the store lacks (the window at minute resolution).
+/// Returns whether the server could not be reached (the report then works from the cache).
+pub async fn fetch_peak_history(ws: &Workspace, site: &PeakSite) -> Result<bool> {
+    let (Some(meter), Some((_, comp))) = (&site.meter, &site.tariff) else {
+        return Ok(false);
+    };
+    let now = ws.now_ms();
+    let Some((month_start, w0)) = spans(site, now)? else {
+        return Ok(false);
+    };
+    let job = |level, from, to| HistoryJob {
+        der: Some(meter.der_id.clone()),
+        keys: vec![meter.clone()],
+        level,
+        from,
+        to,
+    };
+    let jobs = [
+        job(month_level(comp), month_start, w0),
+        job(Resolution::M1, w0, now),
+    ];
+    let outcome =
+        fetch_missing(ws, &site.site.id, &jobs, None, &|_| {}, &CancelToken::new()).await?;
+    Ok(outcome.offline)
+}
+
+/// The panel's report now, from the store and the live stream's latest snapshot.
+pub fn peak_report(ws: &Workspace, site: &PeakSite, live: Option<&SiteLive>) -> Result<PeakReport> {
+    if let Some(r) = &site.blocked {
+        return Ok(r.clone());
+    }
+    let (Some(meter), Some((tariff, comp))) = (&site.meter, &site.tariff) else {
+        return Ok(PeakReport::note(&site.site.id, false, "No power charge."));
+    };
+    let now = ws.now_ms();
+    let Some((month_start, w0)) = spans(site, now)? else {
+        return Ok(PeakReport::note(&site.site.id, false, "No power charge."));
+    };
+    let level = month_level(comp);
+    let store = ws.store();
+    let month: Vec<NetPowerPoint> = store
+        .range(meter, month_start, w0, level)?
+        .into_iter()
+        .map(|b| NetPowerPoint {
+            ts: utc(b.start),
+            w: b.avg,
+        })
+        .collect();
+    let window: Vec<MeterPiece> = store
+        .range(meter, w0, now, Resolution::M1)?
+        .into_iter()
+        .map(|b| MeterPiece {
+            start_ms: b.start,
+            end_ms: (b.start + MINUTE_MS).min(now),
+            w: b.avg,
+        })
+        .collect();
+    let latest = store.latest(meter)?;
+    drop(store);
+    let mut status = project(PeakInputs {
+        tariff,
+        component: comp,
+        month: &month,
+        month_interval_s: (level.as_ms() / 1000) as u32,
+        window: &window,
+        now: utc(now),
+        link: live.map(|l| l.state),
+        flow: live.map(|l| &l.flow),
+    })?;
+    if let Some((ts, _)) = latest.filter(|(ts, _)| *ts >= w0) {
+        status.last_reading_ms = Some(ts);
+    }
+    let warns = status.warns();
+    Ok(PeakReport {
+        site_id: site.site.id.clone(),
+        applies: true,
+        note: source_note(&status),
+        warning: warns.then(|| warning_text(&status)),
+        drawing: if warns { drawing_text(&status) } else { None },
+        status: Some(status),
+    })
+}
+
+/// What to know about where the numbers come from.
+fn source_note(status: &PeakStatus) -> Option<String> {
+    use super::projection::PeakSource;
+    match status.source {
+        PeakSource::Live if status.window_counts => None,
+        PeakSource::Live => Some("This hour does not count toward the power charge.".into()),
+        PeakSource::Cached => Some(
+            "The live stream dropped: working from the cached readings up to the last one, assuming its power holds to the end of the hour."
+                .into(),
+        ),
+        PeakSource::NoReadings => Some("No grid meter reading in this hour yet.".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sdk(power: &str) -> novacore::tariffs::Tariff {
+        serde_json::from_str(&format!(
+            r#"{{"id":"t","name":"Effekt","timeZone":"Europe/Stockholm","powerPrice":{{"components":[{power}]}}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_half_filled_power_charge_is_a_sentence_not_a_guess() {
+        let full = sdk(
+            r#"{"type":"peak","price":{"priceExVat":65},"peakIdentificationSettings":{"numberOfPeaksForAverageCalculation":3}}"#,
+        );
+        assert_eq!(half_filled(&full), None);
+        let no_count = sdk(r#"{"type":"peak","price":{"priceExVat":65}}"#);
+        let s = half_filled(&no_count).unwrap();
+        assert!(s.contains("without the number of peaks"), "{s}");
+        let no_price = sdk(
+            r#"{"type":"peak","peakIdentificationSettings":{"numberOfPeaksForAverageCalculation":3}}"#,
+        );
+        assert!(half_filled(&no_price)
+            .unwrap()
+            .contains("without a price per kW"));
+        let neither = sdk(r#"{"type":"peak"}"#);
+        assert!(half_filled(&neither)
+            .unwrap()
+            .contains("without a price per kW or a number of peaks"));
+    }
+}
