@@ -58,7 +58,6 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
-            app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
             let dialogs = app.state::<commands::report::ReportDialogs>();
             let _ = dialogs
                 .save
