@@ -458,8 +458,26 @@ fn call(
     rx.recv_timeout(LIMIT).ok()
 }
 
-/// What the window would show: settings, identity, organizations, sites, the journal.
-fn snapshot(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Value {
+/// Every string under `key` anywhere in `v`.
+fn all(v: &Value, key: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(s) = o.get(key).and_then(Value::as_str) {
+                out.insert(s.to_string());
+            }
+            o.values().for_each(|x| all(x, key, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| all(x, key, out)),
+        _ => {}
+    }
+}
+
+/// What the window would show: settings, identity, organizations, sites, devices, the Zaps
+/// claimed into the organization, members' roles, the journal.
+fn snapshot(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    ids: &BTreeMap<&str, String>,
+) -> Value {
     let get = |cmd: &str, args: Value| invoke(webview, cmd, args).expect(cmd);
     let mut shown = BTreeSet::new();
     names(
@@ -467,7 +485,22 @@ fn snapshot(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Value {
         &mut shown,
     );
     names(&get("get_sites", json!({"source": "network"})), &mut shown);
+    let site = get(
+        "get_site",
+        json!({"siteId": ids["site"], "source": "network"}),
+    );
+    names(&site["data"], &mut shown);
+    let org = get(
+        "get_organization",
+        json!({"orgId": ids["org"], "source": "network"}),
+    );
+    names(&org["data"], &mut shown);
+    let (mut serials, mut roles) = (BTreeSet::new(), BTreeSet::new());
+    all(&org["data"], "serial", &mut serials);
+    all(&org["data"], "role", &mut roles);
     json!({
+        "serials": serials,
+        "roles": roles,
         "settings": get("get_settings", json!({})),
         "identity": get("has_identity", json!({"environment": "sandbox"})),
         "names": shown.into_iter().collect::<Vec<_>>(),
@@ -523,7 +556,8 @@ fn every_command_refuses_malformed_and_oversized_arguments() {
         ("zap", find(&zaps, "address").expect("a zap address")),
         ("serial", find(&zaps, "serial").expect("a zap serial")),
     ]);
-    let before = snapshot(&webview);
+    let before = snapshot(&webview, &ids);
+    assert!(before["names"].as_array().unwrap().len() > 3, "{before}");
 
     let started = Instant::now();
     let mut failures = Vec::new();
@@ -542,7 +576,7 @@ fn every_command_refuses_malformed_and_oversized_arguments() {
             }
         }
     }
-    let after = snapshot(&webview);
+    let after = snapshot(&webview, &ids);
     eprintln!(
         "{sent} malformed calls to {} commands in {:?}",
         cases.len(),
