@@ -1,6 +1,6 @@
 // Shared set-up for E2E tests: paths, a tauri-driver per test file, screenshots that must not be blank.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,9 +68,15 @@ function appRunning() {
   }
 }
 
-/** A fresh home for the app's data, config and logs, so tests never touch the user's. */
+/**
+ * A fresh home for the app's data, config and logs, so tests never touch the user's. Under
+ * e2e/run.sh every home is made in one root (NOVADESK_E2E_ROOT), which the secrets-at-rest scan
+ * searches after the suite and then removes; every test file must make its homes here.
+ */
 export function freshHome() {
-  const home = mkdtempSync(join(tmpdir(), "novadesk-e2e-"));
+  const root = process.env.NOVADESK_E2E_ROOT || tmpdir();
+  mkdirSync(root, { recursive: true });
+  const home = mkdtempSync(join(root, "novadesk-e2e-"));
   for (const d of ["data", "config", "cache"]) mkdirSync(join(home, d), { recursive: true });
   process.env.XDG_DATA_HOME = join(home, "data");
   process.env.XDG_CONFIG_HOME = join(home, "config");
@@ -99,4 +105,18 @@ export async function identityDetail(driver, css) {
   await driver.exec("history.back()");
   await driver.waitFor(() => driver.exec("return !!document.getElementById('org-list')"), 30_000, "the organizations list again");
   return text;
+}
+
+/**
+ * Note a secret the test typed or imported (a key, a passphrase) for the secrets-at-rest scan
+ * after the suite (e2e/secrets-scan.js): it must be found in none of the app's files. The record
+ * (NOVACORE_SIM_SECRETS_RECORD, where the Sandbox also writes the tokens it issues) lives
+ * outside the scanned homes. Without e2e/run.sh there is no scan and nothing is written.
+ */
+export function rememberSecret(kind, value) {
+  const record = process.env.NOVACORE_SIM_SECRETS_RECORD;
+  if (!record) return;
+  if (/[\t\n]/.test(kind)) throw new Error(`secret kind ${JSON.stringify(kind)} has a tab or newline`);
+  // One line per secret: a PEM's lines are joined by "\n" escapes, split again by the scanner.
+  appendFileSync(record, `${kind}\t${value.replace(/\r?\n/g, "\\n")}\n`);
 }

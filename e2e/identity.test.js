@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
+import { APP, freshHome, quitApp, rememberSecret, screenshot, startDriver } from "./harness.js";
 
 let session;
 
@@ -52,6 +52,7 @@ test("an imported key becomes the identity after confirming", async () => {
   const before = await openIdentity(driver);
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const pem = privateKey.export({ type: "pkcs8", format: "pem" });
+  rememberSecret("identity key", pem);
   const expected = publicKey.export({ type: "spki", format: "der" }).subarray(-32).toString("base64");
   await driver.click("#import-details summary");
   await driver.exec("const t = document.getElementById('import-key'); t.value = arguments[0];", pem);

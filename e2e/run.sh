@@ -27,7 +27,26 @@ if [ -z "${NOVADESK_E2E_NETNS:-}" ]; then
 fi
 # Never inherit a GUI session's display or bus: tests get their own.
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+# Every test file's homes go under one root, and the Sandbox (in the app or started by a test)
+# records the tokens it issues and its Wi-Fi passphrases beside them; the tests add the keys and
+# passphrases they type (harness.js). After the suite, e2e/secrets-scan.js searches the homes and
+# the app's captured output for every one of them; then the root is removed.
+root=$(mktemp -d "${TMPDIR:-/tmp}/novadesk-e2e-run.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+export NOVADESK_E2E_ROOT="$root/homes" NOVACORE_SIM_SECRETS_RECORD="$root/secrets.record"
+mkdir -p "$NOVADESK_E2E_ROOT"
+started=$(date +%s)
 # A real Secret Service (throwaway gnome-keyring) as on a desktop: the offline journey signs in
 # from the keychain-held session after a restart.
-exec timeout -k 10 1500 xvfb-run -a -s "-screen 0 1440x900x24" \
-  .ci/with-keyring.sh node --test --test-concurrency=1 "${@:-e2e/}"
+status=0
+timeout -k 10 1500 xvfb-run -a -s "-screen 0 1440x900x24" \
+  .ci/with-keyring.sh node --test --test-concurrency=1 "${@:-e2e/}" || status=$?
+# The app's stdout/stderr of this run (tauri-driver logs written since it started).
+logs=$(find target/e2e -maxdepth 1 -name '*.log' -newermt "@$started" 2>/dev/null || true)
+if [ -s "$NOVACORE_SIM_SECRETS_RECORD" ] || [ $# -eq 0 ]; then
+  # shellcheck disable=SC2086 # one path per log file
+  node e2e/secrets-scan.js "$NOVACORE_SIM_SECRETS_RECORD" "$NOVADESK_E2E_ROOT" $logs || status=1
+else
+  echo "secrets at rest: nothing was signed in to, nothing to scan for" >&2
+fi
+exit "$status"

@@ -7,7 +7,7 @@
 // Loopback only, no mDNS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
+import { APP, freshHome, quitApp, rememberSecret, screenshot, startDriver } from "./harness.js";
 import { freePort, startSim } from "./sim.js";
 
 let session;
@@ -61,6 +61,7 @@ test("Wi-Fi: wrong passphrase, then the right one and the Zap back; a field devi
   // A wrong passphrase: the Zap rejects it, its own sentence, never the passphrase, field emptied.
   await driver.exec("document.querySelector('#wifi-networks label[data-ssid=\"Neighbour-5G\"] input').click()");
   const wrong = "not-the-passphrase";
+  rememberSecret("wifi", wrong);
   await driver.type("#wifi-passphrase", wrong);
   await driver.click("#wifi-join");
   await driver.waitFor(() => isError(driver, "wifi-msg"), 30_000, "the wrong passphrase's sentence");

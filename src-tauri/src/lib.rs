@@ -61,7 +61,6 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .setup(move |app| {
             ipc.mount_events(app);
             app.manage(notify::Notifier::new(app.handle().clone()));
-            app.manage(commands::chart::SaveDialog::new(app.handle().clone()));
             let dialogs = app.state::<commands::report::ReportDialogs>();
             let _ = dialogs
                 .save

@@ -234,3 +234,40 @@ fn batch_claim_bounds_its_list_before_asking_for_a_sign_in() {
         json!(false)
     );
 }
+
+/// Plain http to any host but this computer is refused when an environment is chosen, signed in
+/// to, imported into or asked about, with the sentence saying why — before any client exists —
+/// and the refused URL is not remembered as the environment to reopen.
+#[test]
+fn plain_http_environments_are_refused_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with_env(
+        AppPaths::resolve("test.novadesk", Some(dir.path().into())),
+        None,
+    );
+    let key = "0000000000000000000000000000000000000000000000000000000000000001";
+    for url in [
+        "http://example.test",
+        "http://nc.example.test:8080/api",
+        "http://localhost.example.test",
+        "http://192.168.1.10",
+        "http://[fd00::1]:8080",
+    ] {
+        for (cmd, args) in [
+            ("connect", json!({"environment": url})),
+            ("has_identity", json!({"environment": url})),
+            ("forget_identity", json!({"environment": url})),
+            ("import_identity", json!({"environment": url, "key": key})),
+        ] {
+            let err = invoke(&webview, cmd, args).unwrap_err();
+            assert_eq!(err["code"], "failed", "{cmd} {url}: {err}");
+            assert_eq!(
+                err["message"],
+                "plain http is only allowed on this computer (127.0.0.1, ::1, localhost); use https",
+                "{cmd} {url}"
+            );
+        }
+    }
+    let info = invoke(&webview, "app_info", json!({})).unwrap();
+    assert_eq!(info["last_env"], serde_json::Value::Null, "{info}");
+}

@@ -228,9 +228,9 @@ export const commands = {
 	/**
 	 *  Stop the render with this id (its fetched data stays cached). `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelChart: (requestId) => __TAURI_INVOKE("cancel_chart", { requestId }),
+	cancelChart: (requestId) => typedError(__TAURI_INVOKE("cancel_chart", { requestId })),
 	/**
 	 *  Export the chart as CSV, PNG or SVG to a file chosen in a save dialog.
 	 * @param {ChartRequestInput_Deserialize} request
@@ -260,9 +260,9 @@ export const commands = {
 	/**
 	 *  Stop the mDNS browse with this id. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	stopMdns: (requestId) => __TAURI_INVOKE("stop_mdns", { requestId }),
+	stopMdns: (requestId) => typedError(__TAURI_INVOKE("stop_mdns", { requestId })),
 	/**
 	 *  The Sandbox's own Zaps as table rows (found by `sandbox`), starting the Sandbox if needed: the
 	 *  Installer view lists them on opening when the environment is the Sandbox.
@@ -272,9 +272,9 @@ export const commands = {
 	/**
 	 *  Stop the sweep with this id. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelSweep: (requestId) => __TAURI_INVOKE("cancel_sweep", { requestId }),
+	cancelSweep: (requestId) => typedError(__TAURI_INVOKE("cancel_sweep", { requestId })),
 	/**
 	 *  Read the Zap at a typed address (IP, `host:port` or URL) as a table row; a host that is not a
 	 *  Zap fails with the sentence saying what answered.
@@ -322,9 +322,9 @@ export const commands = {
 	/**
 	 *  Stop the batch with this id from starting more Zaps. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelBatchClaim: (requestId) => __TAURI_INVOKE("cancel_batch_claim", { requestId }),
+	cancelBatchClaim: (requestId) => typedError(__TAURI_INVOKE("cancel_batch_claim", { requestId })),
 	/**
 	 *  Ask the Zap to scan and list the networks it sees, strongest first.
 	 * @param {string} address
@@ -424,9 +424,9 @@ export const commands = {
 	/**
 	 *  Stop the first-reading wait with this id. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelFirstReading: (requestId) => __TAURI_INVOKE("cancel_first_reading", { requestId }),
+	cancelFirstReading: (requestId) => typedError(__TAURI_INVOKE("cancel_first_reading", { requestId })),
 	/**
 	 *  Make the commissioning report of the Zap at `address` (claimed; it signs) and save it, JSON and
 	 *  printable HTML side by side, where the save dialog says.

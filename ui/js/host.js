@@ -13,7 +13,27 @@ function tauri() {
 
 /** @param {string} cmd @param {Record<string, unknown>} [args] */
 export function invoke(cmd, args) {
-  return tauri().core.invoke(cmd, args);
+  return tauri().core.invoke(cmd, args).catch((e) => {
+    throw asEnvelope(e);
+  });
+}
+
+/**
+ * Every refusal as the `{ code, message }` envelope the views switch on. Commands answer it
+ * themselves; Tauri refuses arguments of the wrong JSON type before a command runs, with a bare
+ * string naming serde's reason (which may quote the argument): that becomes a plain sentence.
+ * Thrown `Error`s (a missing backend) stay errors.
+ * @param {unknown} e
+ */
+export function asEnvelope(e) {
+  if (e instanceof Error) return e;
+  if (e && typeof e === "object" && typeof e.code === "string" && typeof e.message === "string") {
+    return e;
+  }
+  return {
+    code: "failed",
+    message: "Novadesk could not read that request. Reload the window and try again.",
+  };
 }
 
 /** A streaming channel from a command to the page. */

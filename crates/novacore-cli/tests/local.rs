@@ -116,3 +116,76 @@ fn missing_identity_and_unreachable_server_are_clear_failures() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("refusing plain http"), "{}", r.stderr);
 }
+
+/// Plain http to any host but this computer is refused before a connection is tried. Every
+/// connection the CLI makes goes through a proxy we hold on loopback (reqwest honours the
+/// proxy variables): it sees none for the refused URLs, and one for an allowed https URL, which
+/// shows it would have seen them. Nothing leaves loopback either way.
+#[test]
+fn plain_http_to_another_host_is_refused_before_any_connection() {
+    use std::io::ErrorKind::WouldBlock;
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    proxy.set_nonblocking(true).unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let key = common::new_identity(dir.path());
+    let run_via_proxy = |url: &str| {
+        let mut cmd = common::novacore("none");
+        for var in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+        ] {
+            cmd.env(var, &proxy_url);
+        }
+        cmd.env_remove("NO_PROXY").env_remove("no_proxy");
+        let o = cmd
+            .args(["--env", url, "--identity", &key, "orgs", "list"])
+            .output()
+            .unwrap();
+        common::Run::from_output(o)
+    };
+    for url in [
+        "http://example.test",
+        "http://nc.example.test:8080/api",
+        "http://localhost.example.test",
+        "http://192.168.1.10",
+        "http://[fd00::1]",
+    ] {
+        let r = run_via_proxy(url);
+        assert_eq!(r.code, 1, "{url}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("refusing plain http") && r.stderr.contains("https is required"),
+            "{url}: {}",
+            r.stderr
+        );
+        assert!(
+            matches!(proxy.accept(), Err(e) if e.kind() == WouldBlock),
+            "{url}: the CLI connected"
+        );
+    }
+    // The control: an https URL is tried, through the proxy (which hangs up at once, however
+    // often the CLI retries).
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = done.clone();
+    let hangups = std::thread::spawn(move || {
+        let mut seen = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            match proxy.accept() {
+                Ok(_) => seen += 1,
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
+        seen
+    });
+    let r = run_via_proxy("https://example.test");
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        hangups.join().unwrap() > 0,
+        "an allowed URL did not reach the proxy: the check above proves nothing ({})",
+        r.stderr
+    );
+}

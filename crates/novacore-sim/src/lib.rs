@@ -39,6 +39,7 @@ pub mod netns;
 pub mod openapi;
 pub mod persist;
 pub mod ratelimit;
+pub mod record;
 pub mod routes;
 pub mod server;
 pub mod state;

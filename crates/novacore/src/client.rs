@@ -389,6 +389,44 @@ mod tests {
         ));
     }
 
+    /// Plain http leaves this computer for no host: a token sent in clear would be readable on
+    /// every hop. The refusal is in the constructor, so a refused URL never gets a client.
+    #[test]
+    fn plain_http_is_refused_for_every_host_but_loopback() {
+        for (url, allowed) in [
+            ("http://127.0.0.1:1", true),
+            ("http://127.255.255.254", true),
+            ("http://[::1]:8080/api", true),
+            ("http://localhost", true),
+            ("https://example.test", true),
+            ("https://203.0.113.7:8443", true),
+            ("http://example.test", false),
+            ("http://nc.example.test:80/api", false),
+            ("http://127.0.0.1.example.test", false),
+            ("http://localhost.example.test", false),
+            ("http://0.0.0.0", false),
+            ("http://10.0.0.1", false),
+            ("http://172.16.0.1", false),
+            ("http://192.168.1.10", false),
+            ("http://169.254.1.1", false),
+            ("http://100.64.0.1", false),
+            ("http://203.0.113.7", false),
+            ("http://[fd00::1]", false),
+            ("http://[fe80::1]", false),
+            ("http://[2001:db8::1]", false),
+            ("http://[::ffff:127.0.0.1]", false),
+        ] {
+            match Client::builder(url).build() {
+                Ok(_) => assert!(allowed, "{url} was allowed"),
+                Err(Error::InvalidInput(why)) => {
+                    assert!(!allowed, "{url} was refused: {why}");
+                    assert!(why.contains("https is required"), "{url}: {why}");
+                }
+                Err(other) => panic!("{url}: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn the_transport_rule_says_why_it_refuses() {
         let check = |s: &str| check_transport(&Url::parse(s).unwrap());

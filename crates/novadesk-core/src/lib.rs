@@ -62,6 +62,7 @@ mod environment;
 mod error;
 mod events;
 mod frames;
+pub mod input;
 mod installer;
 pub mod live;
 mod manage;

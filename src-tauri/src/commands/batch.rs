@@ -8,7 +8,7 @@ use specta::Type;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::installer::text;
+use super::installer::{id, text};
 use super::provision::{DerInput, MAX_DERS};
 use crate::error::CommandResult;
 use crate::state::AppState;
@@ -132,9 +132,9 @@ pub async fn start_batch_claim(
     on_update: Channel<core::BatchUpdate>,
 ) -> CommandResult<core::BatchReport> {
     let req = batch.into_request()?;
-    let request_id = text("request id", &request_id)?.to_string();
+    let request_id = id("request", &request_id)?.to_string();
     let ws = state.connections.workspace().await?;
-    let token = jobs.start(&request_id);
+    let token = jobs.start(&request_id)?;
     let report = core::claim_batch(&ws, &req, &token, |u| {
         if on_update.send(u).is_err() {
             // The window went away: nobody is watching, start no more Zaps.
@@ -149,7 +149,7 @@ pub async fn start_batch_claim(
 /// Stop the batch with this id from starting more Zaps. `false` if none runs.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_batch_claim(jobs: State<'_, BatchJobs>, request_id: String) -> bool {
+pub fn cancel_batch_claim(jobs: State<'_, BatchJobs>, request_id: String) -> CommandResult<bool> {
     jobs.cancel(&request_id)
 }
 

@@ -7,6 +7,7 @@ use novadesk_core as core;
 use tauri::State;
 
 use super::browse_types::{DeviceView, Fetched, OrganizationView, SiteItem, SiteView, Source};
+use super::installer::id;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -35,10 +36,11 @@ pub async fn get_organization(
     org_id: String,
     source: Source,
 ) -> CommandResult<Fetched<OrganizationView>> {
+    let org_id = id("organization", &org_id)?;
     let ws = state.connections.workspace().await?;
     let found = match source {
-        Source::Cache => core::cached_organization(&ws, &org_id)?,
-        Source::Network => Some(core::refresh_organization(&ws, &org_id).await?),
+        Source::Cache => core::cached_organization(&ws, org_id)?,
+        Source::Network => Some(core::refresh_organization(&ws, org_id).await?),
     };
     Ok(Fetched::of(found, source, OrganizationView::from))
 }
@@ -70,10 +72,11 @@ pub async fn get_site(
     site_id: String,
     source: Source,
 ) -> CommandResult<Fetched<SiteView>> {
+    let site_id = id("site", &site_id)?;
     let ws = state.connections.workspace().await?;
     let found = match source {
-        Source::Cache => core::cached_site(&ws, &site_id)?,
-        Source::Network => Some(core::refresh_site(&ws, &site_id).await?),
+        Source::Cache => core::cached_site(&ws, site_id)?,
+        Source::Network => Some(core::refresh_site(&ws, site_id).await?),
     };
     Ok(Fetched::of(found, source, SiteView::from))
 }
@@ -87,10 +90,11 @@ pub async fn get_device(
     device_id: String,
     source: Source,
 ) -> CommandResult<Fetched<DeviceView>> {
+    let device_id = id("device", &device_id)?;
     let ws = state.connections.workspace().await?;
     let found = match source {
-        Source::Cache => core::cached_device(&ws, &device_id)?,
-        Source::Network => Some(core::refresh_device(&ws, &device_id).await?),
+        Source::Cache => core::cached_device(&ws, device_id)?,
+        Source::Network => Some(core::refresh_device(&ws, device_id).await?),
     };
     Ok(Fetched::of(found, source, DeviceView::from))
 }

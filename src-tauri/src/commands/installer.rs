@@ -12,10 +12,6 @@ use super::browse_types::{Fetched, Source};
 use crate::error::CommandResult;
 use crate::state::AppState;
 
-/// Longest address, network, id or serial the window may send: far beyond any real one, short
-/// enough that a pasted page is refused with a sentence rather than sent on.
-const MAX_TEXT: usize = 253;
-
 /// Network scans in flight (each can be cancelled from its progress bar).
 pub type SweepJobs = super::jobs::Jobs<NetworkScan>;
 
@@ -35,18 +31,14 @@ pub struct ClaimTarget {
     pub claim: core::Allowed,
 }
 
+/// One line of typed text (core's rule), or the sentence to show.
 pub(super) fn text<'a>(what: &str, value: &'a str) -> CommandResult<&'a str> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(core::Error::InvalidInput(format!("Enter the {what}.")).into());
-    }
-    if value.len() > MAX_TEXT || value.chars().any(char::is_control) {
-        return Err(core::Error::InvalidInput(format!(
-            "That is not a {what}: it is too long or has control characters."
-        ))
-        .into());
-    }
-    Ok(value)
+    Ok(core::input::text(what, value)?)
+}
+
+/// An opaque id from the window (core's rule), or the sentence to show.
+pub(super) fn id<'a>(what: &str, value: &'a str) -> CommandResult<&'a str> {
+    Ok(core::input::id(what, value)?)
 }
 
 /// A network as the scan form takes it: `a.b.c.d/nn`. The SDK parses it; this only refuses what
@@ -88,14 +80,14 @@ pub async fn sweep_zaps(
     request_id: String,
     on_update: Channel<core::SweepUpdate>,
 ) -> CommandResult<()> {
-    let request_id = text("request id", &request_id)?.to_string();
+    let request_id = id("request", &request_id)?.to_string();
     let req = core::SweepRequest {
         network: self::network(network)?,
         port,
         timeout: None,
     };
     let mut sweep = core::start_sweep(&req)?;
-    let token = jobs.start(&request_id);
+    let token = jobs.start(&request_id)?;
     // The sweep stops on its own handle; the job list keeps the app's token, so one watcher
     // passes a cancel from the window on.
     let cancel = sweep.canceller();
@@ -128,7 +120,7 @@ pub async fn sweep_zaps(
 /// Stop the sweep with this id. `false` if none runs.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_sweep(jobs: State<'_, SweepJobs>, request_id: String) -> bool {
+pub fn cancel_sweep(jobs: State<'_, SweepJobs>, request_id: String) -> CommandResult<bool> {
     jobs.cancel(&request_id)
 }
 
@@ -144,7 +136,7 @@ pub async fn watch_mdns(
     request_id: String,
     on_update: Channel<core::MdnsUpdate>,
 ) -> CommandResult<()> {
-    let request_id = text("request id", &request_id)?.to_string();
+    let request_id = id("request", &request_id)?.to_string();
     let status = |browsing: bool, message: String| core::MdnsUpdate::Status { browsing, message };
     let started = core::MdnsMode::from_env().and_then(core::MdnsWatch::start);
     let mut watch = match started {
@@ -164,7 +156,7 @@ pub async fn watch_mdns(
             return Ok(());
         }
     };
-    let token = jobs.start(&request_id);
+    let token = jobs.start(&request_id)?;
     let _ = on_update.send(status(
         true,
         "Listening for Zaps announcing themselves (mDNS).".into(),
@@ -192,7 +184,7 @@ pub async fn watch_mdns(
 /// Stop the mDNS browse with this id. `false` if none runs.
 #[tauri::command]
 #[specta::specta]
-pub fn stop_mdns(jobs: State<'_, MdnsJobs>, request_id: String) -> bool {
+pub fn stop_mdns(jobs: State<'_, MdnsJobs>, request_id: String) -> CommandResult<bool> {
     jobs.cancel(&request_id)
 }
 
@@ -331,7 +323,7 @@ mod tests {
             .unwrap_err()
             .message
             .contains("Enter the Zap's address"));
-        assert!(text("x", &"a".repeat(MAX_TEXT + 1)).is_err());
+        assert!(text("x", &"a".repeat(core::input::MAX_TEXT + 1)).is_err());
         assert!(text("x", "a\nb").is_err());
     }
 }

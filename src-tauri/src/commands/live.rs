@@ -15,7 +15,7 @@ use specta::Type;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::state::AppState;
 
 /// The live subscriptions of the app's windows (managed state).
@@ -206,18 +206,7 @@ fn backfill(b: &Backfill) -> LiveBackfill {
 
 /// Site ids are opaque tokens (`sit-…`); anything else is refused before it reaches a URL.
 pub(crate) fn check_site_id(site_id: &str) -> CommandResult<()> {
-    let ok = !site_id.is_empty()
-        && site_id.len() <= 200
-        && site_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
-    if ok {
-        Ok(())
-    } else {
-        Err(CommandError::failed(
-            "That is not a site id. Open the site from the sites list.",
-        ))
-    }
+    super::installer::id("site", site_id).map(|_| ())
 }
 
 /// Start receiving a site's live power flow on `channel`; returns the subscription id for
@@ -310,7 +299,7 @@ mod tests {
         for bad in ["", "../organizations", "sit 1", "sit/1", &"x".repeat(201)] {
             let err = check_site_id(bad).unwrap_err();
             assert_eq!(
-                err.message, "That is not a site id. Open the site from the sites list.",
+                err.message, "That is not a site id. Open it again from its list.",
                 "{bad:?}"
             );
         }

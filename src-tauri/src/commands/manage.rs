@@ -6,6 +6,7 @@ use novadesk_core as core;
 use tauri::State;
 
 use super::browse_types::{DerItem, SiteItem};
+use super::installer::id;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -30,6 +31,7 @@ pub async fn rename_organization(
     org_id: String,
     name: String,
 ) -> CommandResult<core::OrganizationRow> {
+    id("organization", &org_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::rename_organization(&ws, &org_id, &name).await?)
 }
@@ -39,6 +41,7 @@ pub async fn rename_organization(
 #[specta::specta]
 #[tracing::instrument(skip(state))]
 pub async fn delete_organization(state: State<'_, AppState>, org_id: String) -> CommandResult<()> {
+    id("organization", &org_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::delete_organization(&ws, &org_id).await?)
 }
@@ -54,6 +57,7 @@ pub async fn create_site(
     timezone: Option<String>,
     price_area: Option<String>,
 ) -> CommandResult<SiteItem> {
+    id("organization", &org_id)?;
     let ws = state.connections.workspace().await?;
     let input = core::NewSiteInput {
         org_id,
@@ -73,6 +77,7 @@ pub async fn rename_site(
     site_id: String,
     name: String,
 ) -> CommandResult<SiteItem> {
+    id("site", &site_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::rename_site(&ws, &site_id, &name).await?.into())
 }
@@ -82,6 +87,7 @@ pub async fn rename_site(
 #[specta::specta]
 #[tracing::instrument(skip(state))]
 pub async fn delete_site(state: State<'_, AppState>, site_id: String) -> CommandResult<()> {
+    id("site", &site_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::delete_site(&ws, &site_id).await?)
 }
@@ -96,6 +102,8 @@ pub async fn add_member(
     identity_id: String,
     role: String,
 ) -> CommandResult<core::MemberRow> {
+    id("organization", &org_id)?;
+    id("identity", &identity_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::add_member(&ws, &org_id, &identity_id, &role).await?)
 }
@@ -110,6 +118,8 @@ pub async fn set_member_role(
     identity_id: String,
     role: String,
 ) -> CommandResult<core::MemberRow> {
+    id("organization", &org_id)?;
+    id("identity", &identity_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::set_member_role(&ws, &org_id, &identity_id, &role).await?)
 }
@@ -123,6 +133,8 @@ pub async fn remove_member(
     org_id: String,
     identity_id: String,
 ) -> CommandResult<()> {
+    id("organization", &org_id)?;
+    id("identity", &identity_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::remove_member(&ws, &org_id, &identity_id).await?)
 }
@@ -136,6 +148,7 @@ pub async fn rename_device(
     device_id: String,
     name: String,
 ) -> CommandResult<()> {
+    id("device", &device_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::rename_device(&ws, &device_id, &name).await?)
 }
@@ -145,6 +158,7 @@ pub async fn rename_device(
 #[specta::specta]
 #[tracing::instrument(skip(state))]
 pub async fn delete_device(state: State<'_, AppState>, device_id: String) -> CommandResult<()> {
+    id("device", &device_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::delete_device(&ws, &device_id).await?)
 }
@@ -159,6 +173,7 @@ pub async fn add_der(
     name: String,
     der_type: String,
 ) -> CommandResult<DerItem> {
+    id("device", &device_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::add_der(&ws, &device_id, &name, &der_type)
         .await?

@@ -10,7 +10,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::browse_types::DeviceItem;
-use super::installer::text;
+use super::installer::{id, text};
 use super::live::LiveSubscriptions;
 use crate::error::CommandResult;
 use crate::state::AppState;
@@ -188,9 +188,9 @@ pub async fn wait_first_reading(
         device_id: text("device", &device_id)?.to_string(),
         timeout: core::FIRST_READING_TIMEOUT,
     };
-    let request_id = text("request id", &request_id)?.to_string();
+    let request_id = id("request", &request_id)?.to_string();
     let ws = state.connections.workspace().await?;
-    let token = jobs.start(&request_id);
+    let token = jobs.start(&request_id)?;
     // A window that went away stops the wait (its channel refuses the update).
     let outcome = core::wait_first_reading(&ws, live.hub(), &wait, &token, |u| {
         on_update.send(u.clone()).is_ok()
@@ -204,7 +204,10 @@ pub async fn wait_first_reading(
 /// Stop the first-reading wait with this id. `false` if none runs.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_first_reading(jobs: State<'_, FirstReadingJobs>, request_id: String) -> bool {
+pub fn cancel_first_reading(
+    jobs: State<'_, FirstReadingJobs>,
+    request_id: String,
+) -> CommandResult<bool> {
     jobs.cancel(&request_id)
 }
 

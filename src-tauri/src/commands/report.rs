@@ -17,8 +17,9 @@ use super::installer::text;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
-/// The native dialogs the panel uses, managed from the start and filled once the app is set up
-/// (a window without them, e.g. the mock runtime's, gets a sentence, not a missing-state error).
+/// The native file dialogs (save: a report or a chart export; pick: a report to verify), managed
+/// from the start and filled once the app is set up (a window without them, e.g. the mock
+/// runtime's, gets a sentence, not a missing-state error).
 #[derive(Default)]
 pub struct ReportDialogs {
     pub save: OnceLock<SaveDialog>,
@@ -26,9 +27,6 @@ pub struct ReportDialogs {
 }
 
 const NO_DIALOG: &str = "no file dialog is available in this window";
-
-/// Longest path the window may send.
-const MAX_PATH: usize = 4096;
 
 /// Where a made report was saved.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -111,20 +109,15 @@ fn source_bytes(source: ReportSource) -> CommandResult<Vec<u8>> {
     let max = core::MAX_REPORT_BYTES;
     match (source.path, source.contents) {
         (Some(path), None) => {
-            let path = path.trim();
-            if path.is_empty() {
-                return Err(invalid("Enter the report file's path, or choose the file."));
-            }
-            if path.len() > MAX_PATH || path.chars().any(char::is_control) {
-                return Err(invalid(
-                    "That is not a file path: it is too long or has control characters.",
-                ));
-            }
-            let path = Path::new(path);
-            if !path.is_absolute() {
-                return Err(invalid(
-                    "Enter the report file's full path (starting with /), or choose the file.",
-                ));
+            let path = core::input::file_path("report file", &path)?;
+            // A FIFO or a device would block or never end: only a regular file is read.
+            let meta = std::fs::metadata(path)
+                .map_err(|e| invalid(format!("Could not read {}: {e}.", path.display())))?;
+            if !meta.is_file() {
+                return Err(invalid(format!(
+                    "Could not read {}: it is not a file.",
+                    path.display()
+                )));
             }
             let mut bytes = Vec::new();
             std::fs::File::open(path)

@@ -133,7 +133,9 @@ pub fn issue_token(sim: &crate::state::Sim, ident: &Identity) -> String {
         iat,
         exp: iat + ttl.max(Duration::from_secs(1)).as_secs() as i64,
     };
-    jwt::sign(&sim.jwt_secret, &claims)
+    let token = jwt::sign(&sim.jwt_secret, &claims);
+    crate::record::secret("token", &token);
+    token
 }
 
 /// Returns the identity for a key, creating it (user for Ed25519, gateway if a claimed gateway

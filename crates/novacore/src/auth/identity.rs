@@ -15,6 +15,9 @@ pub struct Identity {
     key: SigningKey,
 }
 
+/// Longest key text [`Identity::import`] reads (a PEM with generous whitespace).
+pub const MAX_KEY_TEXT: usize = 4096;
+
 impl Identity {
     /// A fresh random identity.
     pub fn generate() -> Self {
@@ -34,6 +37,14 @@ impl Identity {
     /// (also a 64-byte seed‖public keypair, Solana style) in hex, base64/base64url or base58.
     pub fn import(text: &str) -> Result<Self> {
         let text = text.trim();
+        // A PEM of an Ed25519 key is ~120 bytes; decoding a pasted page (base58 is quadratic)
+        // would take minutes for nothing.
+        if text.len() > MAX_KEY_TEXT {
+            return Err(Error::InvalidInput(format!(
+                "far too long for a private key ({} bytes)",
+                text.len()
+            )));
+        }
         if text.starts_with("-----BEGIN") {
             return Self::from_pem(text);
         }
@@ -150,6 +161,20 @@ pub(crate) fn decode_key_text(text: &str, accept: &[usize]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
     use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+
+    #[test]
+    fn a_pasted_page_is_refused_at_once() {
+        let started = std::time::Instant::now();
+        for page in [
+            "1".repeat(1 << 20),
+            format!("-----BEGIN {}", "A".repeat(1 << 20)),
+        ] {
+            let e = Identity::import(&page).unwrap_err();
+            assert!(e.to_string().contains("far too long"), "{e}");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(Identity::import(&"1".repeat(MAX_KEY_TEXT)).is_err());
+    }
 
     #[test]
     fn import_round_trips_every_encoding() {

@@ -83,6 +83,55 @@ pub fn is_lan_ip(ip: IpAddr) -> bool {
 mod tests {
     use super::*;
 
+    /// The Zap's local API is plain http on the installer's own network; a public address would
+    /// send it across the internet in clear, so plain http goes only to private, link-local and
+    /// loopback addresses (and `.local` names), https anywhere.
+    #[test]
+    fn plain_http_only_to_private_link_local_and_loopback() {
+        for (typed, allowed) in [
+            ("127.0.0.1", true),
+            ("127.200.0.9:8080", true),
+            ("10.0.0.1", true),
+            ("10.255.255.255", true),
+            ("172.16.0.1", true),
+            ("172.31.255.254", true),
+            ("192.168.1.100", true),
+            ("169.254.10.20", true),
+            ("::1", true),
+            ("fe80::1", true),
+            ("http://[febf::1]", true),
+            ("fd12:3456::1", true),
+            ("fc00::1", true),
+            ("zap-1234.local", true),
+            ("localhost:8080", true),
+            ("https://203.0.113.7", true),
+            ("https://zap.example.test", true),
+            ("8.8.8.8", false),
+            ("203.0.113.7", false),
+            ("172.15.255.255", false),
+            ("172.32.0.1", false),
+            ("192.169.0.1", false),
+            ("100.64.0.1", false),
+            ("0.0.0.0", false),
+            ("255.255.255.255", false),
+            ("2001:db8::1", false),
+            ("fec0::1", false),
+            ("::ffff:8.8.8.8", false),
+            ("zap.example.test", false),
+            ("http://local", false),
+            ("http://zap.local.example.test", false),
+        ] {
+            match zap_base_url(typed) {
+                Ok(url) => assert!(allowed, "{typed} was allowed as {url}"),
+                Err(Error::InvalidInput(why)) => {
+                    assert!(!allowed, "{typed} was refused: {why}");
+                    assert!(why.contains("refusing plain http"), "{typed}: {why}");
+                }
+                Err(other) => panic!("{typed}: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn bare_ip_host_port_and_urls_are_accepted() {
         for (typed, base) in [

@@ -267,24 +267,28 @@ pub fn chart_prefs(ws: &Workspace, site: &SiteInfo) -> Result<ChartPrefs> {
 
 /// Remembers the site's price area, currency and tariff (checked first).
 pub fn set_chart_prefs(ws: &Workspace, site_id: &str, prefs: ChartPrefs) -> Result<ChartPrefs> {
+    crate::input::id("site", site_id)?;
     let area = prefs.price_area.trim().to_ascii_uppercase();
-    if area.is_empty() || !area.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(Error::InvalidInput(format!(
-            "\"{}\" is not a price area; choose one such as SE3.",
-            prefs.price_area
-        )));
+    if area.is_empty()
+        || area.len() > 16
+        || !area.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(Error::InvalidInput(
+            "That is not a price area; choose one such as SE3.".into(),
+        ));
     }
     let currency = prefs.currency.trim().to_ascii_uppercase();
     if !CURRENCIES.contains(&currency.as_str()) {
-        return Err(Error::InvalidInput(format!(
-            "Prices come in SEK or EUR, not \"{}\".",
-            prefs.currency
-        )));
+        return Err(Error::InvalidInput("Prices come in SEK or EUR.".into()));
     }
+    let tariff_id = match prefs.tariff_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(crate::input::id("tariff", t)?.to_string()),
+    };
     let clean = ChartPrefs {
         price_area: area,
         currency,
-        tariff_id: prefs.tariff_id.filter(|t| !t.trim().is_empty()),
+        tariff_id,
     };
     save_json(ws, &key_prefs(site_id), &clean)?;
     Ok(clean)

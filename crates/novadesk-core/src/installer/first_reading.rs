@@ -120,6 +120,10 @@ pub async fn wait_first_reading(
     cancel: &CancelToken,
     mut progress: impl FnMut(&FirstReadingUpdate) -> bool,
 ) -> Result<FirstReadingUpdate> {
+    // The address is only used if no reading comes; refuse a bad one now, not minutes later.
+    super::zap::client(&wait.zap_address)?;
+    crate::input::id("site", &wait.site_id)?;
+    crate::input::id("device", &wait.device_id)?;
     let ders = ders_of(ws, &wait.site_id, &wait.device_id).await?;
     let start = Instant::now();
     let waited = || ms(start.elapsed());

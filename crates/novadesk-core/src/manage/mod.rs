@@ -32,15 +32,26 @@ pub(crate) fn checked_name(what: &str, name: &str) -> Result<String> {
             "The {what}'s name is too long: use at most 200 characters."
         )));
     }
+    if t.chars().any(char::is_control) {
+        return Err(Error::InvalidInput(format!(
+            "The {what}'s name has a control character (a line break, tab or similar): type it on one line."
+        )));
+    }
     Ok(t.to_string())
 }
 
 /// One of the four roles.
 pub(crate) fn checked_role(role: &str) -> Result<Role> {
     match Role::from(role.trim()) {
-        Role::Other(_) => Err(Error::InvalidInput(format!(
-            "\"{role}\" is not a role: choose owner, admin, operator or viewer."
-        ))),
+        // Quoted only when short: the field may hold anything pasted.
+        Role::Other(_) if role.len() <= 32 && !role.chars().any(char::is_control) => {
+            Err(Error::InvalidInput(format!(
+                "\"{role}\" is not a role: choose owner, admin, operator or viewer."
+            )))
+        }
+        Role::Other(_) => Err(Error::InvalidInput(
+            "That is not a role: choose owner, admin, operator or viewer.".into(),
+        )),
         known => Ok(known),
     }
 }
@@ -48,7 +59,7 @@ pub(crate) fn checked_role(role: &str) -> Result<Role> {
 /// An identity id: 1–128 characters, no spaces.
 pub(crate) fn checked_identity(id: &str) -> Result<String> {
     let t = id.trim();
-    if t.is_empty() || t.len() > 128 || t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if t.len() > 128 || crate::input::id("identity", t).is_err() {
         return Err(Error::InvalidInput(
             "Enter the identity id to add (like idt-…), without spaces; the person finds it in their Identity view."
                 .into(),

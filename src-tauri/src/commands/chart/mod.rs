@@ -8,7 +8,9 @@ use novadesk_core as core;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::CommandResult;
+use super::installer::id;
+use super::report::ReportDialogs;
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 pub(crate) use save_dialog::save_path_override;
@@ -29,6 +31,7 @@ pub async fn chart_options(
     state: State<'_, AppState>,
     site_id: String,
 ) -> CommandResult<ChartOptionsView> {
+    id("site", &site_id)?;
     let ws = state.connections.workspace().await?;
     Ok(core::chart_options(&ws, &site_id).await?.into())
 }
@@ -57,8 +60,9 @@ pub async fn render_site_chart(
     request: ChartRequestInput,
     progress: Channel<core::Progress>,
 ) -> CommandResult<RenderedChart> {
+    id("site", &request.site_id)?;
     let ws = state.connections.workspace().await?;
-    let token = jobs.start(&request.request_id);
+    let token = jobs.start(&request.request_id)?;
     let report = move |p: core::Progress| {
         // The window may have gone away; the render still completes and is cached.
         let _ = progress.send(p);
@@ -71,20 +75,21 @@ pub async fn render_site_chart(
 /// Stop the render with this id (its fetched data stays cached). `false` if none runs.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_chart(jobs: State<'_, ChartJobs>, request_id: String) -> bool {
+pub fn cancel_chart(jobs: State<'_, ChartJobs>, request_id: String) -> CommandResult<bool> {
     jobs.cancel(&request_id)
 }
 
 /// Export the chart as CSV, PNG or SVG to a file chosen in a save dialog.
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(state, dialog))]
+#[tracing::instrument(skip(state, dialogs))]
 pub async fn export_site_chart(
     state: State<'_, AppState>,
-    dialog: State<'_, SaveDialog>,
+    dialogs: State<'_, ReportDialogs>,
     request: ChartRequestInput,
     format: core::ExportFormat,
 ) -> CommandResult<ExportResult> {
+    id("site", &request.site_id)?;
     let ws = state.connections.workspace().await?;
     let ext = match format {
         core::ExportFormat::Csv => "csv",
@@ -98,6 +103,11 @@ pub async fn export_site_chart(
             // makes a file name a person recognises.
             let site = core::cached_site_info(&ws, &request.site_id).await?;
             let today = ws.clock.now().format("%Y-%m-%d").to_string();
+            let dialog = dialogs.save.get().ok_or_else(|| {
+                CommandError::failed(format!(
+                    "Could not ask where to save (no file dialog is available in this window). Set {SAVE_PATH_ENV} to a file path to save without the dialog."
+                ))
+            })?;
             dialog
                 .ask(&export_file_name(&site.name, &today, ext), ext)
                 .await?
