@@ -40,6 +40,7 @@ pub fn set_peak_notifications(
     site_id: String,
     enabled: bool,
 ) -> CommandResult<Settings> {
+    super::live::check_site_id(&site_id)?;
     Ok(state
         .settings
         .update(|s| s.set_peak_notifications(&site_id, enabled))?)

@@ -162,5 +162,17 @@ pub fn cases() -> BTreeMap<&'static str, Value> {
         ("get_journal_counts", json!({})),
         ("retry_journal_item", json!({"id": 1})),
         ("drop_journal_item", json!({"id": 1})),
+        ("get_journal_edit_form", json!({"id": 1})),
+        (
+            "edit_journal_item",
+            json!({"id": 1, "edit": {"step": "provision", "site_id": "$site", "device_type": "meter",
+                "name": "Meter", "manufacturer": null, "model": null,
+                "ders": [{"name": "Grid", "der_type": "meter"}]}}),
+        ),
+        ("watch_peak", json!({"siteId": "$site", "channel": chan()})),
+        (
+            "set_peak_notifications",
+            json!({"siteId": "$site", "enabled": false}),
+        ),
     ])
 }

@@ -25,6 +25,8 @@ pub fn app_with_env(
     let app = novadesk::build(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("app builds on the mock runtime");
+    // The app's setup (which installs the desktop notifier) runs only in a real event loop.
+    tauri::Manager::manage(&app, novadesk::notify::Notifier::recording().0);
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("webview");
