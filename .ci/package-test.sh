@@ -76,12 +76,17 @@ grep -q '^Categories=.*Utility' "$desktop" || fail "the desktop entry's Categori
 ok "desktop entry: $(grep -E '^(Exec|Icon|Categories)=' "$desktop" | tr '\n' ' ')"
 icons=$root/usr/share/icons/hicolor
 for size in 16 24 32 48 64 128 256 512; do
-  icon=$icons/${size}x${size}/apps/novadesk.png
-  [ -f "$icon" ] || fail "no ${size}x${size} icon"
-  [ "$(identify -format %wx%h "$icon")" = "${size}x${size}" ] || fail "the ${size}x${size} icon is $(identify -format %wx%h "$icon")"
+  [ -f "$icons/${size}x${size}/apps/novadesk.png" ] || fail "no ${size}x${size} icon"
 done
-[ "$(identify -format %wx%h "$icons/128x128@2/apps/novadesk.png")" = 256x256 ] || fail "no 128x128@2 icon of 256x256"
-ok "icons: 16 24 32 48 64 128 256 512 and 128@2"
+# Every icon the size its folder says (NxN, or 2N x 2N under NxN@2).
+for icon in "$icons"/*/apps/novadesk.png; do
+  dir=$(basename "$(dirname "$(dirname "$icon")")")
+  n=${dir%%x*} scale=1
+  [[ "$dir" == *@2 ]] && scale=2
+  want=$(( n * scale ))x$(( n * scale ))
+  [ "$(identify -format %wx%h "$icon")" = "$want" ] || fail "the $dir icon is $(identify -format %wx%h "$icon"), not $want"
+done
+ok "icons: $(ls "$icons" | sort -n | tr '\n' ' ')"
 
 # Depends: every library a binary links directly comes from a package Depends names.
 names=" $(echo "$depends" | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | tr '\n' ' ') "
