@@ -20,11 +20,11 @@ if [ "${1:-}" = "--window" ]; then
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
   for _ in $(seq 180); do
-    xwininfo -root -tree | grep -q '"Novadesk"' && break
+    xwininfo -root -tree | grep '"Novadesk"' >/dev/null && break
     kill -0 $pid 2>/dev/null || { cat "$out/app.log" >&2; fail "the app exited before its window showed"; }
     sleep 0.5
   done
-  xwininfo -root -tree | grep -q '"Novadesk"' || fail "no window titled Novadesk after 90 s"
+  xwininfo -root -tree | grep '"Novadesk"' >/dev/null || fail "no window titled Novadesk after 90 s"
   ok "window mapped $(( SECONDS ))s after start"
   # Drawn: a blank or black window has a handful of colours, the organizations list hundreds.
   colours=0
@@ -93,15 +93,18 @@ names=" $(echo "$depends" | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | tr '\n' ' 
 owner() {
   local p
   for p in "$1" "$(realpath "$1")" "/usr$1" "${1#/usr}"; do
-    dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1 && return 0
+    dpkg -S "$p" 2>/dev/null | awk -F: 'NR == 1 {print $1}' && return 0
   done
   return 1
 }
+# (Outputs are captured, not piped into `grep -q` or an awk that exits early: under pipefail the
+# writer's SIGPIPE would fail the pipeline.)
 for bin in "$root"/usr/bin/*; do
-  ldd "$bin" | grep -q 'not found' && fail "$(basename "$bin") links a library not on this machine: $(ldd "$bin" | grep 'not found')"
+  libs=$(ldd "$bin")
+  [[ "$libs" != *"not found"* ]] || fail "$(basename "$bin") links a library not on this machine: $libs"
   for so in $(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
-    path=$(ldd "$bin" | awk -v so="$so" '$1 == so {print $3; exit}')
-    [ -n "$path" ] || path=$(ldconfig -p | awk -v so="$so" '$1 == so {print $NF; exit}')
+    path=$(awk -v so="$so" '$1 == so && !found++ {print $3}' <<<"$libs")
+    [ -n "$path" ] || path=$(ldconfig -p | awk -v so="$so" '$1 == so && !found++ {print $NF}')
     pkg=$(owner "$path") || fail "no package owns $path ($so, linked by $(basename "$bin"))"
     [[ "$names" == *" $pkg "* ]] || fail "$(basename "$bin") links $so from $pkg, which Depends does not name"
   done
