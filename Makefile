@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps deps-test build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
+.PHONY: run test package deps deps-test deps-package build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -18,6 +18,15 @@ deps:
 
 deps-test:
 	.ci/install-test.sh
+
+# The release .deb (Tauri bundler; the CLI pinned in package.json) and its install test under Xvfb:
+# prints the .deb's path and size, the binaries' sizes and the times. Not in `make test` (a release
+# build costs minutes; see the README).
+package: deps-package
+	.ci/package.sh
+
+deps-package:
+	.ci/install-package.sh
 
 build:
 	$(CARGO) build --workspace

@@ -55,3 +55,25 @@ ensure_tauri_driver() {
   log "Installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install --locked tauri-driver --version "$TAURI_DRIVER_VERSION"
 }
+
+# `make package`: dpkg-shlibdeps (Depends from the binaries) and, for its install test, a virtual
+# display, a private D-Bus session, screenshots, desktop-file-validate, `ip` for its network namespace.
+PACKAGE_PACKAGES=(dpkg-dev xvfb xauth x11-utils dbus imagemagick desktop-file-utils iproute2)
+
+# ensure_tauri_cli: the Tauri CLI (the bundler) pinned in package.json / package-lock.json. Its npm
+# package carries the prebuilt binary, so `npm ci` takes seconds where `cargo install tauri-cli`
+# compiles for minutes.
+ensure_tauri_cli() {
+  local want have
+  want=$(node -p 'require("./package.json").devDependencies["@tauri-apps/cli"]')
+  have=$(node_modules/.bin/tauri --version 2>/dev/null || true)
+  [ "$have" = "tauri-cli $want" ] && return 0
+  log "Installing the Tauri CLI $want (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+}
+
+# ensure_npm: Node.js with npm (nodejs alone on Debian has no npm).
+ensure_npm() {
+  command -v npm >/dev/null && return 0
+  apt_install nodejs npm
+}

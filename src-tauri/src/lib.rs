@@ -103,7 +103,7 @@ where
     let paths = AppPaths::resolve(&identifier, cli.data_dir.clone());
     let _log_guard = logging::init(&paths.log_dir, cli.log.as_deref());
     tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
+        version = VERSION,
         data_dir = %paths.data_dir.display(),
         log_dir = %paths.log_dir.display(),
         "starting Novadesk"

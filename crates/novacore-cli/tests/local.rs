@@ -37,7 +37,21 @@ fn usage_errors_exit_2() {
 fn help_and_version_exit_0() {
     let r = run(&["--help"]).ok();
     assert!(r.stdout.contains("cost"));
-    run(&["--version"]).ok();
+    let version = run(&["--version"]).ok().stdout;
+    assert_eq!(
+        version.trim(),
+        format!(
+            "novacore {} ({})",
+            env!("CARGO_PKG_VERSION"),
+            env!("NOVACORE_COMMIT")
+        )
+    );
+    let commit = env!("NOVACORE_COMMIT");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 10 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
 }
 
 #[test]

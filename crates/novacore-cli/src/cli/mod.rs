@@ -8,9 +8,18 @@ pub use resources::*;
 
 use clap::{Parser, Subcommand};
 
+/// `0.1.0 (abc1234def)`: the package version and the commit built from (build.rs), as
+/// `novadesk --version` prints it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("NOVACORE_COMMIT"),
+    ")"
+);
+
 /// Command line for the Sourceful Novacore energy platform.
 #[derive(Debug, Parser)]
-#[command(name = "novacore", version, about)]
+#[command(name = "novacore", version = VERSION, about)]
 pub struct Cli {
     /// Environment: sandbox (an in-process emulator, fresh for each command), testnet,
     /// mainnet, or a base URL.

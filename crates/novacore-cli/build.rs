@@ -1,0 +1,5 @@
+include!("../../build/git_commit.rs");
+
+fn main() {
+    println!("cargo:rustc-env=NOVACORE_COMMIT={}", commit());
+}
