@@ -72,7 +72,8 @@ const COMMANDS: &[&str] = &[
     "choose_report_file",
 ];
 
-include!("../build/git_commit.rs");
+// One copy of the commit logic, kept beside the CLI (the other binary that prints it).
+include!("../crates/novacore-cli/git_commit.rs");
 
 fn main() {
     println!("cargo:rustc-env=NOVADESK_COMMIT={}", commit());

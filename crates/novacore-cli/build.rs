@@ -1,4 +1,4 @@
-include!("../../build/git_commit.rs");
+include!("git_commit.rs");
 
 fn main() {
     println!("cargo:rustc-env=NOVACORE_COMMIT={}", commit());
