@@ -35,6 +35,8 @@ pub use draw::render_chart;
 // and tariff loading.
 pub(crate) use cost::load_tariff;
 pub(crate) use fetch::{fetch_missing, local_day, local_midnight, HistoryJob, PriceJob};
+#[cfg(test)]
+pub(crate) use site::key_tariff;
 pub(crate) use site::{load_json, save_json, tariff_id_for};
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).

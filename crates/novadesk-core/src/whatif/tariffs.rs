@@ -137,3 +137,79 @@ pub(crate) async fn candidates(
         cached,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::chart::DerInfo;
+    use crate::{Environment, FakeClock, RecordingEventSink, WorkspaceParts};
+
+    /// A workspace whose server is a closed loopback port: anything that goes to the network fails.
+    fn offline_ws() -> Workspace {
+        Workspace::in_memory(WorkspaceParts {
+            environment: Environment::Sandbox,
+            base_url: "http://127.0.0.1:9".into(),
+            client: novacore::Client::new("http://127.0.0.1:9").unwrap(),
+            identity_id: "idt-test".into(),
+            clock: Arc::new(FakeClock::new(chrono::Utc::now())),
+            events: Arc::new(RecordingEventSink::new()),
+        })
+        .unwrap()
+    }
+
+    fn site(location: Option<(f64, f64)>) -> SiteInfo {
+        SiteInfo {
+            id: "sit-1".into(),
+            name: "Barn".into(),
+            time_zone: "Europe/Stockholm".into(),
+            price_area: Some("SE3".into()),
+            location,
+            ders: vec![DerInfo {
+                id: "der-m".into(),
+                name: "p1".into(),
+                der_type: "meter".into(),
+            }],
+            fetched_at: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_site_without_location_compares_only_its_current_tariff_and_says_why() {
+        let ws = offline_ws();
+        let t: novacore::tariffs::Tariff = serde_json::from_value(serde_json::json!({
+            "id": "fuse", "name": "Fuse 20A", "companyName": "Grid AB", "timeZone": "Europe/Stockholm",
+            "energyPrice": {"components": [{"priceExVat": 0.2}]}}))
+        .unwrap();
+        save_json(&ws, &crate::chart::key_tariff("fuse"), &t).unwrap();
+        let prefs = ChartPrefs {
+            price_area: "SE3".into(),
+            currency: "SEK".into(),
+            tariff_id: Some("fuse".into()),
+        };
+        let mut requests = 0;
+        let found = candidates(&ws, &site(None), &prefs, false, &mut requests)
+            .await
+            .unwrap();
+        assert_eq!(requests, 0, "nothing to look up without a location");
+        assert_eq!(found.candidates.len(), 1);
+        assert!(found.candidates[0].current);
+        assert_eq!(found.candidates[0].label, "Grid AB — Fuse 20A");
+        assert_eq!(
+            found.notes,
+            vec!["Barn has no location, so the tariffs offered there cannot be looked up; only its current tariff is compared."]
+        );
+
+        // Neither a location nor a chosen tariff: nothing to compare, and the notes say why.
+        let none = ChartPrefs {
+            tariff_id: None,
+            ..prefs
+        };
+        let found = candidates(&ws, &site(None), &none, false, &mut requests)
+            .await
+            .unwrap();
+        assert!(found.candidates.is_empty());
+        assert_eq!(found.notes.len(), 2, "{:?}", found.notes);
+    }
+}
