@@ -100,7 +100,22 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &GroupedBarSpec
         hi + (hi - lo) * 0.08
     };
     let n = spec.categories.len().max(1);
-    let legend_h = 24;
+    // Legend entries flow left to right and wrap: long tariff names must not be cut off.
+    let style = font::text(12.0, pal.text);
+    let mut places = Vec::with_capacity(spec.series.len());
+    let (mut x, mut y) = (80i32, 8i32);
+    for s in &spec.series {
+        let (w, _) = root
+            .estimate_text_size(&s.label, &style)
+            .map_err(Error::drawing)?;
+        let w = w as i32 + 32;
+        if x > 80 && x + w > spec.width as i32 - 8 {
+            (x, y) = (80, y + 20);
+        }
+        places.push((x, y));
+        x += w;
+    }
+    let legend_h = (y + 20) as u32;
     let (legend, body) = root.split_vertically(legend_h);
     let mut chart = ChartBuilder::on(&body)
         .margin(8)
@@ -137,7 +152,6 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &GroupedBarSpec
         });
         chart.draw_series(bars).map_err(Error::drawing)?;
     }
-    let style = font::text(12.0, pal.text);
     // Category labels centred under their group (plotters' own ticks fall on round numbers).
     let centred = style.pos(Pos::new(HPos::Center, VPos::Top));
     for (i, label) in spec.categories.iter().enumerate().step_by(label_every) {
@@ -145,19 +159,14 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &GroupedBarSpec
         root.draw(&Text::new(label.clone(), (x, y + 6), centred.clone()))
             .map_err(Error::drawing)?;
     }
-    let mut x = 80i32;
-    for (si, s) in spec.series.iter().enumerate() {
+    for (si, (s, (x, y))) in spec.series.iter().zip(places).enumerate() {
         let colour = pal.series[si % pal.series.len()];
         legend
-            .draw(&Rectangle::new([(x, 8), (x + 12, 20)], colour.filled()))
+            .draw(&Rectangle::new([(x, y), (x + 12, y + 12)], colour.filled()))
             .map_err(Error::drawing)?;
         legend
-            .draw(&Text::new(s.label.clone(), (x + 16, 7), style.clone()))
+            .draw(&Text::new(s.label.clone(), (x + 16, y - 1), style.clone()))
             .map_err(Error::drawing)?;
-        let (w, _) = legend
-            .estimate_text_size(&s.label, &style)
-            .map_err(Error::drawing)?;
-        x += w as i32 + 32;
     }
     Ok(())
 }

@@ -319,3 +319,24 @@ async fn no_prices_and_no_meter_are_sentences() {
         "Empty lot has no grid meter, so there is no imported or exported energy to price under any tariff."
     );
 }
+
+#[tokio::test]
+async fn the_default_period_is_the_last_twelve_months_with_its_coverage() {
+    let f = fixture("").await;
+    let mut req = request(&f, f.now, f.now);
+    req.from_ms = None;
+    req.to_ms = None;
+    let out = what_if(&f.ws, &req, &|_| {}, &CancelToken::new())
+        .await
+        .expect("what-if over the last 12 months");
+    assert_eq!(out.months.len(), 12);
+    assert_eq!(out.rows.len(), 3);
+    // The demo site's meters were installed about 200 days ago: the rest of the year is a gap.
+    assert!(out.coverage.metered_fraction > 0.3 && out.coverage.metered_fraction < 0.7);
+    assert!(
+        out.coverage.summary.contains("(missing: "),
+        "{}",
+        out.coverage.summary
+    );
+    assert!(out.rows.iter().all(|r| r.monthly.len() == 12));
+}

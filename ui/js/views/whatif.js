@@ -44,7 +44,7 @@ export async function render(main, { id }, ctx) {
   main.append(
     el("p", { class: "crumbs" }, el("a", { href: "#sites" }, "Sites"), " · ", siteLink),
     title,
-    el("p", { class: "lede" }, "The cost of the same meter data and spot prices under every grid tariff offered at the site's location, and its current one. Amounts include VAT."),
+    el("p", { class: "lede" }, "The cost of the same meter data and spot prices under every grid tariff offered at the site's location, and its current one. Totals include VAT; the parts beside them are without VAT."),
     el("div", { class: "chart-custom", id: "whatif-period" },
       el("label", {}, "From ", fromInput), el("label", {}, "To ", toInput), apply, lastYear, periodMsg),
     progressRow,
@@ -117,7 +117,7 @@ export async function render(main, { id }, ctx) {
       src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(out.chart_svg)}`,
       alt: `Monthly cost per tariff from ${localTime(out.from_ms, tz)} to ${localTime(out.to_ms, tz)}, in ${out.currency} including VAT.`,
     });
-    figure.replaceChildren(image, el("figcaption", {}, `Monthly cost per tariff (${out.currency}, incl. VAT)`));
+    figure.replaceChildren(image);
     const bits = [...out.notes];
     if (out.offline) bits.push("Offline: compared from what is cached.");
     if (out.tariffs_cached) bits.push("The offered tariffs are the cached list.");
@@ -128,7 +128,7 @@ export async function render(main, { id }, ctx) {
 
   function table(out) {
     const c = out.currency;
-    const head = ["#", "Tariff", "Total", "Difference to today", "Spot energy", "Energy fee", "Power charge", "Fixed fee"];
+    const head = ["#", "Tariff", "Total incl. VAT", "Difference to today", "Spot energy", "Energy fee", "Power charge", "Fixed fee"];
     const rows = out.rows.map((r) => {
       const s = r.cost;
       const cells = s
