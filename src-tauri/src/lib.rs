@@ -51,6 +51,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
             }
         })
         .manage(commands::chart::ChartJobs::default())
+        .manage(commands::whatif::WhatIfJobs::default())
         .manage(commands::installer::SweepJobs::default())
         .manage(commands::installer::MdnsJobs::default())
         .manage(commands::batch::BatchJobs::default())

@@ -239,6 +239,27 @@ export const commands = {
 	 */
 	exportSiteChart: (request, format) => typedError(__TAURI_INVOKE("export_site_chart", { request, format })),
 	/**
+	 *  Compare every grid tariff offered at the site's location (and its current one) over a period,
+	 *  fetching missing meter history and prices first (progress on `progress`;
+	 *  `cancel_tariff_comparison(request.request_id)` stops it).
+	 * @param {WhatIfRequestInput_Deserialize} request
+	 * @param {Channel<ChartProgress>} progress
+	 * @returns {Promise<{ status: "ok"; data: WhatIfView_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	compareTariffs: (request, progress) => typedError(__TAURI_INVOKE("compare_tariffs", { request, progress })),
+	/**
+	 *  Stop the comparison with this id (its fetched data stays cached). `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<boolean>}
+	 */
+	cancelTariffComparison: (requestId) => __TAURI_INVOKE("cancel_tariff_comparison", { requestId }),
+	/**
+	 *  Export the comparison as CSV to a file chosen in a save dialog.
+	 * @param {WhatIfRequestInput_Deserialize} request
+	 * @returns {Promise<{ status: "ok"; data: ExportResult } | { status: "error"; error: CommandError }>}
+	 */
+	exportTariffComparison: (request) => typedError(__TAURI_INVOKE("export_tariff_comparison", { request })),
+	/**
 	 *  Sweep a network (`None`: this computer's own) for Zaps on `port` (`None`: 80). Progress and
 	 *  each Zap as found arrive on `on_update`; `cancel_sweep(request_id)` stops it.
 	 * @param {string | null} network
@@ -1828,6 +1849,15 @@ export const events = {
 	* @property {number | null} reading_at_ms - When the gateway stamped it (epoch ms).
 	* @property {number} waited_ms - From the start of the wait to its arrival.
 	*
+	*  A missing range, epoch ms.
+	*
+	* @typedef {{
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*	}} GapView
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	*
 	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
 	* @property {GatewayItem_Serialize} Serialize
 	* @property {GatewayItem_Deserialize} Deserialize
@@ -2441,6 +2471,17 @@ export const events = {
 	* @property {string} identity_id
 	* @property {string} role
 	* @property {number | null} joined_at_ms
+	*
+	*  A month of the period.
+	*
+	* @typedef {{
+	*		label: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*	}} MonthView
+	* @property {string} label
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
 	*
 	*  An organization as the organizations view lists it.
 	*
@@ -3359,6 +3400,64 @@ export const events = {
 	* // A Zap, as its table row.
 	* { event: "found"; zap: ZapItem_Serialize }} found - A Zap, as its table row.
 	*
+	*  One tariff's row, cheapest first.
+	*
+	* @typedef {TariffRowView_Serialize | TariffRowView_Deserialize} TariffRowView
+	* @property {TariffRowView_Serialize} Serialize
+	* @property {TariffRowView_Deserialize} Deserialize
+	*
+	*  One tariff's row, cheapest first.
+	*
+	* @typedef {{
+	*		tariff_id: string,
+	*		label: string,
+	* // The site's tariff today.
+	*		current: boolean,
+	* // 1 = cheapest; `null` when it could not be priced.
+	*		rank?: number | null,
+	*		cost?: CostSummaryView | null,
+	* // Total incl. VAT minus today's tariff's (negative = cheaper).
+	*		difference?: number | null,
+	* // Total incl. VAT per month of `months`.
+	*		monthly: (number | null)[],
+	* // Why it could not be priced.
+	*		problem?: string | null,
+	*	}} TariffRowView_Deserialize
+	* @property {string} tariff_id
+	* @property {string} label
+	* @property {boolean} current - The site's tariff today.
+	* @property {number | null} [rank] - 1 = cheapest; `null` when it could not be priced.
+	* @property {CostSummaryView | null} [cost]
+	* @property {number | null} [difference] - Total incl. VAT minus today's tariff's (negative = cheaper).
+	* @property {(number | null)[]} monthly - Total incl. VAT per month of `months`.
+	* @property {string | null} [problem] - Why it could not be priced.
+	*
+	*  One tariff's row, cheapest first.
+	*
+	* @typedef {{
+	*		tariff_id: string,
+	*		label: string,
+	* // The site's tariff today.
+	*		current: boolean,
+	* // 1 = cheapest; `null` when it could not be priced.
+	*		rank: number | null,
+	*		cost: CostSummaryView | null,
+	* // Total incl. VAT minus today's tariff's (negative = cheaper).
+	*		difference: number | null,
+	* // Total incl. VAT per month of `months`.
+	*		monthly: (number | null)[],
+	* // Why it could not be priced.
+	*		problem: string | null,
+	*	}} TariffRowView_Serialize
+	* @property {string} tariff_id
+	* @property {string} label
+	* @property {boolean} current - The site's tariff today.
+	* @property {number | null} rank - 1 = cheapest; `null` when it could not be priced.
+	* @property {CostSummaryView | null} cost
+	* @property {number | null} difference - Total incl. VAT minus today's tariff's (negative = cheaper).
+	* @property {(number | null)[]} monthly - Total incl. VAT per month of `months`.
+	* @property {string | null} problem - Why it could not be priced.
+	*
 	*  A grid tariff to choose.
 	*
 	* @typedef {{
@@ -3405,6 +3504,174 @@ export const events = {
 	* @property {"system"} system
 	* @property {"light"} light
 	* @property {"dark"} dark
+	*
+	*  What to compare.
+	*
+	* @typedef {WhatIfRequestInput_Serialize | WhatIfRequestInput_Deserialize} WhatIfRequestInput
+	* @property {WhatIfRequestInput_Serialize} Serialize
+	* @property {WhatIfRequestInput_Deserialize} Deserialize
+	*
+	*  What to compare.
+	*
+	* @typedef {{
+	* // Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	*		request_id: string,
+	*		site_id: string,
+	* // Period start, epoch ms; both `null` = the last 12 whole months.
+	*		from_ms?: number | null,
+	* // Period end (exclusive), epoch ms.
+	*		to_ms?: number | null,
+	* // Size of the monthly chart, px.
+	*		width: number,
+	*		height: number,
+	*		dark: boolean,
+	*	}} WhatIfRequestInput_Deserialize
+	* @property {string} request_id - Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	* @property {string} site_id
+	* @property {number | null} [from_ms] - Period start, epoch ms; both `null` = the last 12 whole months.
+	* @property {number | null} [to_ms] - Period end (exclusive), epoch ms.
+	* @property {number} width - Size of the monthly chart, px.
+	* @property {number} height
+	* @property {boolean} dark
+	*
+	*  What to compare.
+	*
+	* @typedef {{
+	* // Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	*		request_id: string,
+	*		site_id: string,
+	* // Period start, epoch ms; both `null` = the last 12 whole months.
+	*		from_ms: number | null,
+	* // Period end (exclusive), epoch ms.
+	*		to_ms: number | null,
+	* // Size of the monthly chart, px.
+	*		width: number,
+	*		height: number,
+	*		dark: boolean,
+	*	}} WhatIfRequestInput_Serialize
+	* @property {string} request_id - Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	* @property {string} site_id
+	* @property {number | null} from_ms - Period start, epoch ms; both `null` = the last 12 whole months.
+	* @property {number | null} to_ms - Period end (exclusive), epoch ms.
+	* @property {number} width - Size of the monthly chart, px.
+	* @property {number} height
+	* @property {boolean} dark
+	*
+	*  The comparison.
+	*
+	* @typedef {WhatIfView_Serialize | WhatIfView_Deserialize} WhatIfView
+	* @property {WhatIfView_Serialize} Serialize
+	* @property {WhatIfView_Deserialize} Deserialize
+	*
+	*  The comparison.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		time_zone: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*		price_area: string,
+	*		currency: string,
+	*		current_tariff_id?: string | null,
+	*		rows: TariffRowView_Deserialize[],
+	*		months: MonthView[],
+	* // Monthly cost per tariff (SVG).
+	*		chart_svg: string,
+	* // Share of the period with meter data, 0..1.
+	*		metered_fraction: number | null,
+	* // Share of the metered time with a spot price, 0..1.
+	*		priced_fraction: number | null,
+	*		meter_gaps: GapView[],
+	*		unpriced: GapView[],
+	* // Coverage in one sentence.
+	*		coverage: string,
+	* // What could not be done.
+	*		notes: string[],
+	* // The fetch stopped because the server cannot be reached (cached data shown).
+	*		offline: boolean,
+	* // The offered tariffs came from the store.
+	*		tariffs_cached: boolean,
+	* // When the oldest meter data used was fetched, epoch ms.
+	*		cached_at?: number | null,
+	*		network_requests: number,
+	*	}} WhatIfView_Deserialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string} time_zone
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	* @property {string} price_area
+	* @property {string} currency
+	* @property {string | null} [current_tariff_id]
+	* @property {TariffRowView_Deserialize[]} rows
+	* @property {MonthView[]} months
+	* @property {string} chart_svg - Monthly cost per tariff (SVG).
+	* @property {number | null} metered_fraction - Share of the period with meter data, 0..1.
+	* @property {number | null} priced_fraction - Share of the metered time with a spot price, 0..1.
+	* @property {GapView[]} meter_gaps
+	* @property {GapView[]} unpriced
+	* @property {string} coverage - Coverage in one sentence.
+	* @property {string[]} notes - What could not be done.
+	* @property {boolean} offline - The fetch stopped because the server cannot be reached (cached data shown).
+	* @property {boolean} tariffs_cached - The offered tariffs came from the store.
+	* @property {number | null} [cached_at] - When the oldest meter data used was fetched, epoch ms.
+	* @property {number} network_requests
+	*
+	*  The comparison.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		time_zone: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*		price_area: string,
+	*		currency: string,
+	*		current_tariff_id: string | null,
+	*		rows: TariffRowView_Serialize[],
+	*		months: MonthView[],
+	* // Monthly cost per tariff (SVG).
+	*		chart_svg: string,
+	* // Share of the period with meter data, 0..1.
+	*		metered_fraction: number | null,
+	* // Share of the metered time with a spot price, 0..1.
+	*		priced_fraction: number | null,
+	*		meter_gaps: GapView[],
+	*		unpriced: GapView[],
+	* // Coverage in one sentence.
+	*		coverage: string,
+	* // What could not be done.
+	*		notes: string[],
+	* // The fetch stopped because the server cannot be reached (cached data shown).
+	*		offline: boolean,
+	* // The offered tariffs came from the store.
+	*		tariffs_cached: boolean,
+	* // When the oldest meter data used was fetched, epoch ms.
+	*		cached_at: number | null,
+	*		network_requests: number,
+	*	}} WhatIfView_Serialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string} time_zone
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	* @property {string} price_area
+	* @property {string} currency
+	* @property {string | null} current_tariff_id
+	* @property {TariffRowView_Serialize[]} rows
+	* @property {MonthView[]} months
+	* @property {string} chart_svg - Monthly cost per tariff (SVG).
+	* @property {number | null} metered_fraction - Share of the period with meter data, 0..1.
+	* @property {number | null} priced_fraction - Share of the metered time with a spot price, 0..1.
+	* @property {GapView[]} meter_gaps
+	* @property {GapView[]} unpriced
+	* @property {string} coverage - Coverage in one sentence.
+	* @property {string[]} notes - What could not be done.
+	* @property {boolean} offline - The fetch stopped because the server cannot be reached (cached data shown).
+	* @property {boolean} tariffs_cached - The offered tariffs came from the store.
+	* @property {number | null} cached_at - When the oldest meter data used was fetched, epoch ms.
+	* @property {number} network_requests
 	*
 	*  The Zap is back on the network it was asked to join.
 	*

@@ -12,6 +12,7 @@
 //! | `malformed`  | fraction 0..1    | that share of SSE events is sent as a malformed frame       |
 //! | `token_ttl`  | seconds          | lifetime of newly issued tokens                             |
 //! | `cloud_down` | `true`/`false`   | every cloud route answers `503 unavailable`                 |
+//! | `half_tariff`| `true`/`false`   | tariff lookups also list a tariff whose detail is half-filled |
 //!
 //! Example: `sse_drop=5,5xx=0.1,429=0.05,latency=10..50,malformed=0.2,token_ttl=30,cloud_down=false`.
 
@@ -39,6 +40,8 @@ pub struct FaultSpec {
     pub token_ttl_secs: Option<u64>,
     /// Every cloud route answers 503.
     pub cloud_down: bool,
+    /// Tariff lookups also list a half-filled tariff (no time zone, prices missing).
+    pub half_tariff: bool,
 }
 
 impl FaultSpec {
@@ -71,6 +74,7 @@ impl FaultSpec {
                     f.token_ttl_secs = Some(s.max(1));
                 }
                 "cloud_down" => f.cloud_down = v.parse().map_err(|_| bad())?,
+                "half_tariff" => f.half_tariff = v.parse().map_err(|_| bad())?,
                 other => return Err(Error::Config(format!("unknown fault `{other}`"))),
             }
         }
@@ -167,6 +171,7 @@ mod tests {
         assert_eq!(f.latency_ms, Some((10, 50)));
         assert_eq!(f.token_ttl_secs, Some(30));
         assert!(f.cloud_down);
+        assert!(FaultSpec::parse("half_tariff=true").unwrap().half_tariff);
         assert_eq!(FaultSpec::parse("").unwrap(), FaultSpec::default());
     }
 

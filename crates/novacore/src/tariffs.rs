@@ -235,7 +235,53 @@ fn from_value<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| Error::decode(e, text.as_bytes()))
 }
 
+impl Tariff {
+    /// What a half-filled answer lacks, as dotted field names: the time zone its periods are
+    /// judged in, and the price of any component. Empty when the tariff can be priced as given
+    /// (a tariff with no components at all lacks `energyPrice` and `fixedPrice`).
+    pub fn missing_fields(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self
+            .time_zone
+            .as_deref()
+            .is_none_or(|z| z.trim().is_empty())
+        {
+            out.push("timeZone".to_string());
+        }
+        if self.fixed_price.components.is_empty() && self.energy_price.components.is_empty() {
+            out.push("energyPrice".into());
+            out.push("fixedPrice".into());
+        }
+        for (name, block) in [
+            ("fixedPrice", &self.fixed_price),
+            ("energyPrice", &self.energy_price),
+            ("powerPrice", &self.power_price),
+        ] {
+            for (i, c) in block.components.iter().enumerate() {
+                if c.ex_vat().is_none() {
+                    out.push(format!("{name}.components[{i}].priceExVat"));
+                }
+            }
+        }
+        out
+    }
+}
+
 impl Tariffs<'_> {
+    /// The tariffs offered at a location: the lookup's list, the one a new connection gets
+    /// first. Lenient where the reference is vague: a lookup naming only its grid company
+    /// (`tariff_provider_id`, no `tariffs`) is completed from that company's listing.
+    pub async fn offered_at(&self, lat: f64, lon: f64) -> Result<Vec<TariffSummary>> {
+        let found = self.lookup(lat, lon).await?;
+        if !found.tariffs.is_empty() {
+            return Ok(found.tariffs);
+        }
+        match found.tariff_provider_id.as_deref() {
+            Some(p) if !p.is_empty() => Ok(self.provider(p).await?.tariffs),
+            _ => Ok(Vec::new()),
+        }
+    }
+
     /// Tariffs of the grid company serving a location.
     pub async fn lookup(&self, lat: f64, lon: f64) -> Result<TariffLookup> {
         let req = Req::get(&path(&["lookup"]))
@@ -326,5 +372,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l.tariffs[0].company.as_deref(), Some("Ellevio"));
+        assert!(t.missing_fields().is_empty());
+    }
+
+    #[test]
+    fn a_half_filled_tariff_names_what_it_lacks() {
+        let t: Tariff = serde_json::from_str(
+            r#"{"id":"h","fixedPrice":{"components":[{"name":"Fast","pricedPeriod":"P1M"}]},
+                "energyPrice":{"components":[{"name":"E","price":{"priceExVat":0.2}}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            t.missing_fields(),
+            vec!["timeZone", "fixedPrice.components[0].priceExVat"]
+        );
+        let empty: Tariff =
+            serde_json::from_str(r#"{"id":"e","timeZone":"Europe/Stockholm"}"#).unwrap();
+        assert_eq!(empty.missing_fields(), vec!["energyPrice", "fixedPrice"]);
     }
 }

@@ -228,6 +228,15 @@ async fn public_prices_tariffs_and_history() {
         .await
         .unwrap();
     assert!(at.price_ex_vat.is_some());
+    // Every tariff offered at a location can be fetched in full and priced as given.
+    let offered = anon.tariffs().offered_at(57.71, 11.97).await.unwrap();
+    assert_eq!(offered[0].id, "goteborg-enkel-2026");
+    assert!(offered.len() >= 3, "{offered:?}");
+    for o in &offered {
+        let full = anon.tariffs().tariff(&o.id).await.unwrap();
+        assert!(full.missing_fields().is_empty(), "{}", o.id);
+        novacore::pricing::Tariff::from_sdk(&full).unwrap();
+    }
 
     let org = c.organizations().list().await.unwrap().remove(0);
     let site = c.sites().list(Some(&org.id)).await.unwrap().remove(0);

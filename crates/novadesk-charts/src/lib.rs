@@ -16,6 +16,7 @@
 mod downsample;
 mod error;
 mod font;
+mod grouped;
 mod render;
 mod scale;
 mod spec;
@@ -24,6 +25,7 @@ mod time_axis;
 mod validate;
 
 pub use error::{Error, Result};
+pub use grouped::{render_grouped_bars_svg, BarSeries, GroupedBarSpec};
 pub use spec::{
     Bucket, ChartSpec, CostOverlay, CostSlot, EnergyUnit, PeakMarker, PriceSeries, PriceSlot,
     Series, SeriesKind, Theme, TimeRange,

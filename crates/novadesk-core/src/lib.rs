@@ -75,6 +75,7 @@ mod settings;
 mod signin;
 mod vault;
 mod watch;
+mod whatif;
 mod workspace;
 
 pub use browse::{
@@ -96,6 +97,10 @@ pub use environment::{Environment, MAINNET_URL, TESTNET_URL};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AppEvent, EventSink, RecordingEventSink};
 pub use frames::{batch_frames, Batch, FRAME};
+pub use whatif::{
+    export_what_if, what_if, what_if_csv, MonthSpan, TariffRow, WhatIfCoverage, WhatIfOutput,
+    WhatIfRequest,
+};
 // The installer's use-cases, as installer/mod.rs lists them (one list, not two).
 pub use installer::*;
 pub use manage::{

@@ -16,4 +16,5 @@ pub mod provision;
 pub mod report;
 pub mod session;
 pub mod settings;
+pub mod whatif;
 pub mod zap_setup;

@@ -11,6 +11,7 @@ import { deleteAction, detailView, panel, renameAction } from "./detail.js";
 /** #site/:id */
 export async function render(main, { id }, ctx) {
   const chartLink = el("a", { class: "btn btn-secondary", id: "open-chart", href: href("chart", id) }, "Chart and prices");
+  const whatIfLink = el("a", { class: "btn btn-secondary", id: "open-whatif", href: href("whatif", id) }, "What if: tariffs");
   const meta = el("p", { class: "lede", id: "site-meta" });
   // The live power flow, in place across redraws; its stream stops when the view is left.
   const live = el("section", { id: "site-live", "aria-label": "Live power flow" });
@@ -23,7 +24,7 @@ export async function render(main, { id }, ctx) {
     id: "site",
     title: "Site",
     crumbs: [el("a", { href: "#sites" }, "Sites")],
-    actions: [chartLink],
+    actions: [chartLink, whatIfLink],
     lede: meta,
     slot: el("div", {}, live, peak),
     empty: "Loading the site…",
@@ -38,6 +39,7 @@ export async function render(main, { id }, ctx) {
       }
       frame.actions(
         chartLink,
+        whatIfLink,
         renameAction(ctx, {
           id: "site-rename", what: "site", name: site.name, allowed: p.manage_sites,
           rename: (name) => commands.renameSite(site.id, name),

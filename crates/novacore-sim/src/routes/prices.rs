@@ -77,6 +77,11 @@ pub async fn electricity(
     ))
 }
 
+/// Whether the `half_tariff` fault is on.
+fn half_tariff(sim: &AppState) -> bool {
+    crate::state::lock(&sim.faults).spec().half_tariff
+}
+
 /// `?lat=&lon=`.
 #[derive(Debug, Deserialize)]
 pub struct LatLon {
@@ -87,7 +92,10 @@ pub struct LatLon {
 }
 
 /// `GET /services/price/tariffs/lookup`.
-pub async fn tariff_lookup(ApiQuery(q): ApiQuery<LatLon>) -> Result<Json<Value>> {
+pub async fn tariff_lookup(
+    State(sim): State<AppState>,
+    ApiQuery(q): ApiQuery<LatLon>,
+) -> Result<Json<Value>> {
     let lat: f64 = q
         .lat
         .parse()
@@ -109,7 +117,7 @@ pub async fn tariff_lookup(ApiQuery(q): ApiQuery<LatLon>) -> Result<Json<Value>>
     } else {
         "SE4"
     };
-    Ok(Json(tariffs::lookup(lat, lon, area)))
+    Ok(Json(tariffs::lookup(lat, lon, area, half_tariff(&sim))))
 }
 
 /// `GET /services/price/tariffs/providers`.
@@ -125,8 +133,8 @@ pub async fn tariff_provider(Path(id): Path<String>) -> Result<Json<Value>> {
 }
 
 /// `GET /services/price/tariffs/tariff/{tariff_id}`.
-pub async fn tariff(Path(id): Path<String>) -> Result<Json<Value>> {
-    tariffs::tariff(&id)
+pub async fn tariff(State(sim): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>> {
+    tariffs::tariff(&id, half_tariff(&sim))
         .map(Json)
         .ok_or_else(|| Error::NotFound(format!("tariff {id} not found")))
 }

@@ -30,31 +30,90 @@ struct Tariff {
     power: Option<(f64, u32)>,
 }
 
+fn flat(name: &'static str, ex_vat: f64) -> Vec<EnergyPart> {
+    vec![EnergyPart {
+        name,
+        ex_vat,
+        hours: None,
+        weekdays_only: false,
+        months: None,
+    }]
+}
+
+/// High-load price 06-22 on winter weekdays, a lower one otherwise.
+fn time_of_use(high: f64, low: f64) -> Vec<EnergyPart> {
+    vec![
+        EnergyPart {
+            name: "Höglasttid",
+            ex_vat: high,
+            hours: Some((6, 22)),
+            weekdays_only: true,
+            months: Some(&[11, 12, 1, 2, 3]),
+        },
+        EnergyPart {
+            name: "Övrig tid",
+            ex_vat: low,
+            hours: None,
+            weekdays_only: false,
+            months: None,
+        },
+    ]
+}
+
+/// Every grid company offers several tariffs of different shapes; the first of each company is
+/// the one `lookup` names first (its ids are what the chart view and older tests know).
+#[rustfmt::skip]
 fn all() -> Vec<Tariff> {
     vec![
         Tariff {
             id: "ellevio-effekt-2026", name: "Ellevio Effekttariff 16-25A", product: "effekt", provider_id: "ellevio",
             company: "Ellevio AB", description: "Power-based: the average of the 3 highest hourly peaks of the month (night hours count half).",
-            fixed_month_ex: 292.0,
-            energy: vec![EnergyPart { name: "Överföringsavgift", ex_vat: 0.056, hours: None, weekdays_only: false, months: None }],
-            power: Some((65.0, 3)),
+            fixed_month_ex: 292.0, energy: flat("Överföringsavgift", 0.056), power: Some((65.0, 3)),
+        },
+        Tariff {
+            id: "ellevio-tid-2026", name: "Ellevio Tidstariff 16-25A", product: "tidstariff", provider_id: "ellevio",
+            company: "Ellevio AB", description: "Time-of-use: high-load price 06-22 on weekdays November-March.",
+            fixed_month_ex: 255.0, energy: time_of_use(0.56, 0.18), power: None,
+        },
+        Tariff {
+            id: "ellevio-sakring16-2026", name: "Ellevio Säkringstariff 16A", product: "enkeltariff", provider_id: "ellevio",
+            company: "Ellevio AB", description: "Simple fuse-based tariff (16 A): fixed monthly fee and a flat energy price.",
+            fixed_month_ex: 270.0, energy: flat("Överföringsavgift", 0.26), power: None,
+        },
+        Tariff {
+            id: "ellevio-sakring25-2026", name: "Ellevio Säkringstariff 25A", product: "enkeltariff", provider_id: "ellevio",
+            company: "Ellevio AB", description: "Simple fuse-based tariff (25 A): a higher fixed fee and a lower energy price.",
+            fixed_month_ex: 420.0, energy: flat("Överföringsavgift", 0.16), power: None,
         },
         Tariff {
             id: "vattenfall-tid-2026", name: "Vattenfall Tidstariff T4", product: "tidstariff", provider_id: "vattenfall",
             company: "Vattenfall Eldistribution AB", description: "Time-of-use: high-load price 06-22 on weekdays November-March.",
-            fixed_month_ex: 199.0,
-            energy: vec![
-                EnergyPart { name: "Höglasttid", ex_vat: 0.612, hours: Some((6, 22)), weekdays_only: true, months: Some(&[11, 12, 1, 2, 3]) },
-                EnergyPart { name: "Övrig tid", ex_vat: 0.212, hours: None, weekdays_only: false, months: None },
-            ],
-            power: None,
+            fixed_month_ex: 199.0, energy: time_of_use(0.612, 0.212), power: None,
+        },
+        Tariff {
+            id: "vattenfall-enkel-2026", name: "Vattenfall Enkeltariff E4", product: "enkeltariff", provider_id: "vattenfall",
+            company: "Vattenfall Eldistribution AB", description: "Simple fuse-based tariff: fixed monthly fee and a flat energy price.",
+            fixed_month_ex: 183.0, energy: flat("Elöverföring", 0.346), power: None,
+        },
+        Tariff {
+            id: "vattenfall-effekt-2026", name: "Vattenfall Effekttariff", product: "effekt", provider_id: "vattenfall",
+            company: "Vattenfall Eldistribution AB", description: "Power-based: the average of the 5 highest hourly peaks of the month.",
+            fixed_month_ex: 240.0, energy: flat("Elöverföring", 0.09), power: Some((48.0, 5)),
         },
         Tariff {
             id: "goteborg-enkel-2026", name: "Göteborg Energi Enkeltariff 20A", product: "enkeltariff", provider_id: "goteborg-energi",
             company: "Göteborg Energi Nät AB", description: "Simple fuse-based tariff: fixed monthly fee and a flat energy price.",
-            fixed_month_ex: 208.0,
-            energy: vec![EnergyPart { name: "Elöverföring", ex_vat: 0.20, hours: None, weekdays_only: false, months: None }],
-            power: None,
+            fixed_month_ex: 208.0, energy: flat("Elöverföring", 0.20), power: None,
+        },
+        Tariff {
+            id: "goteborg-effekt-2026", name: "Göteborg Energi Effekttariff", product: "effekt", provider_id: "goteborg-energi",
+            company: "Göteborg Energi Nät AB", description: "Power-based: the month's highest hourly peak.",
+            fixed_month_ex: 150.0, energy: flat("Elöverföring", 0.07), power: Some((40.0, 1)),
+        },
+        Tariff {
+            id: "goteborg-tid-2026", name: "Göteborg Energi Tidstariff", product: "tidstariff", provider_id: "goteborg-energi",
+            company: "Göteborg Energi Nät AB", description: "Time-of-use: high-load price 06-22 on weekdays November-March.",
+            fixed_month_ex: 230.0, energy: time_of_use(0.45, 0.15), power: None,
         },
     ]
 }
@@ -117,21 +176,53 @@ pub fn tariff_for(lat: f64, lon: f64) -> &'static str {
     }
 }
 
-/// `GET …/lookup?lat=&lon=`.
-pub fn lookup(lat: f64, lon: f64, area: &str) -> Value {
+/// Id of the tariff the `half_tariff` fault adds to every lookup: listed, but its detail lacks
+/// the time zone and the energy price (a platform answer the app must refuse, not guess).
+pub const HALF_FILLED_ID: &str = "halvfylld-2026";
+
+fn half_filled_summary() -> Value {
+    json!({"id": HALF_FILLED_ID, "name": "Nätbolaget Halvfylld", "description": "Half-filled on purpose (fault `half_tariff`).",
+           "product": "effekt", "company": "Nätbolaget AB"})
+}
+
+fn half_filled_detail() -> Value {
+    json!({"tariff": {"id": HALF_FILLED_ID, "name": "Nätbolaget Halvfylld", "companyName": "Nätbolaget AB", "billingPeriod": "P1M",
+           "fixedPrice": {"components": [{"name": "Fast avgift", "pricedPeriod": "P1M"}]},
+           "energyPrice": {"components": [{"name": "Överföringsavgift", "pricedPeriod": "kWh"}]}}})
+}
+
+/// `GET …/lookup?lat=&lon=`: every tariff of the grid company serving the position, the one a
+/// new connection gets first; with `half_filled`, also the half-filled tariff.
+pub fn lookup(lat: f64, lon: f64, area: &str, half_filled: bool) -> Value {
     let id = tariff_for(lat, lon);
     let ts = all();
-    let t = ts.iter().find(|t| t.id == id).unwrap_or(&ts[0]);
-    json!({"lat": lat, "lon": lon, "area": area, "tariff_provider_id": t.provider_id, "count_total": 1,
-           "last_update": "2026-01-01T00:00:00Z", "tariffs": [summary(t)]})
+    let provider = ts
+        .iter()
+        .find(|t| t.id == id)
+        .map_or("ellevio", |t| t.provider_id);
+    let mut list: Vec<Value> = ts
+        .iter()
+        .filter(|t| t.provider_id == provider)
+        .map(summary)
+        .collect();
+    if half_filled {
+        list.push(half_filled_summary());
+    }
+    json!({"lat": lat, "lon": lon, "area": area, "tariff_provider_id": provider, "count_total": list.len(),
+           "last_update": "2026-01-01T00:00:00Z", "tariffs": list})
 }
 
 /// `GET …/providers`.
 pub fn providers() -> Value {
-    let list: Vec<Value> = all()
-        .iter()
-        .map(|t| json!({"id": t.provider_id, "name": t.company, "tariff_count": 1}))
-        .collect();
+    let ts = all();
+    let mut list: Vec<Value> = Vec::new();
+    for t in &ts {
+        if list.iter().any(|p| p["id"] == t.provider_id) {
+            continue;
+        }
+        let count = ts.iter().filter(|o| o.provider_id == t.provider_id).count();
+        list.push(json!({"id": t.provider_id, "name": t.company, "tariff_count": count}));
+    }
     json!({"providers": list, "count": list.len()})
 }
 
@@ -145,8 +236,11 @@ pub fn provider(id: &str) -> Option<Value> {
     (!list.is_empty()).then(|| json!({"id": id, "tariffs": list, "count": list.len()}))
 }
 
-/// `GET …/tariff/{id}`.
-pub fn tariff(id: &str) -> Option<Value> {
+/// `GET …/tariff/{id}` (the half-filled tariff exists only while its fault is on).
+pub fn tariff(id: &str, half_filled: bool) -> Option<Value> {
+    if half_filled && id == HALF_FILLED_ID {
+        return Some(half_filled_detail());
+    }
     all()
         .iter()
         .find(|t| t.id == id)
@@ -207,6 +301,56 @@ mod tests {
             3
         );
         assert!(price_at("nope", "energyPrice", winter_day).is_none());
+    }
+
+    #[test]
+    fn each_company_offers_tariffs_of_different_shapes_the_serving_one_first() {
+        for (lat, lon, first) in [
+            (59.33, 18.07, "ellevio-effekt-2026"),
+            (57.71, 11.97, "goteborg-enkel-2026"),
+            (65.58, 22.15, "vattenfall-tid-2026"),
+        ] {
+            let l = lookup(lat, lon, "SE3", false);
+            let list = l["tariffs"].as_array().unwrap();
+            assert_eq!(list[0]["id"], first);
+            assert!(list.len() >= 3, "{l}");
+            assert_eq!(l["count_total"], list.len());
+            let products: std::collections::BTreeSet<&str> = list
+                .iter()
+                .map(|t| t["product"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                products.len(),
+                3,
+                "power, time-of-use and fuse-based: {products:?}"
+            );
+            for t in list {
+                assert!(tariff(t["id"].as_str().unwrap(), false).is_some());
+            }
+        }
+        assert_eq!(
+            lookup(59.33, 18.07, "SE3", false)["tariffs"]
+                .as_array()
+                .unwrap()
+                .len(),
+            4
+        );
+        assert_eq!(providers()["count"], 3);
+    }
+
+    #[test]
+    fn the_half_filled_tariff_exists_only_behind_its_fault() {
+        let l = lookup(57.71, 11.97, "SE3", true);
+        assert_eq!(
+            l["tariffs"].as_array().unwrap().last().unwrap()["id"],
+            HALF_FILLED_ID
+        );
+        assert!(tariff(HALF_FILLED_ID, false).is_none());
+        let t = tariff(HALF_FILLED_ID, true).unwrap();
+        assert!(t["tariff"].get("timeZone").is_none());
+        assert!(t["tariff"]["energyPrice"]["components"][0]
+            .get("price")
+            .is_none());
     }
 
     #[test]

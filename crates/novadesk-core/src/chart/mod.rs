@@ -15,7 +15,7 @@ pub(crate) mod cost;
 mod draw;
 mod export;
 pub(crate) mod fetch;
-mod range;
+pub(crate) mod range;
 pub(crate) mod site;
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,14 @@ pub use site::{
 };
 
 pub use draw::render_chart;
+
+// The What-if view prices the same inputs the same way: it shares the chart's fetch, cache keys
+// and tariff loading.
+pub(crate) use cost::load_tariff;
+pub(crate) use fetch::{fetch_missing, local_day, local_midnight, HistoryJob, PriceJob};
+#[cfg(test)]
+pub(crate) use site::key_tariff;
+pub(crate) use site::{load_json, save_json, tariff_id_for};
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

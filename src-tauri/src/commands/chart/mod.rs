@@ -121,7 +121,7 @@ pub async fn export_site_chart(
 }
 
 /// "Cabin Luleå 2026-11-26.csv": the site's name with characters file systems refuse replaced.
-fn export_file_name(site_name: &str, date: &str, ext: &str) -> String {
+pub(crate) fn export_file_name(site_name: &str, date: &str, ext: &str) -> String {
     let name: String = site_name
         .chars()
         .map(|c| {
