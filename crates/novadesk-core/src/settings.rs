@@ -39,9 +39,35 @@ pub struct Settings {
     /// Whether the next start signs in to `last_environment` by itself: true after a sign-in,
     /// false once the user signed out or forgot the identity.
     pub reopen_last: bool,
+    /// Minutes without a reading after which a site counts as a silence incident (Fleet view);
+    /// `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence_threshold_minutes: Option<u32>,
 }
 
+/// A site silent this long starts an incident unless the user chose otherwise.
+pub const DEFAULT_SILENCE_MINUTES: u32 = 15;
+/// The longest silence threshold one can choose (a day).
+pub const MAX_SILENCE_MINUTES: u32 = 24 * 60;
+
 impl Settings {
+    /// How long a site may be silent before it is an incident, in minutes.
+    pub fn silence_minutes(&self) -> u32 {
+        self.silence_threshold_minutes
+            .unwrap_or(DEFAULT_SILENCE_MINUTES)
+    }
+
+    /// Sets the silence threshold: 1 minute to a day, else a clear error and no change.
+    pub fn set_silence_minutes(&mut self, minutes: u32) -> Result<()> {
+        if !(1..=MAX_SILENCE_MINUTES).contains(&minutes) {
+            return Err(Error::InvalidInput(format!(
+                "A site counts as silent after 1 to {MAX_SILENCE_MINUTES} minutes, not {minutes}."
+            )));
+        }
+        self.silence_threshold_minutes = Some(minutes);
+        Ok(())
+    }
+
     /// The environment the app opens in: the one asked for on the command line, else the last
     /// one signed in to unless the user signed out of it; `None` opens the welcome view. Not
     /// parsed here: connecting checks it and says what is wrong.
@@ -155,6 +181,7 @@ mod tests {
             last_environment: None,
             reopen_last: false,
             theme: ThemePreference::Dark,
+            silence_threshold_minutes: Some(5),
         };
         save(&path, &dark).unwrap();
         assert_eq!(load(&path), dark);
@@ -262,10 +289,28 @@ mod tests {
             theme: ThemePreference::Dark,
             last_environment: Some("sandbox".into()),
             reopen_last: true,
+            ..Settings::default()
         };
         assert_eq!(
             serde_json::to_value(&s).unwrap(),
             serde_json::json!({"theme": "dark", "last_environment": "sandbox", "reopen_last": true})
         );
+    }
+
+    #[test]
+    fn the_silence_threshold_defaults_to_15_minutes_and_takes_1_to_1440() {
+        let mut s: Settings = serde_json::from_str(r#"{"theme":"dark"}"#).unwrap();
+        assert_eq!(s.silence_minutes(), DEFAULT_SILENCE_MINUTES);
+        s.set_silence_minutes(3).unwrap();
+        assert_eq!(s.silence_minutes(), 3);
+        for bad in [0, MAX_SILENCE_MINUTES + 1] {
+            let err = s.set_silence_minutes(bad).unwrap_err();
+            assert!(err.to_string().contains("1 to 1440 minutes"), "{err}");
+        }
+        assert_eq!(s.silence_minutes(), 3, "a refused value changes nothing");
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["silence_threshold_minutes"], 3);
+        let back: Settings = serde_json::from_value(json).unwrap();
+        assert_eq!(back, s);
     }
 }

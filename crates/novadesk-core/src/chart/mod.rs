@@ -31,6 +31,13 @@ pub use site::{
 
 pub use draw::render_chart;
 
+// What the Fleet view reuses: the same inputs, tariff and cost calculation as the chart.
+pub(crate) use cost::{load_tariff, meter_input, spot_input, summarise};
+pub(crate) use fetch::{fetch_missing, local_day, local_midnight, HistoryJob, PriceJob};
+pub(crate) use site::{
+    cached_tariff_id, key_tariff, load_json, remember_location_tariff, save_json,
+};
+
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), serde(rename = "SeriesPick"))]
