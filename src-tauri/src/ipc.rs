@@ -16,6 +16,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::app::app_info,
             commands::settings::get_settings,
             commands::settings::set_theme,
+            commands::settings::set_silence_threshold,
             commands::session::connect,
             commands::session::sign_out,
             commands::session::forget_identity,
@@ -40,6 +41,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::manage::add_der,
             commands::live::watch_site,
             commands::live::unwatch_site,
+            commands::fleet::watch_fleet,
+            commands::fleet::unwatch_fleet,
             commands::chart::chart_options,
             commands::chart::set_site_chart_prefs,
             commands::chart::render_site_chart,
@@ -81,6 +84,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         .events(collect_events![
             commands::settings::ThemeChanged,
             crate::events::ConnectivityChanged,
+            commands::fleet::SilenceIncidentChanged,
         ])
 }
 

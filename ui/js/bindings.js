@@ -22,6 +22,13 @@ export const commands = {
 	 */
 	setTheme: (theme) => typedError(__TAURI_INVOKE("set_theme", { theme })),
 	/**
+	 *  How many minutes without a reading make a site's silence an incident (1 to 1440; the Fleet
+	 *  view's monitor applies it on its next refresh).
+	 * @param {number} minutes
+	 * @returns {Promise<{ status: "ok"; data: Settings_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	setSilenceThreshold: (minutes) => typedError(__TAURI_INVOKE("set_silence_threshold", { minutes })),
+	/**
 	 *  Connect to `environment` (`sandbox`, `testnet`, `mainnet` or a URL) and sign in, creating an
 	 *  identity for it on first use.
 	 * @param {string} environment
@@ -188,6 +195,19 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
 	unwatchSite: (subscription) => typedError(__TAURI_INVOKE("unwatch_site", { subscription })),
+	/**
+	 *  Start receiving the Fleet view's updates on `channel` (the first at once from the store,
+	 *  then every few seconds); returns the subscription id for `unwatch_fleet`.
+	 * @param {Channel<FleetUpdate_Deserialize>} channel
+	 * @returns {Promise<{ status: "ok"; data: number } | { status: "error"; error: CommandError }>}
+	 */
+	watchFleet: (channel) => typedError(__TAURI_INVOKE("watch_fleet", { channel })),
+	/**
+	 *  Stop a Fleet subscription (`false` if it had already ended); the monitor stops with the last.
+	 * @param {number} subscription
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
+	 */
+	unwatchFleet: (subscription) => typedError(__TAURI_INVOKE("unwatch_fleet", { subscription })),
 	/**
 	 *  The site's DERs and fields, price areas, currencies, grid tariffs and remembered choices.
 	 * @param {string} siteId
@@ -459,6 +479,8 @@ export const commands = {
 export const events = {
 	/** @type {ReturnType<typeof makeEvent<ConnectivityChanged_Deserialize>>} */
 	connectivityChanged: makeEvent("connectivity-changed"),
+	/** @type {ReturnType<typeof makeEvent<SilenceIncidentChanged_Deserialize>>} */
+	silenceIncidentChanged: makeEvent("silence-incident-changed"),
 	/** @type {ReturnType<typeof makeEvent<ThemeChanged>>} */
 	themeChanged: makeEvent("theme-changed"),
 };
@@ -1778,6 +1800,230 @@ export const events = {
 	* @property {number | null} reading_at_ms - When the gateway stamped it (epoch ms).
 	* @property {number} waited_ms - From the start of the wait to its arrival.
 	*
+	*  The month's highest peak and what the month's power charge is so far.
+	*
+	* @typedef {{
+	* // The highest window's average import, kW.
+	*		kw: number | null,
+	* // Its start, epoch ms.
+	*		start_ms: number | null,
+	* // The month's power charge at today's peaks (ex VAT), in `currency`.
+	*		month_charge: number | null,
+	*		currency: string,
+	*	}} FleetPeak
+	* @property {number | null} kw - The highest window's average import, kW.
+	* @property {number | null} start_ms - Its start, epoch ms.
+	* @property {number | null} month_charge - The month's power charge at today's peaks (ex VAT), in `currency`.
+	* @property {string} currency
+	*
+	*  One site of the fleet.
+	*
+	* @typedef {FleetRow_Serialize | FleetRow_Deserialize} FleetRow
+	* @property {FleetRow_Serialize} Serialize
+	* @property {FleetRow_Deserialize} Deserialize
+	*
+	*  One site of the fleet.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		name: string,
+	*		org_id?: string | null,
+	*		org_name?: string | null,
+	*		state: FleetState,
+	* // The newest stored reading of any of the site's DERs, epoch ms.
+	*		last_reading_ms?: number | null,
+	* // When the platform last saw one of the site's gateways, epoch ms.
+	*		gateway_seen_ms?: number | null,
+	* // Whether the site's devices are stored (else meter and gateways are not known yet).
+	*		devices_known: boolean,
+	*		today?: FleetToday_Deserialize | null,
+	* // Why today is missing or partial, for a person.
+	*		today_note?: string | null,
+	*		peak?: FleetPeak | null,
+	* // Why there is no peak, for a person.
+	*		peak_note?: string | null,
+	*	}} FleetRow_Deserialize
+	* @property {string} site_id
+	* @property {string} name
+	* @property {string | null} [org_id]
+	* @property {string | null} [org_name]
+	* @property {FleetState} state
+	* @property {number | null} [last_reading_ms] - The newest stored reading of any of the site's DERs, epoch ms.
+	* @property {number | null} [gateway_seen_ms] - When the platform last saw one of the site's gateways, epoch ms.
+	* @property {boolean} devices_known - Whether the site's devices are stored (else meter and gateways are not known yet).
+	* @property {FleetToday_Deserialize | null} [today]
+	* @property {string | null} [today_note] - Why today is missing or partial, for a person.
+	* @property {FleetPeak | null} [peak]
+	* @property {string | null} [peak_note] - Why there is no peak, for a person.
+	*
+	*  One site of the fleet.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		name: string,
+	*		org_id: string | null,
+	*		org_name: string | null,
+	*		state: FleetState,
+	* // The newest stored reading of any of the site's DERs, epoch ms.
+	*		last_reading_ms: number | null,
+	* // When the platform last saw one of the site's gateways, epoch ms.
+	*		gateway_seen_ms: number | null,
+	* // Whether the site's devices are stored (else meter and gateways are not known yet).
+	*		devices_known: boolean,
+	*		today: FleetToday_Serialize | null,
+	* // Why today is missing or partial, for a person.
+	*		today_note: string | null,
+	*		peak: FleetPeak | null,
+	* // Why there is no peak, for a person.
+	*		peak_note: string | null,
+	*	}} FleetRow_Serialize
+	* @property {string} site_id
+	* @property {string} name
+	* @property {string | null} org_id
+	* @property {string | null} org_name
+	* @property {FleetState} state
+	* @property {number | null} last_reading_ms - The newest stored reading of any of the site's DERs, epoch ms.
+	* @property {number | null} gateway_seen_ms - When the platform last saw one of the site's gateways, epoch ms.
+	* @property {boolean} devices_known - Whether the site's devices are stored (else meter and gateways are not known yet).
+	* @property {FleetToday_Serialize | null} today
+	* @property {string | null} today_note - Why today is missing or partial, for a person.
+	* @property {FleetPeak | null} peak
+	* @property {string | null} peak_note - Why there is no peak, for a person.
+	*
+	*  What the Fleet view says of a site.
+	* 
+	*  - `live`: a reading arrived within the last minute.
+	*  - `silent`: readings came before, none since `since_ms` (the newest reading's time).
+	*  - `gateway_not_seen`: nothing stored and the platform has never seen the site's gateway.
+	*  - `never_reported`: nothing stored, and no gateway that was never seen to blame (no gateway
+	*    at all, or one seen but no reading from it).
+	*
+	* @typedef {{ kind: "live" } | { kind: "silent"; since_ms: number | null } | { kind: "gateway_not_seen" } | { kind: "never_reported" }} FleetState
+	* @property {{ kind: "live" }} live
+	* @property {{ kind: "silent"; since_ms: number | null }} silent
+	* @property {{ kind: "gateway_not_seen" }} gateway_not_seen
+	* @property {{ kind: "never_reported" }} never_reported
+	*
+	*  Today (local midnight to now, in the site's time zone) at the grid meter.
+	*
+	* @typedef {FleetToday_Serialize | FleetToday_Deserialize} FleetToday
+	* @property {FleetToday_Serialize} Serialize
+	* @property {FleetToday_Deserialize} Deserialize
+	*
+	*  Today (local midnight to now, in the site's time zone) at the grid meter.
+	*
+	* @typedef {{
+	* // Imported from the grid, kWh.
+	*		import_kwh: number | null,
+	* // Exported to the grid, kWh.
+	*		export_kwh: number | null,
+	* // Cost so far incl. VAT (with the day's share of the fixed fee and power charge), when a
+	* // tariff is known.
+	*		cost?: number | null,
+	* // The cost's currency.
+	*		currency: string,
+	* // Share of today with meter data, 0..1.
+	*		metered_fraction: number | null,
+	*	}} FleetToday_Deserialize
+	* @property {number | null} import_kwh - Imported from the grid, kWh.
+	* @property {number | null} export_kwh - Exported to the grid, kWh.
+	* @property {number | null} [cost] - Cost so far incl. VAT (with the day's share of the fixed fee and power charge), when a tariff is known.
+	* @property {string} currency - The cost's currency.
+	* @property {number | null} metered_fraction - Share of today with meter data, 0..1.
+	*
+	*  Today (local midnight to now, in the site's time zone) at the grid meter.
+	*
+	* @typedef {{
+	* // Imported from the grid, kWh.
+	*		import_kwh: number | null,
+	* // Exported to the grid, kWh.
+	*		export_kwh: number | null,
+	* // Cost so far incl. VAT (with the day's share of the fixed fee and power charge), when a
+	* // tariff is known.
+	*		cost: number | null,
+	* // The cost's currency.
+	*		currency: string,
+	* // Share of today with meter data, 0..1.
+	*		metered_fraction: number | null,
+	*	}} FleetToday_Serialize
+	* @property {number | null} import_kwh - Imported from the grid, kWh.
+	* @property {number | null} export_kwh - Exported to the grid, kWh.
+	* @property {number | null} cost - Cost so far incl. VAT (with the day's share of the fixed fee and power charge), when a tariff is known.
+	* @property {string} currency - The cost's currency.
+	* @property {number | null} metered_fraction - Share of today with meter data, 0..1.
+	*
+	*  What the Fleet view shows after each recompute.
+	*
+	* @typedef {FleetUpdate_Serialize | FleetUpdate_Deserialize} FleetUpdate
+	* @property {FleetUpdate_Serialize} Serialize
+	* @property {FleetUpdate_Deserialize} Deserialize
+	*
+	*  What the Fleet view shows after each recompute.
+	*
+	* @typedef {{
+	* // Every site, problems first.
+	*		rows: FleetRow_Deserialize[],
+	* // When the site list was fetched, epoch ms (`None`: never; the view says so).
+	*		fetched_at_ms?: number | null,
+	* // The server has not confirmed the data since the view opened (offline, or refreshing):
+	* // what shows is what the store holds.
+	*		cached: boolean,
+	* // A refresh is running.
+	*		refreshing: boolean,
+	* // Offline or what could not be fetched, for a person.
+	*		note?: string | null,
+	* // Open silence incidents, longest first (one line each in the view).
+	*		incidents: SilenceIncident_Deserialize[],
+	* // Incidents that started or cleared with this update (each exactly once).
+	*		changes: IncidentChange_Deserialize[],
+	* // The silence threshold applied, minutes.
+	*		silence_minutes: number,
+	* // When this was computed, epoch ms.
+	*		computed_ms: number | null,
+	*	}} FleetUpdate_Deserialize
+	* @property {FleetRow_Deserialize[]} rows - Every site, problems first.
+	* @property {number | null} [fetched_at_ms] - When the site list was fetched, epoch ms (`None`: never; the view says so).
+	* @property {boolean} cached - The server has not confirmed the data since the view opened (offline, or refreshing): what shows is what the store holds.
+	* @property {boolean} refreshing - A refresh is running.
+	* @property {string | null} [note] - Offline or what could not be fetched, for a person.
+	* @property {SilenceIncident_Deserialize[]} incidents - Open silence incidents, longest first (one line each in the view).
+	* @property {IncidentChange_Deserialize[]} changes - Incidents that started or cleared with this update (each exactly once).
+	* @property {number} silence_minutes - The silence threshold applied, minutes.
+	* @property {number | null} computed_ms - When this was computed, epoch ms.
+	*
+	*  What the Fleet view shows after each recompute.
+	*
+	* @typedef {{
+	* // Every site, problems first.
+	*		rows: FleetRow_Serialize[],
+	* // When the site list was fetched, epoch ms (`None`: never; the view says so).
+	*		fetched_at_ms: number | null,
+	* // The server has not confirmed the data since the view opened (offline, or refreshing):
+	* // what shows is what the store holds.
+	*		cached: boolean,
+	* // A refresh is running.
+	*		refreshing: boolean,
+	* // Offline or what could not be fetched, for a person.
+	*		note: string | null,
+	* // Open silence incidents, longest first (one line each in the view).
+	*		incidents: SilenceIncident_Serialize[],
+	* // Incidents that started or cleared with this update (each exactly once).
+	*		changes: IncidentChange_Serialize[],
+	* // The silence threshold applied, minutes.
+	*		silence_minutes: number,
+	* // When this was computed, epoch ms.
+	*		computed_ms: number | null,
+	*	}} FleetUpdate_Serialize
+	* @property {FleetRow_Serialize[]} rows - Every site, problems first.
+	* @property {number | null} fetched_at_ms - When the site list was fetched, epoch ms (`None`: never; the view says so).
+	* @property {boolean} cached - The server has not confirmed the data since the view opened (offline, or refreshing): what shows is what the store holds.
+	* @property {boolean} refreshing - A refresh is running.
+	* @property {string | null} note - Offline or what could not be fetched, for a person.
+	* @property {SilenceIncident_Serialize[]} incidents - Open silence incidents, longest first (one line each in the view).
+	* @property {IncidentChange_Serialize[]} changes - Incidents that started or cleared with this update (each exactly once).
+	* @property {number} silence_minutes - The silence threshold applied, minutes.
+	* @property {number | null} computed_ms - When this was computed, epoch ms.
+	*
 	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
 	* @property {GatewayItem_Serialize} Serialize
 	* @property {GatewayItem_Deserialize} Deserialize
@@ -1899,6 +2145,32 @@ export const events = {
 	* @property {LinkStatus} status
 	* @property {string} value - The measured value, for a person (`12 ms`, `Home (-48 dBm, excellent)`).
 	* @property {string | null} advice - What to do (links not green only).
+	*
+	*  An incident starting or ending: what the shell emits (and the lead routes to a notification).
+	*
+	* @typedef {IncidentChange_Serialize | IncidentChange_Deserialize} IncidentChange
+	* @property {IncidentChange_Serialize} Serialize
+	* @property {IncidentChange_Deserialize} Deserialize
+	*
+	*  An incident starting or ending: what the shell emits (and the lead routes to a notification).
+	*
+	* @typedef {{ change: "started"; incident: SilenceIncident_Deserialize } | { change: "cleared"; incident: SilenceIncident_Deserialize; 
+	* // Time of the reading that ended the silence (or when the site left the fleet).
+	* back_ms: number | null }} IncidentChange_Deserialize
+	* @property {{ change: "started"; incident: SilenceIncident_Deserialize }} started
+	* @property {{ change: "cleared"; incident: SilenceIncident_Deserialize; 
+	* // Time of the reading that ended the silence (or when the site left the fleet).
+	* back_ms: number | null }} cleared
+	*
+	*  An incident starting or ending: what the shell emits (and the lead routes to a notification).
+	*
+	* @typedef {{ change: "started"; incident: SilenceIncident_Serialize } | { change: "cleared"; incident: SilenceIncident_Serialize; 
+	* // Time of the reading that ended the silence (or when the site left the fleet).
+	* back_ms: number | null }} IncidentChange_Serialize
+	* @property {{ change: "started"; incident: SilenceIncident_Serialize }} started
+	* @property {{ change: "cleared"; incident: SilenceIncident_Serialize; 
+	* // Time of the reading that ended the silence (or when the site left the fleet).
+	* back_ms: number | null }} cleared
 	*
 	*  How many journal items wait, by kind of wait (the status bar's count).
 	*
@@ -2881,10 +3153,14 @@ export const events = {
 	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
 	* // false once the user signed out or forgot the identity.
 	*		reopen_last?: boolean,
+	* // Minutes without a reading after which a site counts as a silence incident (Fleet view);
+	* // `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
+	*		silence_threshold_minutes?: number | null,
 	*	}} Settings_Deserialize
 	* @property {ThemePreference} [theme]
 	* @property {string | null} [last_environment] - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} [reopen_last] - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	* @property {number | null} [silence_threshold_minutes] - Minutes without a reading after which a site counts as a silence incident (Fleet view); `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
 	*
 	*  Persisted preferences.
 	*
@@ -2895,10 +3171,91 @@ export const events = {
 	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
 	* // false once the user signed out or forgot the identity.
 	*		reopen_last: boolean,
+	* // Minutes without a reading after which a site counts as a silence incident (Fleet view);
+	* // `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
+	*		silence_threshold_minutes?: number,
 	*	}} Settings_Serialize
 	* @property {ThemePreference} theme
 	* @property {string | null} last_environment - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} reopen_last - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	* @property {number} [silence_threshold_minutes] - Minutes without a reading after which a site counts as a silence incident (Fleet view); `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
+	*
+	*  One site silent past the threshold.
+	*
+	* @typedef {SilenceIncident_Serialize | SilenceIncident_Deserialize} SilenceIncident
+	* @property {SilenceIncident_Serialize} Serialize
+	* @property {SilenceIncident_Deserialize} Deserialize
+	*
+	*  An incident started or cleared: emitted once per change, whichever views are open.
+	*  `title`/`body` are ready for a desktop notification.
+	*
+	* @typedef {SilenceIncidentChanged_Serialize | SilenceIncidentChanged_Deserialize} SilenceIncidentChanged
+	* @property {SilenceIncidentChanged_Serialize} Serialize
+	* @property {SilenceIncidentChanged_Deserialize} Deserialize
+	*
+	*  An incident started or cleared: emitted once per change, whichever views are open.
+	*  `title`/`body` are ready for a desktop notification.
+	*
+	* @typedef {{
+	*		change: IncidentChange_Deserialize,
+	*		title: string,
+	*		body: string,
+	* // Unique per incident and change (for "once" delivery).
+	*		key: string,
+	*	}} SilenceIncidentChanged_Deserialize
+	* @property {IncidentChange_Deserialize} change
+	* @property {string} title
+	* @property {string} body
+	* @property {string} key - Unique per incident and change (for "once" delivery).
+	*
+	*  An incident started or cleared: emitted once per change, whichever views are open.
+	*  `title`/`body` are ready for a desktop notification.
+	*
+	* @typedef {{
+	*		change: IncidentChange_Serialize,
+	*		title: string,
+	*		body: string,
+	* // Unique per incident and change (for "once" delivery).
+	*		key: string,
+	*	}} SilenceIncidentChanged_Serialize
+	* @property {IncidentChange_Serialize} change
+	* @property {string} title
+	* @property {string} body
+	* @property {string} key - Unique per incident and change (for "once" delivery).
+	*
+	*  One site silent past the threshold.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		org_name?: string | null,
+	* // Time of the last reading before the silence, epoch ms.
+	*		silent_since_ms: number | null,
+	* // When the app noticed the silence had passed the threshold, epoch ms.
+	*		started_ms: number | null,
+	*	}} SilenceIncident_Deserialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string | null} [org_name]
+	* @property {number | null} silent_since_ms - Time of the last reading before the silence, epoch ms.
+	* @property {number | null} started_ms - When the app noticed the silence had passed the threshold, epoch ms.
+	*
+	*  One site silent past the threshold.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		org_name: string | null,
+	* // Time of the last reading before the silence, epoch ms.
+	*		silent_since_ms: number | null,
+	* // When the app noticed the silence had passed the threshold, epoch ms.
+	*		started_ms: number | null,
+	*	}} SilenceIncident_Serialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string | null} org_name
+	* @property {number | null} silent_since_ms - Time of the last reading before the silence, epoch ms.
+	* @property {number | null} started_ms - When the app noticed the silence had passed the threshold, epoch ms.
 	*
 	*  A site a device can be provisioned to.
 	*

@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// The live subscriptions of the app's windows (managed state).
 #[derive(Default)]
 pub struct LiveSubscriptions {
-    hub: OnceLock<LiveHub>,
+    hub: OnceLock<Arc<LiveHub>>,
     next: AtomicU32,
     /// Shared with each subscription's task, which removes itself when it ends on its own.
     active: Arc<Mutex<HashMap<u32, tokio::task::AbortHandle>>>,
@@ -38,17 +38,26 @@ impl std::fmt::Debug for LiveSubscriptions {
 impl LiveSubscriptions {
     /// The hub, created on first use on the runtime the commands run on (shared with the
     /// installer's wait for a first reading: one stream per site for both).
-    pub(crate) fn hub(&self) -> &LiveHub {
-        self.hub
-            .get_or_init(|| LiveHub::new(tokio::runtime::Handle::current(), LiveOptions::default()))
+    pub(crate) fn hub(&self) -> &Arc<LiveHub> {
+        self.hub.get_or_init(|| {
+            Arc::new(LiveHub::new(
+                tokio::runtime::Handle::current(),
+                LiveOptions::default(),
+            ))
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u32, tokio::task::AbortHandle>> {
         lock(&self.active)
     }
 
+    /// A new subscription id (live views and the Fleet view share the table, so a reload stops both).
+    pub(crate) fn next_id(&self) -> u32 {
+        self.next.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     /// Runs `work` as subscription `id` until it ends or is stopped.
-    fn spawn(&self, id: u32, work: impl Future<Output = ()> + Send + 'static) {
+    pub(crate) fn spawn(&self, id: u32, work: impl Future<Output = ()> + Send + 'static) {
         // Inserting under the lock the task needs for removing itself: a task that ends at once
         // still finds its entry.
         let mut active = self.lock();
@@ -72,7 +81,7 @@ impl LiveSubscriptions {
 
     /// Site streams running (each shared by its subscriptions).
     pub fn streams(&self) -> usize {
-        self.hub.get().map_or(0, LiveHub::streams)
+        self.hub.get().map_or(0, |h| h.streams())
     }
 
     /// Stops one subscription; `false` if it was not running (already stopped or unknown).

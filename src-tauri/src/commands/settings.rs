@@ -30,3 +30,16 @@ pub fn set_theme(state: State<'_, AppState>, theme: ThemePreference) -> CommandR
     state.events().theme_changed(ThemeChanged { theme });
     Ok(settings)
 }
+
+/// How many minutes without a reading make a site's silence an incident (1 to 1440; the Fleet
+/// view's monitor applies it on its next refresh).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub fn set_silence_threshold(state: State<'_, AppState>, minutes: u32) -> CommandResult<Settings> {
+    let mut checked = state.settings.get();
+    checked.set_silence_minutes(minutes)?;
+    Ok(state
+        .settings
+        .update(|s| s.silence_threshold_minutes = checked.silence_threshold_minutes)?)
+}
