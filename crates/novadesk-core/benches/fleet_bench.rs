@@ -41,7 +41,9 @@ async fn run() {
     let base = sandbox.base_url_for(&env).await.expect("sandbox");
     let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
     let signed = sign_in(&env, &base, &vault).await.expect("sign in");
-    let now = Utc::now().duration_trunc(chrono::Duration::hours(1)).unwrap()
+    let now = Utc::now()
+        .duration_trunc(chrono::Duration::hours(1))
+        .unwrap()
         - chrono::Duration::hours(1)
         + chrono::Duration::minutes(37);
     let clock = Arc::new(FakeClock::new(now));
@@ -83,7 +85,10 @@ async fn run() {
     let day_start = now_ms - 86_400_000;
     for _ in 0..RUNS {
         let t = Instant::now();
-        let rows = fleet_rows(&ws, now_ms).expect("rows").expect("stored").value;
+        let rows = fleet_rows(&ws, now_ms)
+            .expect("rows")
+            .expect("stored")
+            .value;
         full.push(t.elapsed());
         assert_eq!(rows.len(), sites.len());
         live = rows.iter().filter(|r| r.state == SiteState::Live).count();
@@ -99,9 +104,13 @@ async fn run() {
         }
         let store = ws.store();
         for m in &meters {
-            store.range(m, month_start, now_ms, Resolution::M15).expect("range");
+            store
+                .range(m, month_start, now_ms, Resolution::M15)
+                .expect("range");
         }
-        store.prices("SE3", "SEK", day_start, now_ms).expect("prices");
+        store
+            .prices("SE3", "SEK", day_start, now_ms)
+            .expect("prices");
         drop(store);
         floor.push(t.elapsed());
     }

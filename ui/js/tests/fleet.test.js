@@ -22,7 +22,7 @@ test("ages, energy, cost and peak read as a person would say them; unknown is a 
   assert.match(costText({ cost: 12.345, currency: "SEK" }), /^SEK\s12\.35$/);
   assert.equal(costText({ cost: null, currency: "SEK" }), "—");
   assert.equal(costText(null), "—");
-  assert.match(peakText({ kw: 6.42, month_charge: 410, currency: "SEK" }), /^6\.4 kW → SEK\s410\.00 \/ month$/);
+  assert.match(peakText({ kw: 6.42, month_charge: 410, currency: "SEK" }), /^6\.4 kW · SEK\s410\.00\/month$/);
   assert.equal(peakText(null), "—");
   assert.equal(rowText({ name: "Lund", org_name: "Demo", state: { kind: "live" } }), "Lund Demo Live");
 });

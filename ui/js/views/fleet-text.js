@@ -33,10 +33,10 @@ export function costText(today) {
   return money(today.cost, today.currency);
 }
 
-/** "6.4 kW → SEK 410.00 / month", or "—". */
+/** "6.4 kW · SEK 410.00/month" (the month's charge at today's peaks), or "—". */
 export function peakText(peak) {
   if (!peak) return "—";
-  return `${peak.kw.toFixed(1)} kW → ${money(peak.month_charge, peak.currency)} / month`;
+  return `${peak.kw.toFixed(1)} kW · ${money(peak.month_charge, peak.currency)}/month`;
 }
 
 /** The words a filter matches a row by. */

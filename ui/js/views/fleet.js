@@ -96,13 +96,15 @@ export async function render(main, _params, ctx) {
       const s = stateText(r.state, now);
       const tr = el("tr", { "data-site-id": r.site_id, "data-state": r.state.kind, tabindex: "-1" },
         el("th", { scope: "row" }, el("a", { href: href("site", r.site_id), tabindex: "-1" }, r.name),
-          r.org_name ? el("span", { class: "meta" }, r.org_name) : ""),
+          r.org_name ? el("span", { class: "meta" }, r.org_name) : "",
+          r.today_note ? el("span", { class: "note" }, r.today_note) : ""),
         el("td", {}, el("span", { class: "badge", "data-tone": s.tone }, s.text)),
         el("td", { "data-ts": r.last_reading_ms ?? "" }, readingAge(r.last_reading_ms, now)),
         el("td", { class: "num", title: r.today_note ?? "" }, kwh(r.today?.import_kwh)),
         el("td", { class: "num", title: r.today_note ?? "" }, kwh(r.today?.export_kwh)),
         el("td", { class: "num", title: r.today_note ?? "" }, costText(r.today)),
-        el("td", { class: "num", title: r.peak_note ?? "" }, peakText(r.peak)));
+        el("td", { class: "num", title: r.peak_note ?? "" },
+          r.peak || !r.peak_note || r.peak_note === r.today_note ? peakText(r.peak) : el("span", { class: "note" }, r.peak_note)));
       tr.dataset.text = rowText(r);
       return tr;
     }));

@@ -112,34 +112,28 @@ pub(crate) fn site_energy(
         None => None,
     };
     let (Some(id), Some(tariff)) = (tariff_id, tariff) else {
-        // Energy does not depend on the tariff: price today's meter data with none, and say so.
         let note = if prefs.tariff_id.is_some() {
             NOT_CACHED
         } else {
             NO_TARIFF
         };
-        let meter_data = meter_input(ws, &meter, level, (from, to))?;
-        let bare = Tariff::energy_only(site.time_zone.clone(), prefs.currency.clone());
-        let report = novacore::pricing::compute_cost(&meter_data, spot, &bare, range(from, to)?)
-            .map_err(Error::Pricing)?;
-        return Ok(SiteEnergy {
-            today: Some(TodayEnergy {
-                import_kwh: report.import_kwh,
-                export_kwh: report.export_kwh,
-                cost: None,
-                currency: prefs.currency,
-                metered_fraction: report.coverage.metered_fraction,
-            }),
-            today_note: Some(note.into()),
-            peak: None,
-            peak_note: Some(note.into()),
-        });
+        return energy_without_tariff(ws, site, &meter, (from, to), &prefs.currency, spot, note);
     };
     // The month's meter data, as the chart reads it, so the peaks are the month's.
     let meter_data = meter_input(ws, &meter, level, cost_span(tz, from, to, now_ms))?;
     let (report, summary) = match summarise(&meter_data, spot, &tariff, &id, from, to)? {
         Ok(done) => done,
-        Err(note) => return Ok(SiteEnergy::unknown(&note)),
+        Err(note) => {
+            return energy_without_tariff(
+                ws,
+                site,
+                &meter,
+                (from, to),
+                &prefs.currency,
+                spot,
+                &note,
+            )
+        }
     };
     let today = TodayEnergy {
         import_kwh: summary.import_kwh,
@@ -181,6 +175,36 @@ pub(crate) fn site_energy(
         today_note,
         peak,
         peak_note,
+    })
+}
+
+/// Today's energy where the tariff cannot price it (none, not stored, another currency): energy
+/// does not depend on the tariff, so the meter's kWh still show, with `note` for the cost and peak.
+fn energy_without_tariff(
+    ws: &Workspace,
+    site: &SiteInfo,
+    meter: &SeriesKey,
+    (from, to): (i64, i64),
+    currency: &str,
+    spot: &SpotPrices,
+    note: &str,
+) -> Result<SiteEnergy> {
+    let level = cost_level(from, to);
+    let meter_data = meter_input(ws, meter, level, (from, to))?;
+    let bare = Tariff::energy_only(site.time_zone.clone(), currency);
+    let report = novacore::pricing::compute_cost(&meter_data, spot, &bare, range(from, to)?)
+        .map_err(Error::Pricing)?;
+    Ok(SiteEnergy {
+        today: Some(TodayEnergy {
+            import_kwh: report.import_kwh,
+            export_kwh: report.export_kwh,
+            cost: None,
+            currency: currency.to_string(),
+            metered_fraction: report.coverage.metered_fraction,
+        }),
+        today_note: Some(note.into()),
+        peak: None,
+        peak_note: Some(note.into()),
     })
 }
 
