@@ -1,6 +1,7 @@
 //! The Fleet view's data for 500 sites from the store (target ≤ 50 ms), beside its floor in the
-//! same run: the bare store reads it needs (every site with its devices and latest values, each
-//! meter's month of 15-minute buckets and the day's prices) without the states, costs and peaks.
+//! same run: the bare store reads it needs (every site with its devices and latest values, the
+//! meter's 15-minute buckets — the month's where a tariff prices it, for the peaks, else today's —
+//! and the day's prices) without the states, costs and peaks.
 //! The store is filled from the in-process Sandbox with `NOVADESK_SANDBOX_SITES=500` (the fleet
 //! refresh: devices, gateways, tariffs, prices, the month's meter history) plus a minute of live
 //! readings per DER. `cargo bench -p novadesk-core --bench fleet_bench`
@@ -64,7 +65,7 @@ async fn run() {
     assert!(sites.len() >= SITES, "{} sites", sites.len());
     // A minute of live readings (1 s apart) for every DER: what the live streams store.
     let now_ms = now.timestamp_millis();
-    let mut meters = Vec::new();
+    let mut meters = Vec::new(); // (site, meter series)
     for s in &sites {
         let detail = cached_site(&ws, &s.id).expect("read").expect("site").value;
         let mut batch = Batch::new(now_ms);
@@ -72,13 +73,22 @@ async fn run() {
             let key = SeriesKey::new(&der.id, "W");
             batch.extend(&key, (0..60).map(|i| (now_ms - 60_000 + i * 1_000, 800.0)));
             if der.der_type == "meter" {
-                meters.push(key);
+                meters.push((s.id.clone(), key));
             }
         }
         ws.store().ingest(&batch).expect("ingest");
     }
 
     let (mut live, mut priced) = (0, 0);
+    // Sites with a cost read their meter's month (for the peaks), the others today only.
+    let with_cost: std::collections::HashSet<String> = fleet_rows(&ws, now_ms)
+        .expect("rows")
+        .expect("stored")
+        .value
+        .into_iter()
+        .filter(|r| r.today.as_ref().is_some_and(|t| t.cost.is_some()))
+        .map(|r| r.site_id)
+        .collect();
     let mut full = Vec::new();
     let mut floor = Vec::new();
     let month_start = now_ms - 31 * 86_400_000;
@@ -103,9 +113,14 @@ async fn run() {
             cached_site(&ws, &s.id).expect("read");
         }
         let store = ws.store();
-        for m in &meters {
+        for (site, m) in &meters {
+            let from = if with_cost.contains(site) {
+                month_start
+            } else {
+                day_start
+            };
             store
-                .range(m, month_start, now_ms, Resolution::M15)
+                .range(m, from, now_ms, Resolution::M15)
                 .expect("range");
         }
         store
