@@ -45,3 +45,19 @@ pub fn forward_core_event<R: Runtime>(handle: &AppHandle<R>, event: novadesk_cor
         tracing::warn!(%err, "could not send an event to the window");
     }
 }
+
+/// A silence incident started or cleared (decided once per incident by the core's Fleet
+/// monitor): to the window as a typed event, and a start also as one desktop notification (the
+/// return needs none: the view's line clears).
+pub fn silence_incident<R: Runtime>(
+    handle: &AppHandle<R>,
+    change: crate::commands::fleet::SilenceIncidentChanged,
+) {
+    tracing::info!(key = %change.key, "silence incident");
+    if matches!(change.change, novadesk_core::fleet::IncidentChange::Started { .. }) {
+        crate::notify::send_once(handle, &change.key, &change.title, &change.body);
+    }
+    if let Err(err) = change.emit(handle) {
+        tracing::warn!(%err, "could not send a silence incident to the window");
+    }
+}

@@ -17,6 +17,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::settings::get_settings,
             commands::settings::set_theme,
             commands::settings::set_peak_notifications,
+            commands::settings::set_silence_threshold,
             commands::session::connect,
             commands::session::sign_out,
             commands::session::forget_identity,
@@ -42,6 +43,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             commands::live::watch_site,
             commands::live::unwatch_site,
             commands::peak::watch_peak,
+            commands::fleet::watch_fleet,
+            commands::fleet::unwatch_fleet,
             commands::chart::chart_options,
             commands::chart::set_site_chart_prefs,
             commands::chart::render_site_chart,
@@ -88,6 +91,7 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         .events(collect_events![
             commands::settings::ThemeChanged,
             crate::events::ConnectivityChanged,
+            commands::fleet::SilenceIncidentChanged,
         ])
 }
 

@@ -50,6 +50,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
                     .stop_all();
             }
         })
+        .manage(commands::fleet::FleetMonitors::default())
         .manage(commands::chart::ChartJobs::default())
         .manage(commands::whatif::WhatIfJobs::default())
         .manage(commands::installer::SweepJobs::default())
@@ -71,6 +72,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
                 .set(commands::report::ReportPicker::new(app.handle().clone()));
             let sink = events::TauriEvents::new(app.handle().clone());
             app.state::<AppState>().set_events(Box::new(sink));
+            let handle = app.handle().clone();
+            app.state::<commands::fleet::FleetMonitors>()
+                .set_emitter(std::sync::Arc::new(move |change| {
+                    events::silence_incident(&handle, change)
+                }));
             let handle = app.handle().clone();
             app.state::<AppState>()
                 .connections

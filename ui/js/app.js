@@ -16,6 +16,7 @@ import * as site from "./views/site.js";
 import * as device from "./views/device.js";
 import * as chart from "./views/chart.js";
 import * as whatif from "./views/whatif.js";
+import * as fleet from "./views/fleet.js";
 import * as installer from "./views/installer.js";
 
 route("welcome", welcome.render);
@@ -27,6 +28,7 @@ route("site/:id", site.render, "sites");
 route("device/:id", device.render, "sites");
 route("chart/:id", chart.render, "sites");
 route("whatif/:id", whatif.render, "sites");
+route("fleet", fleet.render);
 route("installer", installer.render);
 
 /** Views open without a sign-in: the picker, and the Installer (finding and checking a Zap). */

@@ -10,7 +10,7 @@ const JOURNAL_POLL_MS = 3_000;
 
 /** The entries that need a signed-in connection. */
 // The Installer is not among them: finding and checking a Zap need no sign-in.
-const SIGNED_IN_VIEWS = ["organizations", "sites", "identity"];
+const SIGNED_IN_VIEWS = ["organizations", "sites", "fleet", "identity"];
 
 /** A passing message: errors (anything thrown) in red as an alert; `{ message, ok: true }` for news. */
 export function toast(err) {

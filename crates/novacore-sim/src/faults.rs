@@ -13,9 +13,12 @@
 //! | `token_ttl`  | seconds          | lifetime of newly issued tokens                             |
 //! | `cloud_down` | `true`/`false`   | every cloud route answers `503 unavailable`                 |
 //! | `half_tariff`| `true`/`false`   | tariff lookups also list a tariff whose detail is half-filled |
+//! | `silent`     | `sit-a;sit-b`    | those sites' gateways go quiet: no readings, `last_seen` stays |
 //!
 //! Example: `sse_drop=5,5xx=0.1,429=0.05,latency=10..50,malformed=0.2,token_ttl=30,cloud_down=false`.
+//! `silent=` (empty) brings every silenced site back.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -42,6 +45,8 @@ pub struct FaultSpec {
     pub cloud_down: bool,
     /// Tariff lookups also list a half-filled tariff (no time zone, prices missing).
     pub half_tariff: bool,
+    /// Sites whose gateways publish nothing (a site gone silent; its streams stay open).
+    pub silent_sites: BTreeSet<String>,
 }
 
 impl FaultSpec {
@@ -75,6 +80,14 @@ impl FaultSpec {
                 }
                 "cloud_down" => f.cloud_down = v.parse().map_err(|_| bad())?,
                 "half_tariff" => f.half_tariff = v.parse().map_err(|_| bad())?,
+                "silent" => {
+                    f.silent_sites = v
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }
                 other => return Err(Error::Config(format!("unknown fault `{other}`"))),
             }
         }
@@ -151,6 +164,11 @@ impl Faults {
         }
     }
 
+    /// Whether `site_id`'s gateways are silenced.
+    pub fn is_silent(&self, site_id: &str) -> bool {
+        self.spec.silent_sites.contains(site_id)
+    }
+
     /// Whether the next SSE event should be sent malformed.
     pub fn malformed_event(&mut self) -> bool {
         self.spec.malformed_sse > 0.0 && self.rng.gen::<f64>() < self.spec.malformed_sse
@@ -173,6 +191,14 @@ mod tests {
         assert!(f.cloud_down);
         assert!(FaultSpec::parse("half_tariff=true").unwrap().half_tariff);
         assert_eq!(FaultSpec::parse("").unwrap(), FaultSpec::default());
+        let quiet = FaultSpec::parse("silent=sit-a; sit-b ,5xx=0").unwrap();
+        assert_eq!(
+            quiet.silent_sites.iter().collect::<Vec<_>>(),
+            ["sit-a", "sit-b"]
+        );
+        let faults = Faults::new(quiet, 1);
+        assert!(faults.is_silent("sit-b") && !faults.is_silent("sit-c"));
+        assert!(FaultSpec::parse("silent=").unwrap().silent_sites.is_empty());
     }
 
     #[test]

@@ -62,9 +62,10 @@ impl SandboxBuilder {
         self.cfg.seed = seed;
         self
     }
-    /// Sites per demo organization.
+    /// Sites per demo organization (at most 500: the app's `NOVADESK_SANDBOX_SITES` and the Fleet
+    /// view's benchmark ask for that many).
     pub fn sites(mut self, n: usize) -> Self {
-        self.cfg.sites = n.min(50);
+        self.cfg.sites = n.min(500);
         self
     }
     /// Number of HTTP-served Zaps.

@@ -61,6 +61,7 @@ mod connectivity;
 mod environment;
 mod error;
 mod events;
+pub mod fleet;
 mod frames;
 pub mod input;
 mod installer;
@@ -118,7 +119,10 @@ pub use secret_store::{
     DEFAULT_SERVICE,
 };
 pub use session::{ActiveSummary, Connections};
-pub use settings::{Settings, SettingsFile, ThemePreference, SETTINGS_FILE};
+pub use settings::{
+    Settings, SettingsFile, ThemePreference, DEFAULT_SILENCE_MINUTES, MAX_SILENCE_MINUTES,
+    SETTINGS_FILE,
+};
 pub use signin::{import_identity, sign_in, SignedIn};
 pub use vault::{IdentityVault, SessionRecord, IDENTITY_SECRET, SESSION_SECRET};
 pub use watch::{Watch, WatchRegistry};

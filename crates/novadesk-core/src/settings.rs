@@ -42,7 +42,16 @@ pub struct Settings {
     /// Sites whose power-peak desktop notifications are turned off (site ids, sorted). The
     /// banner in the site view still shows.
     pub peak_notifications_off: Vec<String>,
+    /// Minutes without a reading after which a site counts as a silence incident (Fleet view);
+    /// `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence_threshold_minutes: Option<u32>,
 }
+
+/// A site silent this long starts an incident unless the user chose otherwise.
+pub const DEFAULT_SILENCE_MINUTES: u32 = 15;
+/// The longest silence threshold one can choose (a day).
+pub const MAX_SILENCE_MINUTES: u32 = 24 * 60;
 
 impl Settings {
     /// Whether power-peak desktop notifications are on for `site_id` (on unless turned off).
@@ -57,6 +66,23 @@ impl Settings {
             self.peak_notifications_off.push(site_id.to_string());
             self.peak_notifications_off.sort();
         }
+    }
+
+    /// How long a site may be silent before it is an incident, in minutes.
+    pub fn silence_minutes(&self) -> u32 {
+        self.silence_threshold_minutes
+            .unwrap_or(DEFAULT_SILENCE_MINUTES)
+    }
+
+    /// Sets the silence threshold: 1 minute to a day, else a clear error and no change.
+    pub fn set_silence_minutes(&mut self, minutes: u32) -> Result<()> {
+        if !(1..=MAX_SILENCE_MINUTES).contains(&minutes) {
+            return Err(Error::InvalidInput(format!(
+                "A site counts as silent after 1 to {MAX_SILENCE_MINUTES} minutes, not {minutes}."
+            )));
+        }
+        self.silence_threshold_minutes = Some(minutes);
+        Ok(())
     }
 
     /// The environment the app opens in: the one asked for on the command line, else the last
@@ -195,6 +221,7 @@ mod tests {
             reopen_last: false,
             theme: ThemePreference::Dark,
             peak_notifications_off: vec!["sit-x".into()],
+            silence_threshold_minutes: Some(5),
         };
         save(&path, &dark).unwrap();
         assert_eq!(load(&path), dark);
@@ -303,11 +330,29 @@ mod tests {
             last_environment: Some("sandbox".into()),
             reopen_last: true,
             peak_notifications_off: vec!["sit-a".into()],
+            ..Settings::default()
         };
         assert_eq!(
             serde_json::to_value(&s).unwrap(),
             serde_json::json!({"theme": "dark", "last_environment": "sandbox", "reopen_last": true,
                 "peak_notifications_off": ["sit-a"]})
         );
+    }
+
+    #[test]
+    fn the_silence_threshold_defaults_to_15_minutes_and_takes_1_to_1440() {
+        let mut s: Settings = serde_json::from_str(r#"{"theme":"dark"}"#).unwrap();
+        assert_eq!(s.silence_minutes(), DEFAULT_SILENCE_MINUTES);
+        s.set_silence_minutes(3).unwrap();
+        assert_eq!(s.silence_minutes(), 3);
+        for bad in [0, MAX_SILENCE_MINUTES + 1] {
+            let err = s.set_silence_minutes(bad).unwrap_err();
+            assert!(err.to_string().contains("1 to 1440 minutes"), "{err}");
+        }
+        assert_eq!(s.silence_minutes(), 3, "a refused value changes nothing");
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["silence_threshold_minutes"], 3);
+        let back: Settings = serde_json::from_value(json).unwrap();
+        assert_eq!(back, s);
     }
 }

@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// The live subscriptions of the app's windows (managed state).
 #[derive(Default)]
 pub struct LiveSubscriptions {
-    hub: OnceLock<LiveHub>,
+    hub: OnceLock<Arc<LiveHub>>,
     next: AtomicU32,
     /// Shared with each subscription's task, which removes itself when it ends on its own.
     active: Arc<Mutex<HashMap<u32, tokio::task::AbortHandle>>>,
@@ -38,16 +38,21 @@ impl std::fmt::Debug for LiveSubscriptions {
 impl LiveSubscriptions {
     /// The hub, created on first use on the runtime the commands run on (shared with the
     /// installer's wait for a first reading: one stream per site for both).
-    pub(crate) fn hub(&self) -> &LiveHub {
-        self.hub
-            .get_or_init(|| LiveHub::new(tokio::runtime::Handle::current(), LiveOptions::default()))
+    pub(crate) fn hub(&self) -> &Arc<LiveHub> {
+        self.hub.get_or_init(|| {
+            Arc::new(LiveHub::new(
+                tokio::runtime::Handle::current(),
+                LiveOptions::default(),
+            ))
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u32, tokio::task::AbortHandle>> {
         lock(&self.active)
     }
 
-    /// A fresh subscription id (live and peak subscriptions share the numbering).
+    /// A fresh subscription id (live, peak and Fleet subscriptions share the table, so a reload
+    /// stops them all).
     pub(crate) fn next_id(&self) -> u32 {
         self.next.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -77,7 +82,7 @@ impl LiveSubscriptions {
 
     /// Site streams running (each shared by its subscriptions).
     pub fn streams(&self) -> usize {
-        self.hub.get().map_or(0, LiveHub::streams)
+        self.hub.get().map_or(0, |h| h.streams())
     }
 
     /// Stops one subscription; `false` if it was not running (already stopped or unknown).

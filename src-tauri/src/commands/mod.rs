@@ -6,6 +6,7 @@ pub mod batch;
 pub mod browse;
 pub mod browse_types;
 pub mod chart;
+pub mod fleet;
 pub mod installer;
 pub mod jobs;
 pub mod journal;

@@ -45,3 +45,16 @@ pub fn set_peak_notifications(
         .settings
         .update(|s| s.set_peak_notifications(&site_id, enabled))?)
 }
+
+/// How many minutes without a reading make a site's silence an incident (1 to 1440; the Fleet
+/// view's monitor applies it on its next refresh).
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state))]
+pub fn set_silence_threshold(state: State<'_, AppState>, minutes: u32) -> CommandResult<Settings> {
+    let mut checked = state.settings.get();
+    checked.set_silence_minutes(minutes)?;
+    Ok(state
+        .settings
+        .update(|s| s.silence_threshold_minutes = checked.silence_threshold_minutes)?)
+}

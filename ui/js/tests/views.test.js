@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 globalThis.__TAURI__ = { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
 
 // The screens; the other files in views/ are their parts (detail.js, powerflow.js, *-text.js).
-const SCREENS = ["welcome", "identity", "organizations", "org", "sites", "site", "device", "chart"];
+const SCREENS = ["welcome", "identity", "organizations", "org", "sites", "site", "device", "chart", "fleet"];
 
 test("every screen exports render(main, params, ctx)", async () => {
   const files = readdirSync(new URL("../views/", import.meta.url));

@@ -28,6 +28,10 @@ pub fn tick(sim: &Sim) {
     }
     let now = sim.clock.now_ms();
     for site_id in sim.hub.active_sites() {
+        // A silenced site's gateway publishes nothing: no readings, and it is not "seen".
+        if lock(&sim.faults).is_silent(&site_id) {
+            continue;
+        }
         let items: Vec<(String, String, &'static str, SiteProfile)> = {
             let mut w = sim.world();
             let Some(site) = w.sites.get(&site_id) else {

@@ -133,3 +133,60 @@ async fn control_routes_are_absent_when_disabled() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_silenced_site_publishes_nothing_and_its_gateway_is_not_seen_until_it_comes_back() {
+    let sb = start(
+        builder()
+            .demo(true)
+            .sample_interval(Duration::from_millis(50)),
+    )
+    .await;
+    let base = sb.base_url();
+    let u = login(base, &key(1)).await;
+    let site = get(&format!("{base}/sites"), Some(&u.token)).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    set_faults(base, &format!("silent={site}")).await;
+    let mut sse = open_stream(base, &site, &u.token, None).await;
+    assert!(
+        sse.next_event(Duration::from_millis(600)).await.is_none(),
+        "a silent site sends no reading"
+    );
+    let org = get(&format!("{base}/organizations"), Some(&u.token))
+        .await
+        .body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let devices = get(&format!("{base}/sites/{site}/devices"), Some(&u.token)).await;
+    let serial = devices.body[0]["gateway_serial"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let seen = |body: &serde_json::Value| {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["serial"] == serial.as_str())
+            .map(|g| g["last_seen"].clone())
+    };
+    let gws = get(&format!("{base}/gateways?org_id={org}"), Some(&u.token)).await;
+    assert_eq!(
+        seen(&gws.body),
+        Some(serde_json::Value::Null),
+        "{}",
+        gws.body
+    );
+    // Back: readings flow again and the gateway is seen.
+    set_faults(base, "silent=").await;
+    assert!(sse.next_event(Duration::from_secs(3)).await.is_some());
+    let gws = get(&format!("{base}/gateways?org_id={org}"), Some(&u.token)).await;
+    assert!(
+        seen(&gws.body).is_some_and(|v| v.is_string()),
+        "{}",
+        gws.body
+    );
+    sb.shutdown().await;
+}

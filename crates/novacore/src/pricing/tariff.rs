@@ -126,6 +126,21 @@ pub struct Tariff {
 }
 
 impl Tariff {
+    /// No grid fees and no VAT: for counting a meter's energy (and its spot cost) where the grid
+    /// tariff is unknown — the report's kWh do not depend on the tariff, its totals then hold
+    /// only the spot part.
+    pub fn energy_only(time_zone: impl Into<String>, currency: impl Into<String>) -> Self {
+        Self {
+            time_zone: time_zone.into(),
+            currency: currency.into(),
+            fixed_per_month: 0.0,
+            energy: Vec::new(),
+            energy_combination: EnergyCombination::Sum,
+            power: Vec::new(),
+            vat_rate: 0.0,
+        }
+    }
+
     /// Parses the time zone and checks every field's domain.
     pub(crate) fn validated_zone(&self) -> Result<Tz> {
         let tz: Tz = self

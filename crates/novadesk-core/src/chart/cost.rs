@@ -152,8 +152,21 @@ pub fn cost_inputs(
     area: &str,
     currency: &str,
 ) -> Result<(MeterSeries, SpotPrices)> {
-    let store = ws.store();
-    let points = store
+    Ok((
+        meter_input(ws, meter, level, span)?,
+        spot_input(ws, area, currency, span)?,
+    ))
+}
+
+/// The meter's average-power buckets over `span` at `level`, as the pricing module takes them.
+pub(crate) fn meter_input(
+    ws: &Workspace,
+    meter: &SeriesKey,
+    level: Resolution,
+    span: (i64, i64),
+) -> Result<MeterSeries> {
+    let points = ws
+        .store()
         .range(meter, span.0, span.1, level)?
         .into_iter()
         .filter_map(|b| {
@@ -163,11 +176,21 @@ pub fn cost_inputs(
             })
         })
         .collect();
-    let meter = MeterSeries::NetPower {
+    Ok(MeterSeries::NetPower {
         interval_s: (level.as_ms() / 1000) as u32,
         points,
-    };
-    let slots = store
+    })
+}
+
+/// The stored spot prices of `area` in `currency` over `span`, as the pricing module takes them.
+pub(crate) fn spot_input(
+    ws: &Workspace,
+    area: &str,
+    currency: &str,
+    span: (i64, i64),
+) -> Result<SpotPrices> {
+    let slots = ws
+        .store()
         .prices(area, currency, span.0, span.1)?
         .into_iter()
         .filter_map(|s| {
@@ -178,13 +201,10 @@ pub fn cost_inputs(
             })
         })
         .collect();
-    Ok((
-        meter,
-        SpotPrices {
-            currency: currency.to_string(),
-            slots,
-        },
-    ))
+    Ok(SpotPrices {
+        currency: currency.to_string(),
+        slots,
+    })
 }
 
 /// Runs the pricing module; a currency the tariff is not in is a note for the user, not a failure.

@@ -31,13 +31,13 @@ pub use site::{
 
 pub use draw::render_chart;
 
-// The What-if view prices the same inputs the same way: it shares the chart's fetch, cache keys
-// and tariff loading.
-pub(crate) use cost::load_tariff;
+// The What-if and Fleet views price the same inputs the same way: they share the chart's fetch,
+// cache keys, tariff loading and cost calculation.
+pub(crate) use cost::{load_tariff, meter_input, spot_input, summarise};
 pub(crate) use fetch::{fetch_missing, local_day, local_midnight, HistoryJob, PriceJob};
-#[cfg(test)]
-pub(crate) use site::key_tariff;
-pub(crate) use site::{load_json, save_json, tariff_id_for};
+pub(crate) use site::{
+    cached_tariff_id, key_tariff, load_json, remember_location_tariff, save_json, tariff_id_for,
+};
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

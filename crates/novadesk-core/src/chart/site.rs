@@ -185,7 +185,7 @@ pub async fn cached_site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo>
 impl SiteInfo {
     /// From the site and devices as browse keeps them: a valid time zone (else UTC), the DERs
     /// grid meter first.
-    fn from_rows(rows: Cached<SiteRows>) -> Self {
+    pub(crate) fn from_rows(rows: Cached<SiteRows>) -> Self {
         let (site, devices) = rows.value;
         let mut ders: Vec<DerInfo> = devices
             .into_iter()
@@ -383,6 +383,51 @@ async fn fetch_tariff_choices(ws: &Workspace, site: &SiteInfo) -> novacore::Resu
         }
     }
     Ok(out)
+}
+
+/// The tariff to price with as far as the store knows (no network): the chosen one, else the
+/// one found for the location when the chart or the Fleet view last looked.
+pub(crate) fn cached_tariff_id(
+    ws: &Workspace,
+    site_id: &str,
+    prefs: &ChartPrefs,
+) -> Result<Option<String>> {
+    if let Some(id) = &prefs.tariff_id {
+        return Ok(Some(id.clone()));
+    }
+    Ok(load_json::<CachedChoices>(ws, &key_tariffs(site_id))?.and_then(|c| c.suggested))
+}
+
+/// Looks up the tariff for the site's location when the store has none yet and keeps what was
+/// found (the chart's picker fills in every provider's tariffs when it opens).
+pub(crate) async fn remember_location_tariff(
+    ws: &Workspace,
+    site: &SiteInfo,
+) -> Result<Option<String>> {
+    if let Some(c) = load_json::<CachedChoices>(ws, &key_tariffs(&site.id))? {
+        if c.suggested.is_some() {
+            return Ok(c.suggested);
+        }
+    }
+    let Some((lat, lon)) = site.location else {
+        return Ok(None);
+    };
+    let found = ws
+        .novacore(async |c| c.tariffs().lookup(lat, lon).await)
+        .await?;
+    let choices = CachedChoices {
+        tariffs: found
+            .tariffs
+            .iter()
+            .map(|t| TariffChoice {
+                id: t.id.clone(),
+                label: t.name.clone().unwrap_or_else(|| t.id.clone()),
+            })
+            .collect(),
+        suggested: found.tariffs.first().map(|t| t.id.clone()),
+    };
+    save_json(ws, &key_tariffs(&site.id), &choices)?;
+    Ok(choices.suggested)
 }
 
 /// The tariff to price with: the chosen one, else the one cached or found for the location.

@@ -219,3 +219,39 @@ fn inputs_decode_from_plain_json_with_defaults() {
         }
     ));
 }
+
+#[test]
+fn an_energy_only_tariff_counts_energy_and_spot_cost_and_charges_nothing_else() {
+    let t = Tariff::energy_only("Europe/Stockholm", "SEK");
+    assert_eq!(t, bare_tariff());
+    // 2 kW import for an hour, then 1 kW export for an hour, at 500 SEK/MWh.
+    let meter = MeterSeries::NetPower {
+        interval_s: 3600,
+        points: vec![
+            NetPowerPoint {
+                ts: utc("2026-06-10T10:00:00Z"),
+                w: 2000.0,
+            },
+            NetPowerPoint {
+                ts: utc("2026-06-10T11:00:00Z"),
+                w: -1000.0,
+            },
+        ],
+    };
+    let p = prices("2026-06-10T10:00:00Z", 60, &[500.0, 500.0]);
+    let report = compute_cost(
+        &meter,
+        &p,
+        &t,
+        range("2026-06-10T10:00:00Z", "2026-06-10T12:00:00Z"),
+    )
+    .unwrap();
+    close(report.import_kwh, 2.0);
+    close(report.export_kwh, 1.0);
+    close(report.spot_cost, 1.0);
+    close(
+        report.grid_energy_fee + report.power_charge + report.fixed_fee + report.vat,
+        0.0,
+    );
+    assert!(report.power_months.is_empty());
+}
