@@ -54,7 +54,10 @@ pub fn silence_incident<R: Runtime>(
     change: crate::commands::fleet::SilenceIncidentChanged,
 ) {
     tracing::info!(key = %change.key, "silence incident");
-    if matches!(change.change, novadesk_core::fleet::IncidentChange::Started { .. }) {
+    if matches!(
+        change.change,
+        novadesk_core::fleet::IncidentChange::Started { .. }
+    ) {
         crate::notify::send_once(handle, &change.key, &change.title, &change.body);
     }
     if let Err(err) = change.emit(handle) {

@@ -22,6 +22,13 @@ export const commands = {
 	 */
 	setTheme: (theme) => typedError(__TAURI_INVOKE("set_theme", { theme })),
 	/**
+	 *  Turn a site's power-peak desktop notifications on or off (persisted; the banner stays).
+	 * @param {string} siteId
+	 * @param {boolean} enabled
+	 * @returns {Promise<{ status: "ok"; data: Settings_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	setPeakNotifications: (siteId, enabled) => typedError(__TAURI_INVOKE("set_peak_notifications", { siteId, enabled })),
+	/**
 	 *  How many minutes without a reading make a site's silence an incident (1 to 1440; the Fleet
 	 *  view's monitor applies it on its next refresh).
 	 * @param {number} minutes
@@ -196,6 +203,15 @@ export const commands = {
 	 */
 	unwatchSite: (subscription) => typedError(__TAURI_INVOKE("unwatch_site", { subscription })),
 	/**
+	 *  Start receiving a site's power-peak report on `channel`; returns the subscription id for
+	 *  `unwatch_site`. A site without a power tariff (or with a half-filled one, or no grid meter)
+	 *  gets one report saying so.
+	 * @param {string} siteId
+	 * @param {Channel<PeakReport_Deserialize>} channel
+	 * @returns {Promise<{ status: "ok"; data: number } | { status: "error"; error: CommandError }>}
+	 */
+	watchPeak: (siteId, channel) => typedError(__TAURI_INVOKE("watch_peak", { siteId, channel })),
+	/**
 	 *  Start receiving the Fleet view's updates on `channel` (the first at once from the store,
 	 *  then every few seconds); returns the subscription id for `unwatch_fleet`.
 	 * @param {Channel<FleetUpdate_Deserialize>} channel
@@ -232,9 +248,9 @@ export const commands = {
 	/**
 	 *  Stop the render with this id (its fetched data stays cached). `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelChart: (requestId) => __TAURI_INVOKE("cancel_chart", { requestId }),
+	cancelChart: (requestId) => typedError(__TAURI_INVOKE("cancel_chart", { requestId })),
 	/**
 	 *  Export the chart as CSV, PNG or SVG to a file chosen in a save dialog.
 	 * @param {ChartRequestInput_Deserialize} request
@@ -242,6 +258,27 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: ExportResult } | { status: "error"; error: CommandError }>}
 	 */
 	exportSiteChart: (request, format) => typedError(__TAURI_INVOKE("export_site_chart", { request, format })),
+	/**
+	 *  Compare every grid tariff offered at the site's location (and its current one) over a period,
+	 *  fetching missing meter history and prices first (progress on `progress`;
+	 *  `cancel_tariff_comparison(request.request_id)` stops it).
+	 * @param {WhatIfRequestInput_Deserialize} request
+	 * @param {Channel<ChartProgress>} progress
+	 * @returns {Promise<{ status: "ok"; data: WhatIfView_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	compareTariffs: (request, progress) => typedError(__TAURI_INVOKE("compare_tariffs", { request, progress })),
+	/**
+	 *  Stop the comparison with this id (its fetched data stays cached). `false` if none runs.
+	 * @param {string} requestId
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
+	 */
+	cancelTariffComparison: (requestId) => typedError(__TAURI_INVOKE("cancel_tariff_comparison", { requestId })),
+	/**
+	 *  Export the comparison as CSV to a file chosen in a save dialog.
+	 * @param {WhatIfRequestInput_Deserialize} request
+	 * @returns {Promise<{ status: "ok"; data: ExportResult } | { status: "error"; error: CommandError }>}
+	 */
+	exportTariffComparison: (request) => typedError(__TAURI_INVOKE("export_tariff_comparison", { request })),
 	/**
 	 *  Sweep a network (`None`: this computer's own) for Zaps on `port` (`None`: 80). Progress and
 	 *  each Zap as found arrive on `on_update`; `cancel_sweep(request_id)` stops it.
@@ -264,9 +301,9 @@ export const commands = {
 	/**
 	 *  Stop the mDNS browse with this id. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	stopMdns: (requestId) => __TAURI_INVOKE("stop_mdns", { requestId }),
+	stopMdns: (requestId) => typedError(__TAURI_INVOKE("stop_mdns", { requestId })),
 	/**
 	 *  The Sandbox's own Zaps as table rows (found by `sandbox`), starting the Sandbox if needed: the
 	 *  Installer view lists them on opening when the environment is the Sandbox.
@@ -276,9 +313,9 @@ export const commands = {
 	/**
 	 *  Stop the sweep with this id. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelSweep: (requestId) => __TAURI_INVOKE("cancel_sweep", { requestId }),
+	cancelSweep: (requestId) => typedError(__TAURI_INVOKE("cancel_sweep", { requestId })),
 	/**
 	 *  Read the Zap at a typed address (IP, `host:port` or URL) as a table row; a host that is not a
 	 *  Zap fails with the sentence saying what answered.
@@ -326,9 +363,9 @@ export const commands = {
 	/**
 	 *  Stop the batch with this id from starting more Zaps. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelBatchClaim: (requestId) => __TAURI_INVOKE("cancel_batch_claim", { requestId }),
+	cancelBatchClaim: (requestId) => typedError(__TAURI_INVOKE("cancel_batch_claim", { requestId })),
 	/**
 	 *  Ask the Zap to scan and list the networks it sees, strongest first.
 	 * @param {string} address
@@ -428,9 +465,9 @@ export const commands = {
 	/**
 	 *  Stop the first-reading wait with this id. `false` if none runs.
 	 * @param {string} requestId
-	 * @returns {Promise<boolean>}
+	 * @returns {Promise<{ status: "ok"; data: boolean } | { status: "error"; error: CommandError }>}
 	 */
-	cancelFirstReading: (requestId) => __TAURI_INVOKE("cancel_first_reading", { requestId }),
+	cancelFirstReading: (requestId) => typedError(__TAURI_INVOKE("cancel_first_reading", { requestId })),
 	/**
 	 *  Make the commissioning report of the Zap at `address` (claimed; it signs) and save it, JSON and
 	 *  printable HTML side by side, where the save dialog says.
@@ -467,6 +504,21 @@ export const commands = {
 	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
 	 */
 	retryJournalItem: (id) => typedError(__TAURI_INVOKE("retry_journal_item", { id })),
+	/**
+	 *  The edit form of a refused item: what it is now, and (provisioning) the sites and device
+	 *  types it may take.
+	 * @param {number} id
+	 * @returns {Promise<{ status: "ok"; data: JournalEditForm_Serialize } | { status: "error"; error: CommandError }>}
+	 */
+	getJournalEditForm: (id) => typedError(__TAURI_INVOKE("get_journal_edit_form", { id })),
+	/**
+	 *  Replace a refused item's step with the installer's corrected one (checked like the claim and
+	 *  provisioning forms), then replay now; the journal as it then stands.
+	 * @param {number} id
+	 * @param {JournalEdit_Deserialize} edit
+	 * @returns {Promise<{ status: "ok"; data: JournalItem_Serialize[] } | { status: "error"; error: CommandError }>}
+	 */
+	editJournalItem: (id, edit) => typedError(__TAURI_INVOKE("edit_journal_item", { id, edit })),
 	/**
 	 *  Give up an item that is not done (nothing more is sent for it); the journal as it then stands.
 	 * @param {number} id
@@ -705,12 +757,16 @@ export const events = {
 	*		skipped?: string | null,
 	* // Why provisioning it failed, or why its publishing could not be switched on.
 	*		problem?: string | null,
+	* // Novacore could not be reached: its provisioning waits in the installer's journal (this
+	* // entry), sent when the cloud is back.
+	*		queued_entry?: number | null,
 	*	}} BatchDevice_Deserialize
 	* @property {string} sn
 	* @property {string | null} [profile]
 	* @property {string | null} [device_id] - Provisioned: the platform's device id.
 	* @property {string | null} [skipped] - Why it was left alone (no rule for its profile, or cancelled).
 	* @property {string | null} [problem] - Why provisioning it failed, or why its publishing could not be switched on.
+	* @property {number | null} [queued_entry] - Novacore could not be reached: its provisioning waits in the installer's journal (this entry), sent when the cloud is back.
 	*
 	*  What the batch did with one field device of a claimed Zap.
 	*
@@ -723,12 +779,16 @@ export const events = {
 	*		skipped: string | null,
 	* // Why provisioning it failed, or why its publishing could not be switched on.
 	*		problem: string | null,
+	* // Novacore could not be reached: its provisioning waits in the installer's journal (this
+	* // entry), sent when the cloud is back.
+	*		queued_entry: number | null,
 	*	}} BatchDevice_Serialize
 	* @property {string} sn
 	* @property {string | null} profile
 	* @property {string | null} device_id - Provisioned: the platform's device id.
 	* @property {string | null} skipped - Why it was left alone (no rule for its profile, or cancelled).
 	* @property {string | null} problem - Why provisioning it failed, or why its publishing could not be switched on.
+	* @property {number | null} queued_entry - Novacore could not be reached: its provisioning waits in the installer's journal (this entry), sent when the cloud is back.
 	*
 	*  How one Zap of the batch ended.
 	*
@@ -1175,6 +1235,17 @@ export const events = {
 	*	}} ConnectivityChanged_Serialize
 	* @property {boolean} online
 	* @property {string | null} reason - Why it is offline, or what restored it.
+	*
+	*  One of the largest consumers right now, from the power flow.
+	*
+	* @typedef {{
+	* // "House", "EV charger", "Battery charging".
+	*		label: string,
+	* // Power, kW.
+	*		kw: number | null,
+	*	}} Consumer
+	* @property {string} label - "House", "EV charger", "Battery charging".
+	* @property {number | null} kw - Power, kW.
 	*
 	*  The cost of the shown range, in the tariff's currency.
 	*
@@ -2024,6 +2095,15 @@ export const events = {
 	* @property {number} silence_minutes - The silence threshold applied, minutes.
 	* @property {number | null} computed_ms - When this was computed, epoch ms.
 	*
+	*  A missing range, epoch ms.
+	*
+	* @typedef {{
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*	}} GapView
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	*
 	* @typedef {GatewayItem_Serialize | GatewayItem_Deserialize} GatewayItem
 	* @property {GatewayItem_Serialize} Serialize
 	* @property {GatewayItem_Deserialize} Deserialize
@@ -2183,6 +2263,86 @@ export const events = {
 	* @property {number} queued - Waiting for the cloud; replayed by themselves.
 	* @property {number} conflict - Waiting for the installer's retry or drop.
 	*
+	*  A refused item's step as the installer can change it (also what it is now, to fill the form).
+	*
+	* @typedef {JournalEdit_Serialize | JournalEdit_Deserialize} JournalEdit
+	* @property {JournalEdit_Serialize} Serialize
+	* @property {JournalEdit_Deserialize} Deserialize
+	*
+	*  The edit form of a refused item: what it is now and what it may become.
+	*
+	* @typedef {JournalEditForm_Serialize | JournalEditForm_Deserialize} JournalEditForm
+	* @property {JournalEditForm_Serialize} Serialize
+	* @property {JournalEditForm_Deserialize} Deserialize
+	*
+	*  The edit form of a refused item: what it is now and what it may become.
+	*
+	* @typedef {{
+	*		id: number,
+	* // The Zap's serial (claim) or the field device's hardware id (provision).
+	*		subject: string,
+	*		current: JournalEdit_Deserialize,
+	* // Provision: the sites of organizations where your role lets you provision.
+	*		sites: SiteChoice[],
+	* // Provision: every device type with its DER types.
+	*		device_types: DeviceTypeChoice[],
+	*	}} JournalEditForm_Deserialize
+	* @property {number} id
+	* @property {string} subject - The Zap's serial (claim) or the field device's hardware id (provision).
+	* @property {JournalEdit_Deserialize} current
+	* @property {SiteChoice[]} sites - Provision: the sites of organizations where your role lets you provision.
+	* @property {DeviceTypeChoice[]} device_types - Provision: every device type with its DER types.
+	*
+	*  The edit form of a refused item: what it is now and what it may become.
+	*
+	* @typedef {{
+	*		id: number,
+	* // The Zap's serial (claim) or the field device's hardware id (provision).
+	*		subject: string,
+	*		current: JournalEdit_Serialize,
+	* // Provision: the sites of organizations where your role lets you provision.
+	*		sites: SiteChoice[],
+	* // Provision: every device type with its DER types.
+	*		device_types: DeviceTypeChoice[],
+	*	}} JournalEditForm_Serialize
+	* @property {number} id
+	* @property {string} subject - The Zap's serial (claim) or the field device's hardware id (provision).
+	* @property {JournalEdit_Serialize} current
+	* @property {SiteChoice[]} sites - Provision: the sites of organizations where your role lets you provision.
+	* @property {DeviceTypeChoice[]} device_types - Provision: every device type with its DER types.
+	*
+	*  A refused item's step as the installer can change it (also what it is now, to fill the form).
+	*
+	* @typedef {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean } | 
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name?: string | null; manufacturer?: string | null; model?: string | null; ders: DerChoice[] }} JournalEdit_Deserialize
+	* @property {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean }} claim - The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that holds it now (its devices there are orphaned).
+	* @property {
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name?: string | null; manufacturer?: string | null; model?: string | null; ders: DerChoice[] }} provision - The provisioning of the same field device (its hardware id and gateway stay).
+	*
+	*  A refused item's step as the installer can change it (also what it is now, to fill the form).
+	*
+	* @typedef {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean } | 
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name: string | null; manufacturer: string | null; model: string | null; ders: DerChoice[] }} JournalEdit_Serialize
+	* @property {
+	* // The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that
+	* // holds it now (its devices there are orphaned).
+	* { step: "claim"; org_id: string; confirm_transfer: boolean }} claim - The claim, into `org_id`; `confirm_transfer` moves the Zap from the organization that holds it now (its devices there are orphaned).
+	* @property {
+	* // The provisioning of the same field device (its hardware id and gateway stay).
+	* { step: "provision"; site_id: string; device_type: string; name: string | null; manufacturer: string | null; model: string | null; ders: DerChoice[] }} provision - The provisioning of the same field device (its hardware id and gateway stay).
+	*
 	*  One journal item for the Installer's "Waiting for the cloud" panel.
 	*
 	* @typedef {JournalItem_Serialize | JournalItem_Deserialize} JournalItem
@@ -2192,7 +2352,7 @@ export const events = {
 	*  One journal item for the Installer's "Waiting for the cloud" panel.
 	*
 	* @typedef {{
-	* // The outbox entry id (for retry / drop).
+	* // The outbox entry id (for retry / edit / drop).
 	*		id: number,
 	* // `claim` or `provision`.
 	*		step: string,
@@ -2210,7 +2370,7 @@ export const events = {
 	* // Applied at, epoch ms.
 	*		done_at_ms?: number | null,
 	*	}} JournalItem_Deserialize
-	* @property {number} id - The outbox entry id (for retry / drop).
+	* @property {number} id - The outbox entry id (for retry / edit / drop).
 	* @property {string} step - `claim` or `provision`.
 	* @property {string} title - What it does, e.g. "Claim zap-… into Acme".
 	* @property {JournalStatus} status
@@ -2223,7 +2383,7 @@ export const events = {
 	*  One journal item for the Installer's "Waiting for the cloud" panel.
 	*
 	* @typedef {{
-	* // The outbox entry id (for retry / drop).
+	* // The outbox entry id (for retry / edit / drop).
 	*		id: number,
 	* // `claim` or `provision`.
 	*		step: string,
@@ -2241,7 +2401,7 @@ export const events = {
 	* // Applied at, epoch ms.
 	*		done_at_ms: number | null,
 	*	}} JournalItem_Serialize
-	* @property {number} id - The outbox entry id (for retry / drop).
+	* @property {number} id - The outbox entry id (for retry / edit / drop).
 	* @property {string} step - `claim` or `provision`.
 	* @property {string} title - What it does, e.g. "Claim zap-… into Acme".
 	* @property {JournalStatus} status
@@ -2258,7 +2418,7 @@ export const events = {
 	* "queued" | 
 	* // Applied on the platform.
 	* "done" | 
-	* // Refused: waits for the installer's retry or drop.
+	* // Refused: waits for the installer's retry, edit or drop.
 	* "conflict"} JournalStatus
 	* @property {
 	* // Waiting for the cloud; replayed by itself.
@@ -2267,8 +2427,8 @@ export const events = {
 	* // Applied on the platform.
 	* "done"} done - Applied on the platform.
 	* @property {
-	* // Refused: waits for the installer's retry or drop.
-	* "conflict"} conflict - Refused: waits for the installer's retry or drop.
+	* // Refused: waits for the installer's retry, edit or drop.
+	* "conflict"} conflict - Refused: waits for the installer's retry, edit or drop.
 	*
 	*  The newest stored sample of one of a DER's fields.
 	*
@@ -2584,6 +2744,17 @@ export const events = {
 	* @property {string} role
 	* @property {number | null} joined_at_ms
 	*
+	*  A month of the period.
+	*
+	* @typedef {{
+	*		label: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*	}} MonthView
+	* @property {string} label
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	*
 	*  An organization as the organizations view lists it.
 	*
 	* @typedef {OrganizationItem_Serialize | OrganizationItem_Deserialize} OrganizationItem
@@ -2655,6 +2826,213 @@ export const events = {
 	* @property {MemberItem_Serialize[]} members
 	* @property {GatewayItem_Serialize[]} gateways
 	* @property {AllowedItem_Serialize} manage_gateways - Claim and release gateways (the role rule of [`core::Permissions::manage_gateways`]).
+	*
+	*  What the panel shows for a site.
+	*
+	* @typedef {PeakReport_Serialize | PeakReport_Deserialize} PeakReport
+	* @property {PeakReport_Serialize} Serialize
+	* @property {PeakReport_Deserialize} Deserialize
+	*
+	*  What the panel shows for a site.
+	*
+	* @typedef {{
+	* // The site.
+	*		site_id: string,
+	* // Whether the site's grid tariff has a power charge (no panel otherwise).
+	*		applies: boolean,
+	* // Why there are no numbers, or what to know about them, as a sentence.
+	*		note?: string | null,
+	* // The numbers, when they can be computed.
+	*		status?: PeakStatus_Deserialize | null,
+	* // The banner's sentence when the projection would set a new charged peak.
+	*		warning?: string | null,
+	* // "Drawing: House 31.2 kW, …" with the warning.
+	*		drawing?: string | null,
+	*	}} PeakReport_Deserialize
+	* @property {string} site_id - The site.
+	* @property {boolean} applies - Whether the site's grid tariff has a power charge (no panel otherwise).
+	* @property {string | null} [note] - Why there are no numbers, or what to know about them, as a sentence.
+	* @property {PeakStatus_Deserialize | null} [status] - The numbers, when they can be computed.
+	* @property {string | null} [warning] - The banner's sentence when the projection would set a new charged peak.
+	* @property {string | null} [drawing] - "Drawing: House 31.2 kW, …" with the warning.
+	*
+	*  What the panel shows for a site.
+	*
+	* @typedef {{
+	* // The site.
+	*		site_id: string,
+	* // Whether the site's grid tariff has a power charge (no panel otherwise).
+	*		applies: boolean,
+	* // Why there are no numbers, or what to know about them, as a sentence.
+	*		note: string | null,
+	* // The numbers, when they can be computed.
+	*		status: PeakStatus_Serialize | null,
+	* // The banner's sentence when the projection would set a new charged peak.
+	*		warning: string | null,
+	* // "Drawing: House 31.2 kW, …" with the warning.
+	*		drawing: string | null,
+	*	}} PeakReport_Serialize
+	* @property {string} site_id - The site.
+	* @property {boolean} applies - Whether the site's grid tariff has a power charge (no panel otherwise).
+	* @property {string | null} note - Why there are no numbers, or what to know about them, as a sentence.
+	* @property {PeakStatus_Serialize | null} status - The numbers, when they can be computed.
+	* @property {string | null} warning - The banner's sentence when the projection would set a new charged peak.
+	* @property {string | null} drawing - "Drawing: House 31.2 kW, …" with the warning.
+	*
+	*  Where the numbers come from.
+	*
+	* @typedef {
+	* // The live stream is delivering readings.
+	* "live" | 
+	* // The stream is down (reconnecting or offline): from the readings cached before it dropped.
+	* "cached" | 
+	* // No reading of the grid meter in this window yet.
+	* "no_readings"} PeakSource
+	* @property {
+	* // The live stream is delivering readings.
+	* "live"} live - The live stream is delivering readings.
+	* @property {
+	* // The stream is down (reconnecting or offline): from the readings cached before it dropped.
+	* "cached"} cached - The stream is down (reconnecting or offline): from the readings cached before it dropped.
+	* @property {
+	* // No reading of the grid meter in this window yet.
+	* "no_readings"} no_readings - No reading of the grid meter in this window yet.
+	*
+	*  The power-peak picture of a site now.
+	*
+	* @typedef {PeakStatus_Serialize | PeakStatus_Deserialize} PeakStatus
+	* @property {PeakStatus_Serialize} Serialize
+	* @property {PeakStatus_Deserialize} Deserialize
+	*
+	*  The power-peak picture of a site now.
+	*
+	* @typedef {{
+	* // Power component name (`Effektavgift`).
+	*		component: string,
+	* // Currency of every amount.
+	*		currency: string,
+	* // Price per kW of the averaged peak and month, ex VAT.
+	*		price_per_kw: number | null,
+	* // How many peaks are averaged.
+	*		n_peaks: number,
+	* // At most one peak per local day.
+	*		one_peak_per_day: boolean,
+	* // VAT rate (0.25 = 25 %).
+	*		vat_rate: number | null,
+	* // The current window, epoch ms.
+	*		window_start_ms: number | null,
+	* // Its end (exclusive), epoch ms.
+	*		window_end_ms: number | null,
+	* // Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	*		window_counts: boolean,
+	* // Import averaged over the measured part of the window, kW.
+	*		running_avg_kw?: number | null,
+	* // Projected average of the whole window, kW.
+	*		projected_kw?: number | null,
+	* // Share of the elapsed window with meter data, 0..1.
+	*		measured_fraction: number | null,
+	* // The month's charged peaks so far (before this window), highest first.
+	*		peaks: PeakView[],
+	* // The month's power charge so far, ex VAT.
+	*		month_charge_ex_vat: number | null,
+	* // Whether the projection would be one of the month's charged peaks.
+	*		new_peak: boolean,
+	* // What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	*		adds_ex_vat: number | null,
+	* // The same inc VAT.
+	*		adds_inc_vat: number | null,
+	* // The largest consumers now, largest first.
+	*		consumers: Consumer[],
+	* // Live or cached readings.
+	*		source: PeakSource,
+	* // Start of the newest meter data used (a reading's time), epoch ms.
+	*		last_reading_ms?: number | null,
+	*	}} PeakStatus_Deserialize
+	* @property {string} component - Power component name (`Effektavgift`).
+	* @property {string} currency - Currency of every amount.
+	* @property {number | null} price_per_kw - Price per kW of the averaged peak and month, ex VAT.
+	* @property {number} n_peaks - How many peaks are averaged.
+	* @property {boolean} one_peak_per_day - At most one peak per local day.
+	* @property {number | null} vat_rate - VAT rate (0.25 = 25 %).
+	* @property {number | null} window_start_ms - The current window, epoch ms.
+	* @property {number | null} window_end_ms - Its end (exclusive), epoch ms.
+	* @property {boolean} window_counts - Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	* @property {number | null} [running_avg_kw] - Import averaged over the measured part of the window, kW.
+	* @property {number | null} [projected_kw] - Projected average of the whole window, kW.
+	* @property {number | null} measured_fraction - Share of the elapsed window with meter data, 0..1.
+	* @property {PeakView[]} peaks - The month's charged peaks so far (before this window), highest first.
+	* @property {number | null} month_charge_ex_vat - The month's power charge so far, ex VAT.
+	* @property {boolean} new_peak - Whether the projection would be one of the month's charged peaks.
+	* @property {number | null} adds_ex_vat - What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	* @property {number | null} adds_inc_vat - The same inc VAT.
+	* @property {Consumer[]} consumers - The largest consumers now, largest first.
+	* @property {PeakSource} source - Live or cached readings.
+	* @property {number | null} [last_reading_ms] - Start of the newest meter data used (a reading's time), epoch ms.
+	*
+	*  The power-peak picture of a site now.
+	*
+	* @typedef {{
+	* // Power component name (`Effektavgift`).
+	*		component: string,
+	* // Currency of every amount.
+	*		currency: string,
+	* // Price per kW of the averaged peak and month, ex VAT.
+	*		price_per_kw: number | null,
+	* // How many peaks are averaged.
+	*		n_peaks: number,
+	* // At most one peak per local day.
+	*		one_peak_per_day: boolean,
+	* // VAT rate (0.25 = 25 %).
+	*		vat_rate: number | null,
+	* // The current window, epoch ms.
+	*		window_start_ms: number | null,
+	* // Its end (exclusive), epoch ms.
+	*		window_end_ms: number | null,
+	* // Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	*		window_counts: boolean,
+	* // Import averaged over the measured part of the window, kW.
+	*		running_avg_kw: number | null,
+	* // Projected average of the whole window, kW.
+	*		projected_kw: number | null,
+	* // Share of the elapsed window with meter data, 0..1.
+	*		measured_fraction: number | null,
+	* // The month's charged peaks so far (before this window), highest first.
+	*		peaks: PeakView[],
+	* // The month's power charge so far, ex VAT.
+	*		month_charge_ex_vat: number | null,
+	* // Whether the projection would be one of the month's charged peaks.
+	*		new_peak: boolean,
+	* // What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	*		adds_ex_vat: number | null,
+	* // The same inc VAT.
+	*		adds_inc_vat: number | null,
+	* // The largest consumers now, largest first.
+	*		consumers: Consumer[],
+	* // Live or cached readings.
+	*		source: PeakSource,
+	* // Start of the newest meter data used (a reading's time), epoch ms.
+	*		last_reading_ms: number | null,
+	*	}} PeakStatus_Serialize
+	* @property {string} component - Power component name (`Effektavgift`).
+	* @property {string} currency - Currency of every amount.
+	* @property {number | null} price_per_kw - Price per kW of the averaged peak and month, ex VAT.
+	* @property {number} n_peaks - How many peaks are averaged.
+	* @property {boolean} one_peak_per_day - At most one peak per local day.
+	* @property {number | null} vat_rate - VAT rate (0.25 = 25 %).
+	* @property {number | null} window_start_ms - The current window, epoch ms.
+	* @property {number | null} window_end_ms - Its end (exclusive), epoch ms.
+	* @property {boolean} window_counts - Whether this window may count as a peak (the tariff's hours, weekdays, months).
+	* @property {number | null} running_avg_kw - Import averaged over the measured part of the window, kW.
+	* @property {number | null} projected_kw - Projected average of the whole window, kW.
+	* @property {number | null} measured_fraction - Share of the elapsed window with meter data, 0..1.
+	* @property {PeakView[]} peaks - The month's charged peaks so far (before this window), highest first.
+	* @property {number | null} month_charge_ex_vat - The month's power charge so far, ex VAT.
+	* @property {boolean} new_peak - Whether the projection would be one of the month's charged peaks.
+	* @property {number | null} adds_ex_vat - What the projection adds to the month's power charge, ex VAT (0 when nothing).
+	* @property {number | null} adds_inc_vat - The same inc VAT.
+	* @property {Consumer[]} consumers - The largest consumers now, largest first.
+	* @property {PeakSource} source - Live or cached readings.
+	* @property {number | null} last_reading_ms - Start of the newest meter data used (a reading's time), epoch ms.
 	*
 	*  One of the month's power peaks (they set the power charge).
 	*
@@ -3153,6 +3531,9 @@ export const events = {
 	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
 	* // false once the user signed out or forgot the identity.
 	*		reopen_last?: boolean,
+	* // Sites whose power-peak desktop notifications are turned off (site ids, sorted). The
+	* // banner in the site view still shows.
+	*		peak_notifications_off?: string[],
 	* // Minutes without a reading after which a site counts as a silence incident (Fleet view);
 	* // `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
 	*		silence_threshold_minutes?: number | null,
@@ -3160,6 +3541,7 @@ export const events = {
 	* @property {ThemePreference} [theme]
 	* @property {string | null} [last_environment] - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} [reopen_last] - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	* @property {string[]} [peak_notifications_off] - Sites whose power-peak desktop notifications are turned off (site ids, sorted). The banner in the site view still shows.
 	* @property {number | null} [silence_threshold_minutes] - Minutes without a reading after which a site counts as a silence incident (Fleet view); `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
 	*
 	*  Persisted preferences.
@@ -3171,6 +3553,9 @@ export const events = {
 	* // Whether the next start signs in to `last_environment` by itself: true after a sign-in,
 	* // false once the user signed out or forgot the identity.
 	*		reopen_last: boolean,
+	* // Sites whose power-peak desktop notifications are turned off (site ids, sorted). The
+	* // banner in the site view still shows.
+	*		peak_notifications_off: string[],
 	* // Minutes without a reading after which a site counts as a silence incident (Fleet view);
 	* // `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
 	*		silence_threshold_minutes?: number,
@@ -3178,6 +3563,7 @@ export const events = {
 	* @property {ThemePreference} theme
 	* @property {string | null} last_environment - The environment signed in to last (`sandbox`, `testnet`, `mainnet` or a URL).
 	* @property {boolean} reopen_last - Whether the next start signs in to `last_environment` by itself: true after a sign-in, false once the user signed out or forgot the identity.
+	* @property {string[]} peak_notifications_off - Sites whose power-peak desktop notifications are turned off (site ids, sorted). The banner in the site view still shows.
 	* @property {number} [silence_threshold_minutes] - Minutes without a reading after which a site counts as a silence incident (Fleet view); `None` = [`DEFAULT_SILENCE_MINUTES`]. Set through [`Settings::set_silence_minutes`].
 	*
 	*  One site silent past the threshold.
@@ -3371,6 +3757,64 @@ export const events = {
 	* // A Zap, as its table row.
 	* { event: "found"; zap: ZapItem_Serialize }} found - A Zap, as its table row.
 	*
+	*  One tariff's row, cheapest first.
+	*
+	* @typedef {TariffRowView_Serialize | TariffRowView_Deserialize} TariffRowView
+	* @property {TariffRowView_Serialize} Serialize
+	* @property {TariffRowView_Deserialize} Deserialize
+	*
+	*  One tariff's row, cheapest first.
+	*
+	* @typedef {{
+	*		tariff_id: string,
+	*		label: string,
+	* // The site's tariff today.
+	*		current: boolean,
+	* // 1 = cheapest; `null` when it could not be priced.
+	*		rank?: number | null,
+	*		cost?: CostSummaryView | null,
+	* // Total incl. VAT minus today's tariff's (negative = cheaper).
+	*		difference?: number | null,
+	* // Total incl. VAT per month of `months`.
+	*		monthly: (number | null)[],
+	* // Why it could not be priced.
+	*		problem?: string | null,
+	*	}} TariffRowView_Deserialize
+	* @property {string} tariff_id
+	* @property {string} label
+	* @property {boolean} current - The site's tariff today.
+	* @property {number | null} [rank] - 1 = cheapest; `null` when it could not be priced.
+	* @property {CostSummaryView | null} [cost]
+	* @property {number | null} [difference] - Total incl. VAT minus today's tariff's (negative = cheaper).
+	* @property {(number | null)[]} monthly - Total incl. VAT per month of `months`.
+	* @property {string | null} [problem] - Why it could not be priced.
+	*
+	*  One tariff's row, cheapest first.
+	*
+	* @typedef {{
+	*		tariff_id: string,
+	*		label: string,
+	* // The site's tariff today.
+	*		current: boolean,
+	* // 1 = cheapest; `null` when it could not be priced.
+	*		rank: number | null,
+	*		cost: CostSummaryView | null,
+	* // Total incl. VAT minus today's tariff's (negative = cheaper).
+	*		difference: number | null,
+	* // Total incl. VAT per month of `months`.
+	*		monthly: (number | null)[],
+	* // Why it could not be priced.
+	*		problem: string | null,
+	*	}} TariffRowView_Serialize
+	* @property {string} tariff_id
+	* @property {string} label
+	* @property {boolean} current - The site's tariff today.
+	* @property {number | null} rank - 1 = cheapest; `null` when it could not be priced.
+	* @property {CostSummaryView | null} cost
+	* @property {number | null} difference - Total incl. VAT minus today's tariff's (negative = cheaper).
+	* @property {(number | null)[]} monthly - Total incl. VAT per month of `months`.
+	* @property {string | null} problem - Why it could not be priced.
+	*
 	*  A grid tariff to choose.
 	*
 	* @typedef {{
@@ -3417,6 +3861,174 @@ export const events = {
 	* @property {"system"} system
 	* @property {"light"} light
 	* @property {"dark"} dark
+	*
+	*  What to compare.
+	*
+	* @typedef {WhatIfRequestInput_Serialize | WhatIfRequestInput_Deserialize} WhatIfRequestInput
+	* @property {WhatIfRequestInput_Serialize} Serialize
+	* @property {WhatIfRequestInput_Deserialize} Deserialize
+	*
+	*  What to compare.
+	*
+	* @typedef {{
+	* // Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	*		request_id: string,
+	*		site_id: string,
+	* // Period start, epoch ms; both `null` = the last 12 whole months.
+	*		from_ms?: number | null,
+	* // Period end (exclusive), epoch ms.
+	*		to_ms?: number | null,
+	* // Size of the monthly chart, px.
+	*		width: number,
+	*		height: number,
+	*		dark: boolean,
+	*	}} WhatIfRequestInput_Deserialize
+	* @property {string} request_id - Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	* @property {string} site_id
+	* @property {number | null} [from_ms] - Period start, epoch ms; both `null` = the last 12 whole months.
+	* @property {number | null} [to_ms] - Period end (exclusive), epoch ms.
+	* @property {number} width - Size of the monthly chart, px.
+	* @property {number} height
+	* @property {boolean} dark
+	*
+	*  What to compare.
+	*
+	* @typedef {{
+	* // Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	*		request_id: string,
+	*		site_id: string,
+	* // Period start, epoch ms; both `null` = the last 12 whole months.
+	*		from_ms: number | null,
+	* // Period end (exclusive), epoch ms.
+	*		to_ms: number | null,
+	* // Size of the monthly chart, px.
+	*		width: number,
+	*		height: number,
+	*		dark: boolean,
+	*	}} WhatIfRequestInput_Serialize
+	* @property {string} request_id - Chosen by the window; `cancel_tariff_comparison` with the same id stops the fetch.
+	* @property {string} site_id
+	* @property {number | null} from_ms - Period start, epoch ms; both `null` = the last 12 whole months.
+	* @property {number | null} to_ms - Period end (exclusive), epoch ms.
+	* @property {number} width - Size of the monthly chart, px.
+	* @property {number} height
+	* @property {boolean} dark
+	*
+	*  The comparison.
+	*
+	* @typedef {WhatIfView_Serialize | WhatIfView_Deserialize} WhatIfView
+	* @property {WhatIfView_Serialize} Serialize
+	* @property {WhatIfView_Deserialize} Deserialize
+	*
+	*  The comparison.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		time_zone: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*		price_area: string,
+	*		currency: string,
+	*		current_tariff_id?: string | null,
+	*		rows: TariffRowView_Deserialize[],
+	*		months: MonthView[],
+	* // Monthly cost per tariff (SVG).
+	*		chart_svg: string,
+	* // Share of the period with meter data, 0..1.
+	*		metered_fraction: number | null,
+	* // Share of the metered time with a spot price, 0..1.
+	*		priced_fraction: number | null,
+	*		meter_gaps: GapView[],
+	*		unpriced: GapView[],
+	* // Coverage in one sentence.
+	*		coverage: string,
+	* // What could not be done.
+	*		notes: string[],
+	* // The fetch stopped because the server cannot be reached (cached data shown).
+	*		offline: boolean,
+	* // The offered tariffs came from the store.
+	*		tariffs_cached: boolean,
+	* // When the oldest meter data used was fetched, epoch ms.
+	*		cached_at?: number | null,
+	*		network_requests: number,
+	*	}} WhatIfView_Deserialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string} time_zone
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	* @property {string} price_area
+	* @property {string} currency
+	* @property {string | null} [current_tariff_id]
+	* @property {TariffRowView_Deserialize[]} rows
+	* @property {MonthView[]} months
+	* @property {string} chart_svg - Monthly cost per tariff (SVG).
+	* @property {number | null} metered_fraction - Share of the period with meter data, 0..1.
+	* @property {number | null} priced_fraction - Share of the metered time with a spot price, 0..1.
+	* @property {GapView[]} meter_gaps
+	* @property {GapView[]} unpriced
+	* @property {string} coverage - Coverage in one sentence.
+	* @property {string[]} notes - What could not be done.
+	* @property {boolean} offline - The fetch stopped because the server cannot be reached (cached data shown).
+	* @property {boolean} tariffs_cached - The offered tariffs came from the store.
+	* @property {number | null} [cached_at] - When the oldest meter data used was fetched, epoch ms.
+	* @property {number} network_requests
+	*
+	*  The comparison.
+	*
+	* @typedef {{
+	*		site_id: string,
+	*		site_name: string,
+	*		time_zone: string,
+	*		from_ms: number | null,
+	*		to_ms: number | null,
+	*		price_area: string,
+	*		currency: string,
+	*		current_tariff_id: string | null,
+	*		rows: TariffRowView_Serialize[],
+	*		months: MonthView[],
+	* // Monthly cost per tariff (SVG).
+	*		chart_svg: string,
+	* // Share of the period with meter data, 0..1.
+	*		metered_fraction: number | null,
+	* // Share of the metered time with a spot price, 0..1.
+	*		priced_fraction: number | null,
+	*		meter_gaps: GapView[],
+	*		unpriced: GapView[],
+	* // Coverage in one sentence.
+	*		coverage: string,
+	* // What could not be done.
+	*		notes: string[],
+	* // The fetch stopped because the server cannot be reached (cached data shown).
+	*		offline: boolean,
+	* // The offered tariffs came from the store.
+	*		tariffs_cached: boolean,
+	* // When the oldest meter data used was fetched, epoch ms.
+	*		cached_at: number | null,
+	*		network_requests: number,
+	*	}} WhatIfView_Serialize
+	* @property {string} site_id
+	* @property {string} site_name
+	* @property {string} time_zone
+	* @property {number | null} from_ms
+	* @property {number | null} to_ms
+	* @property {string} price_area
+	* @property {string} currency
+	* @property {string | null} current_tariff_id
+	* @property {TariffRowView_Serialize[]} rows
+	* @property {MonthView[]} months
+	* @property {string} chart_svg - Monthly cost per tariff (SVG).
+	* @property {number | null} metered_fraction - Share of the period with meter data, 0..1.
+	* @property {number | null} priced_fraction - Share of the metered time with a spot price, 0..1.
+	* @property {GapView[]} meter_gaps
+	* @property {GapView[]} unpriced
+	* @property {string} coverage - Coverage in one sentence.
+	* @property {string[]} notes - What could not be done.
+	* @property {boolean} offline - The fetch stopped because the server cannot be reached (cached data shown).
+	* @property {boolean} tariffs_cached - The offered tariffs came from the store.
+	* @property {number | null} cached_at - When the oldest meter data used was fetched, epoch ms.
+	* @property {number} network_requests
 	*
 	*  The Zap is back on the network it was asked to join.
 	*

@@ -28,6 +28,19 @@ pub struct ReportDialogs {
 
 const NO_DIALOG: &str = "no file dialog is available in this window";
 
+impl ReportDialogs {
+    /// The save dialog (reports and every export use it), or a sentence saying how to save
+    /// without one.
+    pub(crate) fn saver(&self) -> CommandResult<&SaveDialog> {
+        self.save.get().ok_or_else(|| {
+            CommandError::failed(format!(
+                "Could not ask where to save ({NO_DIALOG}). Set {} to a file path to save without the dialog.",
+                super::chart::SAVE_PATH_ENV
+            ))
+        })
+    }
+}
+
 /// Where a made report was saved.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SavedReport {
@@ -71,14 +84,7 @@ pub async fn make_report(
         Some(p) => p,
         None => {
             dialogs
-                .save
-                .get()
-                .ok_or_else(|| {
-                    CommandError::failed(format!(
-                        "Could not ask where to save ({NO_DIALOG}). Set {} to a file path to save without the dialog.",
-                        super::chart::SAVE_PATH_ENV
-                    ))
-                })?
+                .saver()?
                 .ask_titled(
                     "Save the commissioning report",
                     &format!("{}.json", made.file_stem),

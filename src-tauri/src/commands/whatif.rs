@@ -8,7 +8,9 @@ use specta::Type;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::chart::{export_file_name, save_path_override, ExportResult, SaveDialog};
+use super::chart::{export_file_name, save_path_override, ExportResult};
+use super::installer::id;
+use super::report::ReportDialogs;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
@@ -191,8 +193,9 @@ pub async fn compare_tariffs(
     request: WhatIfRequestInput,
     progress: Channel<core::Progress>,
 ) -> CommandResult<WhatIfView> {
+    id("site", &request.site_id)?;
     let ws = state.connections.workspace().await?;
-    let token = jobs.start(&request.request_id);
+    let token = jobs.start(&request.request_id)?;
     let report = move |p: core::Progress| {
         // The window may have gone away; the fetched data is cached all the same.
         let _ = progress.send(p);
@@ -205,19 +208,23 @@ pub async fn compare_tariffs(
 /// Stop the comparison with this id (its fetched data stays cached). `false` if none runs.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_tariff_comparison(jobs: State<'_, WhatIfJobs>, request_id: String) -> bool {
+pub fn cancel_tariff_comparison(
+    jobs: State<'_, WhatIfJobs>,
+    request_id: String,
+) -> CommandResult<bool> {
     jobs.cancel(&request_id)
 }
 
 /// Export the comparison as CSV to a file chosen in a save dialog.
 #[tauri::command]
 #[specta::specta]
-#[tracing::instrument(skip(state, dialog))]
+#[tracing::instrument(skip(state, dialogs))]
 pub async fn export_tariff_comparison(
     state: State<'_, AppState>,
-    dialog: State<'_, SaveDialog>,
+    dialogs: State<'_, ReportDialogs>,
     request: WhatIfRequestInput,
 ) -> CommandResult<ExportResult> {
+    id("site", &request.site_id)?;
     let ws = state.connections.workspace().await?;
     let path = match save_path_override() {
         Some(p) => p,
@@ -225,7 +232,8 @@ pub async fn export_tariff_comparison(
             let site = core::cached_site_info(&ws, &request.site_id).await?;
             let today = ws.clock.now().format("%Y-%m-%d").to_string();
             let name = export_file_name(&format!("{} tariffs", site.name), &today, "csv");
-            dialog
+            dialogs
+                .saver()?
                 .ask_titled("Export tariff comparison", &name, "csv")
                 .await?
         }

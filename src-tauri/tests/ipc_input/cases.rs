@@ -15,6 +15,10 @@ pub fn cases() -> BTreeMap<&'static str, Value> {
         "request_id": "c1", "site_id": "$site", "preset": "day", "from_ms": null,
         "to_ms": null, "series": [], "width": 800, "height": 400, "dark": false,
     });
+    let whatif = json!({
+        "request_id": "w1", "site_id": "$site", "from_ms": null, "to_ms": null,
+        "width": 800, "height": 300, "dark": false,
+    });
     BTreeMap::from([
         ("app_info", json!({})),
         ("get_settings", json!({})),
@@ -170,6 +174,15 @@ pub fn cases() -> BTreeMap<&'static str, Value> {
                 "ders": [{"name": "Grid", "der_type": "meter"}]}}),
         ),
         ("watch_peak", json!({"siteId": "$site", "channel": chan()})),
+        ("set_silence_threshold", json!({"minutes": 15})),
+        ("watch_fleet", json!({"channel": chan()})),
+        ("unwatch_fleet", json!({"subscription": 1})),
+        (
+            "compare_tariffs",
+            json!({"request": whatif.clone(), "progress": chan()}),
+        ),
+        ("cancel_tariff_comparison", json!({"requestId": "w1"})),
+        ("export_tariff_comparison", json!({"request": whatif})),
         (
             "set_peak_notifications",
             json!({"siteId": "$site", "enabled": false}),

@@ -103,11 +103,7 @@ pub async fn export_site_chart(
             // makes a file name a person recognises.
             let site = core::cached_site_info(&ws, &request.site_id).await?;
             let today = ws.clock.now().format("%Y-%m-%d").to_string();
-            let dialog = dialogs.save.get().ok_or_else(|| {
-                CommandError::failed(format!(
-                    "Could not ask where to save (no file dialog is available in this window). Set {SAVE_PATH_ENV} to a file path to save without the dialog."
-                ))
-            })?;
+            let dialog = dialogs.saver()?;
             dialog
                 .ask(&export_file_name(&site.name, &today, ext), ext)
                 .await?
