@@ -10,7 +10,7 @@ use tauri::State;
 
 use super::installer::id;
 use super::report::ReportDialogs;
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::state::AppState;
 
 pub(crate) use save_dialog::save_path_override;
