@@ -1,18 +1,23 @@
 // Every site at a glance: the Fleet view lists the demo sites live; one site's gateway goes silent
 // (the simulator's `silent` fault) and, past the silence threshold (set to 1 minute here), the
 // site moves to the top with one incident line and one "started" event; when it reports again
-// the line clears with one "cleared" event. Filter and keys open a site.
+// the line clears with one "cleared" event. The start is one desktop notification, received by the
+// stand-in notification server on the test's private D-Bus session; the return sends none.
+// Filter and keys open a site.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
 import { startSim } from "./sim.js";
+import { startNotifications } from "./notifications.js";
 
 let session;
 let sim;
+let notifications;
 
 before(async () => {
   freshHome();
   sim = await startSim("127.0.0.1:0", [], { control: true });
+  notifications = await startNotifications();
   session = await startDriver("fleet");
 });
 
@@ -20,6 +25,7 @@ after(async () => {
   if (session) await quitApp(session.driver).catch(() => {});
   session?.stop();
   await sim?.stop();
+  await notifications?.stop();
   await new Promise((r) => setTimeout(r, 2000));
 });
 
@@ -50,6 +56,8 @@ test("one silent site: on top with one incident line and one event; back: the li
   const before = await rows(driver);
   assert.deepEqual(await lines(driver), []);
   // Energy and cost come from the store through the chart's cost calculation.
+  const silentNotes = () => notifications.received().filter((n) => / is silent$/.test(n.summary));
+  assert.deepEqual(silentNotes(), [], "no silence notification while every site is live");
   const cells = await driver.exec("return [...document.querySelectorAll('#fleet-rows tr:first-child td')].map(td => td.textContent)");
   assert.match(cells[2], /kWh$/, JSON.stringify(cells));
 
@@ -72,6 +80,8 @@ test("one silent site: on top with one incident line and one event; back: the li
   assert.deepEqual(events.map((e) => [e.change.change, e.change.incident.site_id]), [["started", quiet.id]]);
   assert.equal(events[0].title, `${quiet.name} is silent`);
   assert.match(events[0].body, /has sent no reading for \d+ minutes?\./);
+  await driver.waitFor(async () => silentNotes().length >= 1, 10_000, "the desktop notification");
+  assert.deepEqual(silentNotes().map((n) => [n.summary, n.body]), [[events[0].title, events[0].body]], "one notification per incident");
 
   // Back: the line clears, the site is live again, one "cleared" event; nothing started twice.
   await fault("silent=");
@@ -80,6 +90,8 @@ test("one silent site: on top with one incident line and one event; back: the li
   events = await received(driver);
   assert.deepEqual(events.map((e) => e.change.change), ["started", "cleared"]);
   assert.equal(events[1].title, `${quiet.name} is reporting again`);
+  assert.equal(silentNotes().length, 1, "still one notification for the incident");
+  assert.deepEqual(notifications.received().filter((n) => / is reporting again$/.test(n.summary)), [], "the return notifies nothing");
   await driver.settle();
   await screenshot(driver, "fleet-back");
 
