@@ -8,11 +8,13 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use novacore::pricing::{compute_cost, Tariff, TimeRange};
 use novadesk_core::{
     chart_options, cost_inputs, cost_level, cost_span, export_chart, render_chart, set_chart_prefs,
-    sign_in, CancelToken, ChartRequest, Environment, Error, ExportFormat, FakeClock, IdentityVault,
-    MemorySecretStore, Progress, RangePreset, RecordingEventSink, SandboxService, Workspace,
-    WorkspaceParts,
+    CancelToken, ChartRequest, Environment, Error, ExportFormat, FakeClock, Progress, RangePreset,
+    RecordingEventSink, SandboxService, Workspace,
 };
 use novadesk_store::SeriesKey;
+
+mod common;
+use common::workspace_on;
 
 struct Fixture {
     sandbox: SandboxService,
@@ -23,24 +25,14 @@ struct Fixture {
 
 async fn fixture() -> Fixture {
     let sandbox = SandboxService::new();
-    let env = Environment::Sandbox;
-    let base = sandbox.base_url_for(&env).await.unwrap();
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let signed = sign_in(&env, &base, &vault).await.expect("sign in");
+    let base = sandbox.base_url_for(&Environment::Sandbox).await.unwrap();
     // A whole hour in the recent past: every fetched bucket is complete and stays cached.
     let now = Utc::now().duration_trunc(Duration::hours(1)).unwrap() - Duration::hours(1);
-    let ws = Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: base,
-        client: signed.client.clone(),
-        identity_id: signed.identity_id.clone(),
-        clock: Arc::new(FakeClock::new(now)),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap();
+    let events = Arc::new(RecordingEventSink::new());
+    let (ws, client) = workspace_on(&base, Arc::new(FakeClock::new(now)), events).await;
     let mut site_id = None;
-    for site in signed.client.sites().list(None).await.unwrap() {
-        let devices = signed.client.sites().devices(&site.id).await.unwrap();
+    for site in client.sites().list(None).await.unwrap() {
+        let devices = client.sites().devices(&site.id).await.unwrap();
         if devices
             .iter()
             .flat_map(|d| &d.ders)

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use chrono::{DurationRound, TimeDelta, Utc};
 use novacore::models::{Location, NewSite};
 use novadesk_core::peak::{fetch_peak_history, peak_report, peak_site, PeakSource};
-use novadesk_core::{
-    sign_in, Environment, FakeClock, IdentityVault, MemorySecretStore, RecordingEventSink,
-    SandboxService, Workspace, WorkspaceParts,
-};
+use novadesk_core::{Environment, FakeClock, RecordingEventSink, SandboxService, Workspace};
+
+mod common;
+use common::workspace_on;
 
 struct Fixture {
     _sandbox: SandboxService,
@@ -21,24 +21,14 @@ struct Fixture {
 /// Signed in, the clock at half past the previous hour (history up to then is complete).
 async fn fixture() -> Fixture {
     let sandbox = SandboxService::new();
-    let env = Environment::Sandbox;
-    let base = sandbox.base_url_for(&env).await.unwrap();
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let signed = sign_in(&env, &base, &vault).await.expect("sign in");
+    let base = sandbox.base_url_for(&Environment::Sandbox).await.unwrap();
     let now = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap() - TimeDelta::minutes(30);
-    let ws = Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: base,
-        client: signed.client.clone(),
-        identity_id: signed.identity_id.clone(),
-        clock: Arc::new(FakeClock::new(now)),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap();
+    let events = Arc::new(RecordingEventSink::new());
+    let (ws, client) = workspace_on(&base, Arc::new(FakeClock::new(now)), events).await;
     Fixture {
         _sandbox: sandbox,
         ws,
-        client: signed.client,
+        client,
     }
 }
 

@@ -10,6 +10,9 @@ use novacore_sim::{FaultSpec, Sandbox, SandboxHandle};
 use novadesk_core::*;
 use novadesk_store::SeriesKey;
 
+mod common;
+use common::workspace_on;
+
 struct Fixture {
     _sb: SandboxHandle,
     ws: Workspace,
@@ -26,23 +29,13 @@ async fn fixture(faults: &str) -> Fixture {
         .start()
         .await
         .unwrap();
-    let env = Environment::Sandbox;
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let signed = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
     // A whole hour in the recent past: every fetched bucket is complete and stays cached.
     let now = Utc::now().duration_trunc(Duration::hours(1)).unwrap() - Duration::hours(1);
-    let ws = Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: sb.base_url().to_string(),
-        client: signed.client.clone(),
-        identity_id: signed.identity_id.clone(),
-        clock: Arc::new(FakeClock::new(now)),
-        events: Arc::new(RecordingEventSink::new()),
-    })
-    .unwrap();
+    let events = Arc::new(RecordingEventSink::new());
+    let (ws, client) = workspace_on(sb.base_url(), Arc::new(FakeClock::new(now)), events).await;
     let mut found = None;
-    for site in signed.client.sites().list(None).await.unwrap() {
-        let devices = signed.client.sites().devices(&site.id).await.unwrap();
+    for site in client.sites().list(None).await.unwrap() {
+        let devices = client.sites().devices(&site.id).await.unwrap();
         let meter = devices
             .iter()
             .flat_map(|d| &d.ders)

@@ -17,23 +17,12 @@ pub struct World {
 
 pub async fn world() -> World {
     let sandbox = SandboxService::new();
-    let env = Environment::Sandbox;
-    let base = sandbox.base_url_for(&env).await.unwrap();
-    let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let signed_in = sign_in(&env, &base, &vault).await.expect("sign in");
+    let base = sandbox.base_url_for(&Environment::Sandbox).await.unwrap();
     let clock = Arc::new(FakeClock::new(
         chrono::Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap(),
     ));
     let events = Arc::new(RecordingEventSink::new());
-    let ws = Workspace::in_memory(WorkspaceParts {
-        environment: env,
-        base_url: base,
-        client: signed_in.client,
-        identity_id: signed_in.identity_id,
-        clock: clock.clone(),
-        events: events.clone(),
-    })
-    .unwrap();
+    let (ws, _) = workspace_on(&base, clock.clone(), events.clone()).await;
     World {
         sandbox,
         ws,
@@ -44,18 +33,32 @@ pub async fn world() -> World {
 
 /// A workspace signed in (new identity, real clock) to the sandbox `sb`.
 pub async fn signed_in(sb: &novacore_sim::SandboxHandle) -> Workspace {
+    let events = Arc::new(RecordingEventSink::new());
+    workspace_on(sb.base_url(), Arc::new(SystemClock), events)
+        .await
+        .0
+}
+
+/// A workspace signed in with a new identity to the Sandbox at `base`, on `clock`, recording
+/// its events into `events`; and its client (for set-up the test does beside the app).
+pub async fn workspace_on(
+    base: &str,
+    clock: Arc<dyn Clock>,
+    events: Arc<RecordingEventSink>,
+) -> (Workspace, novacore::Client) {
     let env = Environment::Sandbox;
     let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
-    let s = sign_in(&env, sb.base_url(), &vault).await.expect("sign in");
-    Workspace::in_memory(WorkspaceParts {
+    let s = sign_in(&env, base, &vault).await.expect("sign in");
+    let ws = Workspace::in_memory(WorkspaceParts {
         environment: env,
-        base_url: sb.base_url().to_string(),
-        client: s.client,
+        base_url: base.to_string(),
+        client: s.client.clone(),
         identity_id: s.identity_id,
-        clock: Arc::new(SystemClock),
-        events: Arc::new(RecordingEventSink::new()),
+        clock,
+        events,
     })
-    .unwrap()
+    .unwrap();
+    (ws, s.client)
 }
 
 /// A loopback Zap's address as an installer types it: the bare IP on port 80, else `ip:port`.
