@@ -7,7 +7,7 @@
 // progress bar shown. Everything drawn comes from the backend's store: cached ranges come back
 // without network.
 import { commands, events } from "../bindings.js";
-import { Channel } from "../host.js";
+import { fetchProgress } from "../fetch-progress.js";
 import { ErrorCode, unwrap } from "../result.js";
 import { el } from "../dom.js";
 import { href } from "../router.js";
@@ -32,7 +32,6 @@ export async function render(main, { id }, ctx) {
     to: null,
     series: defaultSeries(options),
     prefs: { ...options.prefs },
-    inflight: null,
     last: null,
   };
 
@@ -68,10 +67,12 @@ export async function render(main, { id }, ctx) {
   ], state.prefs.tariff_id ?? "");
 
   // ---- Progress, chart, summary, notes, export
-  const progress = el("progress", { id: "chart-progress", max: "1", value: "0", "aria-label": "Fetching chart data" });
-  const progressText = el("span", { class: "progress-text", id: "chart-progress-text", "aria-live": "polite" });
-  const cancel = el("button", { type: "button", class: "btn btn-quiet", id: "chart-cancel" }, "Cancel");
-  const progressRow = el("div", { class: "chart-progress", "data-active": "false" }, progress, progressText, cancel);
+  const fetching = fetchProgress({
+    prefix: "chart",
+    label: "Fetching chart data",
+    cancel: (id) => commands.cancelChart(id),
+    toast: (err) => ctx.toast(err),
+  });
 
   const image = el("img", { id: "chart-svg", alt: "" });
   const placeholder = el("p", { class: "chart-placeholder", id: "chart-placeholder" }, "Drawing the chart…");
@@ -91,7 +92,7 @@ export async function render(main, { id }, ctx) {
     el("div", { class: "chart-toolbar" }, presets, el("div", { class: "chart-selects" }, areaSelect.label, currencySelect.label, tariffSelect.label)),
     custom,
     picker,
-    progressRow,
+    fetching.row,
     el("div", { class: "chart-layout" }, figure, summary),
     notes,
     el("div", { class: "actions" }, ...exportButtons, exportStatus),
@@ -111,18 +112,7 @@ export async function render(main, { id }, ctx) {
   });
 
   async function draw() {
-    if (state.inflight) commands.cancelChart(state.inflight).catch(() => {});
-    const requestId = `chart-${++requestSeq}`;
-    state.inflight = requestId;
-    const mine = () => state.inflight === requestId;
-    progress.value = 0;
-    progressText.textContent = "";
-    const channel = new Channel((p) => {
-      if (!mine()) return;
-      if (p.fraction < 1) progressRow.dataset.active = "true";
-      progress.value = p.fraction;
-      progressText.textContent = p.what;
-    });
+    const { id: requestId, channel, mine } = fetching.begin();
     figure.setAttribute("aria-busy", "true");
     const req = request(requestId);
     try {
@@ -142,11 +132,7 @@ export async function render(main, { id }, ctx) {
         placeholder.textContent = err.code === ErrorCode.CANCELLED ? "Cancelled: choose a range to draw the chart." : err.message;
       }
     } finally {
-      if (mine()) {
-        state.inflight = null;
-        progressRow.dataset.active = "false";
-        figure.removeAttribute("aria-busy");
-      }
+      if (fetching.end(requestId)) figure.removeAttribute("aria-busy");
     }
   }
 
@@ -166,9 +152,6 @@ export async function render(main, { id }, ctx) {
     notes.textContent = bits.join(" ");
   }
 
-  cancel.addEventListener("click", () => {
-    if (state.inflight) commands.cancelChart(state.inflight).catch((err) => ctx.toast(err));
-  });
 
   const choosePreset = (value) => {
     state.preset = value;
@@ -272,8 +255,7 @@ export async function render(main, { id }, ctx) {
   const onScheme = () => { if (state.last && !document.documentElement.dataset.theme) draw(); };
   scheme.addEventListener("change", onScheme);
   ctx.onLeave(() => {
-    if (state.inflight) commands.cancelChart(state.inflight).catch(() => {});
-    state.inflight = null;
+    fetching.leave();
     unlisten?.();
     scheme.removeEventListener("change", onScheme);
   });

@@ -3,7 +3,7 @@
 // table, the monthly cost per tariff (an SVG drawn by the backend), coverage and provenance notes,
 // a progress bar with Cancel while missing data is fetched, and CSV export.
 import { commands } from "../bindings.js";
-import { Channel } from "../host.js";
+import { fetchProgress } from "../fetch-progress.js";
 import { ErrorCode, unwrap } from "../result.js";
 import { el } from "../dom.js";
 import { href } from "../router.js";
@@ -19,7 +19,7 @@ let requestSeq = 0;
 
 /** `#whatif/:id`. */
 export async function render(main, { id }, ctx) {
-  const state = { from: null, to: null, inflight: null, last: null, tz: "UTC" };
+  const state = { from: null, to: null, last: null, tz: "UTC" };
 
   const title = el("h1", {}, "What if — tariffs compared");
   const siteLink = el("a", { href: href("site", id), id: "whatif-site-link" }, "Site");
@@ -29,10 +29,12 @@ export async function render(main, { id }, ctx) {
   const lastYear = el("button", { type: "button", class: "btn btn-quiet", id: "whatif-last-year" }, "Last 12 months");
   const periodMsg = el("span", { class: "field-msg", id: "whatif-period-msg", "aria-live": "polite" });
 
-  const progress = el("progress", { id: "whatif-progress", max: "1", value: "0", "aria-label": "Fetching meter data and prices" });
-  const progressText = el("span", { class: "progress-text", id: "whatif-progress-text", "aria-live": "polite" });
-  const cancel = el("button", { type: "button", class: "btn btn-quiet", id: "whatif-cancel" }, "Cancel");
-  const progressRow = el("div", { class: "chart-progress", "data-active": "false" }, progress, progressText, cancel);
+  const fetching = fetchProgress({
+    prefix: "whatif",
+    label: "Fetching meter data and prices",
+    cancel: (id) => commands.cancelTariffComparison(id),
+    toast: (err) => ctx.toast(err),
+  });
 
   const tableBox = el("div", { id: "whatif-table-box" }, el("p", { class: "empty", id: "whatif-placeholder" }, "Comparing the tariffs…"));
   const figure = el("figure", { class: "chart-figure", id: "whatif-figure" });
@@ -47,7 +49,7 @@ export async function render(main, { id }, ctx) {
     el("p", { class: "lede" }, "The cost of the same meter data and spot prices under every grid tariff offered at the site's location, and its current one. Totals include VAT; the parts beside them are without VAT."),
     el("div", { class: "chart-custom", id: "whatif-period" },
       el("label", {}, "From ", fromInput), el("label", {}, "To ", toInput), apply, lastYear, periodMsg),
-    progressRow,
+    fetching.row,
     tableBox,
     coverage,
     figure,
@@ -66,18 +68,7 @@ export async function render(main, { id }, ctx) {
   });
 
   async function compare() {
-    if (state.inflight) commands.cancelTariffComparison(state.inflight).catch(() => {});
-    const requestId = `whatif-${++requestSeq}`;
-    state.inflight = requestId;
-    const mine = () => state.inflight === requestId;
-    progress.value = 0;
-    progressText.textContent = "";
-    const channel = new Channel((p) => {
-      if (!mine()) return;
-      if (p.fraction < 1) progressRow.dataset.active = "true";
-      progress.value = p.fraction;
-      progressText.textContent = p.what;
-    });
+    const { id: requestId, channel, mine } = fetching.begin();
     tableBox.setAttribute("aria-busy", "true");
     const req = request(requestId);
     try {
@@ -95,11 +86,7 @@ export async function render(main, { id }, ctx) {
       coverage.textContent = "";
       notes.textContent = "";
     } finally {
-      if (mine()) {
-        state.inflight = null;
-        progressRow.dataset.active = "false";
-        tableBox.removeAttribute("aria-busy");
-      }
+      if (fetching.end(requestId)) tableBox.removeAttribute("aria-busy");
     }
   }
 
@@ -151,9 +138,6 @@ export async function render(main, { id }, ctx) {
       el("tbody", {}, ...rows));
   }
 
-  cancel.addEventListener("click", () => {
-    if (state.inflight) commands.cancelTariffComparison(state.inflight).catch((err) => ctx.toast(err));
-  });
   apply.addEventListener("click", () => {
     const from = zonedToEpoch(`${fromInput.value}T00:00`, state.tz);
     const last = zonedToEpoch(`${toInput.value}T00:00`, state.tz);
@@ -197,8 +181,7 @@ export async function render(main, { id }, ctx) {
     }
   });
   ctx.onLeave(() => {
-    if (state.inflight) commands.cancelTariffComparison(state.inflight).catch(() => {});
-    state.inflight = null;
+    fetching.leave();
   });
 
   requestAnimationFrame(() => compare());
