@@ -52,6 +52,8 @@ mod chunk;
 mod codec;
 mod coverage;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod maintenance;
 mod outbox;
 mod prices;

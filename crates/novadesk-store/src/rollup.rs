@@ -56,7 +56,7 @@ fn encode(period: i64, res: Resolution, aggs: &[Agg]) -> Vec<u8> {
     out
 }
 
-fn decode(period: i64, res: Resolution, data: &[u8]) -> Result<Vec<Agg>> {
+pub(crate) fn decode(period: i64, res: Resolution, data: &[u8]) -> Result<Vec<Agg>> {
     if data.first() != Some(&FORMAT) {
         return Err(Error::BadChunk("unknown rollup format"));
     }
