@@ -105,7 +105,8 @@ pub fn resolve_range(
             "The range's start must be before its end.".into(),
         ));
     }
-    if to - from > MAX_SPAN_MS {
+    // Saturating: the window's custom bounds may be any i64 (found by `make fuzz`, command_args).
+    if to.saturating_sub(from) > MAX_SPAN_MS {
         return Err(Error::InvalidInput(
             "The range is longer than three years; choose a shorter one.".into(),
         ));
@@ -182,6 +183,21 @@ mod tests {
         ] {
             let err = resolve_range(RangePreset::Custom, custom, tz, NOW, 800).unwrap_err();
             assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+        }
+    }
+
+    /// `make fuzz` (command_args): the window's custom bounds at the ends of i64 (a JS number
+    /// like -1e300 becomes i64::MIN) overflowed `to - from`, a panic in debug builds.
+    #[test]
+    fn fuzz_regression_extreme_custom_bounds_are_refused_not_a_panic() {
+        let tz = chrono_tz::UTC;
+        for custom in [
+            (Some(i64::MIN), Some(i64::MAX)),
+            (Some(i64::MIN), Some(NOW)),
+            (Some(-1), Some(i64::MAX)),
+        ] {
+            let err = resolve_range(RangePreset::Custom, custom, tz, NOW, 900).unwrap_err();
+            assert!(matches!(err, Error::InvalidInput(_)), "{custom:?}: {err:?}");
         }
     }
 }
