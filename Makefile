@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test package deps deps-test deps-package build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
+.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -27,6 +27,15 @@ package: deps-package
 
 deps-package:
 	.ci/install-package.sh
+
+# Every cargo-fuzz target in crates/fuzz for FUZZ_SECONDS each (default 60), on the stable
+# toolchain: prints target, run time, executions, exec/s, corpus and crashes; fails on a crash.
+# Not in `make test` (CI's time); `make test` only checks that the targets still compile.
+fuzz: deps-fuzz
+	.ci/fuzz.sh
+
+deps-fuzz:
+	.ci/install-fuzz.sh
 
 build:
 	$(CARGO) build --workspace

@@ -23,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
     let sdk_ok = es256::verify(key, message.as_bytes(), signature).is_ok();
     let _ = es256::same_key(key, signature);
     if let Ok(k) = PublicKey::parse(key) {
-        assert_eq!(PublicKey::parse(&k.to_hex()).ok(), Some(k), "hex form reads back");
+        assert_eq!(
+            PublicKey::parse(&k.to_hex()).ok(),
+            Some(k),
+            "hex form reads back"
+        );
     }
     let server = ServerKey::parse(key);
     if let Some(k) = &server {
@@ -34,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if sdk_key.is_ok() {
-        assert!(server.is_some_and(|k| !k.is_human()), "a P-256 key the server cannot read");
+        assert!(
+            server.is_some_and(|k| !k.is_human()),
+            "a P-256 key the server cannot read"
+        );
     }
     if let Ok(id) = Identity::import(text.trim()) {
         let _ = id.public_key_hex();

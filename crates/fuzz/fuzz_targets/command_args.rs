@@ -28,7 +28,9 @@ fn check_text(s: &str) {
 fn check_id(s: &str) {
     if let Ok(i) = input::id("site", s) {
         assert!(!i.is_empty() && i.len() <= MAX_ID);
-        assert!(i.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+        assert!(i
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
         assert!(!i.starts_with('.'));
     }
 }

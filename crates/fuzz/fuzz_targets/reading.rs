@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = time::parse_str(text);
     let direct = Reading::from_json(text);
     let via_serde = serde_json::from_str::<Reading>(text);
-    assert_eq!(direct.is_ok(), via_serde.is_ok(), "the two decoders disagree");
+    assert_eq!(
+        direct.is_ok(),
+        via_serde.is_ok(),
+        "the two decoders disagree"
+    );
     let Ok(reading) = direct else {
         return;
     };

@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         assert!(samples.windows(2).all(|w| w[0].0 < w[1].0), "unsorted");
-        assert!(samples.iter().all(|s| (HOUR..HOUR + HOUR_MS).contains(&s.0)));
+        assert!(samples
+            .iter()
+            .all(|s| (HOUR..HOUR + HOUR_MS).contains(&s.0)));
         let again = decode_chunk(HOUR, &encode_chunk(HOUR, &samples)).expect("own encoding");
         assert_eq!(again.len(), samples.len());
         for (a, b) in again.iter().zip(&samples) {
@@ -31,7 +33,9 @@ fuzz_target!(|data: &[u8]| {
         let period = HOUR - HOUR % (384 * 24 * HOUR_MS);
         if let Ok(starts) = decode_rollup(period, res, blob) {
             assert!(starts.windows(2).all(|w| w[0] < w[1]), "unsorted buckets");
-            assert!(starts.iter().all(|&s| s >= period && (s - period) % res.as_ms() == 0));
+            assert!(starts
+                .iter()
+                .all(|&s| s >= period && (s - period) % res.as_ms() == 0));
         }
     }
 });

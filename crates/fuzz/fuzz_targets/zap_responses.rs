@@ -21,7 +21,10 @@ fn decode<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(body: &
         .unwrap_or_else(|e| panic!("re-encoded answer does not decode: {e}: {v:?}"));
     if back != v {
         let (a, b) = (serde_json::to_value(&back), serde_json::to_value(&v));
-        assert!(same(&a.expect("encodes"), &b.expect("encodes")), "round trip changed {v:?}");
+        assert!(
+            same(&a.expect("encodes"), &b.expect("encodes")),
+            "round trip changed {v:?}"
+        );
     }
     Some(v)
 }
@@ -87,7 +90,8 @@ fuzz_target!(|data: &[u8]| {
         }
         9 => {
             // Connection types, then a typed config: the rest after the first NUL as KEY=VALUE lines.
-            let (types, form) = body.split_at(body.iter().position(|&b| b == 0).unwrap_or(body.len()));
+            let (types, form) =
+                body.split_at(body.iter().position(|&b| b == 0).unwrap_or(body.len()));
             let Some(list) = unwrap_list(types, "connection_types") else {
                 return;
             };
@@ -95,8 +99,7 @@ fuzz_target!(|data: &[u8]| {
                 return;
             };
             let form = String::from_utf8_lossy(form);
-            let pairs: Vec<(&str, &str)> =
-                form.lines().filter_map(|l| l.split_once('=')).collect();
+            let pairs: Vec<(&str, &str)> = form.lines().filter_map(|l| l.split_once('=')).collect();
             for t in &types {
                 let config = t.config_from_text(pairs.iter().copied());
                 let _ = t.check(&config);
