@@ -183,6 +183,14 @@ fn main() {
         );
         runs.iter().map(|r| r.columns.len()).sum()
     });
+    // The previous path, for comparison: every point into a Vec of runs, then M4 per run.
+    let (m4_old_s, _) = time(5, || {
+        let runs =
+            novadesk_charts::columns::split_runs(&power.points, power.step, from_ms, to_ms, 1e-3);
+        runs.iter()
+            .map(|r| novadesk_charts::columns::summarise_run(r, from_ms, to_ms, columns).len())
+            .sum()
+    });
 
     let target = target_dir();
     let data_dir = target.join("bench-data/charts");
@@ -244,6 +252,11 @@ fn main() {
         format!("{m4_cols} cols"),
         ""
     );
+    println!(
+        "{:<34} {:>12.2}",
+        "  previous path: runs Vec, then M4",
+        m4_old_s * 1e3
+    );
     let command = "cargo bench -p novadesk-charts --bench charts";
     let ms = |s: f64| Figure::new(s * 1e3, "ms");
     let full_peer = ("every point (no downsampling)", ms(full_s));
@@ -275,7 +288,7 @@ fn main() {
             Better::Lower,
             command,
         )
-        .peer("SVG render, downsampled", ms(ds_s))
+        .peer("split into runs, then M4 (previous path)", ms(m4_old_s))
         .goal("~1 ms", Some(1.5))
         .note(&format!("{m4_cols} column summaries")),
     ];

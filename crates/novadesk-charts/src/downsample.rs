@@ -236,6 +236,39 @@ pub fn summarise_points(
     out
 }
 
+/// `DateTime::timestamp_millis` for times that mostly share a date with the previous one: the
+/// day's start is computed once per date (the calendar arithmetic was the largest cost of the
+/// M4 pass over a year of minutes), the time of day is read from its fields.
+#[derive(Debug, Default)]
+pub struct MillisCache {
+    day: Option<(chrono::NaiveDate, i64)>,
+}
+
+impl MillisCache {
+    /// Equal to `ts.timestamp_millis()`.
+    #[inline]
+    pub fn millis(&mut self, ts: &chrono::DateTime<chrono::Utc>) -> i64 {
+        use chrono::Timelike;
+        let naive = ts.naive_utc();
+        let date = naive.date();
+        let day_ms = match self.day {
+            Some((d, ms)) if d == date => ms,
+            _ => {
+                let ms = date
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    .timestamp_millis();
+                self.day = Some((date, ms));
+                ms
+            }
+        };
+        let time = naive.time();
+        day_ms
+            + i64::from(time.num_seconds_from_midnight()) * 1000
+            + i64::from(time.nanosecond() / 1_000_000)
+    }
+}
+
 /// A run already reduced to its pixel columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnRun {
@@ -257,11 +290,12 @@ pub fn summarise_series(
 ) -> Vec<ColumnRun> {
     let max_gap = step.num_milliseconds().saturating_mul(3) / 2;
     let mut cursor = ColumnCursor::new(from_ms, to_ms, columns);
+    let mut clock = MillisCache::default();
     let mut runs: Vec<ColumnRun> = Vec::new();
     // The run being built: its summaries, spread, length and last time.
     let mut current: Option<(ColumnRun, usize, i64)> = None;
     for b in points {
-        let t = b.ts.timestamp_millis();
+        let t = clock.millis(&b.ts);
         if t < from_ms || t >= to_ms {
             continue;
         }

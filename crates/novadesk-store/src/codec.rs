@@ -389,6 +389,25 @@ mod tests {
     }
 
     #[test]
+    fn columns_written_before_the_near_decimal_mode_still_decode() {
+        // Bytes as the previous encoder wrote them (stores on users' disks): a float sum in XOR
+        // mode, and decimals 0.52, 0.521, -1500 in decimal mode at scale 3.
+        let xor = [1u8, 0x08, 0x34, 0x33, 0x33, 0x33, 0x33, 0x33, 0xD3, 0x3F];
+        let mut pos = 0;
+        let back = get_values(&xor, &mut pos, 1).unwrap();
+        assert_eq!(back[0].to_bits(), (0.1f64 + 0.2).to_bits());
+        let mut decimal = vec![MODE_DECIMAL, 3];
+        for d in [520i64, 1, -1_500_521] {
+            put_uvarint(&mut decimal, zigzag(d));
+        }
+        let mut pos = 0;
+        assert_eq!(
+            get_values(&decimal, &mut pos, 3).unwrap(),
+            vec![0.52, 0.521, -1500.0]
+        );
+    }
+
+    #[test]
     fn non_finite_values_keep_the_xor_mode() {
         let mut out = Vec::new();
         put_values(&mut out, &[0.1 + 0.2, f64::INFINITY, 3.3]);

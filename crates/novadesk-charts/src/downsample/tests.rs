@@ -224,3 +224,21 @@ fn column_cursor_matches_at_every_millisecond_across_boundaries() {
         }
     }
 }
+
+proptest! {
+    /// The cached clock gives exactly `timestamp_millis`, across days, before 1970, with
+    /// sub-second parts, in any order.
+    #[test]
+    fn millis_cache_equals_timestamp_millis(
+        times in prop::collection::vec((-4_000_000_000_000i64..4_000_000_000_000, 0i64..3), 1..200),
+    ) {
+        let mut cache = MillisCache::default();
+        let mut t = 0i64;
+        for (jump, small) in times {
+            // Mostly small steps within a day, now and then a jump anywhere.
+            t = if small == 0 { jump } else { t + jump.rem_euclid(90_000) };
+            let dt = DateTime::<Utc>::from_timestamp_millis(t).unwrap_or_default();
+            prop_assert_eq!(cache.millis(&dt), dt.timestamp_millis());
+        }
+    }
+}
