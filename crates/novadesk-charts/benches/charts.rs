@@ -4,6 +4,7 @@
 //! Run: `cargo bench -p novadesk-charts --bench charts`. matplotlib runs from a venv under
 //! `target/bench-venv` (created with pip on first run; skipped with a note when unavailable).
 
+use bench_report::{Better, Figure, Row};
 use chrono::{Duration, TimeZone, Utc};
 use novadesk_charts::{
     render_png, render_svg, Bucket, ChartSpec, EnergyUnit, PriceSeries, PriceSlot, Series,
@@ -164,9 +165,32 @@ fn main() {
     let mut full = spec.clone();
     full.downsample = false;
 
-    let (ds_s, ds_bytes) = time(5, || render_svg(&spec).expect("render").len());
-    let (png_s, png_bytes) = time(3, || render_png(&spec).expect("render").len());
+    let (ds_s, ds_bytes) = time(9, || render_svg(&spec).expect("render").len());
+    let (png_s, png_bytes) = time(5, || render_png(&spec).expect("render").len());
     let (full_s, full_bytes) = time(3, || render_svg(&full).expect("render").len());
+    // The downsampling step alone: the year of minutes to M4 column summaries, as the renderer
+    // does it (split into runs and reduced in one pass).
+    let columns = novadesk_charts::plot_columns(&spec);
+    let (from_ms, to_ms) = (spec.from.timestamp_millis(), spec.to.timestamp_millis());
+    let power = &spec.series[0];
+    let (m4_s, m4_cols) = time(9, || {
+        let runs = novadesk_charts::columns::summarise_series(
+            &power.points,
+            power.step,
+            (from_ms, to_ms, columns),
+            1e-3,
+            &mut |_| {},
+        );
+        runs.iter().map(|r| r.columns.len()).sum()
+    });
+    // The previous path, for comparison: every point into a Vec of runs, then M4 per run.
+    let (m4_old_s, _) = time(5, || {
+        let runs =
+            novadesk_charts::columns::split_runs(&power.points, power.step, from_ms, to_ms, 1e-3);
+        runs.iter()
+            .map(|r| novadesk_charts::columns::summarise_run(r, from_ms, to_ms, columns).len())
+            .sum()
+    });
 
     let target = target_dir();
     let data_dir = target.join("bench-data/charts");
@@ -221,6 +245,69 @@ fn main() {
     row("SVG, downsampled (M4, ours)", ds_s, ds_bytes);
     row("PNG, downsampled (M4, ours)", png_s, png_bytes);
     row("SVG, every point (no downsampling)", full_s, full_bytes);
+    println!(
+        "{:<34} {:>12.2} {:>14} {:>12}",
+        "M4 alone (525,600 points)",
+        m4_s * 1e3,
+        format!("{m4_cols} cols"),
+        ""
+    );
+    println!(
+        "{:<34} {:>12.2}",
+        "  previous path: runs Vec, then M4",
+        m4_old_s * 1e3
+    );
+    let command = "cargo bench -p novadesk-charts --bench charts";
+    let ms = |s: f64| Figure::new(s * 1e3, "ms");
+    let full_peer = ("every point (no downsampling)", ms(full_s));
+    let mut rows = vec![
+        Row::new(
+            "charts",
+            "1 y of 1-min power + 15-min prices, SVG 1600 px",
+            ms(ds_s),
+            Better::Lower,
+            command,
+        )
+        .peer(full_peer.0, full_peer.1.clone())
+        .goal("<= 10 ms", Some(10.0))
+        .note(&format!("{ds_bytes} B SVG (every point: {full_bytes} B)")),
+        Row::new(
+            "charts",
+            "same chart, PNG 1600x600",
+            ms(png_s),
+            Better::Lower,
+            command,
+        )
+        .peer(full_peer.0, full_peer.1)
+        .goal("<= 30 ms", Some(30.0))
+        .note(&format!("{png_bytes} B PNG")),
+        Row::new(
+            "charts",
+            "M4 downsampling alone, 525,600 points",
+            ms(m4_s),
+            Better::Lower,
+            command,
+        )
+        .peer("split into runs, then M4 (previous path)", ms(m4_old_s))
+        .goal("~1 ms", Some(1.5))
+        .note(&format!("{m4_cols} column summaries")),
+    ];
+    if let Ok((render, _, _, bytes)) = &mpl {
+        rows.push(
+            Row::new(
+                "charts",
+                "SVG vs matplotlib (plot + savefig)",
+                ms(ds_s),
+                Better::Lower,
+                command,
+            )
+            .peer("matplotlib", ms(*render))
+            .note(&format!(
+                "matplotlib SVG {bytes} B; import and array loading not counted"
+            )),
+        );
+    }
+    bench_report::record("charts", &rows);
     match mpl {
         Ok((render, load, import, bytes)) => {
             row("matplotlib SVG (plot + savefig)", render, bytes);

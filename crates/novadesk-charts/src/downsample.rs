@@ -51,17 +51,22 @@ pub fn split_runs(
                 flush(&mut runs, &mut current);
             }
         }
-        let (a, c, v) = (b.min * factor, b.max * factor, b.avg * factor);
-        // Sorted so a negative factor or a sloppy producer (min > avg) still yields lo <= avg <= hi.
-        current.push(Point {
-            t,
-            lo: a.min(c).min(v),
-            hi: a.max(c).max(v),
-            avg: v,
-        });
+        current.push(point_of(b, t, factor));
     }
     flush(&mut runs, &mut current);
     runs
+}
+
+/// A present bucket at time `t` in display units.
+fn point_of(b: &Bucket, t: i64, factor: f64) -> Point {
+    let (a, c, v) = (b.min * factor, b.max * factor, b.avg * factor);
+    // Sorted so a negative factor or a sloppy producer (min > avg) still yields lo <= avg <= hi.
+    Point {
+        t,
+        lo: a.min(c).min(v),
+        hi: a.max(c).max(v),
+        avg: v,
+    }
 }
 
 fn flush(runs: &mut Vec<Run>, current: &mut Run) {
@@ -114,39 +119,213 @@ pub fn column_start(col: u32, from_ms: i64, to_ms: i64, columns: u32) -> i64 {
     (t as i64).clamp(from_ms, to_ms)
 }
 
-/// Summarises a run (sorted by time) per pixel column.
-pub fn summarise_run(run: &[Point], from_ms: i64, to_ms: i64, columns: u32) -> Vec<ColumnSummary> {
-    let mut out: Vec<ColumnSummary> = Vec::new();
-    for (i, p) in run.iter().enumerate() {
-        let col = column_of(p.t, from_ms, to_ms, columns);
-        match out.last_mut() {
-            Some(s) if s.col == col => {
-                s.last = (p.t, p.avg);
-                s.order[3] = i;
-                if p.avg < s.min.1 {
-                    s.min = (p.t, p.avg);
-                    s.order[1] = i;
-                }
-                if p.avg > s.max.1 {
-                    s.max = (p.t, p.avg);
-                    s.order[2] = i;
-                }
-                s.lo = s.lo.min(p.lo);
-                s.hi = s.hi.max(p.hi);
-            }
-            _ => out.push(ColumnSummary {
-                col,
-                first: (p.t, p.avg),
-                min: (p.t, p.avg),
-                max: (p.t, p.avg),
-                last: (p.t, p.avg),
-                lo: p.lo,
-                hi: p.hi,
-                order: [i; 4],
-            }),
+/// Maps times to pixel columns exactly as [`column_of`] does, but evaluates it about once per
+/// column instead of once per point: after mapping `t` to column `c` it finds, by bisection on
+/// `column_of` itself, the first time of the next column, so later times up to there are compared,
+/// not divided and rounded. `column_of` is non-decreasing in `t`, which makes that span exact.
+#[derive(Debug, Clone)]
+pub struct ColumnCursor {
+    from_ms: i64,
+    to_ms: i64,
+    columns: u32,
+    col: u32,
+    /// Times in `[lo, hi)` are known to map to `col`.
+    lo: i64,
+    hi: i64,
+}
+
+impl ColumnCursor {
+    /// A cursor over `[from_ms, to_ms]` spanning `columns` pixel columns.
+    pub fn new(from_ms: i64, to_ms: i64, columns: u32) -> Self {
+        ColumnCursor {
+            from_ms,
+            to_ms,
+            columns,
+            col: 0,
+            lo: 1,
+            hi: 0,
         }
     }
+
+    /// The column of `t`, equal to `column_of(t, from_ms, to_ms, columns)`.
+    #[inline]
+    pub fn column(&mut self, t: i64) -> u32 {
+        if t >= self.lo && t < self.hi {
+            return self.col;
+        }
+        let col = column_of(t, self.from_ms, self.to_ms, self.columns);
+        self.col = col;
+        self.lo = t;
+        self.hi = self.next_column_start(col, t);
+        col
+    }
+
+    /// First time after `t` (which maps to `col`) that maps to a later column.
+    fn next_column_start(&self, col: u32, t: i64) -> i64 {
+        let at = |x: i64| column_of(x, self.from_ms, self.to_ms, self.columns);
+        if col >= self.columns.saturating_sub(1) {
+            // The last column takes everything after (column_of clamps).
+            return i64::MAX;
+        }
+        // `to_ms` maps to the last column when the window is well formed; otherwise keep the
+        // cache to this one time rather than guess.
+        let mut hi = self.to_ms;
+        if self.to_ms <= self.from_ms || hi <= t || at(hi) <= col {
+            return t.saturating_add(1);
+        }
+        let mut lo = t;
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if at(mid) > col {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    }
+}
+
+/// Adds point `i` of a run (in column `col`) to the run's column summaries.
+fn add_to_columns(out: &mut Vec<ColumnSummary>, i: usize, p: Point, col: u32) {
+    match out.last_mut() {
+        Some(s) if s.col == col => {
+            s.last = (p.t, p.avg);
+            s.order[3] = i;
+            if p.avg < s.min.1 {
+                s.min = (p.t, p.avg);
+                s.order[1] = i;
+            }
+            if p.avg > s.max.1 {
+                s.max = (p.t, p.avg);
+                s.order[2] = i;
+            }
+            s.lo = s.lo.min(p.lo);
+            s.hi = s.hi.max(p.hi);
+        }
+        _ => out.push(ColumnSummary {
+            col,
+            first: (p.t, p.avg),
+            min: (p.t, p.avg),
+            max: (p.t, p.avg),
+            last: (p.t, p.avg),
+            lo: p.lo,
+            hi: p.hi,
+            order: [i; 4],
+        }),
+    }
+}
+
+/// Summarises a run (sorted by time) per pixel column.
+pub fn summarise_run(run: &[Point], from_ms: i64, to_ms: i64, columns: u32) -> Vec<ColumnSummary> {
+    summarise_points(run.iter().copied(), from_ms, to_ms, columns)
+}
+
+/// [`summarise_run`] over points that need not be collected first.
+pub fn summarise_points(
+    run: impl IntoIterator<Item = Point>,
+    from_ms: i64,
+    to_ms: i64,
+    columns: u32,
+) -> Vec<ColumnSummary> {
+    let mut cursor = ColumnCursor::new(from_ms, to_ms, columns);
+    let mut out: Vec<ColumnSummary> = Vec::new();
+    for (i, p) in run.into_iter().enumerate() {
+        add_to_columns(&mut out, i, p, cursor.column(p.t));
+    }
     out
+}
+
+/// `DateTime::timestamp_millis` for times that mostly share a date with the previous one: the
+/// day's start is computed once per date (the calendar arithmetic was the largest cost of the
+/// M4 pass over a year of minutes), the time of day is read from its fields.
+#[derive(Debug, Default)]
+pub struct MillisCache {
+    day: Option<(chrono::NaiveDate, i64)>,
+}
+
+impl MillisCache {
+    /// Equal to `ts.timestamp_millis()`.
+    #[inline]
+    pub fn millis(&mut self, ts: &chrono::DateTime<chrono::Utc>) -> i64 {
+        use chrono::Timelike;
+        let naive = ts.naive_utc();
+        let date = naive.date();
+        let day_ms = match self.day {
+            Some((d, ms)) if d == date => ms,
+            _ => {
+                let ms = date
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    .timestamp_millis();
+                self.day = Some((date, ms));
+                ms
+            }
+        };
+        let time = naive.time();
+        day_ms
+            + i64::from(time.num_seconds_from_midnight()) * 1000
+            + i64::from(time.nanosecond() / 1_000_000)
+    }
+}
+
+/// A run already reduced to its pixel columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRun {
+    /// Its column summaries, as [`summarise_run`] gives them.
+    pub columns: Vec<ColumnSummary>,
+    /// Whether any of its points is a real bucket (see [`has_spread`]).
+    pub spread: bool,
+}
+
+/// [`split_runs`] then [`summarise_run`] of each run and [`has_spread`], in one pass that never
+/// materialises the points (a year of minutes is 525,600 of them). Every kept point's `lo` then
+/// `hi` goes to `each_value`, in order, for the axis extent.
+pub fn summarise_series(
+    points: &[Bucket],
+    step: Duration,
+    (from_ms, to_ms, columns): (i64, i64, u32),
+    factor: f64,
+    each_value: &mut impl FnMut(f64),
+) -> Vec<ColumnRun> {
+    let max_gap = step.num_milliseconds().saturating_mul(3) / 2;
+    let mut cursor = ColumnCursor::new(from_ms, to_ms, columns);
+    let mut clock = MillisCache::default();
+    let mut runs: Vec<ColumnRun> = Vec::new();
+    // The run being built: its summaries, spread, length and last time.
+    let mut current: Option<(ColumnRun, usize, i64)> = None;
+    for b in points {
+        let t = clock.millis(&b.ts);
+        if t < from_ms || t >= to_ms {
+            continue;
+        }
+        if !b.is_present() {
+            runs.extend(current.take().map(|c| c.0));
+            continue;
+        }
+        if current.as_ref().is_some_and(|c| t - c.2 > max_gap) {
+            runs.extend(current.take().map(|c| c.0));
+        }
+        let p = point_of(b, t, factor);
+        each_value(p.lo);
+        each_value(p.hi);
+        let (run, len, last) = current.get_or_insert_with(|| {
+            (
+                ColumnRun {
+                    columns: Vec::new(),
+                    spread: false,
+                },
+                0,
+                t,
+            )
+        });
+        add_to_columns(&mut run.columns, *len, p, cursor.column(t));
+        run.spread |= p.hi > p.lo;
+        *len += 1;
+        *last = t;
+    }
+    runs.extend(current.map(|c| c.0));
+    runs
 }
 
 /// The line through a run's column summaries: first/min/max/last of each column in run order,

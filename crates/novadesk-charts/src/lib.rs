@@ -36,7 +36,8 @@ pub use validate::{MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
 /// Public for property tests and benchmarks: the pixel-column downsampler the renderer uses.
 pub mod columns {
     pub use crate::downsample::{
-        column_of, line_points, split_runs, summarise_run, ColumnSummary, Point, Run,
+        column_of, line_points, split_runs, summarise_points, summarise_run, summarise_series,
+        ColumnCursor, ColumnRun, ColumnSummary, Point, Run,
     };
 }
 

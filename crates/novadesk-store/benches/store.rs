@@ -7,6 +7,8 @@
 
 use std::time::{Duration, Instant};
 
+use bench_report::{Better, Figure};
+
 use novadesk_store::{Batch, Resolution, SeriesKey, Store, DAY_MS, HOUR_MS, MINUTE_MS};
 use rusqlite::{params, Connection};
 
@@ -303,4 +305,57 @@ fn main() {
     );
     println!("\nlive-style ingest (10 samples per batch, one transaction each, synchronous=FULL): {live_batches:.0} batches/s = {live_samples:.0} samples/s");
     println!("the same in memory (no fsync, i.e. CPU cost only): {mem_batches:.0} batches/s");
+
+    let command = "cargo bench -p novadesk-store --bench store";
+    let (ours, naive) = (&rows[0], &rows[1]);
+    let per_sample = |bytes: u64| Figure::new(bytes as f64 / total as f64, "B/sample");
+    let report = [
+        bench_report::Row::new(
+            "store",
+            "ingest, 10 series x 1 y of 1-min data in day batches",
+            Figure::new(ours.ingest_per_s, "samples/s"),
+            Better::Higher,
+            command,
+        )
+        .peer(
+            "naive table (1 row/sample)",
+            Figure::new(naive.ingest_per_s, "samples/s"),
+        )
+        .goal(">= 3x the naive table", Some(3.0 * naive.ingest_per_s))
+        .note("synchronous=FULL, one transaction per day batch, rollups included"),
+        bench_report::Row::new(
+            "store",
+            "bytes on disk per sample (rollups included)",
+            per_sample(ours.bytes),
+            Better::Lower,
+            command,
+        )
+        .peer("naive table", per_sample(naive.bytes))
+        .goal("<= 2.2 B/sample", Some(2.2))
+        .note(&format!(
+            "CSV: {:.2} B/sample",
+            csv_bytes as f64 / total as f64
+        )),
+        bench_report::Row::new(
+            "store",
+            "bytes on disk per sample vs CSV",
+            per_sample(ours.bytes),
+            Better::Lower,
+            command,
+        )
+        .peer("CSV ts_ms,der/field,value", per_sample(csv_bytes as u64)),
+        bench_report::Row::new(
+            "store",
+            "read 1 y of 1 series at 6 h (1,460 buckets)",
+            Figure::new(ours.read.as_secs_f64() * 1e3, "ms"),
+            Better::Lower,
+            command,
+        )
+        .peer(
+            "naive table GROUP BY",
+            Figure::new(naive.read.as_secs_f64() * 1e3, "ms"),
+        )
+        .goal("unchanged or faster (0.71 ms idle before)", None),
+    ];
+    bench_report::record("store", &report);
 }

@@ -52,12 +52,11 @@ pub(crate) fn merge(
     hour: i64,
     new: &mut [(i64, f64)],
 ) -> Result<bool> {
+    // Cached statements: ingest runs these once per series and hour, and preparing the SQL
+    // each time cost more than the chunk codec.
     let stored: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT data FROM chunks WHERE series_id = ?1 AND hour = ?2",
-            params![sid, hour],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT data FROM chunks WHERE series_id = ?1 AND hour = ?2")?
+        .query_row(params![sid, hour], |r| r.get(0))
         .optional()?;
     let old = match &stored {
         Some(d) => decode(hour, d)?,
@@ -91,10 +90,15 @@ pub(crate) fn merge(
     if same {
         return Ok(false);
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR REPLACE INTO chunks (series_id, hour, n, data) VALUES (?1, ?2, ?3, ?4)",
-        params![sid, hour, merged.len() as i64, encode(hour, &merged)],
-    )?;
+    )?
+    .execute(params![
+        sid,
+        hour,
+        merged.len() as i64,
+        encode(hour, &merged)
+    ])?;
     Ok(true)
 }
 

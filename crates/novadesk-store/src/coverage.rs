@@ -168,10 +168,15 @@ pub(crate) fn mark(
         Merge::Replace => 0,
     };
     let near = load(conn, sid, res, new.start - slack, new.end + slack)?;
-    conn.execute(
+    conn.prepare_cached(
         "DELETE FROM coverage WHERE series_id = ?1 AND res = ?2 AND end >= ?3 AND start <= ?4",
-        params![sid, res.as_ms(), new.start - slack, new.end + slack],
-    )?;
+    )?
+    .execute(params![
+        sid,
+        res.as_ms(),
+        new.start - slack,
+        new.end + slack
+    ])?;
     let mut ins = conn.prepare_cached(
         "INSERT INTO coverage (series_id, res, start, end, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;

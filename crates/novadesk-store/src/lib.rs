@@ -148,6 +148,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(map)?;
         schema::check_and_migrate(&mut conn).map_err(|e| lift(e, &path))?;
+        // Room for every statement the ingest and read paths keep prepared (the default 16 is
+        // close to that count, and an evicted statement is re-parsed on every call).
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Store { conn, path })
     }
 

@@ -19,7 +19,38 @@ fn any_value() -> impl Strategy<Value = f64> {
     ]
 }
 
+/// Finite values that are decimals up to float rounding (float sums of 0.01 steps, as rollup sums
+/// are), mixed with exact decimals, −0.0, and any finite bit pattern (tiny, huge, subnormal).
+fn near_decimal_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => prop::collection::vec(-100_000i64..100_000, 1..20)
+            .prop_map(|ms| ms.iter().map(|&m| m as f64 / 100.0).sum::<f64>()),
+        1 => (-1_000_000i64..1_000_000, 0u32..4).prop_map(|(m, s)| m as f64 / 10f64.powi(s as i32)),
+        1 => Just(-0.0),
+        1 => any::<u64>().prop_map(f64::from_bits).prop_filter("finite", |v| v.is_finite()),
+    ]
+}
+
 proptest! {
+    #[test]
+    fn near_decimal_columns_round_trip_bit_exactly(
+        values in prop::collection::vec(near_decimal_value(), 0..200),
+    ) {
+        let mut out = Vec::new();
+        put_values(&mut out, &values);
+        let mut pos = 0;
+        let back = get_values(&out, &mut pos, values.len()).unwrap();
+        prop_assert_eq!(pos, out.len());
+        let bits: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+        let back_bits: Vec<u64> = back.iter().map(|v| v.to_bits()).collect();
+        prop_assert_eq!(bits, back_bits);
+        // Truncated columns are errors, never panics.
+        for cut in 0..out.len() {
+            let mut pos = 0;
+            prop_assert!(get_values(&out[..cut], &mut pos, values.len()).is_err());
+        }
+    }
+
     #[test]
     fn values_round_trip_bit_exactly(values in prop::collection::vec(any_value(), 0..200)) {
         let mut out = Vec::new();

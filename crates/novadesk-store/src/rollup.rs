@@ -148,15 +148,15 @@ pub(crate) fn write(
         );
         kept.sort_by_key(|a| a.start);
         if kept.is_empty() {
-            conn.execute(
+            conn.prepare_cached(
                 "DELETE FROM rollups WHERE series_id = ?1 AND res = ?2 AND source = ?3 AND period = ?4",
-                params![sid, res.as_ms(), source, period],
-            )?;
+            )?
+            .execute(params![sid, res.as_ms(), source, period])?;
         } else {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT OR REPLACE INTO rollups (series_id, res, source, period, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![sid, res.as_ms(), source, period, encode(period, res, &kept)],
-            )?;
+            )?
+            .execute(params![sid, res.as_ms(), source, period, encode(period, res, &kept)])?;
         }
         period = end;
     }

@@ -109,11 +109,8 @@ impl Batch {
 /// Looks up a series' row id.
 pub(crate) fn find_id(conn: &Connection, key: &SeriesKey) -> Result<Option<i64>> {
     Ok(conn
-        .query_row(
-            "SELECT id FROM series WHERE der_id = ?1 AND field = ?2",
-            params![key.der_id, key.field],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM series WHERE der_id = ?1 AND field = ?2")?
+        .query_row(params![key.der_id, key.field], |r| r.get(0))
         .optional()?)
 }
 

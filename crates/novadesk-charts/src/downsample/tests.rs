@@ -155,4 +155,90 @@ proptest! {
             }
         }
     }
+
+    /// The cursor gives exactly `column_of` for any times, sorted or not, inside the window or
+    /// outside it, for any window and width (it only skips the division, never changes a column).
+    #[test]
+    fn column_cursor_equals_column_of(
+        from in -1_000_000i64..1_000_000,
+        span in -10i64..40_000_000_000,
+        columns in 0u32..5_000,
+        steps in prop::collection::vec(-2_000_000i64..400_000_000, 1..300),
+    ) {
+        let to = from + span;
+        let mut cursor = ColumnCursor::new(from, to, columns);
+        let mut t = from - 1_000_000;
+        for dt in steps {
+            t += dt;
+            prop_assert_eq!(cursor.column(t), column_of(t, from, to, columns), "t = {}", t);
+        }
+    }
+
+    /// The one-pass reduction equals splitting into runs, then summarising each run, and it
+    /// reports the same values for the axis extent in the same order.
+    #[test]
+    fn summarise_series_equals_split_then_summarise(
+        raw in prop::collection::vec((1i64..200, 0u8..10, -1e4f64..1e4, 0f64..50.0), 0..600),
+        columns in 1u32..120,
+        factor in prop::sample::select(vec![1.0, 1e-3, -1.0]),
+        window in (0i64..2_000, 1i64..120_000),
+    ) {
+        let step = Duration::milliseconds(60);
+        let mut t = 0i64;
+        let pts: Vec<Bucket> = raw
+            .iter()
+            .map(|&(dt, kind, v, spread)| {
+                t += dt;
+                match kind {
+                    0 => Bucket::missing(ts(t)),
+                    1 => Bucket { ts: ts(t), min: v + spread, max: v - spread, avg: v },
+                    2 | 3 => Bucket { ts: ts(t), min: v - spread, max: v + spread, avg: v },
+                    _ => Bucket::sample(ts(t), v),
+                }
+            })
+            .collect();
+        let (from, to) = (window.0, window.0 + window.1);
+        let mut seen = Vec::new();
+        let fused = summarise_series(&pts, step, (from, to, columns), factor, &mut |v| seen.push(v));
+        let runs = split_runs(&pts, step, from, to, factor);
+        let expected: Vec<ColumnRun> = runs
+            .iter()
+            .map(|r| ColumnRun { columns: summarise_run(r, from, to, columns), spread: has_spread(r) })
+            .collect();
+        prop_assert_eq!(fused, expected);
+        let values: Vec<f64> = runs.iter().flatten().flat_map(|p| [p.lo, p.hi]).collect();
+        prop_assert_eq!(seen, values);
+    }
+}
+
+#[test]
+fn column_cursor_matches_at_every_millisecond_across_boundaries() {
+    for (from, to, columns) in [(0, 1_000, 7), (-3, 10, 4), (5, 6, 3), (0, 999_999, 1_533)] {
+        let mut cursor = ColumnCursor::new(from, to, columns);
+        for t in from - 5..to + 5 {
+            assert_eq!(
+                cursor.column(t),
+                column_of(t, from, to, columns),
+                "t = {t} in [{from}, {to}] over {columns}"
+            );
+        }
+    }
+}
+
+proptest! {
+    /// The cached clock gives exactly `timestamp_millis`, across days, before 1970, with
+    /// sub-second parts, in any order.
+    #[test]
+    fn millis_cache_equals_timestamp_millis(
+        times in prop::collection::vec((-4_000_000_000_000i64..4_000_000_000_000, 0i64..3), 1..200),
+    ) {
+        let mut cache = MillisCache::default();
+        let mut t = 0i64;
+        for (jump, small) in times {
+            // Mostly small steps within a day, now and then a jump anywhere.
+            t = if small == 0 { jump } else { t + jump.rem_euclid(90_000) };
+            let dt = DateTime::<Utc>::from_timestamp_millis(t).unwrap_or_default();
+            prop_assert_eq!(cache.millis(&dt), dt.timestamp_millis());
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub(crate) mod prepare;
 pub(crate) mod prices;
 mod series;
 
+use crate::downsample::summarise_series;
 use crate::error::{Error, Result};
 use crate::font;
 use crate::scale::format_number;
@@ -17,7 +18,7 @@ use plotters::chart::DualCoordChartContext;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use prepare::{prepare, Prepared};
+use prepare::{prepare, Prepared, SeriesData};
 use std::ops::Range;
 
 /// The plotting area of one axis pair: time (epoch ms) × value.
@@ -54,7 +55,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
 ) -> Result<()> {
     let pal = Palette::of(spec.theme);
     root.fill(&pal.background).map_err(Error::drawing)?;
-    let data = prepare(spec, kind);
+    let data = prepare(spec, kind, plot_columns(spec));
 
     let entries = legend_entries(spec, &pal);
     let header_h = legend::header_height(root, spec.title.is_some(), &entries)?;
@@ -133,8 +134,20 @@ fn draw_main<DB: DrawingBackend>(
         pal.zero.stroke_width(1),
     ))
     .map_err(Error::drawing)?;
-    for (i, runs) in data.runs.iter().enumerate() {
-        series::draw_series(plot, runs, pal.series_colour(i), window)?;
+    for (i, (s, drawn)) in spec.series.iter().zip(&data.series).enumerate() {
+        let colour = pal.series_colour(i);
+        match drawn {
+            SeriesData::Points(runs) => series::draw_series(plot, runs, colour, window)?,
+            SeriesData::Columns { runs, columns } if *columns == window.columns => {
+                series::draw_column_runs(plot, runs, colour, window)?;
+            }
+            SeriesData::Columns { .. } => {
+                // The plot came out another width than predicted: reduce again to the real one.
+                let w = (window.from_ms, window.to_ms, window.columns);
+                let runs = summarise_series(&s.points, s.step, w, data.factor, &mut |_| {});
+                series::draw_column_runs(plot, &runs, colour, window)?;
+            }
+        }
     }
     if let Some(prices) = &spec.prices {
         let span = data.price_range.end - data.price_range.start;

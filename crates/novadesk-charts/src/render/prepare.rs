@@ -1,14 +1,27 @@
 //! Turning the spec into drawable data (display units, runs, extents) before any layout.
 
-use crate::downsample::{split_runs, Run};
+use crate::downsample::{split_runs, summarise_series, ColumnRun, Run};
 use crate::scale::{padded_range, Extent};
 use crate::spec::{ChartSpec, SeriesKind};
 use std::ops::Range;
 
+/// One series ready to draw, in display units.
+pub enum SeriesData {
+    /// Every point, split into runs (no downsampling).
+    Points(Vec<Run>),
+    /// Runs reduced to `columns` pixel columns.
+    Columns {
+        /// The runs' column summaries.
+        runs: Vec<ColumnRun>,
+        /// The plot width they were reduced to.
+        columns: u32,
+    },
+}
+
 /// Drawable data of a spec.
 pub struct Prepared {
-    /// Per series: its runs in display units.
-    pub runs: Vec<Vec<Run>>,
+    /// Per series, its runs.
+    pub series: Vec<SeriesData>,
     /// Value axis range (display unit).
     pub value_range: Range<f64>,
     /// Price axis range.
@@ -23,21 +36,31 @@ pub struct Prepared {
     pub to_ms: i64,
 }
 
-/// Splits series into runs and finds the axis ranges (zero lines of both axes aligned).
-pub fn prepare(spec: &ChartSpec, kind: Option<SeriesKind>) -> Prepared {
+/// Splits series into runs (reduced to `columns` pixel columns when the spec downsamples) and
+/// finds the axis ranges (zero lines of both axes aligned).
+pub fn prepare(spec: &ChartSpec, kind: Option<SeriesKind>, columns: u32) -> Prepared {
     let (from_ms, to_ms) = (spec.from.timestamp_millis(), spec.to.timestamp_millis());
     let factor = kind.map_or(1.0, SeriesKind::display_factor);
-    let runs: Vec<Vec<Run>> = spec
+    let mut values = Extent::default();
+    let series = spec
         .series
         .iter()
-        .map(|s| split_runs(&s.points, s.step, from_ms, to_ms, factor))
+        .map(|s| {
+            if spec.downsample {
+                let window = (from_ms, to_ms, columns);
+                let mut add = |v: f64| values.add(v);
+                let runs = summarise_series(&s.points, s.step, window, factor, &mut add);
+                SeriesData::Columns { runs, columns }
+            } else {
+                let runs = split_runs(&s.points, s.step, from_ms, to_ms, factor);
+                for p in runs.iter().flatten() {
+                    values.add(p.lo);
+                    values.add(p.hi);
+                }
+                SeriesData::Points(runs)
+            }
+        })
         .collect();
-
-    let mut values = Extent::default();
-    for p in runs.iter().flatten().flatten() {
-        values.add(p.lo);
-        values.add(p.hi);
-    }
     for p in &spec.peaks {
         let t = p.ts.timestamp_millis();
         if t >= from_ms && t < to_ms {
@@ -80,7 +103,7 @@ pub fn prepare(spec: &ChartSpec, kind: Option<SeriesKind>) -> Prepared {
     }
     let cost_range = padded_range(costs.lo, costs.hi, 0.08);
     Prepared {
-        runs,
+        series,
         value_range,
         price_range,
         cost_range,

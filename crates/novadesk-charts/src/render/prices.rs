@@ -2,7 +2,7 @@
 
 use super::series::stroke;
 use super::{Plot, Window};
-use crate::downsample::{line_points, summarise_run, Point};
+use crate::downsample::{line_points, summarise_points, Point};
 use crate::error::{Error, Result};
 use crate::spec::PriceSeries;
 use crate::theme::Palette;
@@ -70,17 +70,14 @@ pub fn draw_prices<DB: DrawingBackend>(
 ) -> Result<()> {
     for run in step_runs(prices, window.from_ms, window.to_ms) {
         let line = if window.downsample {
-            let pts: Vec<Point> = run
-                .iter()
-                .map(|&(t, v)| Point {
-                    t,
-                    lo: v,
-                    hi: v,
-                    avg: v,
-                })
-                .collect();
-            line_points(&summarise_run(
-                &pts,
+            let pts = run.iter().map(|&(t, v)| Point {
+                t,
+                lo: v,
+                hi: v,
+                avg: v,
+            });
+            line_points(&summarise_points(
+                pts,
                 window.from_ms,
                 window.to_ms,
                 window.columns,

@@ -2,7 +2,7 @@
 
 use super::{Plot, Window};
 use crate::downsample::{
-    band_outline, band_outline_raw, has_spread, line_points, summarise_run, ColumnSummary, Run,
+    band_outline, band_outline_raw, has_spread, line_points, ColumnRun, ColumnSummary, Run,
 };
 use crate::error::{Error, Result};
 use plotters::prelude::*;
@@ -10,54 +10,79 @@ use plotters::prelude::*;
 /// Drawing-space points (epoch ms, display value).
 type Path = Vec<(i64, f64)>;
 
-/// Draws one series' runs in `colour`.
-///
-/// Downsampled, runs that fit in one pixel column (gappy data: a point, a gap, a point…) are
-/// merged per column into one vertical stroke over their extremes. Nothing is joined across a
-/// gap (the stroke stays inside the column), and the element count stays in the order of the
-/// column count however fragmented the data is.
+/// Draws one series' runs in `colour`, every point (no downsampling).
 pub fn draw_series<DB: DrawingBackend>(
     plot: &Plot<DB>,
     runs: &[Run],
     colour: RGBColor,
     window: Window,
 ) -> Result<()> {
+    for run in runs {
+        let band = if has_spread(run) {
+            band_outline_raw(run)
+        } else {
+            Vec::new()
+        };
+        draw_run(
+            plot,
+            band,
+            run.iter().map(|p| (p.t, p.avg)).collect(),
+            colour,
+            window,
+        )?;
+    }
+    Ok(())
+}
+
+/// Draws one series' runs, reduced to pixel columns, in `colour`.
+///
+/// Runs that fit in one pixel column (gappy data: a point, a gap, a point…) are merged per
+/// column into one vertical stroke over their extremes. Nothing is joined across a gap (the
+/// stroke stays inside the column), and the element count stays in the order of the column
+/// count however fragmented the data is.
+pub fn draw_column_runs<DB: DrawingBackend>(
+    plot: &Plot<DB>,
+    runs: &[ColumnRun],
+    colour: RGBColor,
+    window: Window,
+) -> Result<()> {
     let mut pending: Option<ColumnSummary> = None;
     for run in runs {
-        let (band, line): (Path, Path) = if window.downsample {
-            let summaries = summarise_run(run, window.from_ms, window.to_ms, window.columns);
-            if let [only] = summaries.as_slice() {
-                pending = match pending {
-                    Some(p) if p.col == only.col => Some(merge(p, only)),
-                    other => {
-                        draw_column(plot, other, colour, window)?;
-                        Some(*only)
-                    }
-                };
-                continue;
-            }
-            draw_column(plot, pending.take(), colour, window)?;
-            let band = if has_spread(run) {
-                band_outline(&summaries)
-            } else {
-                Vec::new()
+        let summaries = &run.columns;
+        if let [only] = summaries.as_slice() {
+            pending = match pending {
+                Some(p) if p.col == only.col => Some(merge(p, only)),
+                other => {
+                    draw_column(plot, other, colour, window)?;
+                    Some(*only)
+                }
             };
-            (band, line_points(&summaries))
-        } else {
-            let band = if has_spread(run) {
-                band_outline_raw(run)
-            } else {
-                Vec::new()
-            };
-            (band, run.iter().map(|p| (p.t, p.avg)).collect())
-        };
-        if !band.is_empty() {
-            plot.draw(&Polygon::new(band, colour.mix(0.2).filled()))
-                .map_err(Error::drawing)?;
+            continue;
         }
-        draw_line(plot, line, colour, window.segmented_lines)?;
+        draw_column(plot, pending.take(), colour, window)?;
+        let band = if run.spread {
+            band_outline(summaries)
+        } else {
+            Vec::new()
+        };
+        draw_run(plot, band, line_points(summaries), colour, window)?;
     }
     draw_column(plot, pending, colour, window)
+}
+
+/// A run's envelope band (if any) under its line.
+fn draw_run<DB: DrawingBackend>(
+    plot: &Plot<DB>,
+    band: Path,
+    line: Path,
+    colour: RGBColor,
+    window: Window,
+) -> Result<()> {
+    if !band.is_empty() {
+        plot.draw(&Polygon::new(band, colour.mix(0.2).filled()))
+            .map_err(Error::drawing)?;
+    }
+    draw_line(plot, line, colour, window.segmented_lines)
 }
 
 /// Extremes of two summaries of the same column.
