@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
+.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz deps-bench build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -55,8 +55,12 @@ cargo-test:
 e2e: build
 	e2e/run.sh
 
-bench:
+bench: deps-bench
 	$(CARGO) bench --workspace
+
+# The Python peers the benchmarks compare with (httpx-sse, …), pinned in .ci/bench-requirements.txt.
+deps-bench: deps-test
+	.ci/install-bench.sh
 
 # Regenerate ui/js/bindings.js from the Rust command/event declarations.
 bindings:

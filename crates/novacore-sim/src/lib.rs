@@ -44,6 +44,7 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod stream;
+pub mod stream_writer;
 pub mod webpage;
 pub mod world;
 pub mod zap;

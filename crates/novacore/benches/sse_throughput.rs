@@ -1,22 +1,31 @@
-//! SSE readings decoded per second through `stream_site` against a sandbox firehose, side by
-//! side with a Python client (httpx + httpx-sse) on the same stream. `cargo bench -p novacore`.
+//! SSE readings per second through `stream_site`, side by side with a Python client (httpx +
+//! httpx-sse) on the same streams, plus the decoder's ceiling and the Sandbox's writer.
+//! `cargo bench -p novacore --bench sse_throughput` (Python from .ci/install-bench.sh).
 //!
-//! The firehose: the sandbox's replay ring is filled with N readings via `/_sim/readings`, then
-//! each client connects with `Last-Event-ID: 0` and receives all N as fast as the server writes.
-//! The sandbox writes one event at a time, so both clients hit its ceiling; a second, raw
-//! firehose serves the same events pre-rendered over loopback to compare the clients themselves,
-//! and a last row decodes the frames from memory (the client's ceiling).
-//! The Python client runs from a venv under `target/bench-venv` (created on first run with pip).
+//! Both firehoses are served from a process of their own (this binary re-run with
+//! SSE_BENCH_SERVE=1), so the Rust client and the Python client each have a process to
+//! themselves against the same server: the Sandbox's replay ring filled with READINGS readings
+//! (each client connects with `Last-Event-ID: 0` and receives them all as fast as the Sandbox
+//! writes), and a raw server writing the same events pre-rendered (the clients' own speed). The
+//! set-up the bench had before, both servers inside the Rust client's runtime, runs once at the
+//! end for comparison.
 
-use futures::StreamExt;
-use novacore::models::NewSite;
-use novacore::{Client, Identity, StreamEvent, StreamOptions};
-use novacore_sim::Sandbox;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "sse_throughput/clients.rs"]
+mod clients;
+#[path = "sse_throughput/server.rs"]
+mod server;
+
+use bench_report::{Better, Figure, Row};
+use clients::rate;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 const READINGS: usize = 50_000;
+const RUNS: usize = 3;
+const COMMAND: &str = "cargo bench -p novacore --bench sse_throughput";
+const UNIT: &str = "readings/s";
 
 fn reading(i: usize) -> serde_json::Value {
     serde_json::json!({
@@ -28,246 +37,311 @@ fn reading(i: usize) -> serde_json::Value {
     })
 }
 
-async fn fill(base: &str, site: &str) {
-    let http = reqwest::Client::new();
-    let tasks: Vec<_> = (0..16)
-        .map(|t| {
-            let (http, url, site) = (
-                http.clone(),
-                format!("{base}/_sim/readings"),
-                site.to_string(),
-            );
-            tokio::spawn(async move {
-                for i in (t..READINGS).step_by(16) {
-                    let r = http
-                        .post(&url)
-                        .json(&serde_json::json!({"site_id": site, "reading": reading(i)}))
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(r.status().is_success(), "{}", r.status());
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-}
-
-async fn rust_run(c: &Client, site: &str) -> (usize, Duration) {
-    let opts = StreamOptions {
-        last_event_id: Some("0".into()),
-        ..StreamOptions::default()
-    };
-    let t0 = Instant::now();
-    let mut s = Box::pin(c.telemetry().stream_site_with(site, opts));
-    let mut n = 0;
-    while n < READINGS {
-        match s.next().await {
-            Some(Ok(StreamEvent::Reading { reading, .. })) => {
-                std::hint::black_box(&reading);
-                n += 1;
-            }
-            Some(Ok(_)) => {}
-            other => panic!("stream ended early: {other:?}"),
-        }
-    }
-    (n, t0.elapsed())
-}
-
-/// The same readings pre-rendered as SSE bytes, served over loopback as fast as the socket takes
-/// them: a firehose that does not bottleneck on the sandbox's per-event writes.
-async fn raw_firehose() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut body = b"retry: 3000\n\n".to_vec();
-    for i in 0..READINGS {
-        body.extend_from_slice(format!("id: {}\ndata: {}\n\n", i + 1, reading(i)).as_bytes());
-    }
-    let body = std::sync::Arc::new(body);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 2048];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(k) => head.extend_from_slice(&buf[..k]),
-                    }
-                }
-                let h = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
-                if sock.write_all(h.as_bytes()).await.is_ok() {
-                    let _ = sock.write_all(&body).await;
-                }
-            });
-        }
-    });
-    url
-}
-
-/// Client-side ceiling: the same frames parsed and decoded from memory, no network.
-async fn decode_only() -> (usize, Duration) {
-    use eventsource_stream::Eventsource;
+/// The READINGS events as SSE frames (`id:` + `data:`), as both firehoses send them.
+fn frames() -> Vec<u8> {
     let mut bytes = Vec::new();
     for i in 0..READINGS {
         bytes.extend_from_slice(format!("id: {}\ndata: {}\n\n", i + 1, reading(i)).as_bytes());
     }
-    let chunks: Vec<Result<bytes::Bytes, std::convert::Infallible>> = bytes
-        .chunks(16 * 1024)
-        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
-        .collect();
-    let t0 = Instant::now();
-    let mut events = Box::pin(futures::stream::iter(chunks).eventsource());
-    let mut n = 0;
-    while let Some(ev) = events.next().await {
-        if let StreamEvent::Reading { reading, .. } =
-            novacore::stream::decode_event(&ev.unwrap(), 1 << 20)
-        {
-            std::hint::black_box(&reading);
-            n += 1;
-        }
-    }
-    (n, t0.elapsed())
+    bytes
 }
 
-fn python_venv(target: &Path) -> Option<PathBuf> {
-    let venv = target.join("bench-venv");
-    let py = venv.join("bin/python");
-    if !py.exists() {
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .ok()?
-            .success()
-            && Command::new(venv.join("bin/pip"))
-                .args(["install", "-q", "httpx", "httpx-sse"])
-                .status()
-                .ok()?
-                .success();
-        if !ok {
-            return None;
-        }
-    }
-    Some(py)
+/// Best rate of each client against one set-up.
+#[derive(Debug, Default, Clone, Copy)]
+struct SetUp {
+    raw_rust: f64,
+    raw_py: f64,
+    sandbox_rust: f64,
+    sandbox_py: f64,
+    writer: f64,
+    writer_floor: f64,
 }
 
-fn python_run(py: &Path, url: &str, token: &str) -> Option<(usize, Duration)> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sse_client.py");
-    let out = Command::new(py)
-        .arg(script)
-        .args([url, token, &READINGS.to_string()])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!(
-            "python client failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return None;
+fn line(label: &str, run: usize, n: usize, d: std::time::Duration) -> f64 {
+    let r = rate(n, d);
+    println!("{label:<52} {run:>4} {:>10.3} {r:>14.0}", d.as_secs_f64());
+    r
+}
+
+async fn python(
+    py: &Option<PathBuf>,
+    url: String,
+    token: String,
+) -> Option<(usize, std::time::Duration)> {
+    let py = py.clone()?;
+    tokio::task::spawn_blocking(move || clients::python_run(&py, &url, &token))
+        .await
+        .expect("python task")
+}
+
+/// Every client against one set-up, `runs` times each; the best of each.
+async fn measure(tag: &str, ep: &server::Endpoints, py: &Option<PathBuf>, runs: usize) -> SetUp {
+    let mut best = SetUp::default();
+    let raw = clients::sdk(&ep.raw, "bench");
+    let sandbox = clients::sdk(&ep.sandbox, &ep.token);
+    let raw_url = format!("{}/stream/sites/raw", ep.raw);
+    let sb_url = format!("{}/stream/sites/{}", ep.sandbox, ep.site);
+    let sb_path = format!("/stream/sites/{}", ep.site);
+    for run in 1..=runs {
+        let (n, d) = clients::rust_run(&raw, "raw").await;
+        best.raw_rust = best.raw_rust.max(line(
+            &format!("{tag}raw firehose: stream_site (Rust)"),
+            run,
+            n,
+            d,
+        ));
+        if let Some((n, d)) = python(py, raw_url.clone(), "bench".into()).await {
+            best.raw_py = best.raw_py.max(line(
+                &format!("{tag}raw firehose: httpx-sse (Python)"),
+                run,
+                n,
+                d,
+            ));
+        }
+        let (n, d) = clients::rust_run(&sandbox, &ep.site).await;
+        best.sandbox_rust = best.sandbox_rust.max(line(
+            &format!("{tag}Sandbox: stream_site (Rust)"),
+            run,
+            n,
+            d,
+        ));
+        if let Some((n, d)) = python(py, sb_url.clone(), ep.token.clone()).await {
+            best.sandbox_py = best.sandbox_py.max(line(
+                &format!("{tag}Sandbox: httpx-sse (Python)"),
+                run,
+                n,
+                d,
+            ));
+        }
+        let (n, d) = clients::count_frames(&ep.sandbox, &sb_path, &ep.token).await;
+        best.writer = best.writer.max(line(
+            &format!("{tag}Sandbox writer: frames counted"),
+            run,
+            n,
+            d,
+        ));
+        let (n, d) = clients::count_frames(&ep.raw, "/stream/sites/raw", "bench").await;
+        best.writer_floor = best.writer_floor.max(line(
+            &format!("{tag}raw firehose: frames counted"),
+            run,
+            n,
+            d,
+        ));
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    Some((
-        v["readings"].as_u64()? as usize,
-        Duration::from_secs_f64(v["secs"].as_f64()?),
-    ))
+    best
+}
+
+/// The firehoses in a process of their own; returns the endpoints and the process (stdin open:
+/// the server runs until it is closed).
+fn spawn_server() -> (server::Endpoints, std::process::Child) {
+    let exe = std::env::current_exe().expect("current exe");
+    let mut child = Command::new(exe)
+        .env("SSE_BENCH_SERVE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn the firehose server");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("server ready line");
+    let ep = serde_json::from_str(&first).expect("server endpoints");
+    (ep, child)
 }
 
 fn main() {
+    if std::env::var_os("SSE_BENCH_SERVE").is_some() {
+        server::serve();
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .unwrap();
-    rt.block_on(async {
-        let sb = Sandbox::builder()
-            .seed(1)
-            .sites(1)
-            .zaps(0)
-            .ring_size(READINGS + 10)
-            .rate_limit(10_000_000, 1e9)
-            .start()
-            .await
-            .unwrap();
-        let c = Client::builder(sb.base_url()).identity(Identity::generate()).build().unwrap();
-        let session = c.login().await.unwrap();
-        let org = c.organizations().create("Bench").await.unwrap();
-        let site = c
-            .sites()
-            .create(&NewSite { org_id: org.id, name: "Firehose".into(), ..Default::default() })
-            .await
-            .unwrap();
-        let t = Instant::now();
-        fill(sb.base_url(), &site.id).await;
-        eprintln!("filled {READINGS} readings in {:?}", t.elapsed());
+        .expect("runtime");
+    rt.block_on(run());
+}
 
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-        let url = format!("{}/stream/sites/{}", sb.base_url(), site.id);
-        let py = python_venv(&target);
+async fn run() {
+    let py = clients::python()
+        .map_err(|e| eprintln!("Python peer skipped: {e}"))
+        .ok();
+    println!("\nSSE readings/s, {READINGS} readings per run");
+    println!(
+        "{:<52} {:>4} {:>10} {:>14}",
+        "client", "run", "seconds", UNIT
+    );
 
-        println!("\nSSE readings decoded/s, {READINGS} readings per run (replay firehose, same sandbox stream)");
-        println!("{:<34} {:>6} {:>12} {:>14}", "client", "run", "seconds", "readings/s");
-        let mut best_rust = 0f64;
-        let mut best_py = 0f64;
-        for run in 1..=3 {
-            let (n, d) = rust_run(&c, &site.id).await;
-            let rate = n as f64 / d.as_secs_f64();
-            best_rust = best_rust.max(rate);
-            println!("{:<34} {:>6} {:>12.3} {:>14.0}", "novacore stream_site (Rust)", run, d.as_secs_f64(), rate);
-            if let Some(py) = &py {
-                let (url, token, py) = (url.clone(), session.token.expose().to_string(), py.clone());
-                let res = tokio::task::spawn_blocking(move || python_run(&py, &url, &token)).await.unwrap();
-                if let Some((n, d)) = res {
-                    let rate = n as f64 / d.as_secs_f64();
-                    best_py = best_py.max(rate);
-                    println!("{:<34} {:>6} {:>12.3} {:>14.0}", "httpx + httpx-sse (Python)", run, d.as_secs_f64(), rate);
-                }
-            }
+    // The decoder alone, and serde_json's parse of the same JSON into a Value as its floor.
+    let mut in_memory = 0f64;
+    let mut json_floor = 0f64;
+    let datas: Vec<String> = (0..READINGS).map(|i| reading(i).to_string()).collect();
+    for run in 1..=RUNS {
+        let (n, d) = clients::decode_only().await;
+        in_memory = in_memory.max(line("decode from memory (Rust)", run, n, d));
+        let t0 = Instant::now();
+        for d in &datas {
+            std::hint::black_box(serde_json::from_str::<serde_json::Value>(d).expect("json"));
         }
-        let raw = raw_firehose().await;
-        let raw_client = Client::new(&raw).unwrap();
-        raw_client.set_session(Some(novacore::Session::from_token("bench", "idt-bench")));
-        let raw_url = format!("{raw}/stream/sites/raw");
-        let mut raw_best = (0f64, 0f64);
-        for run in 1..=3 {
-            let (n, d) = rust_run(&raw_client, "raw").await;
-            let rate = n as f64 / d.as_secs_f64();
-            raw_best.0 = raw_best.0.max(rate);
-            println!("{:<34} {:>6} {:>12.3} {:>14.0}", "raw firehose: stream_site (Rust)", run, d.as_secs_f64(), rate);
-            if let Some(py) = &py {
-                let (url, py) = (raw_url.clone(), py.clone());
-                let res = tokio::task::spawn_blocking(move || python_run(&py, &url, "bench")).await.unwrap();
-                if let Some((n, d)) = res {
-                    let rate = n as f64 / d.as_secs_f64();
-                    raw_best.1 = raw_best.1.max(rate);
-                    println!("{:<34} {:>6} {:>12.3} {:>14.0}", "raw firehose: httpx-sse (Python)", run, d.as_secs_f64(), rate);
-                }
-            }
-        }
-        let (n, d) = decode_only().await;
-        println!(
-            "{:<34} {:>6} {:>12.3} {:>14.0}",
-            "decode only, in memory (Rust)",
-            1,
-            d.as_secs_f64(),
-            n as f64 / d.as_secs_f64()
-        );
-        if best_py > 0.0 {
-            println!("best, sandbox firehose: Rust {best_rust:.0}/s, Python {best_py:.0}/s, ratio {:.1}x", best_rust / best_py);
-            println!(
-                "best, raw firehose:     Rust {:.0}/s, Python {:.0}/s, ratio {:.1}x",
-                raw_best.0,
-                raw_best.1,
-                raw_best.0 / raw_best.1.max(1e-9)
-            );
+        json_floor = json_floor.max(line(
+            "serde_json to Value only (floor)",
+            run,
+            READINGS,
+            t0.elapsed(),
+        ));
+    }
+
+    let (ep, mut child) = spawn_server();
+    let apart = measure("", &ep, &py, RUNS).await;
+    drop(child.stdin.take());
+    let _ = child.wait();
+
+    // The set-up before: both servers inside this process's runtime.
+    let (ep, sb) = server::start().await;
+    let inside = measure("in-process: ", &ep, &py, 1).await;
+    sb.shutdown().await;
+
+    let ratio = |a: f64, b: f64| {
+        if b > 0.0 {
+            format!("{:.1}x", a / b)
         } else {
-            println!("best: Rust {best_rust:.0}/s; Python client unavailable (python3 + pip httpx httpx-sse)");
+            "-".into()
         }
-        sb.shutdown().await;
-    });
+    };
+    println!(
+        "\n{:<52} {:>14} {:>14} {:>8}",
+        "best of each", "Rust", "peer", "ratio"
+    );
+    let rows_printed = [
+        (
+            "decode from memory vs serde_json Value floor",
+            in_memory,
+            json_floor,
+        ),
+        (
+            "raw firehose, server apart: Rust vs Python",
+            apart.raw_rust,
+            apart.raw_py,
+        ),
+        (
+            "Sandbox, server apart: Rust vs Python",
+            apart.sandbox_rust,
+            apart.sandbox_py,
+        ),
+        (
+            "Sandbox writer vs raw firehose (frames counted)",
+            apart.writer,
+            apart.writer_floor,
+        ),
+        (
+            "raw firehose, in-process: Rust vs Python",
+            inside.raw_rust,
+            inside.raw_py,
+        ),
+        (
+            "Sandbox, in-process: Rust vs Python",
+            inside.sandbox_rust,
+            inside.sandbox_py,
+        ),
+    ];
+    for (label, ours, peer) in rows_printed {
+        println!(
+            "{label:<52} {ours:>14.0} {peer:>14.0} {:>8}",
+            ratio(ours, peer)
+        );
+    }
+    println!(
+        "raw firehose (apart) vs decode from memory: {:.2}x slower",
+        in_memory / apart.raw_rust.max(1e-9)
+    );
+
+    let fig = |v: f64| Figure::new(v, UNIT);
+    let with_py = |row: Row, v: f64| {
+        if v > 0.0 {
+            row.peer("httpx-sse (Python)", fig(v))
+        } else {
+            row
+        }
+    };
+    let note = format!(
+        "{READINGS} readings of 17 fields per run, best of {RUNS}; server in its own process"
+    );
+    let rows = [
+        Row::new(
+            "SSE",
+            "decode from memory: size guard + SSE parser + reading",
+            fig(in_memory),
+            Better::Higher,
+            COMMAND,
+        )
+        .peer("serde_json to Value alone (floor)", fig(json_floor))
+        .goal("≥ 1,000,000 readings/s", Some(1e6))
+        .note(&format!(
+            "{READINGS} readings in 16 KiB chunks, best of {RUNS}"
+        )),
+        with_py(
+            Row::new(
+                "SSE",
+                "stream_site, raw loopback firehose",
+                fig(apart.raw_rust),
+                Better::Higher,
+                COMMAND,
+            ),
+            apart.raw_py,
+        )
+        .goal("≥ 10× httpx-sse and within 2× of decode from memory", None)
+        .note(&format!(
+            "{note}; {:.2}× under decode from memory",
+            in_memory / apart.raw_rust.max(1e-9)
+        )),
+        with_py(
+            Row::new(
+                "SSE",
+                "stream_site through the Sandbox (replay ring)",
+                fig(apart.sandbox_rust),
+                Better::Higher,
+                COMMAND,
+            ),
+            apart.sandbox_py,
+        )
+        .goal("never slower than httpx-sse", None)
+        .note(&note),
+        Row::new(
+            "Sandbox",
+            "SSE writer, replay to one client (frames counted, not decoded)",
+            fig(apart.writer),
+            Better::Higher,
+            COMMAND,
+        )
+        .peer(
+            "raw firehose, pre-rendered (socket floor)",
+            fig(apart.writer_floor),
+        )
+        .goal("≥ 200,000 readings/s", Some(200_000.0))
+        .note(&note),
+        with_py(
+            Row::new(
+                "SSE",
+                "stream_site, raw firehose, server in the client's runtime",
+                fig(inside.raw_rust),
+                Better::Higher,
+                COMMAND,
+            ),
+            inside.raw_py,
+        )
+        .note("the set-up before: server and Rust client share one process (once, for comparison)"),
+        with_py(
+            Row::new(
+                "SSE",
+                "stream_site through the Sandbox, Sandbox in the client's runtime",
+                fig(inside.sandbox_rust),
+                Better::Higher,
+                COMMAND,
+            ),
+            inside.sandbox_py,
+        )
+        .note(
+            "the set-up before: Sandbox and Rust client share one process (once, for comparison)",
+        ),
+    ];
+    bench_report::record("sse_throughput", &rows);
 }

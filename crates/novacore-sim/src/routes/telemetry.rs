@@ -9,26 +9,16 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::json;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::extract::ApiQuery;
 use crate::routes::sites::visible_site;
 use crate::state::{lock, AppState};
-use crate::stream::Event;
+use crate::stream_writer::FrameWriter;
 use crate::world::history::{der_points, resolution_ms};
 use crate::world::physics::SiteProfile;
-
-fn frame(ev: &Event) -> Bytes {
-    Bytes::from(format!("id: {}\ndata: {}\n\n", ev.id, ev.data))
-}
-
-fn gap_frame(from_id: u64, to_id: u64, from_ts: i64, to_ts: i64) -> Bytes {
-    let d = json!({"from_id": from_id, "to_id": to_id, "from_ts": from_ts, "to_ts": to_ts});
-    Bytes::from(format!("event: gap\ndata: {d}\n\n"))
-}
 
 /// `GET /stream/sites/{site_id}`.
 pub async fn stream(
@@ -60,52 +50,63 @@ pub async fn stream(
     let drop_every = lock(&sim.faults).spec().sse_drop_every;
     let keepalive = sim.cfg.keepalive;
     let mut stop = sim.shutdown.subscribe();
+    // Frames go out in batches (`FrameWriter`): the replay in chunks of `BATCH_BYTES`, live
+    // events together with whatever else is already queued for this client.
     let s = async_stream::stream! {
         let mut rx = sub.rx;
-        yield Ok::<Bytes, Infallible>(Bytes::from_static(b"retry: 3000\n\n"));
-        if let Some(g) = sub.gap {
-            yield Ok(gap_frame(g.from_id, g.to_id, g.from_ts, g.to_ts));
-        }
         // Not the raw header: an id ahead of this stream would filter out every live event.
-        let mut last = sub.resume_after;
-        let mut sent = 0u32;
+        let mut w = FrameWriter::new(sub.resume_after, drop_every);
+        w.retry(3000);
+        if let Some(g) = sub.gap {
+            w.gap(g.from_id, g.to_id, g.from_ts, g.to_ts);
+        }
         let mut dropped = false;
         for ev in &sub.replay {
-            yield Ok(frame(ev));
-            last = Some(ev.id);
-            sent += 1;
-            if drop_every.is_some_and(|n| sent >= n) {
-                dropped = true;
+            dropped = w.replay(ev);
+            if dropped {
                 break;
             }
+            if w.full() {
+                if let Some(b) = w.take() {
+                    yield Ok::<Bytes, Infallible>(b);
+                }
+            }
+        }
+        if let Some(b) = w.take() {
+            yield Ok(b);
         }
         let mut ka = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
         if !dropped { loop {
             tokio::select! {
-                r = rx.recv() => match r {
-                    Ok(ev) => {
-                        if last.is_some_and(|l| ev.id <= l) {
-                            continue;
+                r = rx.recv() => {
+                    let mut next = r;
+                    // This event and every one already queued behind it, in one batch.
+                    let end = loop {
+                        match next {
+                            Ok(ev) => {
+                                if w.live(&ev, || lock(&sim.faults).malformed_event()) {
+                                    break true;
+                                }
+                            }
+                            Err(RecvError::Lagged(_)) => {}
+                            Err(RecvError::Closed) => break true,
                         }
-                        if let Some(l) = last.filter(|l| ev.id > l + 1) {
-                            yield Ok(gap_frame(l + 1, ev.id - 1, ev.ts_ms, ev.ts_ms));
+                        if w.full() {
+                            break false;
                         }
-                        if lock(&sim.faults).malformed_event() {
-                            let cut = ev.data.len() / 2;
-                            let mut end = cut;
-                            while !ev.data.is_char_boundary(end) { end -= 1; }
-                            yield Ok(Bytes::from(format!("id: {}\ndata: {}\n\n", ev.id, &ev.data[..end])));
-                        } else {
-                            yield Ok(frame(&ev));
-                        }
-                        last = Some(ev.id);
-                        sent += 1;
-                        if drop_every.is_some_and(|n| sent >= n) {
-                            break;
-                        }
+                        next = match rx.try_recv() {
+                            Ok(ev) => Ok(ev),
+                            Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+                            Err(TryRecvError::Closed) => Err(RecvError::Closed),
+                            Err(TryRecvError::Empty) => break false,
+                        };
+                    };
+                    if let Some(b) = w.take() {
+                        yield Ok(b);
                     }
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => break,
+                    if end {
+                        break;
+                    }
                 },
                 _ = ka.tick() => yield Ok(Bytes::from_static(b": keep-alive\n\n")),
                 _ = crate::state::stopped(&mut stop) => break,

@@ -390,3 +390,62 @@ async fn an_extra_load_raises_the_meter_in_history_from_its_instant_on() {
     .await;
     assert_eq!(meter(t0).await, after);
 }
+
+/// The writer batches frames (the replay in 64 KiB chunks, live bursts together): every id once,
+/// in order, across batch boundaries, for a replay, a live burst and a resume mid-way.
+#[tokio::test]
+async fn batched_replay_and_live_bursts_keep_order_ids_and_resume() {
+    let sb = start(builder().ring_size(5_000).rate_limit(1_000_000, 1e6)).await;
+    let base = sb.base_url().to_string();
+    let user = login(&base, &key(3)).await;
+    let org = new_org(&base, &user, "Batches").await;
+    let site = new_site(&base, &user, &org).await;
+    // ~400 bytes a frame: 900 of them span several 64 KiB batches.
+    let push = |i: u64| {
+        let (base, site) = (base.clone(), site.clone());
+        async move {
+            let reading = json!({"type": "meter", "timestamp": 1_772_791_200_000i64 + i as i64,
+                "W": i, "note": "x".repeat(300)});
+            let r = post(
+                &format!("{base}/_sim/readings"),
+                None,
+                json!({"site_id": site, "reading": reading}),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            assert_eq!(r.body["id"], i);
+        }
+    };
+    for i in 1..=900 {
+        push(i).await;
+    }
+    let mut sse = open_stream(&base, &site, &user.token, Some(100)).await;
+    for want in 101..=900u64 {
+        let f = sse.next_event(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(f.id, Some(want), "replay in order, once each");
+        let v: Value = serde_json::from_str(&f.data).unwrap();
+        assert_eq!(v["W"], want);
+    }
+    // A live burst while connected arrives in order, without a gap frame.
+    for i in 901..=1300 {
+        push(i).await;
+    }
+    for want in 901..=1300u64 {
+        let f = sse.next_event(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(
+            (f.event.as_deref(), f.id),
+            (None, Some(want)),
+            "live in order"
+        );
+    }
+    drop(sse);
+    // Resuming mid-way starts right after the Last-Event-ID.
+    let mut sse = open_stream(&base, &site, &user.token, Some(1234)).await;
+    for want in 1235..=1300u64 {
+        assert_eq!(
+            sse.next_event(Duration::from_secs(5)).await.unwrap().id,
+            Some(want)
+        );
+    }
+    sb.shutdown().await;
+}

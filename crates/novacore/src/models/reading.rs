@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::time;
+use super::reading_wire::WireReading;
 use crate::error::{Error, Result};
 
 /// Extra fields this SDK does not model, kept verbatim.
@@ -60,17 +60,22 @@ macro_rules! fields_struct {
             pub extra: Extra,
         }
 
-        impl $name {
-            /// Takes the known fields out of `m`; what remains becomes `extra`. Cheaper than the
-            /// derived `Deserialize`, whose `flatten` buffers every field a second time.
-            fn from_map(mut m: Map<String, Value>) -> std::result::Result<Self, String> {
-                Ok(Self {
-                    $($f: match m.remove($wire) {
-                        None | Some(Value::Null) => None,
-                        Some(v) => Some(serde_json::from_value::<$t>(v).map_err(|e| format!("{}: {e}", $wire))?),
-                    },)*
-                    extra: m,
-                })
+        impl super::reading_wire::Fields for $name {
+            fn set(&mut self, wire: &str, v: Value) -> std::result::Result<Option<Value>, String> {
+                match wire {
+                    $($wire => {
+                        self.$f = match v {
+                            Value::Null => None,
+                            v => Some(serde_json::from_value::<$t>(v).map_err(|e| format!("{}: {e}", $wire))?),
+                        };
+                        Ok(None)
+                    })*
+                    _ => Ok(Some(v)),
+                }
+            }
+
+            fn extra_mut(&mut self) -> &mut Extra {
+                &mut self.extra
             }
         }
     };
@@ -227,67 +232,21 @@ impl Reading {
         }
     }
 
-    /// Decodes one reading from JSON text.
+    /// Decodes one reading from JSON text, in one pass (no intermediate JSON object).
     pub fn from_json(text: &str) -> Result<Self> {
-        let v: Value = serde_json::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;
-        match v {
-            Value::Object(m) => Self::from_map(m).map_err(|e| Error::decode(e, text.as_bytes())),
-            _ => Err(Error::decode(
-                "reading is not a JSON object",
-                text.as_bytes(),
-            )),
-        }
+        let wire: WireReading<'_> =
+            serde_json::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;
+        wire.into_reading()
+            .map_err(|e| Error::decode(e, text.as_bytes()))
     }
 
     /// Decodes one reading from a JSON object.
-    pub fn from_map(mut m: Map<String, Value>) -> std::result::Result<Self, String> {
-        let take_str = |m: &mut Map<String, Value>, k: &str| match m.remove(k) {
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let kind = take_str(&mut m, "type")
-            .or_else(|| take_str(&mut m, "der_type"))
-            .ok_or("reading has no `type`")?;
-        let ts_value = ["timestamp", "ts", "ts_ms"]
-            .iter()
-            .find_map(|k| m.remove(*k));
-        let read_time = m.remove("read_time_ms");
-        // Legacy FTW put epoch ms into read_time_ms and an RFC 3339 string into timestamp.
-        let timestamp = ts_value
-            .as_ref()
-            .and_then(time::from_value)
-            .ok_or("reading has no valid `timestamp`")?;
-        let reading_base = |data| Reading {
-            der_id: None,
-            device_id: None,
-            site_id: None,
-            timestamp,
-            make: None,
-            read_time_ms: read_time.as_ref().and_then(Value::as_f64),
-            data,
-        };
-        let der_id = take_str(&mut m, "der_id");
-        let device_id = take_str(&mut m, "device_id");
-        let site_id = take_str(&mut m, "site_id");
-        let make = take_str(&mut m, "make");
-        let data = match kind.as_str() {
-            "pv" | "solar" => ReadingData::Pv(PvFields::from_map(m)?),
-            "battery" => ReadingData::Battery(BatteryFields::from_map(m)?),
-            "meter" => ReadingData::Meter(MeterFields::from_map(m)?),
-            "v2x_charger" => ReadingData::V2xCharger(V2xFields::from_map(m)?),
-            _ => ReadingData::Other {
-                kind: kind.clone(),
-                fields: m,
-            },
-        };
-        Ok(Reading {
-            der_id,
-            device_id,
-            site_id,
-            make,
-            ..reading_base(data)
-        })
+    pub fn from_map(m: Map<String, Value>) -> std::result::Result<Self, String> {
+        let mut wire = WireReading::default();
+        for (k, v) in m {
+            wire.add(k.into(), v);
+        }
+        wire.into_reading()
     }
 
     /// The wire `type` of this reading.
@@ -315,7 +274,8 @@ impl Reading {
 
 impl<'de> Deserialize<'de> for Reading {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let m = Map::deserialize(d)?;
-        Reading::from_map(m).map_err(serde::de::Error::custom)
+        WireReading::deserialize(d)?
+            .into_reading()
+            .map_err(serde::de::Error::custom)
     }
 }

@@ -87,3 +87,82 @@ fn fields_are_the_measured_values_in_wire_names_without_the_envelope() {
         Reading::from_json(r#"{"type":"heat_pump","timestamp":1709740800000,"W":900}"#).unwrap();
     assert_eq!(other.fields()["W"], 900);
 }
+
+/// The decoder before the one-pass reader: the whole object as a `Map`, the envelope removed from
+/// it, the fields by the derived `Deserialize`. The one-pass reader must agree with it.
+fn reference(text: &str) -> Option<Reading> {
+    use serde_json::{Map, Value};
+    let mut m: Map<String, Value> = serde_json::from_str(text).ok()?;
+    let take_str = |m: &mut Map<String, Value>, k: &str| match m.remove(k) {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let kind = take_str(&mut m, "type").or_else(|| take_str(&mut m, "der_type"))?;
+    let ts = ["timestamp", "ts", "ts_ms"]
+        .iter()
+        .find_map(|k| m.remove(*k));
+    let timestamp = ts.as_ref().and_then(crate::models::time::from_value)?;
+    let read_time_ms = m.remove("read_time_ms").as_ref().and_then(Value::as_f64);
+    let der_id = take_str(&mut m, "der_id");
+    let device_id = take_str(&mut m, "device_id");
+    let site_id = take_str(&mut m, "site_id");
+    let make = take_str(&mut m, "make");
+    let obj = Value::Object(m.clone());
+    let data = match kind.as_str() {
+        "pv" | "solar" => ReadingData::Pv(serde_json::from_value(obj).ok()?),
+        "battery" => ReadingData::Battery(serde_json::from_value(obj).ok()?),
+        "meter" => ReadingData::Meter(serde_json::from_value(obj).ok()?),
+        "v2x_charger" => ReadingData::V2xCharger(serde_json::from_value(obj).ok()?),
+        _ => ReadingData::Other { kind, fields: m },
+    };
+    Some(Reading {
+        der_id,
+        device_id,
+        site_id,
+        timestamp,
+        make,
+        read_time_ms,
+        data,
+    })
+}
+
+#[test]
+fn one_pass_decoder_agrees_with_the_map_decoder() {
+    let cases = [
+        r#"{"der_id":"d","device_id":"v","site_id":"s","type":"meter","timestamp":1709740800000,"W":1.5,"Hz":50,"L1_V":231.2,"x":{"a":[1,2]}}"#,
+        r#"{"W":-5,"type":"pv","timestamp":"2024-03-06T16:00:00Z","mppt1_V":null,"rated_power_W":5000,"vendor":"acme"}"#,
+        r#"{"type":"battery","timestamp":1709740800,"SoC_nom_fract":0.5,"W":null,"make":"byd","read_time_ms":12.5}"#,
+        r#"{"type":"v2x_charger","ts":1709740800000,"status":"charging","plug_connected":true,"lower_limit_W":[-1,0,1]}"#,
+        r#"{"der_type":"battery","ts_ms":1709740800000,"W":3}"#,
+        r#"{"type":"pv","der_type":"battery","timestamp":1709740800000,"W":3}"#,
+        r#"{"type":7,"timestamp":1709740800000,"W":3}"#,
+        r#"{"type":true,"der_type":"meter","timestamp":1709740800000,"W":3}"#,
+        r#"{"type":"meter","timestamp":1709740800000,"ts":1,"ts_ms":2,"W":3}"#,
+        r#"{"type":"meter","ts":"2024-03-06 16:00:00","ts_ms":2}"#,
+        r#"{"type":"meter","timestamp":"soon","W":3}"#,
+        r#"{"type":"meter","timestamp":1709740800000,"W":"lots"}"#,
+        r#"{"type":"meter","timestamp":1709740800000,"W":"lots","W":4}"#,
+        r#"{"type":"meter","timestamp":1709740800000,"W":4,"W":null}"#,
+        r#"{"type":"meter","timestamp":1709740800000,"x":1,"x":2}"#,
+        r#"{"type":"heat_pump","timestamp":1709740800000,"W":900,"der_id":5,"site_id":false}"#,
+        r#"{"\u0074ype":"meter","timestamp":1709740800000,"\u0057":2,"L\u0031_V":3,"k\"ey":1}"#,
+        r#"{"type":"ev_port","timestamp":1,"plug_connected":false,"W":3,"type":"meter"}"#,
+        r#"{"type":"pv","timestamp":1709740800000,"W":1e400}"#,
+        r#"{"timestamp":1709740800000,"W":3}"#,
+        r#"{"type":"pv"}"#,
+        r#"[1,2]"#,
+        r#""meter""#,
+        r#"{"type":"pv","timestamp":1"#,
+        r#"{}"#,
+    ];
+    for text in cases {
+        let ours = Reading::from_json(text).ok();
+        assert_eq!(ours, reference(text), "{text}");
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(text) {
+            assert_eq!(Reading::from_map(m).ok(), ours, "from_map: {text}");
+        }
+        let via_serde: Option<Reading> = serde_json::from_str(text).ok();
+        assert_eq!(via_serde, ours, "Deserialize: {text}");
+    }
+}

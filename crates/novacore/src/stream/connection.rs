@@ -5,7 +5,7 @@ use futures::{Stream, StreamExt};
 use rand::Rng;
 use std::time::Duration;
 
-use super::guard::{guarded, Fail};
+use super::guard::{guarded, sized, Fail};
 use super::{frames, StreamEvent, StreamOptions};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -42,7 +42,7 @@ pub(crate) fn open(
                         yield Ok(StreamEvent::Reconnected { attempt: reconnects, last_event_id: last_event_id.clone() });
                     }
                     connected_before = true;
-                    let body = guarded(resp.bytes_stream(), opts.idle_timeout, opts.max_event_bytes);
+                    let body = sized(guarded(resp.bytes_stream(), opts.idle_timeout), opts.max_event_bytes);
                     let mut events = Box::pin(body.eventsource());
                     loop {
                         match events.next().await {
@@ -61,7 +61,11 @@ pub(crate) fn open(
                                     continue;
                                 }
                                 if !ev.id.is_empty() {
-                                    last_event_id = Some(ev.id.clone());
+                                    // Reuses the previous id's allocation.
+                                    match &mut last_event_id {
+                                        Some(last) => last.clone_from(&ev.id),
+                                        None => last_event_id = Some(ev.id.clone()),
+                                    }
                                 }
                                 if let Some(i) = id {
                                     last_seen = Some(last_seen.map_or(i, |l| l.max(i)));

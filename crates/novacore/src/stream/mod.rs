@@ -17,7 +17,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::models::Reading;
 
-pub use frames::decode_event;
+pub use frames::{decode_chunks, decode_event};
 
 /// Tuning of [`Telemetry::stream_site`](crate::Telemetry::stream_site).
 #[derive(Debug, Clone)]
