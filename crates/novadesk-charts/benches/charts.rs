@@ -2,7 +2,7 @@
 //! at 1,600 px wide — with downsampling, without, and matplotlib on the same data, in one run.
 //!
 //! Run: `cargo bench -p novadesk-charts --bench charts`. matplotlib runs from a venv under
-//! `target/bench-venv` (created with pip on first run; skipped with a note when unavailable).
+//! `target/bench-venv` (made by `make deps-bench`; skipped with a note when unavailable).
 
 use bench_report::{Better, Figure, Row};
 use chrono::{Duration, TimeZone, Utc};
@@ -115,34 +115,21 @@ fn write_data(dir: &Path, spec: &ChartSpec) -> std::io::Result<()> {
     std::fs::write(dir.join("meta.json"), meta)
 }
 
-/// (python, or the reason matplotlib is unavailable).
+/// (python, or the reason matplotlib is unavailable). The venv and its pinned packages come from
+/// `.ci/install-bench.sh` (`make deps-bench`); the bench never installs anything itself.
 fn python_with_matplotlib(target: &Path) -> Result<PathBuf, String> {
-    let venv = target.join("bench-venv");
-    let python = venv.join("bin/python");
-    let has = |py: &Path| {
-        Command::new(py)
-            .args(["-c", "import matplotlib, numpy"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if has(&python) {
-        return Ok(python);
-    }
-    eprintln!("creating {} with matplotlib (pip)…", venv.display());
-    let ok = Command::new("python3")
-        .arg("-m")
-        .arg("venv")
-        .arg(&venv)
-        .status()
-        .is_ok_and(|s| s.success())
-        && Command::new(venv.join("bin/pip"))
-            .args(["install", "-q", "matplotlib", "numpy"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if ok && has(&python) {
+    let python = target.join("bench-venv").join("bin/python");
+    let has = Command::new(&python)
+        .args(["-c", "import matplotlib, numpy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has {
         Ok(python)
     } else {
-        Err("python3 venv or `pip install matplotlib numpy` failed".into())
+        Err(format!(
+            "no matplotlib in {} — run `make deps-bench` (.ci/install-bench.sh)",
+            python.display()
+        ))
     }
 }
 
