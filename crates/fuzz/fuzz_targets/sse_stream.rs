@@ -1,26 +1,24 @@
 //! The live stream's decoding: bytes as they arrive from `GET /stream/sites/{id}`, cut into
-//! chunks where the network might cut them, through the SSE parser and `decode_event` (readings,
-//! gaps, oversized and unknown events). Oracle: no panic, and the same events whatever the cuts
-//! (a reading must not depend on how TCP split the bytes).
+//! chunks where the network might cut them, through `novacore::stream::decode_chunks` — the exact
+//! path `stream_site` uses (size guard, SSE parser, `decode_event`: readings, gaps, oversized and
+//! unknown events). Oracle: no panic, and the same events whatever the cuts (a reading must not
+//! depend on how TCP split the bytes).
 #![no_main]
 
-use eventsource_stream::{Event, Eventsource};
+use bytes::Bytes;
 use futures::StreamExt;
 use libfuzzer_sys::fuzz_target;
-use novacore::stream::decode_event;
+use novacore::stream::decode_chunks;
 use novacore::StreamEvent;
 
 fn events(chunks: Vec<Vec<u8>>, max_bytes: usize) -> Vec<Option<StreamEvent>> {
-    let parsed: Vec<Result<Event, _>> = futures::executor::block_on(
-        futures::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>))
-            .eventsource()
-            .collect(),
+    let stream = futures::stream::iter(
+        chunks
+            .into_iter()
+            .map(|c| Ok::<_, std::convert::Infallible>(Bytes::from(c))),
     );
     // A parse error (invalid UTF-8) is the parser's typed answer; keep its position.
-    parsed
-        .iter()
-        .map(|e| e.as_ref().ok().map(|ev| decode_event(ev, max_bytes)))
-        .collect()
+    futures::executor::block_on(decode_chunks(stream, max_bytes).map(Result::ok).collect())
 }
 
 fuzz_target!(|data: &[u8]| {
