@@ -1,7 +1,7 @@
 //! What the fleet's rows read from the store, two ways that must agree: the whole fleet's, per
 //! kind in a few queries ([`StoredInputs::fleet`]: every device set, every gateway set, every
 //! site's preferences and tariff choices, the newest reading of every DER), or one site's with
-//! its own reads ([`StoredInputs::site`], the per-site path the batched one is measured and
+//! its own reads ([`StoredInputs::add_site`], the per-site path the batched one is measured and
 //! tested against).
 
 use std::collections::{BTreeMap, HashMap};
@@ -99,37 +99,37 @@ impl StoredInputs {
         })
     }
 
-    /// One site's, with its own reads.
-    pub fn site(ws: &Workspace, site: &SiteRow) -> Result<Self> {
-        let mut out = Self::default();
+    /// Adds one site's, with its own reads (its organization's gateways once per organization,
+    /// as the per-site path always did).
+    pub fn add_site(&mut self, ws: &Workspace, site: &SiteRow) -> Result<()> {
         if let Some(devices) = read_set::<DeviceRow>(ws, kind::DEVICE, &site.id)? {
-            out.devices.insert(site.id.clone(), devices);
+            self.devices.insert(site.id.clone(), devices);
         }
         let org = site.org_id.clone().unwrap_or_default();
-        if let Some(gateways) = read_set::<GatewayRow>(ws, kind::GATEWAY, &org)? {
-            out.gateways.insert(org, seen_by_serial(gateways.value));
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.gateways.entry(org) {
+            let gateways = read_set::<GatewayRow>(ws, kind::GATEWAY, slot.key())?;
+            slot.insert(gateways.map_or_else(HashMap::new, |g| seen_by_serial(g.value)));
         }
         let store = ws.store();
-        for der in out
+        let ders = self
             .devices
-            .values()
-            .flat_map(|c| &c.value)
-            .flat_map(|d| &d.ders)
-        {
+            .get(&site.id)
+            .into_iter()
+            .flat_map(|c| &c.value);
+        for der in ders.flat_map(|d| &d.ders) {
             if let Some((at, _)) = store.latest(&power(&der.id))? {
-                out.latest.insert(der.id.clone(), at);
+                self.latest.insert(der.id.clone(), at);
             }
         }
         for (map, key) in [
-            (&mut out.prefs, key_prefs(&site.id)),
-            (&mut out.choices, key_tariffs(&site.id)),
+            (&mut self.prefs, key_prefs(&site.id)),
+            (&mut self.choices, key_tariffs(&site.id)),
         ] {
             if let Some(text) = store.setting(&key)? {
                 map.insert(site.id.clone(), text);
             }
         }
-        drop(store);
-        Ok(out)
+        Ok(())
     }
 
     /// Hands over `site`'s share.

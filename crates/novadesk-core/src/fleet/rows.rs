@@ -54,16 +54,16 @@ pub fn fleet_rows_with(
         return Ok(None);
     };
     let mut stored = match reads {
-        FleetReads::Batched => Some(StoredInputs::fleet(ws, &sites.value)?),
-        FleetReads::PerSite => None,
+        FleetReads::Batched => StoredInputs::fleet(ws, &sites.value)?,
+        FleetReads::PerSite => StoredInputs::default(),
     };
     let mut shared = Shared::default();
     let mut rows = Vec::with_capacity(sites.value.len());
     for site in sites.value {
-        let inputs = match &mut stored {
-            Some(fleet) => fleet.take(&site),
-            None => StoredInputs::site(ws, &site)?.take(&site),
-        };
+        if reads == FleetReads::PerSite {
+            stored.add_site(ws, &site)?;
+        }
+        let inputs = stored.take(&site);
         rows.push(site_row(
             ws,
             site,
