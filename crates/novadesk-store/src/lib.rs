@@ -5,18 +5,21 @@
 //! What it holds, and the calls for it:
 //! - **Resources** (orgs, members, sites, gateways, devices, DERs) as JSON blobs keyed by (kind, parent, id):
 //!   [`Store::upsert_resources`] replaces the set under a parent, [`Store::resources`] returns it with its
-//!   `fetched_at` ("cached N min ago"), [`Store::resource`] looks one up by id.
+//!   `fetched_at` ("cached N min ago"), [`Store::resource`] looks one up by id, [`Store::resource_sets`]
+//!   reads every set of a kind in one go.
 //! - **Telemetry** per series `(der_id, field)` ([`SeriesKey`]): [`Store::ingest`] a [`Batch`] of raw samples
 //!   (e.g. from SSE readings via [`Batch::push_reading`]); [`Store::ingest_buckets`] the server's
 //!   pre-aggregated history; [`Store::range`] chart buckets at any multiple of a minute;
-//!   [`Store::samples`] raw samples; [`Store::latest`] the newest sample.
+//!   [`Store::samples`] raw samples; [`Store::latest`] the newest sample ([`Store::latest_many`] for
+//!   many series in one query); [`Store::averages`] bucket means for cost calculations, whole
+//!   past days served from memory (evicted by every write that touches them).
 //! - **Coverage**: [`Store::coverage`] → cached ranges (with `fetched_at`) and gaps to back-fill;
 //!   [`Store::mark_covered`]. Live ingest and history ingest record coverage themselves.
 //! - **Prices**: [`Store::upsert_prices`] / [`Store::prices`] per (area, currency), any slot length.
 //! - **Outbox**: [`Store::enqueue`] / [`Store::next_due`] / [`Store::mark_sending`] / [`Store::mark_done`] /
 //!   [`Store::mark_failed`] / [`Store::mark_conflict`] / [`Store::retry_entry`] / [`Store::drop_entry`] /
 //!   [`Store::outbox`].
-//! - **Settings**: [`Store::set_setting`] / [`Store::setting`].
+//! - **Settings**: [`Store::set_setting`] / [`Store::setting`] / [`Store::settings_with_prefix`].
 //! - **Maintenance**: [`Store::size_report`], [`Store::retain`], [`Store::vacuum`], [`Store::checkpoint`],
 //!   [`Store::integrity_check`].
 //!
@@ -51,6 +54,7 @@ mod bucket;
 mod chunk;
 mod codec;
 mod coverage;
+mod day_cache;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
@@ -87,6 +91,8 @@ pub use telemetry::LIVE_JOIN_MS;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Past days' bucket averages between reads ([`Store::averages`]).
+    days: std::cell::RefCell<day_cache::DayCache>,
 }
 
 impl Store {
@@ -151,7 +157,11 @@ impl Store {
         // Room for every statement the ingest and read paths keep prepared (the default 16 is
         // close to that count, and an evicted statement is re-parsed on every call).
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            days: Default::default(),
+        })
     }
 
     /// The file backing this store (`None` in memory).

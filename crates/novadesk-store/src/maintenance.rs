@@ -186,6 +186,8 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        // Cut days must not be served from memory.
+        self.days.get_mut().clear();
         Ok(report)
     }
 

@@ -2,6 +2,8 @@
 //!
 //! The store does not know the SDK's types: the app serializes its models into [`Resource::body`].
 
+use std::collections::BTreeMap;
+
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +104,39 @@ impl Store {
             });
         }
         Ok(Some(ResourceSet { items, fetched_at }))
+    }
+
+    /// Every cached set of `kind`, by parent (two queries, whatever the number of parents): what a
+    /// view over all sites reads instead of one [`Store::resources`] per site.
+    pub fn resource_sets(&self, kind: &str) -> Result<BTreeMap<String, ResourceSet>> {
+        let mut sets = BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT parent, fetched_at FROM resource_sets WHERE kind = ?1")?;
+        let mut rows = stmt.query([kind])?;
+        while let Some(r) = rows.next()? {
+            let set = ResourceSet {
+                items: Vec::new(),
+                fetched_at: r.get(1)?,
+            };
+            sets.insert(r.get::<_, String>(0)?, set);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT parent, id, body FROM resources WHERE kind = ?1 ORDER BY parent, id",
+        )?;
+        let mut rows = stmt.query([kind])?;
+        while let Some(r) = rows.next()? {
+            // A row outside a recorded set is not a fetched set (as `resources` sees it).
+            let parent: String = r.get(0)?;
+            if let Some(set) = sets.get_mut(&parent) {
+                let body: String = r.get(2)?;
+                set.items.push(Resource {
+                    id: r.get(1)?,
+                    body: serde_json::from_str(&body)?,
+                });
+            }
+        }
+        Ok(sets)
     }
 
     /// One cached resource by kind and id (whatever its parent), with its `fetched_at`.

@@ -1,5 +1,7 @@
 //! Key/value settings for the app (last environment, per-site price area/currency/tariff, …).
 
+use std::collections::BTreeMap;
+
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{Error, Result};
@@ -26,6 +28,25 @@ impl Store {
                 r.get(0)
             })
             .optional()?)
+    }
+
+    /// Every setting whose key starts with `prefix`, by key (one query: e.g. every site's
+    /// preferences under `chart.prefs.`).
+    pub fn settings_with_prefix(&self, prefix: &str) -> Result<BTreeMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings WHERE key >= ?1 ORDER BY key")?;
+        let mut rows = stmt.query([prefix])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            // Keys sort bytewise, so the prefix's keys come first and together.
+            if !key.starts_with(prefix) {
+                break;
+            }
+            out.insert(key, r.get(1)?);
+        }
+        Ok(out)
     }
 
     /// Removes a setting; returns whether it existed.

@@ -1,8 +1,10 @@
 //! Telemetry writes and reads on [`Store`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::bucket::{aggregate, Agg, Bucket, Resolution, ServerBucket, HOUR_MS, MAX_TS};
+use crate::bucket::{
+    aggregate, Agg, Bucket, Resolution, ServerBucket, DAY_MS, HOUR_MS, MAX_TS, MINUTE_MS,
+};
 use crate::coverage::{self, Covered, Merge};
 use crate::error::{Error, Result};
 use crate::maintenance::retained_from;
@@ -66,6 +68,7 @@ impl Store {
                 fetched_at: batch.received_at,
             };
             coverage::mark(&tx, sid, Resolution::RAW, live, Merge::Join(LIVE_JOIN_MS))?;
+            self.days.get_mut().evict(sid, first, last);
         }
         tx.commit()?;
         Ok(())
@@ -120,6 +123,7 @@ impl Store {
         let (f, t) = (res.floor(from), res.ceil(to));
         let tx = self.conn.transaction()?;
         let sid = series::ensure_id(&tx, series)?;
+        self.days.get_mut().evict(sid, f, t - 1);
         rollup::write(&tx, sid, res, rollup::SERVER, f, t, &aggs)?;
         let h = Resolution::H1;
         rollup::recompute(&tx, sid, res, h.floor(f), h.ceil(t))?;
@@ -163,21 +167,78 @@ impl Store {
                 .map(|(t, v)| Agg::sample(t, v).to_bucket())
                 .collect());
         }
-        let level = Resolution::LEVELS
-            .iter()
-            .rev()
-            .copied()
-            .find(|l| res.as_ms() % l.as_ms() == 0)
-            .ok_or(Error::InvalidResolution {
-                ms: res.as_ms(),
-                reason: "must be a multiple of one minute",
-            })?;
         let (f, t) = (res.floor(from), res.ceil(to));
-        let base = rollup::effective(&self.conn, sid, level, f, t)?;
+        let base = rollup::effective(&self.conn, sid, level_for(res)?, f, t)?;
         Ok(aggregate(base, res)
             .into_iter()
             .map(Agg::to_bucket)
             .collect())
+    }
+
+    /// The mean of every non-empty bucket of `res` over `[from, to)` — `(start, avg)` of what
+    /// [`Store::range`] returns, bit for bit — for cost calculations that read the same past days
+    /// again and again. Whole UTC days are kept in memory between calls when `res` divides a day;
+    /// any write to the series evicts the days it touches, so nothing stale is ever served.
+    pub fn averages(
+        &self,
+        series: &SeriesKey,
+        from: i64,
+        to: i64,
+        res: Resolution,
+    ) -> Result<Vec<(i64, f64)>> {
+        let (from, to) = read_range(from, to)?;
+        let step = res.as_ms();
+        if step == 0 || DAY_MS % step != 0 || step % MINUTE_MS != 0 {
+            let buckets = self.range(series, from, to, res)?;
+            return Ok(buckets.into_iter().map(|b| (b.start, b.avg)).collect());
+        }
+        let Some(sid) = series::find_id(&self.conn, series)? else {
+            return Ok(Vec::new());
+        };
+        let version: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        let mut cache = self.days.borrow_mut();
+        cache.check_version(version);
+        let (f, t) = (res.floor(from), res.ceil(to));
+        let mut out = Vec::new();
+        let emit = |out: &mut Vec<(i64, f64)>, day: i64, slots: &[f64]| {
+            for (i, v) in slots.iter().enumerate() {
+                let start = day + i as i64 * step;
+                if start >= f && start < t && !v.is_nan() {
+                    out.push((start, *v));
+                }
+            }
+        };
+        let mut day = f.div_euclid(DAY_MS) * DAY_MS;
+        while day < t {
+            if let Some(slots) = cache.get(sid, step, day) {
+                emit(&mut out, day, slots);
+                day += DAY_MS;
+                continue;
+            }
+            // Read the whole run of days not cached in one go.
+            let mut end = day + DAY_MS;
+            while end < t && cache.get(sid, step, end).is_none() {
+                end += DAY_MS;
+            }
+            let per_day = (DAY_MS / step) as usize;
+            let mut run = vec![f64::NAN; per_day * ((end - day) / DAY_MS) as usize];
+            for a in aggregate(
+                rollup::effective(&self.conn, sid, level_for(res)?, day, end)?,
+                res,
+            ) {
+                run[((a.start - day) / step) as usize] = a.to_bucket().avg;
+            }
+            for (i, slots) in run.chunks(per_day).enumerate() {
+                let start = day + i as i64 * DAY_MS;
+                emit(&mut out, start, slots);
+                cache.put(sid, step, start, slots.into());
+            }
+            day = end;
+        }
+        Ok(out)
     }
 
     /// The newest raw sample of a series (for "latest values" while offline), if any.
@@ -186,6 +247,33 @@ impl Store {
             Some(sid) => chunk::latest(&self.conn, sid),
             None => Ok(None),
         }
+    }
+
+    /// The newest raw sample of each of `keys` (in their order), in one query over the store's
+    /// series when there are many.
+    pub fn latest_many(&self, keys: &[SeriesKey]) -> Result<Vec<Option<(i64, f64)>>> {
+        // Few keys: one indexed look-up each beats visiting every series.
+        if keys.len() <= 16 {
+            return keys.iter().map(|k| self.latest(k)).collect();
+        }
+        let mut wanted: HashMap<SeriesKey, Option<(i64, f64)>> =
+            keys.iter().map(|k| (k.clone(), None)).collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.der_id, s.field, c.hour, c.data FROM series s JOIN chunks c ON c.series_id = s.id
+             WHERE c.hour = (SELECT max(hour) FROM chunks WHERE series_id = s.id)",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let key = SeriesKey::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
+            if let Some(slot) = wanted.get_mut(&key) {
+                let (hour, data): (i64, Vec<u8>) = (r.get(2)?, r.get(3)?);
+                *slot = chunk::decode(hour, &data)?.pop();
+            }
+        }
+        Ok(keys
+            .iter()
+            .map(|k| wanted.get(k).copied().flatten())
+            .collect())
     }
 
     /// All series the store holds.
@@ -209,6 +297,19 @@ impl Store {
             retained_from(&self.conn, res)
         }
     }
+}
+
+/// The coarsest stored level a chart resolution is built from (e.g. 6 h from 1 h rollups).
+fn level_for(res: Resolution) -> Result<Resolution> {
+    Resolution::LEVELS
+        .iter()
+        .rev()
+        .copied()
+        .find(|l| res.as_ms() % l.as_ms() == 0)
+        .ok_or(Error::InvalidResolution {
+            ms: res.as_ms(),
+            reason: "must be a multiple of one minute",
+        })
 }
 
 fn check_sample(key: &SeriesKey, ts: i64, v: f64) -> Result<()> {

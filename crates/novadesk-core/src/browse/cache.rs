@@ -1,5 +1,7 @@
 //! Typed access to the store's resource sets: each set holds the app's row types as JSON.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -55,6 +57,28 @@ pub(crate) fn read_set<T: DeserializeOwned>(
         value,
         fetched_at_ms: set.fetched_at,
     }))
+}
+
+/// Every set of `kind`, by parent, in one store read: [`read_set`] for each parent at once (a set
+/// that does not decode is left out, as `read_set` answers `None` for it).
+pub(crate) fn read_sets<T: DeserializeOwned>(
+    ws: &Workspace,
+    kind: &str,
+) -> Result<BTreeMap<String, Cached<Vec<T>>>> {
+    let sets = ws.store().resource_sets(kind)?;
+    Ok(sets
+        .into_iter()
+        .filter_map(|(parent, set)| {
+            let items: Option<Vec<T>> = set.items.into_iter().map(|r| decode(kind, r)).collect();
+            items.map(|value| {
+                let cached = Cached {
+                    value,
+                    fetched_at_ms: set.fetched_at,
+                };
+                (parent, cached)
+            })
+        })
+        .collect())
 }
 
 /// One cached row of `kind` by id, whichever set holds it (the newest copy).

@@ -13,7 +13,7 @@ mod rows;
 mod sites;
 
 pub use cache::Cached;
-pub(crate) use cache::{edit_set, read_one, read_set, write_set};
+pub(crate) use cache::{edit_set, read_one, read_set, read_sets, write_set};
 pub(crate) use organizations::upsert_organization;
 pub use organizations::{
     cached_organization, cached_organizations, refresh_organization, refresh_organizations,

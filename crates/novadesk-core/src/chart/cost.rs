@@ -165,14 +165,16 @@ pub(crate) fn meter_input(
     level: Resolution,
     span: (i64, i64),
 ) -> Result<MeterSeries> {
+    // Bucket means, past days from the store's memory: the Fleet view prices every meter's
+    // month on each refresh.
     let points = ws
         .store()
-        .range(meter, span.0, span.1, level)?
+        .averages(meter, span.0, span.1, level)?
         .into_iter()
-        .filter_map(|b| {
+        .filter_map(|(start, w)| {
             Some(NetPowerPoint {
-                ts: DateTime::<Utc>::from_timestamp_millis(b.start)?,
-                w: b.avg,
+                ts: DateTime::<Utc>::from_timestamp_millis(start)?,
+                w,
             })
         })
         .collect();

@@ -36,7 +36,8 @@ pub use draw::render_chart;
 pub(crate) use cost::{load_tariff, meter_input, spot_input, summarise};
 pub(crate) use fetch::{fetch_missing, local_day, local_midnight, HistoryJob, PriceJob};
 pub(crate) use site::{
-    cached_tariff_id, key_tariff, load_json, remember_location_tariff, save_json, tariff_id_for,
+    cached_tariff_id, key_prefs, key_tariff, key_tariffs, load_json, remember_location_tariff,
+    save_json, stored_prefs_and_tariff, tariff_id_for, PREFS_PREFIX, TARIFFS_PREFIX,
 };
 
 /// One telemetry series to draw: a DER's field (`W`, `SoC_nom_fract`).

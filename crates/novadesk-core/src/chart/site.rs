@@ -135,11 +135,16 @@ pub struct ChartOptions {
     pub suggested_tariff_id: Option<String>,
 }
 
-fn key_prefs(id: &str) -> String {
-    format!("chart.prefs.{id}")
+/// Settings-key prefixes of every site's preferences and tariff choices (the Fleet view reads
+/// each prefix at once).
+pub(crate) const PREFS_PREFIX: &str = "chart.prefs.";
+pub(crate) const TARIFFS_PREFIX: &str = "chart.tariff_choices.";
+
+pub(crate) fn key_prefs(id: &str) -> String {
+    format!("{PREFS_PREFIX}{id}")
 }
-fn key_tariffs(id: &str) -> String {
-    format!("chart.tariff_choices.{id}")
+pub(crate) fn key_tariffs(id: &str) -> String {
+    format!("{TARIFFS_PREFIX}{id}")
 }
 pub(crate) fn key_tariff(id: &str) -> String {
     format!("chart.tariff.{id}")
@@ -147,8 +152,13 @@ pub(crate) fn key_tariff(id: &str) -> String {
 
 pub(crate) fn load_json<T: DeserializeOwned>(ws: &Workspace, key: &str) -> Result<Option<T>> {
     let text = ws.store().setting(key)?;
-    // A value we cannot read any more (older format) is as good as not cached.
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    Ok(parse_json(text.as_deref()))
+}
+
+/// A stored setting's JSON; a value we cannot read any more (older format) is as good as not
+/// cached.
+pub(crate) fn parse_json<T: DeserializeOwned>(text: Option<&str>) -> Option<T> {
+    text.and_then(|t| serde_json::from_str(t).ok())
 }
 
 pub(crate) fn save_json<T: Serialize>(ws: &Workspace, key: &str, value: &T) -> Result<()> {
@@ -263,6 +273,22 @@ fn default_prefs(site: &SiteInfo) -> ChartPrefs {
 /// The remembered preferences of a site, or its defaults.
 pub fn chart_prefs(ws: &Workspace, site: &SiteInfo) -> Result<ChartPrefs> {
     Ok(load_json(ws, &key_prefs(&site.id))?.unwrap_or_else(|| default_prefs(site)))
+}
+
+/// The site's preferences and the tariff to price with, from the stored texts of its
+/// preferences and tariff choices: what [`chart_prefs`] and [`cached_tariff_id`] read, for a
+/// caller that read every site's settings at once.
+pub(crate) fn stored_prefs_and_tariff(
+    site: &SiteInfo,
+    prefs: Option<&str>,
+    choices: Option<&str>,
+) -> (ChartPrefs, Option<String>) {
+    let prefs = parse_json(prefs).unwrap_or_else(|| default_prefs(site));
+    let tariff = prefs
+        .tariff_id
+        .clone()
+        .or_else(|| parse_json::<CachedChoices>(choices).and_then(|c| c.suggested));
+    (prefs, tariff)
 }
 
 /// Remembers the site's price area, currency and tariff (checked first).

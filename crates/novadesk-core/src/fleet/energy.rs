@@ -9,8 +9,8 @@ use novadesk_store::SeriesKey;
 use serde::Serialize;
 
 use crate::chart::{
-    cached_tariff_id, chart_prefs, cost_level, cost_span, key_tariff, load_json, local_day,
-    local_midnight, meter_input, spot_input, summarise, SiteInfo,
+    cost_level, cost_span, key_tariff, load_json, local_day, local_midnight, meter_input,
+    spot_input, summarise, ChartPrefs, SiteInfo,
 };
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
@@ -77,10 +77,12 @@ const NO_TARIFF: &str =
     "No grid tariff is stored for this site; open its chart (online) to choose one.";
 const NOT_CACHED: &str = "The site's grid tariff is not stored yet; it is fetched when online.";
 
-/// The site's day so far and month's peak at `now_ms`, from the store only.
+/// The site's day so far and month's peak at `now_ms`, from the store only, with its stored
+/// preferences and the tariff to price with (`chart_prefs` and `cached_tariff_id`).
 pub(crate) fn site_energy(
     ws: &Workspace,
     site: &SiteInfo,
+    (prefs, tariff_id): (ChartPrefs, Option<String>),
     now_ms: i64,
     shared: &mut Shared,
 ) -> Result<SiteEnergy> {
@@ -88,7 +90,6 @@ pub(crate) fn site_energy(
         return Ok(SiteEnergy::unknown(NO_METER));
     };
     let meter = SeriesKey::new(&meter.id, "W");
-    let prefs = chart_prefs(ws, site)?;
     let tz = site.tz();
     let from = local_midnight(tz, local_day(tz, now_ms));
     let to = now_ms.max(from + 1);
@@ -99,7 +100,6 @@ pub(crate) fn site_energy(
         shared.prices.insert(key.clone(), spot);
     }
     let spot = &shared.prices[&key];
-    let tariff_id = cached_tariff_id(ws, &site.id, &prefs)?;
     let tariff = match &tariff_id {
         Some(id) => match shared.tariffs.get(id) {
             Some(t) => t.clone(),

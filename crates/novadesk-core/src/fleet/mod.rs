@@ -3,7 +3,8 @@
 //!
 //! - [`fleet_rows`] reads the whole fleet from the offline store — browse's cached site list,
 //!   devices and gateways, the newest stored reading of each DER, and through the chart's cost
-//!   calculation today's energy and cost and the month's peak — sorted with problems first.
+//!   calculation today's energy and cost and the month's peak — sorted with problems first. It
+//!   reads the store per kind for the whole fleet in a few queries ([`FleetReads`]).
 //! - [`refresh_fleet`] fetches what the store lacks (the site list, each organization's gateways,
 //!   devices, tariffs, today's prices and the month's meter history), one request at a time.
 //! - [`run_fleet`] keeps it live: one live stream per site through the [`LiveHub`](crate::live::LiveHub)
@@ -12,6 +13,7 @@
 
 mod energy;
 mod incidents;
+mod inputs;
 mod monitor;
 mod refresh;
 mod rows;
@@ -19,7 +21,8 @@ mod state;
 
 pub use energy::{MonthPeak, TodayEnergy};
 pub use incidents::{IncidentChange, Observation, SilenceIncident, SilenceTracker};
+pub use inputs::FleetReads;
 pub use monitor::{run_fleet, FleetUpdate, FLEET_TICK};
 pub use refresh::{refresh_fleet, FleetRefreshed};
-pub use rows::{fleet_rows, FleetRow, FleetRows};
+pub use rows::{fleet_rows, fleet_rows_with, FleetRow, FleetRows};
 pub use state::{classify, GatewaysSeen, SiteState, LIVE_WITHIN_MS};
