@@ -11,11 +11,9 @@
 //! figure grows through the month; the 28th is near its worst case and the same every day.
 //! The store is filled from the in-process Sandbox with `NOVADESK_SANDBOX_SITES=500` (the fleet
 //! refresh: devices, gateways, tariffs, prices, the month's meter history) plus a minute of live
-//! readings per DER. Wall clock and user-space instructions of the measuring thread (steadier on
-//! a loaded machine) per run; the first read after start (no past day in memory yet) apart.
+//! readings per DER. Wall clock per run (this VM kind exposes no instruction counters; ratios in
+//! one run hold on a loaded machine); the first read after start (no past day in memory yet) apart.
 //! `cargo bench -p novadesk-core --bench fleet_bench`
-
-mod instructions;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -24,7 +22,6 @@ use std::time::{Duration, Instant};
 use bench_report::{Better, Figure, Row};
 use chrono::{Datelike, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use instructions::Counter;
 use novadesk_core::fleet::{fleet_rows_with, refresh_fleet, FleetReads, FleetRow, SiteState};
 use novadesk_core::{
     cached_site, cached_sites, cost_level, cost_span, sign_in, Environment, FakeClock,
@@ -38,22 +35,17 @@ const SITES: usize = 500;
 const RUNS: usize = 30;
 const CMD: &str = "cargo bench -p novadesk-core --bench fleet_bench";
 
-/// Wall clock and instructions of each run of one measure.
+/// Wall clock of each run of one measure.
 #[derive(Default)]
 struct Measure {
     wall: Vec<Duration>,
-    instr: Vec<u64>,
 }
 
 impl Measure {
-    fn run<T>(&mut self, counter: Option<&Counter>, f: impl FnOnce() -> T) -> T {
-        let i0 = counter.map(Counter::read);
+    fn run<T>(&mut self, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
         let out = f();
         self.wall.push(t.elapsed());
-        if let (Some(c), Some(i0)) = (counter, i0) {
-            self.instr.push(c.read() - i0);
-        }
         out
     }
 
@@ -61,17 +53,6 @@ impl Measure {
         let mut v = self.wall.clone();
         v.sort();
         v[((v.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3
-    }
-
-    /// Median instructions, millions.
-    fn minstr(&self) -> Option<f64> {
-        let mut v = self.instr.clone();
-        v.sort_unstable();
-        v.get(v.len() / 2).map(|n| *n as f64 / 1e6)
-    }
-
-    fn minstr_text(&self) -> String {
-        self.minstr().map_or("n/a".into(), |m| format!("{m:.1} M"))
     }
 }
 
@@ -174,7 +155,6 @@ async fn run() {
         ws.store().ingest(&batch).expect("ingest");
     }
 
-    let counter = Counter::open();
     let rows_of = |reads| -> Vec<FleetRow> {
         fleet_rows_with(&ws, now_ms, reads)
             .expect("rows")
@@ -183,7 +163,7 @@ async fn run() {
     };
     // The first read after start: no past day in memory yet.
     let mut cold = Measure::default();
-    let first = cold.run(counter.as_ref(), || rows_of(FleetReads::Batched));
+    let first = cold.run(|| rows_of(FleetReads::Batched));
     // Sites with a cost read their meter's month (for the peaks), the others today only.
     let with_cost: BTreeSet<&str> = first
         .iter()
@@ -216,7 +196,7 @@ async fn run() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(RUNS);
     for _ in 0..runs {
-        let got = rows.run(counter.as_ref(), || rows_of(FleetReads::Batched));
+        let got = rows.run(|| rows_of(FleetReads::Batched));
         assert_eq!(got.len(), sites.len());
         live = got.iter().filter(|r| r.state == SiteState::Live).count();
         priced = got
@@ -224,10 +204,10 @@ async fn run() {
             .filter(|r| r.today.as_ref().is_some_and(|t| t.cost.is_some()))
             .count();
 
-        let per_site = peer.run(counter.as_ref(), || rows_of(FleetReads::PerSite));
+        let per_site = peer.run(|| rows_of(FleetReads::PerSite));
         assert_eq!(per_site, got, "the per-site reads give the same rows");
 
-        floor.run(counter.as_ref(), || {
+        floor.run(|| {
             let listed = cached_sites(&ws).expect("read").expect("cached").value;
             let store = ws.store();
             store.resource_sets("device").expect("devices");
@@ -256,15 +236,14 @@ async fn run() {
         sites.len(),
         now.day()
     );
-    println!("| Fleet view data from the store | sites | p50 | p90 | instructions (median) |");
-    println!("|---|---|---|---|---|");
+    println!("| Fleet view data from the store | sites | p50 | p90 |");
+    println!("|---|---|---|---|");
     let line = |what: &str, m: &Measure| {
         println!(
-            "| {what} | {} | {:.1} ms | {:.1} ms | {} |",
+            "| {what} | {} | {:.1} ms | {:.1} ms |",
             sites.len(),
             m.wall_ms(0.5),
             m.wall_ms(0.9),
-            m.minstr_text()
         )
     };
     line(
@@ -288,13 +267,10 @@ async fn run() {
     let ms = |m: &Measure| Figure::new(m.wall_ms(0.5), "ms");
     let note = format!(
         "{n} sites ({priced} priced: the month's 15-min meter buckets to day 28 for the peaks), \
-         now fixed to the 28th of a month; first read after start {:.0} ms; instructions of the \
-         measuring thread: rows {}, floor {}",
+         now fixed to the 28th of a month; first read after start {:.0} ms",
         cold.wall_ms(0.5),
-        rows.minstr_text(),
-        floor.minstr_text()
     );
-    let mut report = vec![
+    let report = vec![
         Row::new(
             "app",
             &format!("Fleet view data for {n} sites from the store (p50)"),
@@ -317,21 +293,6 @@ async fn run() {
         )
         .peer("the same rows read site by site", ms(&peer)),
     ];
-    if let (Some(ours), Some(bare)) = (rows.minstr(), floor.minstr()) {
-        report.push(
-            Row::new(
-                "app",
-                &format!("Fleet view data for {n} sites, instructions (median)"),
-                Figure::new(ours, "M instructions"),
-                Better::Lower,
-                CMD,
-            )
-            .peer(
-                "floor: the bare batched store reads",
-                Figure::new(bare, "M instructions"),
-            ),
-        );
-    }
     bench_report::record("fleet_bench", &report);
     sandbox.shutdown().await;
 }
