@@ -2,7 +2,9 @@
 //! version and config (identifier, security, release profile) as Novadesk, showing one tiny page
 //! and nothing else — no state, no plugins, no commands. e2e/measure.js measures its
 //! time-to-first-paint and memory in the same run as the app's, so the app's own cost is the
-//! difference. `cargo build --release -p novadesk --example bare_window --features tauri/custom-protocol`
+//! difference. Its webview gets the app's settings (novadesk::webview::tune), so both stand on the
+//! same floor; `--default-webview` leaves WebKit's defaults, to measure what the settings save.
+//! `cargo build --release -p novadesk --example bare_window --features tauri/custom-protocol`
 
 use tauri::http::Response;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
@@ -15,6 +17,7 @@ fn main() {
     let mut context = tauri::generate_context!("../tauri.conf.json");
     // Not the app's window (and so not its page or capability): the floor opens its own.
     context.config_mut().app.windows.clear();
+    let tuned = !std::env::args().any(|a| a == "--default-webview");
     let app = tauri::Builder::default()
         .register_uri_scheme_protocol("bare", |_ctx, _request| {
             Response::builder()
@@ -22,12 +25,15 @@ fn main() {
                 .body(PAGE.as_bytes().to_vec())
                 .unwrap_or_default()
         })
-        .setup(|app| {
+        .setup(move |app| {
             let url = "bare://localhost/".parse()?;
-            WebviewWindowBuilder::new(app, "bare", WebviewUrl::CustomProtocol(url))
+            let window = WebviewWindowBuilder::new(app, "bare", WebviewUrl::CustomProtocol(url))
                 .title("bare")
                 .inner_size(1280.0, 800.0)
                 .build()?;
+            if tuned {
+                novadesk::webview::tune(&window);
+            }
             Ok(())
         })
         .build(context);
