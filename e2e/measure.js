@@ -114,13 +114,27 @@ function processMemory(pid) {
 const ORG_LIST = "return document.querySelectorAll('#org-list li').length > 0";
 const subjects = (simUrl) => ({
   bare: { exe: BARE, args: [], ready: "return !!document.getElementById('bare')", what: "the bare page" },
+  // The floor with WebKit's own settings rather than the app's (src-tauri/src/webview.rs).
+  bareDefault: { exe: BARE, args: ["--default-webview"], ready: "return !!document.getElementById('bare')", what: "the bare page" },
   sim: { exe: APP, args: ["--env", simUrl], ready: ORG_LIST, what: "organizations list (novacore-sim)" },
   sandbox: { exe: APP, args: ["--env", "sandbox"], ready: ORG_LIST, what: "organizations list (Sandbox)" },
 });
 
+/** tauri-driver on a random port: on a busy machine the port is sometimes taken; try another. */
+async function driverFor(name) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDriver(attempt === 1 ? name : `${name}-retry${attempt}`);
+    } catch (e) {
+      if (attempt === 3) throw e;
+      console.error(`${name}: ${e.message}; trying another port`);
+    }
+  }
+}
+
 async function launch(subject, name) {
   freshHome();
-  const session = await startDriver(name);
+  const session = await driverFor(name);
   const { driver } = session;
   const t0 = performance.now();
   await driver.start(subject.exe, subject.args);
@@ -240,6 +254,8 @@ async function measureAll(sim) {
   const counted = (xs) => (xs.length > 1 ? xs.slice(1) : xs);
 
   // 2. Idle memory: the floor, the app on the in-process Sandbox, the app on the simulator.
+  const bareDefault = await idleMemory(who.bareDefault, "memory-bare-default-webview");
+  await quit(who.bareDefault, bareDefault.session);
   const bare = await idleMemory(who.bare, "memory-bare");
   await quit(who.bare, bare.session);
   const sandbox = await idleMemory(who.sandbox, "memory-sandbox");
@@ -266,6 +282,7 @@ async function measureAll(sim) {
     start_ms: Object.fromEntries(Object.entries(starts).map(([k, xs]) => [k, median(counted(xs))])),
     start_runs_ms: Object.fromEntries(Object.entries(starts).map(([k, xs]) => [k, xs.map(Math.round)])),
     bare_idle: bare.mem,
+    bare_default_idle: bareDefault.mem,
     idle,
     sandbox_idle: sandbox.mem,
     sim_process: simIdle,
@@ -294,6 +311,7 @@ function report(r, n) {
 | Start-up → organizations list, in-process Sandbox | ${f(r.start_ms.sandbox)} ms (runs ${r.start_runs_ms.sandbox.join(", ")} ms) | ratio ${(r.start_ms.sandbox / r.start_ms.bare).toFixed(2)}× | includes starting the Sandbox |
 | Idle memory (process + WebKit processes, 10 s idle), novacore-sim as the environment | ${f(r.idle.rss_mib)} MiB RSS / ${f(r.idle.pss_mib)} MiB PSS: **${f(over(r.idle))} MiB PSS over the floor** (goal ≤ 40) | ${f(r.bare_idle.rss_mib)} MiB RSS / ${f(r.bare_idle.pss_mib)} MiB PSS | PSS by process: ${procs(r.idle)} / ${procs(r.bare_idle)} MiB |
 | Memory with ${r.sites} sites live | ${f(r.live_memory.rss_mib)} MiB RSS / ${f(r.live_memory.pss_mib)} MiB PSS: **${f(over(r.live_memory))} MiB PSS over the floor** (goal ≤ 80) | idle, as above | same processes |
+| The floor itself: bare window with the app's webview settings (document-viewer cache model) | ${f(r.bare_idle.rss_mib)} MiB RSS / ${f(r.bare_idle.pss_mib)} MiB PSS | WebKit's defaults: ${f(r.bare_default_idle.rss_mib)} MiB RSS / ${f(r.bare_default_idle.pss_mib)} MiB PSS | \`bare_window\` vs \`bare_window --default-webview\` |
 | The in-process Sandbox's own memory (app idle on it minus app idle on novacore-sim) | ${f(sandboxOwn)} MiB PSS | the separate novacore-sim process: ${f(r.sim_process.pss_mib)} MiB PSS | |
 | Reading → DOM latency, ${r.sites} sites live | p50 ${f(r.latency_ms.p50)} ms, p99 ${f(r.latency_ms.p99)} ms (${r.readings} value updates in ${r.seconds} s) | raw SSE client on ${r.raw_latency_ms.sites} sites of the same simulator: p50 ${f(r.raw_latency_ms.p50)} ms, p99 ${f(r.raw_latency_ms.p99)} ms | simulator's publish stamp → the value's \`data-ts\` changed in the DOM |
 | … of which in the app | p50 ${f(r.app_latency_ms.p50)} ms, p99 ${f(r.app_latency_ms.p99)} ms | | backend receive stamp → DOM |
@@ -316,6 +334,10 @@ function report(r, n) {
     row("app", `memory with ${r.sites} sites live`, [r.live_memory.pss_mib, "MiB PSS"], "lower", command, {
       peer: bare, goal: [`≤ floor + 80 MiB (${f(r.bare_idle.pss_mib + 80)})`, r.bare_idle.pss_mib + 80],
       note: `${f(over(r.live_memory))} MiB PSS over the bare window; RSS ${f(r.live_memory.rss_mib)} MiB`,
+    }),
+    row("app", "memory idle: the floor, bare Tauri window with the app's webview settings", [r.bare_idle.pss_mib, "MiB PSS"], "lower", command, {
+      peer: ["same with WebKit's default settings", [r.bare_default_idle.pss_mib, "MiB PSS"]],
+      note: `RSS ${f(r.bare_idle.rss_mib)} vs ${f(r.bare_default_idle.rss_mib)} MiB`,
     }),
     row("app", "memory: the in-process Sandbox's own (app idle on it − app idle on novacore-sim)", [sandboxOwn, "MiB PSS"], "lower", command, {
       peer: ["the separate novacore-sim process", [r.sim_process.pss_mib, "MiB PSS"]],
