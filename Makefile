@@ -55,8 +55,11 @@ cargo-test:
 e2e: build
 	e2e/run.sh
 
+# Every benchmark in release plus the window's measurements beside the bare Tauri window, in one
+# run: one markdown table, printed and saved as target/bench/report.md (.ci/bench.sh). Not in
+# `make test` (minutes of release builds and timing; figures depend on the machine's load).
 bench: deps-bench
-	$(CARGO) bench --workspace
+	.ci/bench.sh
 
 # The Python peers the benchmarks compare with (httpx-sse, …), pinned in .ci/bench-requirements.txt.
 deps-bench: deps-test
@@ -70,11 +73,11 @@ bindings:
 icons:
 	icons/generate.sh
 
-# Cold start, idle memory and reading → DOM latency with 20 sites live (e2e/measure.js): prints a
-# table for the README, writes target/e2e/measure.json. NOVADESK_APP=target/release/novadesk to
-# measure a release build.
+# Start-up, idle memory and reading → DOM latency with 20 sites live (e2e/measure.js), each beside
+# the bare Tauri window (src-tauri/examples/bare_window.rs) measured in the same run: prints a
+# table for the README, writes target/e2e/measure.json. `make bench` runs it on release builds.
 measure:
-	$(CARGO) build -p novadesk
+	$(CARGO) build -p novadesk -p novacore-sim --bins --example bare_window
 	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 600 xvfb-run -a -s "-screen 0 1440x900x24" \
 		dbus-run-session -- node e2e/measure.js
 

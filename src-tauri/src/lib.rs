@@ -20,6 +20,7 @@ pub mod navigation;
 pub mod notify;
 pub mod paths;
 pub mod state;
+pub mod webview;
 pub mod window_state;
 
 use std::ffi::OsString;
@@ -138,6 +139,9 @@ where
         .build(context);
     match app {
         Ok(app) => {
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             app.run(|_, _| {});
             0
         }

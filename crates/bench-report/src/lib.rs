@@ -5,6 +5,8 @@
 //! one JSON file per benchmark in `$NOVADESK_BENCH_ROWS` (set by `make bench`; without it nothing is
 //! written, so a plain `cargo bench` stays side-effect free) and the report script joins them.
 
+pub mod report;
+
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 

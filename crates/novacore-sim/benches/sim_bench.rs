@@ -2,12 +2,15 @@
 //!
 //! Measures requests/s for `GET /sites`, concurrent SSE clients at 1 event/s each with
 //! delivery-delay percentiles, and generation speed of a year of 1-minute history for one DER.
+//! Floors in the same run: `GET /public/der-types` (no auth, a small static body) for the request
+//! rate, and one SSE client for the delivery delay.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use bench_report::{Better, Figure, Row};
 use ed25519_dalek::{Signer, SigningKey};
 use futures::StreamExt;
 use novacore_sim::world::history::der_points;
@@ -41,7 +44,8 @@ async fn login(c: &reqwest::Client, base: &str) -> String {
     v["token"].as_str().unwrap().to_string()
 }
 
-async fn bench_get_sites() -> f64 {
+/// Requests/s of 32 concurrent clients for 5 s on `path` (with the bearer token when `auth`).
+async fn bench_get(path: &str, auth: bool) -> f64 {
     let sb = Sandbox::builder()
         .demo(true)
         .zaps(0)
@@ -51,7 +55,7 @@ async fn bench_get_sites() -> f64 {
         .unwrap();
     let c = reqwest::Client::new();
     let token = login(&c, sb.base_url()).await;
-    let url = format!("{}/sites", sb.base_url());
+    let url = format!("{}{path}", sb.base_url());
     let done = Arc::new(AtomicU64::new(0));
     let until = Instant::now() + Duration::from_secs(5);
     let mut tasks = Vec::new();
@@ -59,7 +63,9 @@ async fn bench_get_sites() -> f64 {
         let (c, url, token, done) = (c.clone(), url.clone(), token.clone(), done.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < until {
-                let r = c.get(&url).bearer_auth(&token).send().await.unwrap();
+                let rb = c.get(&url);
+                let rb = if auth { rb.bearer_auth(&token) } else { rb };
+                let r = rb.send().await.unwrap();
                 assert_eq!(r.status(), 200);
                 let _ = r.bytes().await.unwrap();
                 done.fetch_add(1, Ordering::Relaxed);
@@ -226,21 +232,58 @@ fn bench_history() -> (f64, usize) {
     (t0.elapsed().as_secs_f64(), points)
 }
 
+const COMMAND: &str = "cargo bench -p novacore-sim --bench sim_bench";
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
+    let mut rows = Vec::new();
     println!("| benchmark | result |");
     println!("|---|---|");
-    let rps = rt.block_on(bench_get_sites());
+    let rps = rt.block_on(bench_get("/sites", true));
     println!(
         "| GET /sites (32 concurrent clients, 5 s, demo user with 6 sites) | {rps:.0} req/s |"
     );
+    let floor = rt.block_on(bench_get("/public/der-types", false));
+    println!(
+        "| floor: GET /public/der-types (no auth, static body), same clients | {floor:.0} req/s |"
+    );
+    rows.push(
+        Row::new(
+            "Sandbox",
+            "GET /sites, 32 concurrent clients",
+            Figure::new(rps, "req/s"),
+            Better::Higher,
+            COMMAND,
+        )
+        .peer(
+            "GET /public/der-types (no auth)",
+            Figure::new(floor, "req/s"),
+        ),
+    );
+    let (_, _, one_p99, _, _) = rt.block_on(bench_sse(1, 8));
+    println!("| floor: SSE 1 client × 1 event/s, 8 s | delay p99 {one_p99} ms |");
     for n in [200usize, 1000, 2000] {
         let (conn, p50, p99, events, per) = rt.block_on(bench_sse(n, 8));
         println!("| SSE {n} clients × 1 event/s, 8 s | connected {conn}, {events} events, {per:.2} ev/s/client, delay p50 {p50} ms, p99 {p99} ms |");
+        rows.push(
+            Row::new(
+                "Sandbox",
+                &format!("SSE {n} concurrent clients × 1 event/s: delivery delay p99"),
+                Figure::new(p99 as f64, "ms"),
+                Better::Lower,
+                COMMAND,
+            )
+            .peer("1 client", Figure::new(one_p99 as f64, "ms"))
+            .goal("< 100 ms", Some(100.0))
+            .note(&format!(
+                "{conn} connected, {per:.2} events/s per client, p50 {p50} ms"
+            )),
+        );
     }
     let (secs, points) = bench_history();
     println!("| history: 1 year of 1-minute points, one battery DER | {points} points in {secs:.2} s ({:.0} points/s) |", points as f64 / secs);
+    bench_report::record("sim_bench", &rows);
 }

@@ -1,8 +1,13 @@
 //! Cost computation speed: a month and a year of meter data at 1 min and 15 min against
 //! 15-minute spot prices and a tariff with time-of-use fees and a 3-peak power charge.
+//! Floor in the same run: one pass over the same meter points multiplying each by its slot's spot
+//! price (no tariff, no calendar, no peaks) — what any cost computation must at least do.
 //! Run: `cargo bench -p novacore --bench pricing`.
 
+use std::hint::black_box;
 use std::time::Instant;
+
+use bench_report::{Better, Figure, Row};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use novacore::pricing::{
@@ -44,31 +49,55 @@ fn tariff() -> Tariff {
     }
 }
 
-fn run(label: &str, start: DateTime<Utc>, days: i64, meter_minutes: i64) {
+/// The floor: Σ energy × spot price over `points`, the price looked up by 15-minute slot.
+fn floor_cost(points: &[NetPowerPoint], start: DateTime<Utc>, prices: &[f64], minutes: i64) -> f64 {
+    let hours = minutes as f64 / 60.0;
+    let start_ms = start.timestamp_millis();
+    points
+        .iter()
+        .map(|p| {
+            let slot = ((p.ts.timestamp_millis() - start_ms) / 900_000) as usize;
+            p.w / 1000.0 * hours * prices.get(slot).copied().unwrap_or(0.0)
+        })
+        .sum()
+}
+
+/// Prints the case's line; returns its row (ms per call against the floor's).
+fn run(label: &str, start: DateTime<Utc>, days: i64, meter_minutes: i64) -> Row {
     let n = days * 24 * 60 / meter_minutes;
-    let meter = MeterSeries::NetPower {
-        interval_s: (meter_minutes * 60) as u32,
-        points: (0..n)
-            .map(|i| NetPowerPoint {
-                ts: start + TimeDelta::minutes(i * meter_minutes),
-                w: ((i % 97) as f64 - 40.0) * 50.0,
-            })
-            .collect(),
-    };
+    let points: Vec<NetPowerPoint> = (0..n)
+        .map(|i| NetPowerPoint {
+            ts: start + TimeDelta::minutes(i * meter_minutes),
+            w: ((i % 97) as f64 - 40.0) * 50.0,
+        })
+        .collect();
     let slots = days * 96;
+    let slot_prices: Vec<f64> = (0..slots).map(|i| (i % 50) as f64 * 20.0 - 100.0).collect();
     let prices = SpotPrices::uniform(
         "SEK",
         15,
-        (0..slots).map(|i| {
-            (
-                start + TimeDelta::minutes(15 * i),
-                (i % 50) as f64 * 20.0 - 100.0,
-            )
-        }),
+        slot_prices
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (start + TimeDelta::minutes(15 * i as i64), *p)),
     );
+    let rounds = 5;
+    let t0 = Instant::now();
+    for _ in 0..rounds {
+        black_box(floor_cost(
+            black_box(&points),
+            start,
+            &slot_prices,
+            meter_minutes,
+        ));
+    }
+    let floor = t0.elapsed().as_secs_f64() / f64::from(rounds);
+    let meter = MeterSeries::NetPower {
+        interval_s: (meter_minutes * 60) as u32,
+        points,
+    };
     let range = TimeRange::new(start, start + TimeDelta::days(days));
     let tariff = tariff();
-    let rounds = 5;
     let t0 = Instant::now();
     let mut pieces = 0;
     for _ in 0..rounds {
@@ -77,18 +106,36 @@ fn run(label: &str, start: DateTime<Utc>, days: i64, meter_minutes: i64) {
     }
     let per = t0.elapsed().as_secs_f64() / f64::from(rounds);
     println!(
-        "| {label:<28} | {n:>9} | {pieces:>9} | {:>9.2} | {:>10.1} |",
+        "| {label:<28} | {n:>9} | {pieces:>9} | {:>9.2} | {:>10.1} | {:>9.3} |",
         per * 1000.0,
-        n as f64 / per / 1e6
+        n as f64 / per / 1e6,
+        floor * 1000.0
     );
+    Row::new(
+        "core",
+        &format!("pricing: compute_cost, {label}"),
+        Figure::new(per * 1000.0, "ms"),
+        Better::Lower,
+        "cargo bench -p novacore --bench pricing",
+    )
+    .peer(
+        "one pass energy × spot price",
+        Figure::new(floor * 1000.0, "ms"),
+    )
+    .note(&format!(
+        "{n} meter points, 15-min prices, 3-peak power tariff"
+    ))
 }
 
 fn main() {
     let start: DateTime<Utc> = "2025-12-31T23:00:00Z".parse().expect("timestamp");
-    println!("| case                         | meter pts |    pieces |   ms/call | M pts/s    |");
-    println!("|------------------------------|-----------|-----------|-----------|------------|");
-    run("month, 1-min meter", start, 31, 1);
-    run("month, 15-min meter", start, 31, 15);
-    run("year, 15-min meter", start, 365, 15);
-    run("year, 1-min meter", start, 365, 1);
+    println!("| case                         | meter pts |    pieces |   ms/call | M pts/s    | floor ms  |");
+    println!("|------------------------------|-----------|-----------|-----------|------------|-----------|");
+    let rows = [
+        run("month, 1-min meter", start, 31, 1),
+        run("month, 15-min meter", start, 31, 15),
+        run("year, 15-min meter", start, 365, 15),
+        run("year, 1-min meter", start, 365, 1),
+    ];
+    bench_report::record("pricing", &rows);
 }

@@ -1,10 +1,13 @@
 //! Site chart timings against the in-process Sandbox: a cold render (fetching history, prices and
 //! the month's meter data, then drawing) and a warm one (everything from the store), per preset,
-//! plus exports. Prints a table. `cargo bench -p novadesk-core --bench chart_bench`
+//! plus exports. Prints a table. In the report each warm render stands beside the same chart cold
+//! (its peer: what the store saves), and each export beside the warm render it writes out.
+//! `cargo bench -p novadesk-core --bench chart_bench`
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bench_report::{Better, Figure, Row};
 use novadesk_core::{
     chart_options, export_chart, render_chart, sign_in, CancelToken, ChartRequest, Environment,
     ExportFormat, IdentityVault, MemorySecretStore, RangePreset, RecordingEventSink,
@@ -42,6 +45,9 @@ async fn run() {
         .id
         .clone();
     chart_options(&ws, &site).await.expect("options");
+    let command = "cargo bench -p novadesk-core --bench chart_bench";
+    let ms = |d: Duration| Figure::new(d.as_secs_f64() * 1000.0, "ms");
+    let mut rows = Vec::new();
     println!("| chart (1,200 x 420 px, grid meter power + prices + cost) | requests | time |");
     println!("|---|---|---|");
     for (name, preset) in [
@@ -60,17 +66,37 @@ async fn run() {
             height: 420,
             dark: false,
         };
+        let mut took = Vec::new();
+        let mut cold_requests = 0;
         for pass in ["cold", "warm"] {
             let t = Instant::now();
             let out = render_chart(&ws, &req, &|_| {}, &CancelToken::new())
                 .await
                 .expect("render");
+            took.push(t.elapsed());
+            if pass == "cold" {
+                cold_requests = out.network_requests;
+            }
             println!(
                 "| {name} {pass} | {} | {:.1?} |",
                 out.network_requests,
                 t.elapsed()
             );
         }
+        let warm = took[1];
+        rows.push(
+            Row::new(
+                "app",
+                &format!("site chart {name}, warm (from the store)"),
+                ms(warm),
+                Better::Lower,
+                command,
+            )
+            .peer(
+                &format!("same chart cold ({cold_requests} requests on loopback)"),
+                ms(took[0]),
+            ),
+        );
         if preset == RangePreset::Year {
             let dir = std::env::temp_dir().join(format!("chart-bench-{}", std::process::id()));
             std::fs::create_dir_all(&dir).expect("temp dir");
@@ -85,9 +111,21 @@ async fn run() {
                     .expect("export");
                 let took: Duration = t.elapsed();
                 println!("| export 1 y {ext} ({bytes} bytes) | 0 | {took:.1?} |");
+                rows.push(
+                    Row::new(
+                        "app",
+                        &format!("export the 1 y chart as {ext}"),
+                        ms(took),
+                        Better::Lower,
+                        command,
+                    )
+                    .peer("the same chart rendered warm", ms(warm))
+                    .note(&format!("{bytes} bytes")),
+                );
             }
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+    bench_report::record("chart_bench", &rows);
     sandbox.shutdown().await;
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::{Arc, Mutex};
 
+use bench_report::{Better, Figure, Row};
 use novadesk_core::{
     batch_frames, Clock, Environment, KeyringSecretStore, MemorySecretStore, SandboxService,
     Secret, SecretKey, SecretStore, SettingsFile, SystemClock, WatchRegistry, FRAME,
@@ -18,9 +19,29 @@ fn stats(mut v: Vec<Duration>) -> (Duration, Duration, Duration) {
     (p(0.5), p(0.9), v[v.len() - 1])
 }
 
-fn row(name: &str, n: usize, v: Vec<Duration>) {
+/// Prints the line; returns the p50 in ms for the report.
+fn row(name: &str, n: usize, v: Vec<Duration>) -> f64 {
     let (p50, p90, max) = stats(v);
     println!("| {name:<44} | {n:>5} | {p50:>12.2?} | {p90:>12.2?} | {max:>12.2?} |");
+    p50.as_secs_f64() * 1000.0
+}
+
+/// The floor of "start → first answer": a bare TCP listener that answers one fixed 200.
+async fn bare_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        if let Ok((mut s, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await;
+        }
+    });
+    format!("http://{addr}")
 }
 
 async fn first_answer(url: &str) {
@@ -63,8 +84,32 @@ fn main() {
             stop.push(t.elapsed());
         }
     });
-    row("sandbox start -> first HTTP 200", n, start);
+    let start_ms = row("sandbox start -> first HTTP 200", n, start);
     row("sandbox shutdown", n, stop);
+    let bare = rt.block_on(async {
+        let mut v = Vec::new();
+        for _ in 0..n {
+            let t = Instant::now();
+            let url = bare_server().await;
+            first_answer(&url).await;
+            v.push(t.elapsed());
+        }
+        v
+    });
+    let bare_ms = row("floor: bare TCP server start -> first 200", n, bare);
+    let command = ".ci/with-keyring.sh cargo bench -p novadesk-core --bench core_bench";
+    let mut rows = vec![Row::new(
+        "core",
+        "in-process Sandbox start → first HTTP 200 (p50)",
+        Figure::new(start_ms, "ms"),
+        Better::Lower,
+        command,
+    )
+    .peer(
+        "bare TCP server start → first 200",
+        Figure::new(bare_ms, "ms"),
+    )];
+    let mut keychain_ms = None;
 
     if std::env::var("NOVADESK_KEYRING_TESTS").as_deref() == Ok("1") {
         let store = KeyringSecretStore::with_service("dev.novadesk.desktop.bench");
@@ -75,7 +120,7 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        row("keychain probe (set+get+delete+get, real SS)", n, v);
+        keychain_ms = Some(row("keychain probe (set+get+delete+get, real SS)", n, v));
     } else {
         println!("| keychain probe: skipped (run under .ci/with-keyring.sh)                                      |");
     }
@@ -115,7 +160,22 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    row("memory secret set+get", n, v);
+    let memory_ms = row("memory secret set+get", n, v);
+    if let Some(ms) = keychain_ms {
+        rows.push(
+            Row::new(
+                "core",
+                "keychain probe: set + get + delete + get on the Secret Service (p50)",
+                Figure::new(ms, "ms"),
+                Better::Lower,
+                command,
+            )
+            .peer(
+                "in-memory secret store set + get",
+                Figure::new(memory_ms, "ms"),
+            ),
+        );
+    }
 
     // 20 sites live, 10 readings/s each, 2 views per site: one task per site, fanned out and
     // paced to at most one UI update per frame. Latency = send -> batch delivered.
@@ -161,4 +221,5 @@ fn main() {
         "| reading -> UI batch p99                      | {n:>5} | {:>12.2?} |              |              |",
         sorted[(n - 1) * 99 / 100]
     );
+    bench_report::record("core_bench", &rows);
 }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bench_report::{Better, Figure, Row};
 use novacore::pricing::{compute_cost, Tariff, TimeRange};
 use novadesk_core::{
     cached_site_info, chart_prefs, cost_inputs, cost_level, cost_span, set_chart_prefs, sign_in,
@@ -22,9 +23,11 @@ fn stats(mut v: Vec<Duration>) -> (Duration, Duration, Duration) {
     (p(0.5), p(0.9), v[v.len() - 1])
 }
 
-fn row(name: &str, n: usize, v: Vec<Duration>) {
+/// Prints the line; returns the p50 in ms for the report.
+fn row(name: &str, n: usize, v: Vec<Duration>) -> f64 {
     let (p50, p90, max) = stats(v);
     println!("| {name:<62} | {n:>3} | {p50:>10.2?} | {p90:>10.2?} | {max:>10.2?} |");
+    p50.as_secs_f64() * 1000.0
 }
 
 fn main() {
@@ -95,7 +98,7 @@ async fn run() {
         ws = Some((fresh, req));
     }
     let (ws, req) = ws.expect("a workspace");
-    row(
+    let cold_ms = row(
         &format!("cold: fresh store, {requests} requests (history, prices, tariffs)"),
         cold.len(),
         cold,
@@ -113,7 +116,7 @@ async fn run() {
         out = Some(o);
     }
     let out = out.expect("an outcome");
-    row(
+    let warm_ms = row(
         "warm: from the store (+1 loopback request: offered list)",
         warm.len(),
         warm,
@@ -135,7 +138,7 @@ async fn run() {
         );
         reads.push(t.elapsed());
     }
-    row(
+    let reads_ms = row(
         "floor: the inputs read from the store (meter + prices)",
         reads.len(),
         reads,
@@ -161,7 +164,7 @@ async fn run() {
         }
         floor.push(t.elapsed());
     }
-    row(
+    let compute_ms = row(
         "floor: compute_cost alone, 12 months x 5 tariffs",
         floor.len(),
         floor,
@@ -174,6 +177,31 @@ async fn run() {
             _ => 0,
         },
         level.as_ms() / 1000
+    );
+    let command = "cargo bench -p novadesk-core --bench whatif_bench";
+    let floor = Figure::new(reads_ms + compute_ms, "ms");
+    let floor_name = "store reads + compute_cost alone";
+    bench_report::record(
+        "whatif_bench",
+        &[
+            Row::new(
+                "app",
+                "What-if: 12 months × 5 tariffs, warm from the store (p50)",
+                Figure::new(warm_ms, "ms"),
+                Better::Lower,
+                command,
+            )
+            .peer(floor_name, floor.clone())
+            .goal("≤ 300 ms", Some(300.0)),
+            Row::new(
+                "app",
+                &format!("What-if: same, cold (fresh store, {requests} requests on loopback, p50)"),
+                Figure::new(cold_ms, "ms"),
+                Better::Lower,
+                command,
+            )
+            .peer(floor_name, floor),
+        ],
     );
     sandbox.shutdown().await;
 }
