@@ -116,19 +116,31 @@ async fn site_load(
     Path(site_id): Path<String>,
     ApiJson(b): ApiJson<LoadBody>,
 ) -> Result<Json<Value>> {
-    if !(0.0..=1_000_000.0).contains(&b.w) {
-        return Err(Error::field("w", "must be within 0..=1000000 W"));
-    }
     let from_ms = b.from_ms.unwrap_or_else(|| sim.clock.now_ms());
-    let mut w = sim.world();
-    let site = w
-        .sites
-        .get_mut(&site_id)
-        .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
-    site.extra_load = (b.w > 0.0).then_some(crate::world::model::ExtraLoad { from_ms, w: b.w });
+    set_site_load(&sim, &site_id, b.w, from_ms)?;
     Ok(Json(
         json!({"site_id": site_id, "w": b.w, "from_ms": from_ms}),
     ))
+}
+
+/// A site's extra load from `from_ms` on (`w` = 0 removes it); the route's and
+/// [`SandboxHandle::set_site_load`](crate::SandboxHandle::set_site_load)'s one rule.
+pub(crate) fn set_site_load(
+    sim: &crate::state::Sim,
+    site_id: &str,
+    w: f64,
+    from_ms: i64,
+) -> Result<()> {
+    if !(0.0..=1_000_000.0).contains(&w) {
+        return Err(Error::field("w", "must be within 0..=1000000 W"));
+    }
+    let mut world = sim.world();
+    let site = world
+        .sites
+        .get_mut(site_id)
+        .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
+    site.extra_load = (w > 0.0).then_some(crate::world::model::ExtraLoad { from_ms, w });
+    Ok(())
 }
 
 async fn tick(State(sim): State<AppState>) -> Json<Value> {

@@ -162,8 +162,8 @@ pub async fn run_peaks<W, N>(
             }
         }
         if last_scan.is_none_or(|t| now - t >= SCAN_EVERY_MS) {
-            last_scan = Some(now);
-            scan(&ws, &mut sites, now).await;
+            // Until the site list is cached (the Fleet monitor fetches it at sign-in), every tick.
+            last_scan = scan(&ws, &mut sites, now).await.then_some(now);
         }
         let on = settings.get();
         let mut reports = Vec::new();
@@ -216,14 +216,14 @@ pub async fn run_peaks<W, N>(
 }
 
 /// Follows the sites of the cached list that are new (or due a second look), and drops those
-/// gone from it (unless a view asked for them).
-async fn scan(ws: &Workspace, sites: &mut HashMap<String, Followed>, now: i64) {
+/// gone from it (unless a view asked for them). `false` when no site list is cached yet.
+async fn scan(ws: &Workspace, sites: &mut HashMap<String, Followed>, now: i64) -> bool {
     let listed = match cached_sites(ws) {
         Ok(Some(list)) => list.value,
-        Ok(None) => return,
+        Ok(None) => return false,
         Err(err) => {
             tracing::warn!(%err, "site list not readable");
-            return;
+            return false;
         }
     };
     sites.retain(|id, f| f.asked || listed.iter().any(|s| &s.id == id));
@@ -244,4 +244,5 @@ async fn scan(ws: &Workspace, sites: &mut HashMap<String, Followed>, now: i64) {
             }
         }
     }
+    true
 }
