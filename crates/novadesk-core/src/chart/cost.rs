@@ -233,9 +233,11 @@ pub(crate) fn summarise(
             let summary = CostSummary::from_report(&report, tariff_id);
             Ok(Ok((report, summary)))
         }
-        Err(novacore::pricing::PricingError::CurrencyMismatch { tariff, .. }) => Ok(Err(format!(
-            "The grid tariff is priced in {tariff}; choose {tariff} to see the cost summary."
-        ))),
+        Err(novacore::pricing::PricingError::CurrencyMismatch { tariff, .. }) => Ok(Err(
+            super::site::unpriceable_currency("The grid tariff", &tariff).unwrap_or_else(|| {
+                format!("The grid tariff is priced in {tariff}; choose {tariff} to see the cost summary.")
+            }),
+        )),
         Err(e) => Err(Error::Pricing(e)),
     }
 }
