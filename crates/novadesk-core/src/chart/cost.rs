@@ -254,7 +254,7 @@ pub(crate) async fn cost_for(
     offline: bool,
     requests: &mut u32,
 ) -> Result<(Option<CostSummary>, Option<String>)> {
-    let unreachable = |e: &Error| matches!(e, Error::Novacore(n) if n.is_offline());
+    let unreachable = |e: &Error| matches!(e, Error::Novacore(n) if n.is_unreachable());
     let no_tariff = "No grid tariff is known for this site; choose one to see the cost summary.";
     let id = if offline && prefs.tariff_id.is_none() {
         super::site::load_json::<serde_json::Value>(

@@ -174,7 +174,7 @@ pub(crate) fn save_json<T: Serialize>(ws: &Workspace, key: &str, value: &T) -> R
 pub async fn site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
     match refresh_site_rows(ws, site_id).await {
         Ok(rows) => Ok(SiteInfo::from_rows(rows)),
-        Err(Error::Novacore(e)) if e.is_offline() => match cached_site_rows(ws, site_id)? {
+        Err(Error::Novacore(e)) if e.is_unreachable() => match cached_site_rows(ws, site_id)? {
             Some(rows) => Ok(SiteInfo::from_rows(rows)),
             None => Err(Error::NotFound(
                 "This site has not been opened while online yet, so nothing is cached for it. Connect and try again."

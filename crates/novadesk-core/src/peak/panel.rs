@@ -112,7 +112,7 @@ async fn peak_site_of(ws: &Workspace, site: SiteInfo) -> Result<PeakSite> {
         blocked: Some(report),
     };
     let prefs = chart_prefs(ws, &site)?;
-    let offline = |e: &Error| matches!(e, Error::Novacore(n) if n.is_offline());
+    let offline = |e: &Error| matches!(e, Error::Novacore(n) if n.is_unreachable());
     let id = match tariff_id_for(ws, &site, &prefs).await {
         Ok(Some(id)) => id,
         Ok(None) => {
