@@ -102,3 +102,50 @@ async fn with_no_view_open_a_raised_load_notifies_once_and_a_muted_site_not_at_a
     );
     monitor.abort();
 }
+
+/// What one recompute of the background peak monitor costs with 20 demo sites live: every
+/// power-tariff site's report from the store (what each 3-second tick does besides reading the
+/// shared streams' snapshots). Printed, not asserted (a measurement, not a timed test).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: cargo test -p novadesk-core --test peak_monitor -- --ignored --nocapture"]
+async fn measure_one_recompute_at_20_sites() {
+    use novadesk_core::fleet::refresh_fleet;
+    use novadesk_core::peak::{cached_peak_site, fetch_peak_history, peak_report};
+    let sb = novacore_sim::Sandbox::builder()
+        .seed(21)
+        .demo(true)
+        // 18 in the identity's own demo organization and 2 in the shared one: 20 sites.
+        .sites(18)
+        .control(true)
+        .start()
+        .await
+        .expect("sandbox");
+    let ws = signed_in(&sb).await;
+    refresh_fleet(&ws, true).await.expect("the fleet fetched");
+    let listed = novadesk_core::cached_sites(&ws).unwrap().unwrap().value;
+    let mut followed = Vec::new();
+    for s in &listed {
+        let site = cached_peak_site(&ws, &s.id).await.unwrap();
+        if site.blocked.is_none() {
+            fetch_peak_history(&ws, &site).await.unwrap();
+            followed.push(site);
+        }
+    }
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let t = std::time::Instant::now();
+        for site in &followed {
+            peak_report(&ws, site, None).unwrap();
+        }
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "peak monitor: {} sites listed, {} on a power tariff; one recompute p50 {:.1} ms, max {:.1} ms (every {} s)",
+        listed.len(),
+        followed.len(),
+        times[times.len() / 2],
+        times[times.len() - 1],
+        novadesk_core::peak::PEAK_TICK.as_secs()
+    );
+}
