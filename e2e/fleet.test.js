@@ -3,7 +3,9 @@
 // site moves to the top with one incident line and one "started" event; when it reports again
 // the line clears with one "cleared" event. The start is one desktop notification, received by the
 // stand-in notification server on the test's private D-Bus session; the return sends none.
-// Filter and keys open a site.
+// Filter and keys open a site. Then, the app started again and the Fleet view never opened, a
+// second site going silent still notifies (the monitor runs from sign-in); and with the cloud cut,
+// the Fleet view shows what the store holds, marked cached.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { APP, freshHome, quitApp, screenshot, startDriver } from "./harness.js";
@@ -39,6 +41,8 @@ const rows = (driver) =>
 const lines = (driver) =>
   driver.exec("return [...document.querySelectorAll('#fleet-incidents li')].map(l => ({ id: l.dataset.siteId, text: l.textContent }))");
 const received = (driver) => driver.exec("return window.__incidents ?? []");
+/** The demo sites as the first test saw them (all live). */
+let seen = [];
 
 test("one silent site: on top with one incident line and one event; back: the line clears", async () => {
   const { driver } = session;
@@ -54,6 +58,7 @@ test("one silent site: on top with one incident line and one event; back: the li
   }, 60_000, "every demo site live");
   await driver.waitFor(() => driver.exec("return document.getElementById('fleet-mark').dataset.state === 'fresh'"), 120_000, "the fleet refreshed");
   const before = await rows(driver);
+  seen = before;
   assert.deepEqual(await lines(driver), []);
   // Energy and cost come from the store through the chart's cost calculation.
   const silentNotes = () => notifications.received().filter((n) => / is silent$/.test(n.summary));
@@ -102,4 +107,50 @@ test("one silent site: on top with one incident line and one event; back: the li
   await driver.pressKey("\uE015"); // ArrowDown
   await driver.pressKey("\uE007"); // Enter
   await driver.waitFor(() => driver.exec("return location.hash.startsWith('#site/')"), 10_000, "a site opened");
+});
+
+test("the Fleet view never opened: a silence incident still notifies (the monitor runs from sign-in)", async () => {
+  await quitApp(session.driver);
+  session.stop();
+  session = await startDriver("fleet-background");
+  const { driver } = session;
+  await driver.start(APP, ["--env", sim.url]);
+  await driver.waitFor(() => driver.exec("return document.querySelectorAll('#org-list li').length >= 1"), 60_000, "signed in");
+  await driver.screenshot(); // the session's first screenshot shows the first paint: throw it away
+  // The threshold of 1 minute set in the first test is a saved setting. Another site this time.
+  const target = seen[0];
+  const before = notifications.received().length;
+  await fault(`silent=${target.id}`);
+  const mine = () => notifications.received().slice(before).filter((n) => n.summary === `${target.name} is silent`);
+  await driver.waitFor(async () => mine().length >= 1, 180_000, "the silence notification");
+  assert.match(mine()[0].body, /has sent no reading for \d+ minutes?\./);
+  // What the window shows is still the organizations list: no Fleet view was opened.
+  assert.equal(await driver.exec("return !!document.getElementById('fleet-rows')"), false, "no Fleet view in the window");
+  assert.ok(await driver.exec("return document.querySelectorAll('#org-list li').length >= 1"));
+  await screenshot(driver, "fleet-background-silence");
+  await new Promise((r) => setTimeout(r, 6_000));
+  assert.equal(mine().length, 1, "one notification per incident");
+  await fault("silent=");
+});
+
+test("the cloud cut: the Fleet view shows what the store holds, marked cached", async () => {
+  const { driver } = session;
+  await fault("cloud_down=true");
+  // A request finds the server gone (the sites list asks it).
+  await driver.click('.app-nav a[href="#sites"]');
+  await driver.waitFor(() => driver.exec("const b = document.getElementById('offline-banner'); return !!b && !b.hidden"), 90_000, "the offline banner");
+  await driver.click('.app-nav a[href="#fleet"]');
+  await driver.waitFor(async () => (await rows(driver)).length === seen.length, 30_000, "the stored rows");
+  await driver.waitFor(() => driver.exec("return document.getElementById('fleet-mark').dataset.state === 'offline'"), 30_000, "marked offline");
+  const mark = await driver.text("#fleet-mark");
+  assert.match(mark, /^Cached .* — offline, showing what was last fetched$/, mark);
+  assert.equal(await driver.exec("return document.getElementById('fleet-mark').dataset.fromCache"), "true");
+  const names = (await rows(driver)).map((r) => r.name).sort();
+  assert.deepEqual(names, seen.map((r) => r.name).sort(), "every stored site");
+  // Energy cells come from the store too.
+  const cells = await driver.exec("return [...document.querySelectorAll('#fleet-rows tr td')].map(td => td.textContent)");
+  assert.ok(cells.some((c) => /kWh$/.test(c)), JSON.stringify(cells.slice(0, 8)));
+  await driver.settle();
+  await screenshot(driver, "fleet-offline");
+  await fault("cloud_down=false");
 });

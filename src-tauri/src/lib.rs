@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod ipc;
 pub mod logging;
+pub mod monitors;
 pub mod navigation;
 pub mod notify;
 pub mod paths;
@@ -59,7 +60,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .manage(commands::batch::BatchJobs::default())
         .manage(commands::provision::FirstReadingJobs::default())
         .manage(commands::report::ReportDialogs::default())
-        .manage(commands::peak::PeakWatch::default())
+        .manage(commands::peak::PeakMonitors::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
@@ -78,6 +79,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
                 .set_emitter(std::sync::Arc::new(move |change| {
                     events::silence_incident(&handle, change)
                 }));
+            let handle = app.handle().clone();
+            app.state::<AppState>()
+                .connections
+                .set_on_signed_in(std::sync::Arc::new(move |ws| monitors::start(&handle, ws)));
             let handle = app.handle().clone();
             app.state::<AppState>()
                 .connections

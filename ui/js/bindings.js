@@ -205,7 +205,7 @@ export const commands = {
 	/**
 	 *  Start receiving a site's power-peak report on `channel`; returns the subscription id for
 	 *  `unwatch_site`. A site without a power tariff (or with a half-filled one, or no grid meter)
-	 *  gets one report saying so.
+	 *  gets one report saying so; any other follows the background monitor's reports.
 	 * @param {string} siteId
 	 * @param {Channel<PeakReport_Deserialize>} channel
 	 * @returns {Promise<{ status: "ok"; data: number } | { status: "error"; error: CommandError }>}
@@ -2842,8 +2842,11 @@ export const events = {
 	*		applies: boolean,
 	* // Why there are no numbers, or what to know about them, as a sentence.
 	*		note?: string | null,
-	* // The numbers, when they can be computed.
+	* // The numbers, when they can be computed: the component the warning is about (the one that
+	* // would add the most), else the first whose window counts now, else the first.
 	*		status?: PeakStatus_Deserialize | null,
+	* // Every power component's numbers, in the tariff's order (`status` is one of them).
+	*		components: PeakStatus_Deserialize[],
 	* // The banner's sentence when the projection would set a new charged peak.
 	*		warning?: string | null,
 	* // "Drawing: House 31.2 kW, …" with the warning.
@@ -2852,7 +2855,8 @@ export const events = {
 	* @property {string} site_id - The site.
 	* @property {boolean} applies - Whether the site's grid tariff has a power charge (no panel otherwise).
 	* @property {string | null} [note] - Why there are no numbers, or what to know about them, as a sentence.
-	* @property {PeakStatus_Deserialize | null} [status] - The numbers, when they can be computed.
+	* @property {PeakStatus_Deserialize | null} [status] - The numbers, when they can be computed: the component the warning is about (the one that would add the most), else the first whose window counts now, else the first.
+	* @property {PeakStatus_Deserialize[]} components - Every power component's numbers, in the tariff's order (`status` is one of them).
 	* @property {string | null} [warning] - The banner's sentence when the projection would set a new charged peak.
 	* @property {string | null} [drawing] - "Drawing: House 31.2 kW, …" with the warning.
 	*
@@ -2865,8 +2869,11 @@ export const events = {
 	*		applies: boolean,
 	* // Why there are no numbers, or what to know about them, as a sentence.
 	*		note: string | null,
-	* // The numbers, when they can be computed.
+	* // The numbers, when they can be computed: the component the warning is about (the one that
+	* // would add the most), else the first whose window counts now, else the first.
 	*		status: PeakStatus_Serialize | null,
+	* // Every power component's numbers, in the tariff's order (`status` is one of them).
+	*		components: PeakStatus_Serialize[],
 	* // The banner's sentence when the projection would set a new charged peak.
 	*		warning: string | null,
 	* // "Drawing: House 31.2 kW, …" with the warning.
@@ -2875,7 +2882,8 @@ export const events = {
 	* @property {string} site_id - The site.
 	* @property {boolean} applies - Whether the site's grid tariff has a power charge (no panel otherwise).
 	* @property {string | null} note - Why there are no numbers, or what to know about them, as a sentence.
-	* @property {PeakStatus_Serialize | null} status - The numbers, when they can be computed.
+	* @property {PeakStatus_Serialize | null} status - The numbers, when they can be computed: the component the warning is about (the one that would add the most), else the first whose window counts now, else the first.
+	* @property {PeakStatus_Serialize[]} components - Every power component's numbers, in the tariff's order (`status` is one of them).
 	* @property {string | null} warning - The banner's sentence when the projection would set a new charged peak.
 	* @property {string | null} drawing - "Drawing: House 31.2 kW, …" with the warning.
 	*

@@ -139,6 +139,10 @@ fn ops() -> Vec<Op> {
             .path_param("site_id")
             .body(obj(&["w"], json!({"w": {"type": "number", "minimum": 0, "maximum": 1_000_000}, "from_ms": {"type": "integer"}})))
             .ok("200", json!({"type": "object"})).inferred(),
+        op("post", "/_sim/sites/{site_id}/location", "Sandbox control: move a site, or take its location away (null)", "control", false)
+            .path_param("site_id")
+            .body(obj(&["location"], json!({"location": {"oneOf": [r("Location"), {"type": "null"}]}})))
+            .ok("200", json!({"type": "object"})).inferred(),
         op("post", "/_sim/zaps/{serial}/offline", "Sandbox control: take a Zap offline", "control", false)
             .path_param("serial").body(obj(&["offline"], json!({"offline": {"type": "boolean"}}))).ok("200", json!({"type": "object"})).inferred(),
         op("post", "/_sim/cloud", "Sandbox control: cut the cloud off", "control", false)

@@ -403,6 +403,12 @@ impl SandboxHandle {
         Ok(())
     }
 
+    /// Raises a site's household load by `w` watts from `from_ms` on, in live readings and
+    /// history alike (`w` = 0 removes it): as `POST /_sim/sites/{id}/load`, for in-process tests.
+    pub fn set_site_load(&self, site_id: &str, w: f64, from_ms: i64) -> Result<()> {
+        crate::routes::control::set_site_load(&self.sim, site_id, w, from_ms)
+    }
+
     /// Current simulated time (epoch ms).
     pub fn now_ms(&self) -> i64 {
         self.sim.clock.now_ms()

@@ -114,6 +114,13 @@ impl Error {
         matches!(self, Error::Server { status, .. } if matches!(status, 502..=504))
     }
 
+    /// True when the service cannot serve now, whether unreachable ([`Error::is_offline`]) or
+    /// answering 502–504 ([`Error::is_unavailable`]): what the app treats as "offline" (serve
+    /// the cache, queue the step, say so).
+    pub fn is_unreachable(&self) -> bool {
+        self.is_offline() || self.is_unavailable()
+    }
+
     /// True when retrying later may succeed (offline, rate limited, 5xx).
     pub fn is_transient(&self) -> bool {
         match self {
@@ -204,6 +211,16 @@ mod tests {
             message: String::new(),
         };
         assert!(s500.is_transient());
+        // 503 is as good as unreachable; a 500 or a rate limit is not.
+        assert!(s500.is_unreachable() && !s500.is_offline());
+        assert!(Error::Timeout.is_unreachable());
+        let s500b = Error::Server {
+            status: 500,
+            code: "internal_error".into(),
+            message: String::new(),
+        };
+        assert!(!s500b.is_unreachable());
+        assert!(!Error::RateLimited { retry_after: None }.is_unreachable());
         assert!(!Error::NotFound {
             message: String::new()
         }

@@ -120,7 +120,7 @@ impl Error {
     /// What the window should do about this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Novacore(e) if e.is_offline() || e.is_unavailable() => ErrorKind::Offline,
+            Self::Novacore(e) if e.is_unreachable() => ErrorKind::Offline,
             Self::Novacore(e) if e.is_auth() => ErrorKind::SignInRequired,
             Self::NotSignedIn => ErrorKind::SignInRequired,
             Self::Cancelled => ErrorKind::Cancelled,

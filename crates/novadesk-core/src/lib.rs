@@ -118,7 +118,7 @@ pub use secret_store::{
     KeyringSecretStore, MemorySecretStore, Persistence, SecretKey, SecretStore, SecretStoreChoice,
     DEFAULT_SERVICE,
 };
-pub use session::{ActiveSummary, Connections};
+pub use session::{ActiveSummary, Connections, OnSignedIn};
 pub use settings::{
     Settings, SettingsFile, ThemePreference, DEFAULT_SILENCE_MINUTES, MAX_SILENCE_MINUTES,
     SETTINGS_FILE,

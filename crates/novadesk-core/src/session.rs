@@ -60,17 +60,27 @@ impl From<SecretStoreChoice> for Secrets {
     }
 }
 
+/// Starts what runs in the background for a signed-in workspace (the shell's peak and silence
+/// monitors); the tasks returned are aborted when that sign-in ends (sign-out, forgetting or
+/// importing its identity, connecting elsewhere).
+pub type OnSignedIn = Arc<dyn Fn(&Workspace) -> Vec<JoinHandle<()>> + Send + Sync>;
+
 /// The signed-in environment.
 #[derive(Debug)]
 struct Active {
     workspace: Workspace,
     /// Brings the workspace back online by itself; aborted when this connection ends.
     reconnector: JoinHandle<()>,
+    /// What [`OnSignedIn`] started; aborted when this connection ends.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Drop for Active {
     fn drop(&mut self) {
         self.reconnector.abort();
+        for task in &self.background {
+            task.abort();
+        }
     }
 }
 
@@ -84,6 +94,7 @@ pub struct Connections {
     secrets: OnceCell<Secrets>,
     active: Mutex<Option<Active>>,
     events: OnceLock<Arc<dyn EventSink>>,
+    on_signed_in: OnceLock<OnSignedIn>,
 }
 
 impl std::fmt::Debug for Connections {
@@ -109,6 +120,7 @@ impl Connections {
             secrets: OnceCell::new(),
             active: Mutex::new(None),
             events: OnceLock::new(),
+            on_signed_in: OnceLock::new(),
         }
     }
 
@@ -121,6 +133,11 @@ impl Connections {
     /// Where the core's events go (installed once at setup; later calls are ignored).
     pub fn set_events(&self, sink: Arc<dyn EventSink>) {
         let _ = self.events.set(sink);
+    }
+
+    /// What to start with every sign-in (installed once at setup; later calls are ignored).
+    pub fn set_on_signed_in(&self, start: OnSignedIn) {
+        let _ = self.on_signed_in.set(start);
     }
 
     fn events(&self) -> Arc<dyn EventSink> {
@@ -226,10 +243,21 @@ impl Connections {
             secrets_notice: secrets.notice.clone(),
             offline: signed_in.offline,
         };
-        *self.active.lock().await = Some(Active {
+        let mut active = self.active.lock().await;
+        // The previous sign-in's background stops before this one's starts (both may watch the
+        // same identity's sites: the new tasks must not join the old workspace's).
+        drop(active.take());
+        let background = self
+            .on_signed_in
+            .get()
+            .map(|start| start(&workspace))
+            .unwrap_or_default();
+        *active = Some(Active {
             workspace,
             reconnector,
+            background,
         });
+        drop(active);
         self.remember(Some(environment.to_string()), true);
         Ok(summary)
     }

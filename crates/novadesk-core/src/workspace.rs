@@ -39,7 +39,13 @@ pub struct Workspace {
     pub connectivity: Arc<Connectivity>,
     /// Held while the installer's journal replays, so two replays never send the same entry.
     pub journal_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Unique per opened workspace (clones share it): tasks keyed by it belong to this sign-in,
+    /// not to a later one of the same identity.
+    pub instance: u64,
 }
+
+/// The next [`Workspace::instance`].
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -75,6 +81,7 @@ impl Workspace {
             events: parts.events,
             connectivity,
             journal_lock: Arc::default(),
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 

@@ -1,13 +1,16 @@
-//! The Fleet view: every site at a glance, kept live. `watch_fleet` streams
-//! [`FleetUpdate`]s over a `Channel` (one subscription per view, in the live subscriptions'
-//! table so a reload stops it too); the core's one monitor per signed-in workspace behind it
-//! watches every site through the shared live hub and decides silence incidents, which the shell
-//! emits once each as [`SilenceIncidentChanged`] (see [`FleetMonitors::set_emitter`]).
+//! The Fleet view: every site at a glance, kept live. The core's one monitor per signed-in
+//! workspace, started at sign-in (see `monitors.rs`), watches every site through the shared live
+//! hub and decides silence incidents, which the shell emits once each as
+//! [`SilenceIncidentChanged`] (see [`FleetMonitors::set_emitter`]) whichever view is open.
+//! `watch_fleet` subscribes a view to it: [`FleetUpdate`]s over a `Channel` (one subscription per
+//! view, in the live subscriptions' table so a reload stops it too), the newest at once.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use novadesk_core::fleet::{run_fleet, FleetUpdate, IncidentChange};
-use novadesk_core::WatchRegistry;
+use novadesk_core::live::LiveHub;
+use novadesk_core::{SettingsFile, Watch, WatchRegistry, Workspace};
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio::sync::broadcast::error::RecvError;
@@ -39,14 +42,16 @@ impl From<IncidentChange> for SilenceIncidentChanged {
 }
 
 type Emitter = Arc<dyn Fn(SilenceIncidentChanged) + Send + Sync>;
-/// One monitor per (server, identity).
-type MonitorKey = (String, String);
+/// One monitor per sign-in: (server, identity, workspace instance).
+type MonitorKey = (String, String, u64);
 
 /// The Fleet monitors (managed state).
 #[derive(Default)]
 pub struct FleetMonitors {
     registry: OnceLock<WatchRegistry<MonitorKey, FleetUpdate>>,
     emitter: OnceLock<Emitter>,
+    /// Each running monitor's newest update, for a view that subscribes between two.
+    latest: Mutex<HashMap<MonitorKey, Arc<Mutex<Option<FleetUpdate>>>>>,
 }
 
 impl std::fmt::Debug for FleetMonitors {
@@ -66,6 +71,52 @@ impl FleetMonitors {
         self.registry
             .get_or_init(|| WatchRegistry::new(tokio::runtime::Handle::current(), 8))
     }
+
+    /// Watches the monitor of `ws`, starting it if none runs (its site streams come from `hub`,
+    /// shared with the peak monitor and the live views); with the newest update so far.
+    pub(crate) fn subscribe(
+        &self,
+        ws: &Workspace,
+        hub: Arc<LiveHub>,
+        settings: Arc<SettingsFile>,
+    ) -> (Watch<MonitorKey, FleetUpdate>, Option<FleetUpdate>) {
+        let key = (ws.base_url.clone(), ws.identity_id.clone(), ws.instance);
+        let emit = self.emitter.get().cloned();
+        let registry = self.registry();
+        let mut latest = self.latest.lock().unwrap_or_else(|p| p.into_inner());
+        let running = registry.keys();
+        latest.retain(|k, _| running.contains(k));
+        let newest = latest.entry(key.clone()).or_default().clone();
+        let (ws, watch_ws, keep) = (ws.clone(), ws.clone(), newest.clone());
+        let watch = registry.watch(key, move |tx| {
+            let (relay, mut changes) = tokio::sync::broadcast::channel::<FleetUpdate>(8);
+            async move {
+                let forward = async move {
+                    loop {
+                        match changes.recv().await {
+                            Ok(update) => {
+                                if let Some(emit) = &emit {
+                                    for change in &update.changes {
+                                        emit(change.clone().into());
+                                    }
+                                }
+                                *keep.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    Some(update.clone());
+                                let _ = tx.send(update);
+                            }
+                            Err(RecvError::Lagged(_)) => continue,
+                            Err(RecvError::Closed) => break,
+                        }
+                    }
+                };
+                let monitor =
+                    run_fleet(ws, settings, move |site| hub.watch(&watch_ws, site), relay);
+                tokio::join!(monitor, forward);
+            }
+        });
+        let newest = newest.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        (watch, newest)
+    }
 }
 
 /// Start receiving the Fleet view's updates on `channel` (the first at once from the store,
@@ -80,37 +131,14 @@ pub async fn watch_fleet(
     channel: Channel<FleetUpdate>,
 ) -> CommandResult<u32> {
     let ws = state.connections.workspace().await?;
-    let key = (ws.base_url.clone(), ws.identity_id.clone());
-    let settings = state.settings.clone();
-    let emit = fleet.emitter.get().cloned();
-    // The monitor opens one stream per site through the live views' hub (shared with them).
-    let hub = live.hub().clone();
-    let watch_ws = ws.clone();
-    let mut watch = fleet.registry().watch(key, move |tx| {
-        let (relay, mut changes) = tokio::sync::broadcast::channel::<FleetUpdate>(8);
-        async move {
-            let forward = async move {
-                loop {
-                    match changes.recv().await {
-                        Ok(update) => {
-                            if let Some(emit) = &emit {
-                                for change in &update.changes {
-                                    emit(change.clone().into());
-                                }
-                            }
-                            let _ = tx.send(update);
-                        }
-                        Err(RecvError::Lagged(_)) => continue,
-                        Err(RecvError::Closed) => break,
-                    }
-                }
-            };
-            let monitor = run_fleet(ws, settings, move |site| hub.watch(&watch_ws, site), relay);
-            tokio::join!(monitor, forward);
-        }
-    });
+    let (mut watch, newest) = fleet.subscribe(&ws, live.hub().clone(), state.settings.clone());
     let id = live.next_id();
     live.spawn(id, async move {
+        if let Some(update) = newest {
+            if channel.send(update).is_err() {
+                return;
+            }
+        }
         loop {
             match watch.receiver.recv().await {
                 Ok(update) => {

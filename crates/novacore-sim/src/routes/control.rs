@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/readings", post(push_reading))
         .route("/tick", post(tick))
         .route("/sites/{site_id}/load", post(site_load))
+        .route("/sites/{site_id}/location", post(site_location))
         .route("/zaps/{serial}/offline", post(zap_offline))
         .route(
             "/zaps/{serial}/faults",
@@ -116,19 +117,61 @@ async fn site_load(
     Path(site_id): Path<String>,
     ApiJson(b): ApiJson<LoadBody>,
 ) -> Result<Json<Value>> {
-    if !(0.0..=1_000_000.0).contains(&b.w) {
-        return Err(Error::field("w", "must be within 0..=1000000 W"));
-    }
     let from_ms = b.from_ms.unwrap_or_else(|| sim.clock.now_ms());
-    let mut w = sim.world();
-    let site = w
-        .sites
-        .get_mut(&site_id)
-        .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
-    site.extra_load = (b.w > 0.0).then_some(crate::world::model::ExtraLoad { from_ms, w: b.w });
+    set_site_load(&sim, &site_id, b.w, from_ms)?;
     Ok(Json(
         json!({"site_id": site_id, "w": b.w, "from_ms": from_ms}),
     ))
+}
+
+/// `POST /_sim/sites/{id}/location` body: the site's new position; `null` removes it (the public
+/// `PUT /sites/{id}` cannot: an absent location there means "unchanged").
+#[derive(Debug, Deserialize)]
+pub struct LocationBody {
+    pub location: Option<crate::world::model::Location>,
+}
+
+/// Moves a site or takes its location away (tests: a site with no location).
+async fn site_location(
+    State(sim): State<AppState>,
+    Path(site_id): Path<String>,
+    ApiJson(b): ApiJson<LocationBody>,
+) -> Result<Json<Value>> {
+    if let Some(l) = &b.location {
+        if !(-90.0..=90.0).contains(&l.lat) || !(-180.0..=180.0).contains(&l.lon) {
+            return Err(Error::field(
+                "location",
+                "lat within -90..90, lon within -180..180",
+            ));
+        }
+    }
+    let mut world = sim.world();
+    let site = world
+        .sites
+        .get_mut(&site_id)
+        .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
+    site.location = b.location;
+    Ok(Json(json!({"site_id": site_id, "location": site.location})))
+}
+
+/// A site's extra load from `from_ms` on (`w` = 0 removes it); the route's and
+/// [`SandboxHandle::set_site_load`](crate::SandboxHandle::set_site_load)'s one rule.
+pub(crate) fn set_site_load(
+    sim: &crate::state::Sim,
+    site_id: &str,
+    w: f64,
+    from_ms: i64,
+) -> Result<()> {
+    if !(0.0..=1_000_000.0).contains(&w) {
+        return Err(Error::field("w", "must be within 0..=1000000 W"));
+    }
+    let mut world = sim.world();
+    let site = world
+        .sites
+        .get_mut(site_id)
+        .ok_or_else(|| Error::NotFound(format!("site {site_id} not found")))?;
+    site.extra_load = (w > 0.0).then_some(crate::world::model::ExtraLoad { from_ms, w });
+    Ok(())
 }
 
 async fn tick(State(sim): State<AppState>) -> Json<Value> {

@@ -108,15 +108,7 @@ pub async fn tariff_lookup(
         .ok()
         .filter(|v: &f64| (-180.0..=180.0).contains(v))
         .ok_or_else(|| Error::BadRequest("lon: expected -180..180".into()))?;
-    let area = if lat >= 63.5 {
-        "SE1"
-    } else if lat >= 61.0 {
-        "SE2"
-    } else if lat >= 56.5 {
-        "SE3"
-    } else {
-        "SE4"
-    };
+    let area = tariffs::area_for(lat, lon);
     Ok(Json(tariffs::lookup(lat, lon, area, half_tariff(&sim))))
 }
 

@@ -130,6 +130,18 @@ async fn tariffs_lookup_detail_and_price_at_time() {
     assert_eq!(l.status, 200);
     let id = l.body["tariffs"][0]["id"].as_str().unwrap().to_string();
     assert_eq!(id, "ellevio-effekt-2026");
+    // Finland and Denmark: their own grid companies, currencies and price areas.
+    for (lat, lon, area, first, currency) in [
+        ("60.17", "24.94", "FI", "helen-teho-2026", "EUR"),
+        ("55.68", "12.57", "DK2", "radius-tid-2026", "DKK"),
+    ] {
+        let l = get(&format!("{t}/lookup?lat={lat}&lon={lon}"), None).await;
+        assert_eq!(l.body["area"], area);
+        assert_eq!(l.body["tariffs"][0]["id"], first);
+        let d = get(&format!("{t}/tariff/{first}"), None).await;
+        let fixed = &d.body["tariff"]["fixedPrice"]["components"][0]["price"];
+        assert_eq!(fixed["currency"], currency, "{}", d.body);
+    }
     let d = get(&format!("{t}/tariff/{id}"), None).await;
     let pp = &d.body["tariff"]["powerPrice"]["components"][0];
     assert_eq!(
@@ -138,7 +150,11 @@ async fn tariffs_lookup_detail_and_price_at_time() {
     );
     let ex = pp["price"]["priceExVat"].as_f64().unwrap();
     assert!((pp["price"]["priceIncVat"].as_f64().unwrap() - ex * 1.25).abs() < 1e-6);
-    assert_eq!(get(&format!("{t}/providers"), None).await.body["count"], 3);
+    assert_eq!(
+        get(&format!("{t}/providers"), None).await.body["count"],
+        6,
+        "3 Swedish, 1 Finnish, 2 Danish grid companies"
+    );
     assert_eq!(get(&format!("{t}/vattenfall"), None).await.status, 200);
     let hi = get(
         &format!("{t}/tariff/vattenfall-tid-2026/energyPrice/2026-01-14T09:00:00Z"),

@@ -235,9 +235,11 @@ pub(crate) fn summarise(
             let summary = CostSummary::from_report(&report, tariff_id);
             Ok(Ok((report, summary)))
         }
-        Err(novacore::pricing::PricingError::CurrencyMismatch { tariff, .. }) => Ok(Err(format!(
-            "The grid tariff is priced in {tariff}; choose {tariff} to see the cost summary."
-        ))),
+        Err(novacore::pricing::PricingError::CurrencyMismatch { tariff, .. }) => Ok(Err(
+            super::site::unpriceable_currency("The grid tariff", &tariff).unwrap_or_else(|| {
+                format!("The grid tariff is priced in {tariff}; choose {tariff} to see the cost summary.")
+            }),
+        )),
         Err(e) => Err(Error::Pricing(e)),
     }
 }
@@ -254,7 +256,7 @@ pub(crate) async fn cost_for(
     offline: bool,
     requests: &mut u32,
 ) -> Result<(Option<CostSummary>, Option<String>)> {
-    let unreachable = |e: &Error| matches!(e, Error::Novacore(n) if n.is_offline());
+    let unreachable = |e: &Error| matches!(e, Error::Novacore(n) if n.is_unreachable());
     let no_tariff = "No grid tariff is known for this site; choose one to see the cost summary.";
     let id = if offline && prefs.tariff_id.is_none() {
         super::site::load_json::<serde_json::Value>(

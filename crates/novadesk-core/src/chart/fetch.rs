@@ -99,7 +99,7 @@ pub(crate) async fn fetch_missing(
         };
         match result {
             Ok(()) => {}
-            Err(Error::Novacore(e)) if e.is_offline() => {
+            Err(Error::Novacore(e)) if e.is_unreachable() => {
                 outcome.offline = true;
                 break;
             }

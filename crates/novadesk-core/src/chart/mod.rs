@@ -25,8 +25,9 @@ pub use cost::{cost_inputs, cost_level, cost_span, CostSummary, PeakInfo};
 pub use export::{export_chart, write_atomically, ExportFormat};
 pub use range::{resolve_range, RangePreset, ResolvedRange};
 pub use site::{
-    cached_site_info, chart_options, chart_prefs, set_chart_prefs, site_info, ChartOptions,
-    ChartPrefs, DerInfo, DerOption, FieldOption, SiteInfo, TariffChoice, CURRENCIES, PRICE_AREAS,
+    cached_site_info, chart_options, chart_prefs, set_chart_prefs, site_info, unpriceable_currency,
+    ChartOptions, ChartPrefs, DerInfo, DerOption, FieldOption, SiteInfo, TariffChoice, CURRENCIES,
+    PRICE_AREAS,
 };
 
 pub use draw::render_chart;

@@ -17,6 +17,18 @@ pub const PRICE_AREAS: [&str; 14] = [
 /// Currencies the price service answers in.
 pub const CURRENCIES: [&str; 2] = ["SEK", "EUR"];
 
+/// When `subject` (a tariff) is priced in a currency the price service does not answer in (a
+/// Danish tariff in DKK: the service converts only to SEK and EUR, reference §6.1), the sentence
+/// saying its cost cannot be worked out — nothing is converted at a rate the platform does not give.
+pub fn unpriceable_currency(subject: &str, tariff_currency: &str) -> Option<String> {
+    (!CURRENCIES.contains(&tariff_currency)).then(|| {
+        format!(
+            "{subject} is priced in {tariff_currency}, and spot prices are published only in {}, so its cost cannot be worked out (nothing is converted).",
+            CURRENCIES.join(" and ")
+        )
+    })
+}
+
 /// A DER of the site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DerInfo {
@@ -172,7 +184,7 @@ pub(crate) fn save_json<T: Serialize>(ws: &Workspace, key: &str, value: &T) -> R
 pub async fn site_info(ws: &Workspace, site_id: &str) -> Result<SiteInfo> {
     match refresh_site_rows(ws, site_id).await {
         Ok(rows) => Ok(SiteInfo::from_rows(rows)),
-        Err(Error::Novacore(e)) if e.is_offline() => match cached_site_rows(ws, site_id)? {
+        Err(Error::Novacore(e)) if e.is_unreachable() => match cached_site_rows(ws, site_id)? {
             Some(rows) => Ok(SiteInfo::from_rows(rows)),
             None => Err(Error::NotFound(
                 "This site has not been opened while online yet, so nothing is cached for it. Connect and try again."

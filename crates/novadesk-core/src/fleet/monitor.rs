@@ -151,12 +151,18 @@ pub async fn run_fleet<W>(
                 tracing::warn!(error = %e, "silence incidents not kept");
             }
         }
+        // The monitor runs from sign-in: the server going away after the last refresh makes what
+        // shows the store's, however fresh the refresh was.
         let update = FleetUpdate {
             rows,
             fetched_at_ms,
-            cached: !confirmed,
+            cached: !confirmed || !online,
             refreshing,
-            note: note.clone(),
+            note: if online {
+                note.clone()
+            } else {
+                Some(offline_note(&ws))
+            },
             incidents: tracker.open(),
             changes,
             silence_minutes,

@@ -85,7 +85,7 @@ pub struct JournalItem {
 
 /// The cloud cannot be reached (no answer, or the platform says it is unavailable): queue.
 pub(crate) fn cloud_unreachable(e: &novacore::Error) -> bool {
-    e.is_offline() || e.is_unavailable()
+    e.is_unreachable()
 }
 
 /// The organization a queued (not yet sent) claim of `serial` goes into, as an owner, so the

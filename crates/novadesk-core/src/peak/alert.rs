@@ -41,17 +41,48 @@ fn money(currency: &str, amount: f64) -> String {
     format!("{currency} {:.0}", amount.round())
 }
 
-/// The warning sentence: "This hour would add ≈ SEK 41 to the month's power charge (inc VAT)."
-pub fn warning_text(status: &PeakStatus) -> String {
-    let what = if status.window_end_ms - status.window_start_ms == 3_600_000 {
+/// Which component a report is about: the one whose warning would add the most, else the first
+/// whose window counts now, else the first.
+pub fn headline(components: &[PeakStatus]) -> Option<&PeakStatus> {
+    components
+        .iter()
+        .filter(|s| s.warns())
+        .max_by(|a, b| a.adds_ex_vat.total_cmp(&b.adds_ex_vat))
+        .or_else(|| components.iter().find(|s| s.window_counts))
+        .or_else(|| components.first())
+}
+
+/// The warning sentence over every component that warns: "This hour would add ≈ SEK 41 to the
+/// month's power charge (inc VAT; SEK 33 ex VAT)." With several, the sum and each one's share.
+pub fn warning_text(components: &[PeakStatus]) -> String {
+    let warning: Vec<&PeakStatus> = components.iter().filter(|s| s.warns()).collect();
+    let Some(first) = warning.first() else {
+        return String::new();
+    };
+    let what = if first.window_end_ms - first.window_start_ms == 3_600_000 {
         "This hour"
     } else {
         "This period"
     };
+    let ex: f64 = warning.iter().map(|s| s.adds_ex_vat).sum();
+    let inc: f64 = warning.iter().map(|s| s.adds_inc_vat).sum();
+    let cur = &first.currency;
+    if warning.len() == 1 {
+        return format!(
+            "{what} would add ≈ {} to the month's power charge (inc VAT; {} ex VAT).",
+            money(cur, inc),
+            money(cur, ex)
+        );
+    }
+    let shares: Vec<String> = warning
+        .iter()
+        .map(|s| format!("{} {}", s.component, money(cur, s.adds_inc_vat)))
+        .collect();
     format!(
-        "{what} would add ≈ {} to the month's power charge (inc VAT; {} ex VAT).",
-        money(&status.currency, status.adds_inc_vat),
-        money(&status.currency, status.adds_ex_vat)
+        "{what} would add ≈ {} to the month's power charges ({}; inc VAT; {} ex VAT).",
+        money(cur, inc),
+        shares.join(", "),
+        money(cur, ex)
     )
 }
 
@@ -68,8 +99,14 @@ pub fn drawing_text(status: &PeakStatus) -> Option<String> {
     Some(format!("Drawing: {}.", list.join(", ")))
 }
 
-/// Title and body of the desktop notification for `site_name`, times in the site's zone.
-pub fn notification(site_name: &str, status: &PeakStatus, tz: Tz) -> (String, String) {
+/// Title and body of the desktop notification for `site_name` about `components` (a report's),
+/// times in the site's zone; `None` when nothing warns.
+pub fn notification(
+    site_name: &str,
+    components: &[PeakStatus],
+    tz: Tz,
+) -> Option<(String, String)> {
+    let status = headline(components).filter(|s| s.warns())?;
     let hour = DateTime::<Utc>::from_timestamp_millis(status.window_start_ms)
         .map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
         .unwrap_or_default();
@@ -78,10 +115,10 @@ pub fn notification(site_name: &str, status: &PeakStatus, tz: Tz) -> (String, St
         .projected_kw
         .map(|kw| format!("Projected {kw:.1} kW this hour. "))
         .unwrap_or_default();
-    let mut body = format!("{projected}{}", warning_text(status));
+    let mut body = format!("{projected}{}", warning_text(components));
     if let Some(d) = drawing_text(status) {
         body.push(' ');
         body.push_str(&d);
     }
-    (title, body)
+    Some((title, body))
 }

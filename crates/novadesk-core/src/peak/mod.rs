@@ -5,17 +5,23 @@
 //! - [`project`] is the pure computation (clock passed in; `pricing` does the peak maths).
 //! - [`PeakAlerts`] decides the desktop notification: once per site and window.
 //! - [`peak_site`], [`fetch_peak_history`], [`peak_report`] put it together from the store, the
-//!   grid tariff and the live stream's latest snapshot.
+//!   grid tariff and the live stream's latest snapshot, for every power component of the tariff.
+//! - [`run_peaks`] is the background monitor started at sign-in over every power-tariff site:
+//!   the notifications go out whichever view is open, and the site views show its reports.
 
 mod alert;
+mod monitor;
 mod panel;
 mod projection;
 
 #[cfg(test)]
 mod tests;
 
-pub use alert::{drawing_text, notification, warning_text, PeakAlerts};
-pub use panel::{fetch_peak_history, peak_report, peak_site, PeakReport, PeakSite};
+pub use alert::{drawing_text, headline, notification, warning_text, PeakAlerts};
+pub use monitor::{run_peaks, PeakAsks, PeakNotice, PeakReports, PEAK_TICK};
+pub use panel::{
+    cached_peak_site, fetch_peak_history, peak_report, peak_site, PeakReport, PeakSite,
+};
 pub use projection::{
-    consumers, project, Consumer, MeterPiece, PeakInputs, PeakSource, PeakStatus,
+    consumers, project, project_all, Consumer, MeterPiece, PeakInputs, PeakSource, PeakStatus,
 };

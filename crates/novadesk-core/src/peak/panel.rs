@@ -1,6 +1,7 @@
 //! The site view's "Power peak" panel: which tariff and meter it works from ([`peak_site`]), the
 //! meter history it needs ([`fetch_peak_history`]), and the report from the store plus the live
-//! stream's latest snapshot ([`peak_report`]).
+//! stream's latest snapshot ([`peak_report`]). Every power component of the tariff is evaluated
+//! (a tariff may charge e.g. the month's peaks and, on top, the winter weekdays' daytime peaks).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -8,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use novacore::pricing::{NetPowerPoint, PowerComponent, Tariff};
 use novadesk_store::{Resolution, SeriesKey, MINUTE_MS};
 
-use super::alert::{drawing_text, warning_text};
-use super::projection::{project, MeterPiece, PeakInputs, PeakStatus};
+use super::alert::{drawing_text, headline, warning_text};
+use super::projection::{project_all, MeterPiece, PeakInputs, PeakStatus};
 use crate::chart::cancel::CancelToken;
 use crate::chart::cost::{cost_span, load_tariff};
 use crate::chart::fetch::{fetch_missing, HistoryJob};
 use crate::chart::site::{chart_prefs, tariff_id_for};
-use crate::chart::{site_info, SiteInfo};
+use crate::chart::{cached_site_info, site_info, SiteInfo};
 use crate::error::{Error, Result};
 use crate::live::SiteLive;
 use crate::workspace::Workspace;
@@ -29,8 +30,11 @@ pub struct PeakReport {
     pub applies: bool,
     /// Why there are no numbers, or what to know about them, as a sentence.
     pub note: Option<String>,
-    /// The numbers, when they can be computed.
+    /// The numbers, when they can be computed: the component the warning is about (the one that
+    /// would add the most), else the first whose window counts now, else the first.
     pub status: Option<PeakStatus>,
+    /// Every power component's numbers, in the tariff's order (`status` is one of them).
+    pub components: Vec<PeakStatus>,
     /// The banner's sentence when the projection would set a new charged peak.
     pub warning: Option<String>,
     /// "Drawing: House 31.2 kW, …" with the warning.
@@ -44,6 +48,7 @@ impl PeakReport {
             applies,
             note: Some(note.into()),
             status: None,
+            components: Vec::new(),
             warning: None,
             drawing: None,
         }
@@ -55,8 +60,8 @@ impl PeakReport {
 pub struct PeakSite {
     /// The site.
     pub site: SiteInfo,
-    /// The mapped tariff and its power component (the first), when usable.
-    pub tariff: Option<(Tariff, PowerComponent)>,
+    /// The mapped tariff (with at least one power component), when usable.
+    pub tariff: Option<Tariff>,
     /// The grid meter's power series.
     pub meter: Option<SeriesKey>,
     /// The report to show when there are no numbers to compute.
@@ -88,7 +93,18 @@ fn half_filled(t: &novacore::tariffs::Tariff) -> Option<String> {
 
 /// Reads the site, its tariff (chosen in the chart or found for its location) and its meter.
 pub async fn peak_site(ws: &Workspace, site_id: &str) -> Result<PeakSite> {
-    let site = site_info(ws, site_id).await?;
+    peak_site_of(ws, site_info(ws, site_id).await?).await
+}
+
+/// [`peak_site`] from the cached site when there is one (the background monitor: no request per
+/// site it already knows).
+pub async fn cached_peak_site(ws: &Workspace, site_id: &str) -> Result<PeakSite> {
+    peak_site_of(ws, cached_site_info(ws, site_id).await?).await
+}
+
+async fn peak_site_of(ws: &Workspace, site: SiteInfo) -> Result<PeakSite> {
+    let site_id = site.id.clone();
+    let site_id = site_id.as_str();
     let blocked = |site: SiteInfo, report: PeakReport| PeakSite {
         site,
         tariff: None,
@@ -96,7 +112,7 @@ pub async fn peak_site(ws: &Workspace, site_id: &str) -> Result<PeakSite> {
         blocked: Some(report),
     };
     let prefs = chart_prefs(ws, &site)?;
-    let offline = |e: &Error| matches!(e, Error::Novacore(n) if n.is_offline());
+    let offline = |e: &Error| matches!(e, Error::Novacore(n) if n.is_unreachable());
     let id = match tariff_id_for(ws, &site, &prefs).await {
         Ok(Some(id)) => id,
         Ok(None) => {
@@ -156,36 +172,43 @@ pub async fn peak_site(ws: &Workspace, site_id: &str) -> Result<PeakSite> {
         );
         return Ok(blocked(site, r));
     };
-    let component = tariff.power[0].clone();
     Ok(PeakSite {
         site,
-        tariff: Some((tariff, component)),
+        tariff: Some(tariff),
         meter: Some(meter),
         blocked: None,
     })
 }
 
-/// Store level for the month's data: one whose buckets tile the peak window.
-fn month_level(comp: &PowerComponent) -> Resolution {
-    match comp.peak_duration_minutes {
+/// Store level for the month's data: one whose buckets tile every component's peak window.
+fn month_level(power: &[PowerComponent]) -> Resolution {
+    let level = |c: &PowerComponent| match c.peak_duration_minutes {
         d if d % 15 == 0 => Resolution::M15,
         d if d % 5 == 0 => Resolution::M5,
         _ => Resolution::M1,
-    }
+    };
+    power
+        .iter()
+        .map(level)
+        .min_by_key(|r| r.as_ms())
+        .unwrap_or(Resolution::M15)
 }
 
 fn utc(ms: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// The local month's start and the current window's start, epoch ms.
+/// The local month's start and the earliest current window's start, epoch ms.
 fn spans(site: &PeakSite, now: i64) -> Result<Option<(i64, i64)>> {
-    let Some((tariff, comp)) = &site.tariff else {
+    let Some(tariff) = &site.tariff else {
         return Ok(None);
     };
-    let (window, _) = tariff.peak_window(comp, utc(now))?;
+    let mut w0 = now;
+    for comp in &tariff.power {
+        let (window, _) = tariff.peak_window(comp, utc(now))?;
+        w0 = w0.min(window.from.timestamp_millis());
+    }
     let tz = tariff.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let w0 = window.from.timestamp_millis();
     let (month_start, _) = cost_span(tz, w0, w0 + 1, now);
     Ok(Some((month_start, w0)))
 }
@@ -193,7 +216,7 @@ fn spans(site: &PeakSite, now: i64) -> Result<Option<(i64, i64)>> {
 /// Fetches the month's meter history the store lacks (the window at minute resolution).
 /// Returns whether the server could not be reached (the report then works from the cache).
 pub async fn fetch_peak_history(ws: &Workspace, site: &PeakSite) -> Result<bool> {
-    let (Some(meter), Some((_, comp))) = (&site.meter, &site.tariff) else {
+    let (Some(meter), Some(tariff)) = (&site.meter, &site.tariff) else {
         return Ok(false);
     };
     let now = ws.now_ms();
@@ -208,7 +231,7 @@ pub async fn fetch_peak_history(ws: &Workspace, site: &PeakSite) -> Result<bool>
         to,
     };
     let jobs = [
-        job(month_level(comp), month_start, w0),
+        job(month_level(&tariff.power), month_start, w0),
         job(Resolution::M1, w0, now),
     ];
     let outcome =
@@ -221,14 +244,14 @@ pub fn peak_report(ws: &Workspace, site: &PeakSite, live: Option<&SiteLive>) -> 
     if let Some(r) = &site.blocked {
         return Ok(r.clone());
     }
-    let (Some(meter), Some((tariff, comp))) = (&site.meter, &site.tariff) else {
+    let (Some(meter), Some(tariff)) = (&site.meter, &site.tariff) else {
         return Ok(PeakReport::note(&site.site.id, false, "No power charge."));
     };
     let now = ws.now_ms();
     let Some((month_start, w0)) = spans(site, now)? else {
         return Ok(PeakReport::note(&site.site.id, false, "No power charge."));
     };
-    let level = month_level(comp);
+    let level = month_level(&tariff.power);
     let store = ws.store();
     let month: Vec<NetPowerPoint> = store
         .range(meter, month_start, w0, level)?
@@ -249,9 +272,8 @@ pub fn peak_report(ws: &Workspace, site: &PeakSite, live: Option<&SiteLive>) -> 
         .collect();
     let latest = store.latest(meter)?;
     drop(store);
-    let mut status = project(PeakInputs {
+    let mut components = project_all(PeakInputs {
         tariff,
-        component: comp,
         month: &month,
         month_interval_s: (level.as_ms() / 1000) as u32,
         window: &window,
@@ -259,17 +281,21 @@ pub fn peak_report(ws: &Workspace, site: &PeakSite, live: Option<&SiteLive>) -> 
         link: live.map(|l| l.state),
         flow: live.map(|l| &l.flow),
     })?;
-    if let Some((ts, _)) = latest.filter(|(ts, _)| *ts >= w0) {
-        status.last_reading_ms = Some(ts);
+    for status in &mut components {
+        if let Some((ts, _)) = latest.filter(|(ts, _)| *ts >= status.window_start_ms) {
+            status.last_reading_ms = Some(ts);
+        }
     }
-    let warns = status.warns();
+    let status = headline(&components).cloned();
+    let warns = status.as_ref().is_some_and(PeakStatus::warns);
     Ok(PeakReport {
         site_id: site.site.id.clone(),
         applies: true,
-        note: source_note(&status),
-        warning: warns.then(|| warning_text(&status)),
-        drawing: if warns { drawing_text(&status) } else { None },
-        status: Some(status),
+        note: status.as_ref().and_then(source_note),
+        warning: warns.then(|| warning_text(&components)),
+        drawing: status.as_ref().filter(|_| warns).and_then(drawing_text),
+        status,
+        components,
     })
 }
 

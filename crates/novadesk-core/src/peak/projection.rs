@@ -2,6 +2,7 @@
 //! month's power charge — pure, with the clock passed in.
 //!
 //! Rules:
+//! - Each power component is evaluated on its own ([`project_all`]).
 //! - The window is the power component's window containing `now` in the tariff's zone
 //!   ([`Tariff::peak_window`]): the local hour for `PT1H`, so DST days have 23 or 25 of them.
 //! - Running average = imported energy measured in the window so far / measured time. Exported
@@ -120,8 +121,6 @@ impl PeakStatus {
 pub struct PeakInputs<'a> {
     /// The mapped grid tariff (validated).
     pub tariff: &'a Tariff,
-    /// Its power component to evaluate.
-    pub component: &'a PowerComponent,
     /// The month's meter buckets of `month_interval_s` each (any before the window count).
     pub month: &'a [NetPowerPoint],
     /// Width of the month's buckets, s.
@@ -213,11 +212,20 @@ fn month_charge(
     Ok((month.map_or(0.0, |m| m.month_charge), peaks))
 }
 
-/// The peak picture at `inputs.now` (see the module docs for the rules).
-pub fn project(inputs: PeakInputs<'_>) -> Result<PeakStatus> {
-    let PeakInputs {
-        tariff, component, ..
-    } = inputs;
+/// The peak picture of every power component of the tariff, in the tariff's order (each is
+/// charged on its own, so each has its own window, peaks and addition).
+pub fn project_all(inputs: PeakInputs<'_>) -> Result<Vec<PeakStatus>> {
+    inputs
+        .tariff
+        .power
+        .iter()
+        .map(|c| project(inputs, c))
+        .collect()
+}
+
+/// The peak picture of `component` at `inputs.now` (see the module docs for the rules).
+pub fn project(inputs: PeakInputs<'_>, component: &PowerComponent) -> Result<PeakStatus> {
+    let tariff = inputs.tariff;
     let (window, counts) = tariff.peak_window(component, inputs.now)?;
     let (w0, w1, now) = (ms(window.from), ms(window.to), ms(inputs.now));
     let (wh, covered, latest) = measure(inputs.window, w0, now.min(w1));

@@ -70,16 +70,18 @@ fn run(
     now: &str,
     link: Option<LinkState>,
 ) -> PeakStatus {
-    project(PeakInputs {
-        tariff: &t.0,
-        component: &t.1,
-        month,
-        month_interval_s: 900,
-        window,
-        now: utc(now),
-        link,
-        flow: None,
-    })
+    project(
+        PeakInputs {
+            tariff: &t.0,
+            month,
+            month_interval_s: 900,
+            window,
+            now: utc(now),
+            link,
+            flow: None,
+        },
+        &t.1,
+    )
     .unwrap()
 }
 
@@ -118,7 +120,7 @@ fn a_heavy_half_hour_projects_a_new_peak_and_what_it_adds() {
     assert!(close(s.adds_inc_vat, 62.5));
     assert_eq!(s.source, PeakSource::Live);
     assert_eq!(
-        warning_text(&s),
+        warning_text(std::slice::from_ref(&s)),
         "This hour would add ≈ SEK 63 to the month's power charge (inc VAT; SEK 50 ex VAT)."
     );
 }
@@ -338,7 +340,12 @@ fn the_notification_names_the_hour_the_cost_and_what_is_drawing() {
         vec!["EV charger", "House"],
         "discharging draws nothing"
     );
-    let (title, body) = notification("Uppsala", &s, chrono_tz::Europe::Stockholm);
+    let (title, body) = notification(
+        "Uppsala",
+        std::slice::from_ref(&s),
+        chrono_tz::Europe::Stockholm,
+    )
+    .unwrap();
     assert_eq!(title, "Uppsala: a new power peak at 10:00");
     assert!(
         body.starts_with("Projected 9.0 kW this hour. This hour would add ≈ SEK"),
@@ -347,5 +354,89 @@ fn the_notification_names_the_hour_the_cost_and_what_is_drawing() {
     assert!(
         body.ends_with("Drawing: EV charger 11.0 kW, House 2.5 kW."),
         "{body}"
+    );
+}
+
+/// Two power components: the month's 3 highest hours at 50/kW all the time, and on top the
+/// highest weekday daytime (07–19 local) hour at 100/kW.
+fn two_component_tariff() -> Tariff {
+    let (mut t, all_hours) = tariff(false);
+    let daytime = PowerComponent {
+        name: "Höglasteffekt".into(),
+        price_per_kw: 100.0,
+        n_peaks: 1,
+        peak_duration_minutes: 60,
+        one_peak_per_day: false,
+        validity: Validity {
+            months: vec![],
+            weekdays: vec![1, 2, 3, 4, 5],
+            hours: (7..19).collect(),
+        },
+    };
+    t.power = vec![all_hours, daytime];
+    t
+}
+
+fn run_all(t: &Tariff, window: &[MeterPiece], now: &str) -> Vec<PeakStatus> {
+    project_all(PeakInputs {
+        tariff: t,
+        month: &january(),
+        month_interval_s: 900,
+        window,
+        now: utc(now),
+        link: Some(LinkState::Live),
+        flow: None,
+    })
+    .unwrap()
+}
+
+#[test]
+fn every_power_component_is_evaluated_and_the_warning_adds_them_up() {
+    let t = two_component_tariff();
+    // Tuesday 20 January, 10:00–11:00 local (09Z): counts for both components. 6 kW projected.
+    let window = [piece("2026-01-20T09:00:00Z", "2026-01-20T09:30:00Z", 6.0)];
+    let all = run_all(&t, &window, "2026-01-20T09:30:00Z");
+    assert_eq!(all.len(), 2, "one status per component");
+    assert_eq!(all[0].component, "Effektavgift");
+    assert_eq!(all[1].component, "Höglasteffekt");
+    // First component: peaks 5, 4, 3 (avg 4 → 200); with 6: 6, 5, 4 (avg 5 → 250): adds 50.
+    assert!(close(all[0].adds_ex_vat, 50.0), "{}", all[0].adds_ex_vat);
+    // Second: the January daytime peak is 5 kW (17Z is 18:00 local, a weekday): 500; with 6:
+    // 600, adds 100 — the first component alone would have missed it.
+    assert!(close(all[1].month_charge_ex_vat, 500.0));
+    assert!(close(all[1].adds_ex_vat, 100.0), "{}", all[1].adds_ex_vat);
+    assert!(all.iter().all(PeakStatus::warns));
+    // The report is about the one adding most; the sentence adds both up.
+    assert_eq!(headline(&all).unwrap().component, "Höglasteffekt");
+    assert_eq!(
+        warning_text(&all),
+        "This hour would add ≈ SEK 188 to the month's power charges (Effektavgift SEK 63, Höglasteffekt SEK 125; inc VAT; SEK 150 ex VAT)."
+    );
+    let (_, body) = notification("Uppsala", &all, chrono_tz::Europe::Stockholm).unwrap();
+    assert!(body.contains("≈ SEK 188"), "{body}");
+
+    // 20:00 local (19Z): only the first component's window counts; the daytime one adds nothing.
+    let window = [piece("2026-01-20T19:00:00Z", "2026-01-20T19:30:00Z", 6.0)];
+    let evening = run_all(&t, &window, "2026-01-20T19:30:00Z");
+    assert!(evening[0].warns());
+    assert!(!evening[1].window_counts && !evening[1].warns());
+    assert_eq!(headline(&evening).unwrap().component, "Effektavgift");
+    assert_eq!(
+        warning_text(&evening),
+        "This hour would add ≈ SEK 63 to the month's power charge (inc VAT; SEK 50 ex VAT)."
+    );
+
+    // A projection under both charged levels warns about nothing.
+    let window = [piece("2026-01-20T09:00:00Z", "2026-01-20T09:30:00Z", 1.0)];
+    let quiet = run_all(&t, &window, "2026-01-20T09:30:00Z");
+    assert!(quiet.iter().all(|s| !s.warns()));
+    assert_eq!(
+        notification("Uppsala", &quiet, chrono_tz::Europe::Stockholm),
+        None
+    );
+    assert_eq!(
+        headline(&quiet).unwrap().component,
+        "Effektavgift",
+        "first counting"
     );
 }

@@ -137,10 +137,12 @@ fn price_one(
             let summary = CostSummary::from_report(&report, &c.id);
             Ok((report, summary))
         }
-        Err(PricingError::CurrencyMismatch { spot, tariff }) => Err(format!(
-            "{} is priced in {tariff} but the spot prices are in {spot}; choose {tariff} in the chart's currency to compare it.",
-            c.label
-        )),
+        Err(PricingError::CurrencyMismatch { spot, tariff }) => Err(
+            crate::chart::unpriceable_currency(&c.label, &tariff).unwrap_or_else(|| format!(
+                "{} is priced in {tariff} but the spot prices are in {spot}; choose {tariff} in the chart's currency to compare it.",
+                c.label
+            )),
+        ),
         Err(e) => Err(format!("{} could not be priced: {e}.", c.label)),
     }
 }

@@ -20,7 +20,7 @@ fn key_offered(site_id: &str) -> String {
 }
 
 fn unreachable(e: &Error) -> bool {
-    matches!(e, Error::Novacore(n) if n.is_offline())
+    matches!(e, Error::Novacore(n) if n.is_unreachable())
 }
 
 /// The site's tariff today: the chart's choice, else the one found for its location.
@@ -68,7 +68,7 @@ async fn offered(
                 save_json(ws, &key_offered(&site.id), &ids)?;
                 return Ok((ids, false));
             }
-            Err(e) if e.is_offline() => {}
+            Err(e) if e.is_unreachable() => {}
             Err(e) => return Err(e.into()),
         }
     }
