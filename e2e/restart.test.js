@@ -61,10 +61,16 @@ test(`the live view says Reconnecting, then Live, through ${RESTARTS} server res
     await driver.waitFor(() => driver.exec("return document.getElementById('pf-state').dataset.state === 'live'"), 60_000, "Live again");
     const live = Date.now();
     // The gap is reported with the first reading after the restart, then filled from history.
-    const note = await driver.waitFor(async () => {
-      const n = await driver.exec("const n = document.getElementById('pf-note'); return n.dataset.kind === 'backfill' ? [n.dataset.from, n.dataset.to, n.dataset.buckets, n.textContent] : null");
-      return n && n[0] !== noteBefore ? n : null;
-    }, 30_000, "the outage back-filled");
+    const note = await driver
+      .waitFor(async () => {
+        const n = await driver.exec("const n = document.getElementById('pf-note'); return n.dataset.kind === 'backfill' ? [n.dataset.from, n.dataset.to, n.dataset.buckets, n.textContent] : null");
+        return n && n[0] !== noteBefore ? n : null;
+      }, 30_000, "the outage back-filled")
+      .catch(async (err) => {
+        await screenshot(driver, "restart-not-back-filled").catch(() => {});
+        const view = await driver.exec("return ['pf-state', 'pf-last', 'pf-note'].map((id) => { const e = document.getElementById(id); return `${id}: ${e?.textContent} ${JSON.stringify({ ...e?.dataset })}`; }).join('; ')");
+        throw new Error(`${err.message} (restart ${i + 1}, last reading before ${lastBefore}; ${view})`);
+      });
     const firstAfter = await driver.waitFor(async () => {
       const t = num(await driver.exec("return document.getElementById('pf-last').dataset.ts"));
       return t > lastBefore ? t : null;
