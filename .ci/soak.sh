@@ -41,7 +41,8 @@ echo "make soak (SOAK_SCALE=$SOAK_SCALE): $(( $(date +%s) - start )) s"
 printf '%-52s %6s  %s\n' soak "time/s" figures
 for name in a-stream b-calls c-store d-restart e-outbox; do
   secs=$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$logs/times")
-  line=$(grep -h 'soak-figure' "$logs/$name.log" | head -1 | sed 's/^.*soak-figure\t//')
+  # node's test runner passes a test's stdout on as a TAP comment, its tabs escaped.
+  line=$(grep -h 'soak-figure' "$logs/$name.log" | head -1 | sed -e 's/\\\\t/\t/g' -e 's/\\t/\t/g' -e 's/^.*soak-figure\t//')
   if [ -z "$line" ]; then
     printf '%-52s %6s  %s\n' "$name" "$secs" "NO FIGURES (failed: see $logs/$name.log)"
     status=1
