@@ -310,7 +310,6 @@ async fn a_server_restart_is_followed_to_live_again_and_its_outage_back_filled()
             "minute {m} of the outage missing: {minutes:?}"
         );
     }
-    drop(next);
     task.abort();
     sb.shutdown().await;
 }
