@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz deps-bench build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak-outbox
+.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz deps-bench build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak soak-outbox
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -87,6 +87,13 @@ measure-installer:
 	$(CARGO) build -p novadesk -p novacore-sim
 	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 600 xvfb-run -a -s "-screen 0 1440x900x24" \
 		dbus-run-session -- node e2e/measure-installer.js
+
+# Every fault soak at ten times its test's count (SOAK_SCALE=10), then a table of the figures
+# (.ci/soak.sh): the SDK stream through 1,000 forced disconnects, 10,000 SDK calls under 5% 5xx
+# and 2% 429, the store through 1,000 SIGKILLs mid-ingest, the app's live view through 10 Sandbox
+# restarts (E2E) and soak-outbox's 50 runs. Not in `make test` (which runs each at 1×).
+soak:
+	.ci/soak.sh
 
 # The installer's journal under SIGKILL: 50 runs (SOAK_RUNS=n for more) of a replayer killed at
 # random points and restarted; prints the figures (lost / duplicated devices and DERs must be 0).

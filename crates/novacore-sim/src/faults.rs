@@ -7,6 +7,7 @@
 //! |--------------|------------------|-------------------------------------------------------------|
 //! | `sse_drop`   | N (u32)          | close every SSE connection after N events                   |
 //! | `5xx`        | fraction 0..1    | that share of REST answers is `500 internal_error`          |
+//! | `5xx_after`  | fraction 0..1    | that share is served, then answered `500` (effect applied, answer lost) |
 //! | `429`        | fraction 0..1    | that share of REST answers is `429` with `Retry-After: 1`   |
 //! | `latency`    | `A..B` ms or `A` | added latency, uniform in [A, B] ms                         |
 //! | `malformed`  | fraction 0..1    | that share of SSE events is sent as a malformed frame       |
@@ -17,10 +18,15 @@
 //!
 //! Example: `sse_drop=5,5xx=0.1,429=0.05,latency=10..50,malformed=0.2,token_ttl=30,cloud_down=false`.
 //! `silent=` (empty) brings every silenced site back.
+//!
+//! The REST shares are exact, not drawn per request: every block of [`DECK`] requests holds
+//! `round(share × DECK)` answers of each kind in a seeded random order, so `5xx=0.05` fails
+//! exactly 50 of each 1,000. [`Faults::counts`] says what was injected.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use rand::seq::SliceRandom;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde::Serialize;
 
@@ -33,6 +39,8 @@ pub struct FaultSpec {
     pub sse_drop_every: Option<u32>,
     /// Share of REST requests answered 500.
     pub error_5xx: f64,
+    /// Share of REST requests served, then answered 500 (the answer lost after the effect).
+    pub error_5xx_after: f64,
     /// Share of REST requests answered 429.
     pub rate_429: f64,
     /// Added latency range in ms.
@@ -63,6 +71,7 @@ impl FaultSpec {
                     f.sse_drop_every = Some(v.parse().map_err(|_| bad())?).filter(|n| *n > 0)
                 }
                 "5xx" => f.error_5xx = fraction(v).ok_or_else(bad)?,
+                "5xx_after" => f.error_5xx_after = fraction(v).ok_or_else(bad)?,
                 "429" => f.rate_429 = fraction(v).ok_or_else(bad)?,
                 "malformed" => f.malformed_sse = fraction(v).ok_or_else(bad)?,
                 "latency" => {
@@ -113,10 +122,30 @@ pub enum Verdict {
 pub enum FaultKind {
     /// 500.
     ServerError,
+    /// The request is served, then its answer is replaced by a 500.
+    ServerErrorAfter,
     /// 429.
     RateLimited,
     /// 503.
     CloudDown,
+}
+
+/// REST requests per block of exact fault shares.
+pub const DECK: usize = 1000;
+
+/// What the fault layer has injected since the sandbox started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FaultCounts {
+    /// REST requests seen by the fault layer.
+    pub requests: u64,
+    /// Answered 500 before reaching the handler.
+    pub errors_5xx: u64,
+    /// Served, then answered 500.
+    pub errors_5xx_after: u64,
+    /// Answered 429.
+    pub rate_limited_429: u64,
+    /// Answered 503 (`cloud_down`).
+    pub cloud_down: u64,
 }
 
 /// The active spec plus a seeded RNG so runs are reproducible.
@@ -124,6 +153,9 @@ pub enum FaultKind {
 pub struct Faults {
     spec: FaultSpec,
     rng: StdRng,
+    /// The rest of the current block: one outcome per request (`None`: served normally).
+    deck: Vec<Option<FaultKind>>,
+    counts: FaultCounts,
 }
 
 impl Faults {
@@ -132,6 +164,8 @@ impl Faults {
         Self {
             spec,
             rng: StdRng::seed_from_u64(seed ^ 0xFA17),
+            deck: Vec::new(),
+            counts: FaultCounts::default(),
         }
     }
 
@@ -140,27 +174,62 @@ impl Faults {
         &self.spec
     }
 
-    /// Replaces the spec.
+    /// What was injected so far.
+    pub fn counts(&self) -> FaultCounts {
+        self.counts
+    }
+
+    /// Replaces the spec (new shares start a new block).
     pub fn set(&mut self, spec: FaultSpec) {
+        let shares = |s: &FaultSpec| (s.error_5xx, s.error_5xx_after, s.rate_429);
+        if shares(&spec) != shares(&self.spec) {
+            self.deck.clear();
+        }
         self.spec = spec;
+    }
+
+    /// A shuffled block holding each kind's exact share (later kinds get what is left when the
+    /// shares add up to more than 1).
+    fn deal(&mut self) {
+        let mut deck = Vec::with_capacity(DECK);
+        for (share, kind) in [
+            (self.spec.error_5xx, FaultKind::ServerError),
+            (self.spec.error_5xx_after, FaultKind::ServerErrorAfter),
+            (self.spec.rate_429, FaultKind::RateLimited),
+        ] {
+            let n = ((share * DECK as f64).round() as usize).min(DECK - deck.len());
+            deck.extend(std::iter::repeat_n(Some(kind), n));
+        }
+        deck.resize(DECK, None);
+        deck.shuffle(&mut self.rng);
+        self.deck = deck;
     }
 
     /// Decides the fate of one REST request.
     pub fn decide(&mut self) -> Verdict {
+        self.counts.requests += 1;
         let delay = match self.spec.latency_ms {
             Some((a, b)) => Duration::from_millis(self.rng.gen_range(a..=b)),
             None => Duration::ZERO,
         };
         if self.spec.cloud_down {
+            self.counts.cloud_down += 1;
             return Verdict::Fail(delay, FaultKind::CloudDown);
         }
-        let x: f64 = self.rng.gen();
-        if x < self.spec.error_5xx {
-            Verdict::Fail(delay, FaultKind::ServerError)
-        } else if x < self.spec.error_5xx + self.spec.rate_429 {
-            Verdict::Fail(delay, FaultKind::RateLimited)
-        } else {
-            Verdict::Pass(delay)
+        if self.deck.is_empty() {
+            self.deal();
+        }
+        match self.deck.pop().flatten() {
+            None => Verdict::Pass(delay),
+            Some(kind) => {
+                match kind {
+                    FaultKind::ServerError => self.counts.errors_5xx += 1,
+                    FaultKind::ServerErrorAfter => self.counts.errors_5xx_after += 1,
+                    FaultKind::RateLimited => self.counts.rate_limited_429 += 1,
+                    FaultKind::CloudDown => self.counts.cloud_down += 1,
+                }
+                Verdict::Fail(delay, kind)
+            }
         }
     }
 
@@ -224,7 +293,47 @@ mod tests {
                 .count()
         };
         let n = run();
-        assert!((400..600).contains(&n), "{n}");
+        assert_eq!(n, 500, "exact per block of {DECK}");
         assert_eq!(n, run());
+    }
+
+    #[test]
+    fn mixed_shares_are_exact_per_block_and_counted() {
+        let spec = FaultSpec::parse("5xx=0.025,5xx_after=0.025,429=0.02").unwrap();
+        let mut f = Faults::new(spec.clone(), 3);
+        let mut first_block = Vec::new();
+        for _ in 0..10 * DECK {
+            if let Verdict::Fail(_, k) = f.decide() {
+                if first_block.len() < 70 && f.counts().requests <= DECK as u64 {
+                    first_block.push(k);
+                }
+            }
+        }
+        let c = f.counts();
+        assert_eq!(
+            (
+                c.requests,
+                c.errors_5xx,
+                c.errors_5xx_after,
+                c.rate_limited_429
+            ),
+            (10_000, 250, 250, 200)
+        );
+        assert_eq!(first_block.len(), 70, "each block holds its exact share");
+        // Shuffled: the failures are not bunched at the start of the block.
+        let mut g = Faults::new(spec, 3);
+        let head = (0..100)
+            .filter(|_| matches!(g.decide(), Verdict::Fail(..)))
+            .count();
+        assert!(head < 30, "{head}");
+        // Shares over 1 are cut, not an overflow.
+        let mut h = Faults::new(FaultSpec::parse("5xx=0.8,429=0.8").unwrap(), 1);
+        for _ in 0..DECK {
+            h.decide();
+        }
+        assert_eq!(
+            (h.counts().errors_5xx, h.counts().rate_limited_429),
+            (800, 200)
+        );
     }
 }

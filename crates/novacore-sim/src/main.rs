@@ -96,12 +96,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    if args.state.is_some() {
-        tracing::warn!(
-            "--state is accepted but persistence is not implemented; the world is in memory"
-        );
-    }
     let mut builder = Sandbox::builder();
+    if let Some(p) = &args.state {
+        builder = builder.state_file(p);
+    }
     if let Some(a) = args.zap_addr {
         builder = builder.zaps_on_loopback(*a.ip(), a.port());
     }

@@ -22,6 +22,11 @@ async fn fault_layer(State(sim): State<AppState>, req: Request, next: Next) -> R
     }
     match fail {
         None => next.run(req).await,
+        Some(FaultKind::ServerErrorAfter) => {
+            // The effect happens; only its answer is lost, as behind a proxy that timed out.
+            drop(next.run(req).await);
+            Error::Internal("injected fault after the request was served".into()).into_response()
+        }
         Some(FaultKind::ServerError) => Error::Internal("injected fault".into()).into_response(),
         Some(FaultKind::RateLimited) => Error::RateLimited {
             retry_after_secs: 1,

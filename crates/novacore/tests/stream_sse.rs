@@ -5,7 +5,7 @@ mod support;
 use futures::StreamExt;
 use novacore::{Client, Error, Session, StreamEvent, StreamOptions};
 use std::time::Duration;
-use support::sse_server::{reading, start, Act};
+use support::sse_server::{reading, reading_at, start, Act};
 
 fn client(url: &str) -> Client {
     let c = Client::new(url).unwrap();
@@ -77,6 +77,47 @@ async fn resumes_with_last_event_id_without_duplicates() {
     assert_eq!(
         srv.seen.lock().unwrap().last_event_ids[..2],
         [None, Some("5".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn a_restarted_server_numbering_from_1_again_is_followed_and_its_outage_is_a_gap() {
+    let t0 = 1_772_791_200_000u64;
+    let srv = start("200 OK", "text/event-stream", move |conn, _| match conn {
+        0 => vec![Act::Write((1..=5).flat_map(reading).collect())],
+        // Restarted after a 60 s outage: its ids start at 1 again (and Last-Event-ID 5 is ahead
+        // of its stream), its readings are newer than any delivered.
+        _ => vec![
+            Act::Write(
+                (1..=3)
+                    .flat_map(|i| reading_at(i, t0 + 65_000 + i * 1000))
+                    .collect(),
+            ),
+            Act::Sleep(Duration::from_secs(30)),
+        ],
+    })
+    .await;
+    let c = client(&srv.url);
+    let (ids, others) = readings_until(c.telemetry().stream_site_with("sit-1", fast()), 8).await;
+    assert_eq!(
+        ids,
+        [1, 2, 3, 4, 5, 1, 2, 3],
+        "the new server's readings are delivered"
+    );
+    let gaps: Vec<_> = others
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Gap { from, to, .. } => Some((
+                from.map(|t| t.timestamp_millis()),
+                to.map(|t| t.timestamp_millis()),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        gaps,
+        [(Some((t0 + 5_000) as i64), Some((t0 + 66_000) as i64))],
+        "the outage, from the last reading delivered to the first after the restart"
     );
 }
 

@@ -72,6 +72,34 @@ async fn retries_are_bounded_in_count() {
 }
 
 #[tokio::test]
+async fn a_retried_delete_that_finds_nothing_was_done_by_the_lost_attempt() {
+    let (server, c) = logged_in().await;
+    // The first attempt deleted the site but its answer was lost (a 502 from a proxy).
+    Mock::given(method("DELETE"))
+        .and(path("/sites/sit-1"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("bad gateway"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/sites/sit-1"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"error":"not_found","message":"site not found"})),
+        )
+        .mount(&server)
+        .await;
+    c.sites()
+        .delete("sit-1")
+        .await
+        .expect("deleted by the first attempt");
+    assert_eq!(hits(&server, "/sites/sit-1").await, 2);
+    // Without a retry, a 404 stays an error: the site never existed.
+    let e = c.sites().delete("sit-1").await.unwrap_err();
+    assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+}
+
+#[tokio::test]
 async fn retries_are_bounded_in_total_time() {
     let server = MockServer::start().await;
     mount_login(&server, &fresh_token("t"), "idt-1").await;

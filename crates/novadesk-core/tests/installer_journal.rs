@@ -899,6 +899,10 @@ async fn soak(runs: u32) -> SoakFigures {
         soak_run(Ipv4Addr::new(127, 0, 16, host), &mut rng, &mut fig).await;
     }
     println!("journal soak (seed {seed}): {fig:?}");
+    println!(
+        "soak-figure\t(e) installer journal replay under SIGKILL\truns={}\tkills={}\tqueued={}\tapplied={}\tlost={}\tduplicated_devices={}\tduplicated_ders={}",
+        fig.runs, fig.kills, fig.queued, fig.applied, fig.lost, fig.duplicated_devices, fig.duplicated_ders
+    );
     assert_eq!(
         (fig.lost, fig.duplicated_devices, fig.duplicated_ders),
         (0, 0, 0),

@@ -213,3 +213,155 @@ async fn a_gap_the_server_cannot_replay_is_back_filled_from_history() {
     drop(watch);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_server_restart_is_followed_to_live_again_and_its_outage_back_filled() {
+    // The restarted server numbers its events from 1 again and cannot replay the outage. Watched
+    // through `forward`, frame by frame, as the window gets it.
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("world.json");
+    let start = |addr: std::net::SocketAddr| {
+        Sandbox::builder()
+            .seed(17)
+            .sites(1)
+            .zaps(0)
+            .addr(addr)
+            .state_file(&state)
+            .sample_interval(Duration::from_millis(100))
+            .start()
+    };
+    let sb = start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let addr: std::net::SocketAddr = sb.base_url().trim_start_matches("http://").parse().unwrap();
+    let ws = workspace(&sb).await;
+    let site = first_site(&ws).await;
+    let hub = LiveHub::new(tokio::runtime::Handle::current(), LiveOptions::default());
+    let (tx, mut frames) = tokio::sync::mpsc::unbounded_channel::<LiveFrame>();
+    let task = tokio::spawn(forward(hub.watch(&ws, &site), ws.clock.clone(), move |f| {
+        tx.send(f).is_ok()
+    }));
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(20), frames.recv())
+            .await
+            .expect("a frame within 20 s")
+            .expect("forward runs")
+    };
+    let live = |f: &LiveFrame| {
+        f.latest
+            .as_ref()
+            .is_some_and(|s| s.state == LinkState::Live)
+    };
+    while !live(&next().await) {}
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sb.shutdown().await;
+    let down = loop {
+        let f = next().await;
+        if let Some(s) = f.latest.filter(|s| s.state != LinkState::Live) {
+            break s;
+        }
+    };
+    assert_eq!(down.state, LinkState::Reconnecting, "{down:?}");
+    let last_before = down.last_reading_ms.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let sb = start(addr).await.unwrap();
+    let mut states = vec![down.state];
+    let mut filled = None;
+    let first_after = loop {
+        let f = next().await;
+        let Some(s) = f.latest else {
+            assert!(
+                f.backfills.is_empty(),
+                "a back-fill in a frame the window does not draw: {f:?}"
+            );
+            continue;
+        };
+        if states.last() != Some(&s.state) {
+            states.push(s.state);
+        }
+        if let Some(b) = f.backfills.first() {
+            filled = Some(b.clone());
+        }
+        match (&filled, s.last_reading_ms) {
+            (Some(_), Some(t)) if t > last_before && s.state == LinkState::Live => break t,
+            _ => {}
+        }
+    };
+    let filled = filled.unwrap();
+    assert_eq!(states.first(), Some(&LinkState::Reconnecting), "{states:?}");
+    assert_eq!(states.last(), Some(&LinkState::Live), "{states:?}");
+    assert_eq!(filled.error, None, "{filled:?}");
+    assert!(
+        filled.from_ms <= last_before && filled.to_ms >= first_after && filled.buckets > 0,
+        "outage {last_before}..{first_after}, back-filled {filled:?}"
+    );
+    // The store holds the outage's minutes.
+    let series = ws.store().series().unwrap();
+    let w = series.iter().find(|k| k.field == "W").unwrap().clone();
+    let minutes: Vec<i64> = ws
+        .store()
+        .range(&w, filled.from_ms, filled.to_ms, Resolution::M1)
+        .unwrap()
+        .iter()
+        .map(|b| b.start)
+        .collect();
+    for m in (Resolution::M1.floor(last_before)..=Resolution::M1.floor(first_after)).step_by(60_000)
+    {
+        assert!(
+            minutes.contains(&m),
+            "minute {m} of the outage missing: {minutes:?}"
+        );
+    }
+    task.abort();
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_back_fill_alone_in_its_frame_carries_the_last_snapshot() {
+    // As in the window: the history request outlasts a frame, so the back-fill arrives on its own.
+    let registry = novadesk_core::WatchRegistry::<novadesk_core::live::LiveKey, LiveEvent>::new(
+        tokio::runtime::Handle::current(),
+        16,
+    );
+    let snap = Arc::new(novadesk_core::live::SiteLive {
+        site_id: "sit-1".into(),
+        state: LinkState::Live,
+        reason: None,
+        flow: Default::default(),
+        last_reading_ms: Some(1_000),
+        received_ms: Some(1_000),
+        newest: None,
+    });
+    let filled = novadesk_core::live::Backfill {
+        from_ms: 0,
+        to_ms: 60_000,
+        buckets: 3,
+        error: None,
+    };
+    let (s, b) = (snap.clone(), filled.clone());
+    let key = ("url".to_string(), "idt-1".to_string(), "sit-1".to_string());
+    let watch = registry.watch(key, move |tx| async move {
+        let _ = tx.send(LiveEvent::Snapshot(s));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = tx.send(LiveEvent::Backfilled(b));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+    let mut frames = Vec::new();
+    forward(watch, Arc::new(SystemClock), |f| {
+        frames.push(f);
+        true
+    })
+    .await;
+    assert_eq!(
+        frames,
+        [
+            LiveFrame {
+                latest: Some(snap.clone()),
+                ..Default::default()
+            },
+            LiveFrame {
+                latest: Some(snap),
+                backfills: vec![filled],
+                missed: 0
+            }
+        ]
+    );
+}

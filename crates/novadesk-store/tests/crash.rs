@@ -1,4 +1,5 @@
-//! Kills a writer process with SIGKILL at random points 100 times and checks the store after each kill.
+//! Kills a writer process with SIGKILL at random points 100 times (`SOAK_SCALE` times as many in
+//! `make soak`) and checks the store after each kill.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -9,6 +10,15 @@ use novadesk_store::{Resolution, SeriesKey, Store};
 
 const BATCH_MS: i64 = 40_000;
 const KILLS: i64 = 100;
+
+/// `SOAK_SCALE` (default 1; `make soak` sets 10) multiplies the kills.
+fn soak_scale() -> i64 {
+    std::env::var("SOAK_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1)
+}
 
 fn series() -> [SeriesKey; 3] {
     [
@@ -29,11 +39,12 @@ impl Rng {
     }
 }
 
-/// Batch ids with at least one sample in the store; asserts every present batch is complete and exact.
-fn present_batches(store: &Store, upto: i64) -> BTreeSet<i64> {
+/// Batch ids in `from..upto` with at least one sample in the store; asserts every present batch is
+/// complete and exact.
+fn present_batches(store: &Store, from: i64, upto: i64) -> BTreeSet<i64> {
     let mut present = BTreeSet::new();
     for (k, s) in series().iter().enumerate() {
-        let samples = store.samples(s, 0, upto * BATCH_MS).unwrap();
+        let samples = store.samples(s, from * BATCH_MS, upto * BATCH_MS).unwrap();
         let mut per_batch = std::collections::BTreeMap::<i64, usize>::new();
         for (ts, v) in samples {
             let b = ts / BATCH_MS;
@@ -69,7 +80,14 @@ fn sigkill_mid_ingest_never_loses_or_tears_a_batch() {
     let mut reported_batches = BTreeSet::new();
     let mut reported_outbox = BTreeSet::new();
     let mut kills_mid_run = 0;
-    for run in 0..KILLS {
+    let kills = KILLS * soak_scale();
+    // Each kill checks its own run's batches; everything since the first run is checked after
+    // every `soak_scale()`-th kill and the last (so a soak costs 10×, not 100×, the checks).
+    let full_every = soak_scale();
+    let started = std::time::Instant::now();
+    let mut integrity_failures = 0;
+    let (mut lost_batches, mut lost_outbox) = (BTreeSet::<i64>::new(), BTreeSet::<i64>::new());
+    for run in 0..kills {
         let first = run * 10_000 + 1;
         let mut child = Command::new(env!("CARGO_BIN_EXE_novadesk-store-crash-writer"))
             .arg(&path)
@@ -107,13 +125,23 @@ fn sigkill_mid_ingest_never_loses_or_tears_a_batch() {
 
         let store = Store::open(&path).unwrap();
         let integrity = store.integrity_check().unwrap();
+        integrity_failures += usize::from(!integrity.ok);
         assert!(integrity.ok, "after kill {run}: {:?}", integrity.messages);
-        let present = present_batches(&store, first + 10_000);
-        let missing: Vec<_> = reported_batches.difference(&present).collect();
-        assert!(
-            missing.is_empty(),
-            "after kill {run}, committed batches missing: {missing:?}"
-        );
+        let full = (run + 1) % full_every == 0 || run + 1 == kills;
+        let from = if full { 0 } else { first };
+        let present = present_batches(&store, from, first + 10_000);
+        let missing: Vec<i64> = reported_batches
+            .range(from..)
+            .filter(|b| !present.contains(b))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            eprintln!("after kill {run}, committed batches missing: {missing:?}");
+            lost_batches.extend(missing);
+        }
+        if !full {
+            continue;
+        }
         let entries = store.outbox().unwrap();
         let queued: BTreeSet<i64> = entries
             .iter()
@@ -124,19 +152,27 @@ fn sigkill_mid_ingest_never_loses_or_tears_a_batch() {
                 b
             })
             .collect();
-        assert!(
-            reported_outbox.is_subset(&queued),
-            "after kill {run}, outbox entries lost"
-        );
+        lost_outbox.extend(reported_outbox.difference(&queued));
     }
-    assert_eq!(kills_mid_run, KILLS);
-    eprintln!(
-        "{KILLS} kills; {} batches and {} outbox entries reported committed",
+    assert_eq!(kills_mid_run, kills);
+    println!(
+        "soak-figure\t(c) store through SIGKILLs mid-ingest\tkills={kills}\tintegrity_failures={integrity_failures}\tbatches_committed={}\tbatches_lost={}\toutbox_committed={}\toutbox_lost={}\tseconds={:.1}",
         reported_batches.len(),
-        reported_outbox.len()
+        lost_batches.len(),
+        reported_outbox.len(),
+        lost_outbox.len(),
+        started.elapsed().as_secs_f64()
     );
     assert!(
-        reported_batches.len() > KILLS as usize,
+        lost_batches.is_empty(),
+        "committed batches lost: {lost_batches:?}"
+    );
+    assert!(
+        lost_outbox.is_empty(),
+        "outbox entries lost: {lost_outbox:?}"
+    );
+    assert!(
+        reported_batches.len() > kills as usize,
         "writer barely ran: {}",
         reported_batches.len()
     );
@@ -145,11 +181,11 @@ fn sigkill_mid_ingest_never_loses_or_tears_a_batch() {
     let store = Store::open(&path).unwrap();
     for s in series() {
         let raw = store
-            .samples(&s, 0, KILLS * 10_000 * BATCH_MS)
+            .samples(&s, 0, kills * 10_000 * BATCH_MS)
             .unwrap()
             .len() as u64;
         let from_rollups: u64 = store
-            .range(&s, 0, KILLS * 10_000 * BATCH_MS, Resolution::D1)
+            .range(&s, 0, kills * 10_000 * BATCH_MS, Resolution::D1)
             .unwrap()
             .iter()
             .map(|b| b.count)

@@ -99,6 +99,10 @@ export function mountPowerFlow(container, siteId, ctx = {}, opts = {}) {
     if (filled) {
       note.textContent = filled;
       note.dataset.kind = "backfill";
+      // What the sentence says, for checks: the range asked for and the history buckets stored.
+      note.dataset.from = String(Math.min(...u.backfills.map((b) => b.from_ms)));
+      note.dataset.to = String(Math.max(...u.backfills.map((b) => b.to_ms)));
+      note.dataset.buckets = String(u.backfills.reduce((n, b) => n + b.buckets, 0));
     }
   };
 

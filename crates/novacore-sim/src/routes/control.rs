@@ -249,8 +249,13 @@ pub struct FaultsBody {
     pub spec: String,
 }
 
+/// The active spec, plus `injected`: what the fault layer has done so far
+/// ([`crate::faults::FaultCounts`]).
 async fn faults_get(State(sim): State<AppState>) -> Json<Value> {
-    Json(json!(lock(&sim.faults).spec()))
+    let f = lock(&sim.faults);
+    let mut body = json!(f.spec());
+    body["injected"] = json!(f.counts());
+    Json(body)
 }
 
 async fn faults_set(

@@ -23,6 +23,8 @@ pub(crate) fn open(
         let mut failures: u32 = 0;
         let mut reconnects: u32 = 0;
         let mut connected_before = false;
+        // The newest reading delivered, to tell a restarted server from a replay.
+        let mut newest: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
             let mut server_wait = None;
             let reason = match connect(&client, &site_id, last_event_id.as_deref(), &opts).await {
@@ -42,6 +44,7 @@ pub(crate) fn open(
                         yield Ok(StreamEvent::Reconnected { attempt: reconnects, last_event_id: last_event_id.clone() });
                     }
                     connected_before = true;
+                    let mut first_reading = true;
                     let body = sized(guarded(resp.bytes_stream(), opts.idle_timeout), opts.max_event_bytes);
                     let mut events = Box::pin(body.eventsource());
                     loop {
@@ -56,9 +59,24 @@ pub(crate) fn open(
                                 failures = 0;
                                 let id: Option<u64> = ev.id.parse().ok();
                                 let is_reading = ev.event == "message";
-                                // Readings at or below the last seen id were already delivered.
+                                let first = is_reading && std::mem::replace(&mut first_reading, false);
+                                let event = frames::decode_event(&ev, opts.max_event_bytes);
+                                let stamped = match &event {
+                                    StreamEvent::Reading { reading, .. } => Some(reading.timestamp),
+                                    _ => None,
+                                };
+                                // Readings at or below the last seen id were already delivered...
                                 if is_reading && matches!((id, last_seen), (Some(i), Some(l)) if i <= l) {
-                                    continue;
+                                    // ...unless the server restarted and numbers from 1 again: its
+                                    // first reading is below our id yet newer than any delivered.
+                                    // Follow its ids and report the outage as a gap to back-fill.
+                                    let restarted = first
+                                        && matches!((stamped, newest), (Some(t), Some(n)) if t > n);
+                                    if !restarted {
+                                        continue;
+                                    }
+                                    last_seen = None;
+                                    yield Ok(StreamEvent::Gap { from_id: None, to_id: None, from: newest, to: stamped });
                                 }
                                 if !ev.id.is_empty() {
                                     // Reuses the previous id's allocation.
@@ -70,7 +88,10 @@ pub(crate) fn open(
                                 if let Some(i) = id {
                                     last_seen = Some(last_seen.map_or(i, |l| l.max(i)));
                                 }
-                                yield Ok(frames::decode_event(&ev, opts.max_event_bytes));
+                                if let Some(t) = stamped {
+                                    newest = Some(newest.map_or(t, |n| n.max(t)));
+                                }
+                                yield Ok(event);
                             }
                         }
                     }

@@ -96,11 +96,15 @@ where
     SseServer { url, seen }
 }
 
-/// A reading event with the given id.
+/// A reading event with the given id (its timestamp `id` seconds into the test's day).
 pub fn reading(id: u64) -> Vec<u8> {
+    reading_at(id, 1_772_791_200_000u64 + id * 1000)
+}
+
+/// A reading event with the given id and timestamp (epoch ms).
+pub fn reading_at(id: u64, ts_ms: u64) -> Vec<u8> {
     format!(
-        "id: {id}\ndata: {{\"der_id\":\"der-1\",\"site_id\":\"sit-1\",\"type\":\"meter\",\"timestamp\":{},\"W\":{id}.0}}\n\n",
-        1_772_791_200_000u64 + id * 1000
+        "id: {id}\ndata: {{\"der_id\":\"der-1\",\"site_id\":\"sit-1\",\"type\":\"meter\",\"timestamp\":{ts_ms},\"W\":{id}.0}}\n\n"
     )
     .into_bytes()
 }

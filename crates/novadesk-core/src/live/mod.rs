@@ -108,7 +108,8 @@ impl LiveHub {
 /// One UI update: the latest snapshot of a frame's worth of events, plus what else happened.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LiveFrame {
-    /// The newest snapshot in the frame, if any.
+    /// The newest snapshot in the frame; a frame with back-fills but no snapshot repeats the
+    /// previous one (the window draws an update from a snapshot, and would drop the back-fill).
     pub latest: Option<Arc<SiteLive>>,
     /// Back-fills finished during the frame.
     pub backfills: Vec<Backfill>,
@@ -127,6 +128,7 @@ where
     // first "connecting" snapshot); the stand-in left behind is never read.
     let placeholder = watch.receiver.resubscribe();
     let receiver = std::mem::replace(&mut watch.receiver, placeholder);
+    let mut current: Option<Arc<SiteLive>> = None;
     batch_frames(receiver, clock, FRAME, |batch| {
         let mut frame = LiveFrame {
             missed: batch.missed,
@@ -137,6 +139,13 @@ where
                 LiveEvent::Snapshot(s) => frame.latest = Some(s),
                 LiveEvent::Backfilled(b) => frame.backfills.push(b),
             }
+        }
+        // A back-fill finishes before the reading that revealed the gap is shown: measured in
+        // the window (a history request over loopback outlasts a frame), it came alone.
+        match &frame.latest {
+            Some(s) => current = Some(s.clone()),
+            None if !frame.backfills.is_empty() => frame.latest = current.clone(),
+            None => {}
         }
         deliver(frame)
     })
