@@ -275,6 +275,6 @@ mod tests {
                 .as_bool()
                 .unwrap()
         );
-        assert_eq!(doc["paths"].as_object().unwrap().len(), 38);
+        assert_eq!(doc["paths"].as_object().unwrap().len(), 39);
     }
 }
