@@ -12,7 +12,7 @@ use crate::pricing::calendar::{
 use crate::pricing::energy::EnergyCosts;
 use crate::pricing::meter::EnergyInterval;
 use crate::pricing::peaks::fixed_fees;
-use crate::pricing::spot::{slot_at, PriceSlot, SlotAt};
+use crate::pricing::spot::PriceSlot;
 use crate::pricing::*;
 
 fn push_merged(list: &mut Vec<TimeRange>, a: DateTime<Utc>, b: DateTime<Utc>) {
@@ -271,4 +271,21 @@ fn month_peaks(
         .filter(|p| !comp.one_peak_per_day || days.insert(local_date(p.start, tz)))
         .take(comp.n_peaks as usize)
         .collect()
+}
+
+/// Where an instant falls in a sorted slot list.
+enum SlotAt<'a> {
+    /// Inside this slot.
+    Priced(&'a PriceSlot),
+    /// Not covered; prices resume at this instant (or never, if `None`).
+    Unpriced(Option<DateTime<Utc>>),
+}
+
+/// Looks up the slot containing `t` in start-sorted, disjoint `slots`.
+fn slot_at(slots: &[PriceSlot], t: DateTime<Utc>) -> SlotAt<'_> {
+    let idx = slots.partition_point(|s| s.start <= t);
+    if idx > 0 && slots[idx - 1].end() > t {
+        return SlotAt::Priced(&slots[idx - 1]);
+    }
+    SlotAt::Unpriced(slots.get(idx).map(|s| s.start))
 }
