@@ -33,8 +33,12 @@ pub(crate) fn energy_costs(
     tz: Tz,
     range: TimeRange,
 ) -> EnergyCosts {
+    let first = intervals.partition_point(|iv| iv.end <= range.from);
+    let last = first + intervals[first..].partition_point(|iv| iv.start < range.to);
     let mut out = EnergyCosts {
-        pieces: Vec::new(),
+        // At least one piece per interval: reserving that avoids regrowing a vector of
+        // megabytes.
+        pieces: Vec::with_capacity(last - first),
         metered: Vec::new(),
         unpriced: Vec::new(),
     };
@@ -42,11 +46,7 @@ pub(crate) fn energy_costs(
     // conversions dominate the cost of 1-minute data otherwise.
     let mut hour: Option<(DateTime<Utc>, DateTime<Utc>, f64)> = None;
     let mut prices = SlotCursor::new(slots);
-    let first = intervals.partition_point(|iv| iv.end <= range.from);
-    for iv in intervals[first..]
-        .iter()
-        .take_while(|iv| iv.start < range.to)
-    {
+    for iv in &intervals[first..last] {
         let mut cursor = iv.start.max(range.from);
         let end = iv.end.min(range.to);
         if cursor < end {

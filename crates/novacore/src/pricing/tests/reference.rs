@@ -158,7 +158,7 @@ pub(super) fn energy_costs(
                 SlotAt::Unpriced(resume) => (None, resume.unwrap_or(end)),
             };
             let piece_end = end.min(next_hour).min(next_price);
-            let (import_wh, export_wh) = iv.share(cursor, piece_end);
+            let (import_wh, export_wh) = share(iv, cursor, piece_end);
             let (import_kwh, export_kwh) = (import_wh / 1000.0, export_wh / 1000.0);
             let price = slot.map(|s| s.price_per_mwh / 1000.0);
             if price.is_none() {
@@ -250,7 +250,7 @@ fn month_peaks(
             };
             let piece_end = (w0 + width).min(end);
             if eligible {
-                *windows.entry(w0).or_default() += iv.share(cursor, piece_end).0;
+                *windows.entry(w0).or_default() += share(iv, cursor, piece_end).0;
             }
             cursor = piece_end;
         }
@@ -288,4 +288,12 @@ fn slot_at(slots: &[PriceSlot], t: DateTime<Utc>) -> SlotAt<'_> {
         return SlotAt::Priced(&slots[idx - 1]);
     }
     SlotAt::Unpriced(slots.get(idx).map(|s| s.start))
+}
+
+/// `EnergyInterval::share` as it was.
+fn share(iv: &EnergyInterval, a: DateTime<Utc>, b: DateTime<Utc>) -> (f64, f64) {
+    let total = (iv.end - iv.start).num_milliseconds() as f64;
+    let part = overlap_ms(iv.start, iv.end, a, b) as f64;
+    let f = if total > 0.0 { part / total } else { 0.0 };
+    (iv.import_wh * f, iv.export_wh * f)
 }
