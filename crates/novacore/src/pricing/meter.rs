@@ -99,6 +99,17 @@ impl EnergyInterval {
         }
     }
 
+    /// A bucket of `width` from `start` (its length is known, so no date arithmetic for `ms`).
+    fn bucket(start: DateTime<Utc>, width: TimeDelta, import_wh: f64, export_wh: f64) -> Self {
+        Self {
+            start,
+            end: start + width,
+            import_wh,
+            export_wh,
+            ms: width.num_milliseconds(),
+        }
+    }
+
     /// Share of this interval's energy falling in `[a, b)` (assumes constant power inside it).
     pub fn share(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> (f64, f64) {
         let total = self.ms as f64;
@@ -163,9 +174,9 @@ impl MeterSeries {
                     .iter()
                     .map(|p| {
                         check_finite(p.ts, &[p.w])?;
-                        Ok(EnergyInterval::new(
+                        Ok(EnergyInterval::bucket(
                             p.ts,
-                            p.ts + width,
+                            width,
                             wh(p.w.max(0.0), width),
                             wh((-p.w).max(0.0), width),
                         ))
@@ -184,9 +195,9 @@ impl MeterSeries {
                                 message: "import_w and export_w must be >= 0".into(),
                             });
                         }
-                        Ok(EnergyInterval::new(
+                        Ok(EnergyInterval::bucket(
                             p.ts,
-                            p.ts + width,
+                            width,
                             wh(p.import_w, width),
                             wh(p.export_w, width),
                         ))
