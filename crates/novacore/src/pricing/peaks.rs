@@ -103,6 +103,17 @@ pub(crate) fn power_charges(
     out
 }
 
+/// The peak window a meter piece falls in.
+#[derive(Clone, Copy)]
+struct Window {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    /// Whether it may count as a peak (the component's validity at `start`).
+    eligible: bool,
+    /// Its index in the month's window list, once it has energy there.
+    slot: Option<usize>,
+}
+
 /// Index of window `w0` in start-sorted `windows`, inserting it (with 0 Wh) if new.
 fn window_slot(windows: &mut Vec<(DateTime<Utc>, f64)>, w0: DateTime<Utc>) -> usize {
     match windows.last() {
@@ -138,27 +149,32 @@ fn month_peaks(
     let first = intervals.partition_point(|iv| iv.end <= m.start);
     // The current window [w0, w1), whether it may peak and its slot in `windows`, so fine meter
     // data converts time zones once per window rather than once per point.
-    let mut window: Option<(DateTime<Utc>, DateTime<Utc>, bool, Option<usize>)> = None;
+    let mut window: Option<Window> = None;
     for iv in intervals[first..].iter().take_while(|iv| iv.start < m.end) {
         let mut cursor = iv.start.max(m.start);
         let end = iv.end.min(m.end);
         while cursor < end {
-            let (w0, w1, eligible, slot) = match window {
-                Some(w) if w.0 <= cursor && cursor < w.1 => w,
+            let w = match window {
+                Some(w) if w.start <= cursor && cursor < w.end => w,
                 _ => {
-                    let w0 = local_window_start(cursor, tz, comp.peak_duration_minutes);
-                    let w = (w0, w0 + width, comp.validity.contains(w0, tz), None);
+                    let start = local_window_start(cursor, tz, comp.peak_duration_minutes);
+                    let w = Window {
+                        start,
+                        end: start + width,
+                        eligible: comp.validity.contains(start, tz),
+                        slot: None,
+                    };
                     window = Some(w);
                     w
                 }
             };
-            let piece_end = w1.min(end);
-            if eligible {
-                let i = match slot {
+            let piece_end = w.end.min(end);
+            if w.eligible {
+                let i = match w.slot {
                     Some(i) => i,
                     None => {
-                        let i = window_slot(&mut windows, w0);
-                        window = Some((w0, w1, eligible, Some(i)));
+                        let i = window_slot(&mut windows, w.start);
+                        window = Some(Window { slot: Some(i), ..w });
                         i
                     }
                 };
