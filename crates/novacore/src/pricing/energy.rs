@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::calendar::local_hour_start;
 use super::meter::EnergyInterval;
 use super::report::{IntervalCost, TimeRange};
-use super::spot::{slot_at, PriceSlot, SlotAt};
+use super::spot::{PriceSlot, SlotCursor};
 use super::tariff::Tariff;
 
 /// Per-piece costs of the range plus the metered and unpriced spans (merged, in order).
@@ -33,19 +33,20 @@ pub(crate) fn energy_costs(
     tz: Tz,
     range: TimeRange,
 ) -> EnergyCosts {
+    let first = intervals.partition_point(|iv| iv.end <= range.from);
+    let last = first + intervals[first..].partition_point(|iv| iv.start < range.to);
     let mut out = EnergyCosts {
-        pieces: Vec::new(),
+        // At least one piece per interval: reserving that avoids regrowing a vector of
+        // megabytes.
+        pieces: Vec::with_capacity(last - first),
         metered: Vec::new(),
         unpriced: Vec::new(),
     };
     // Local hour and its grid fee, recomputed only when a piece enters a new hour: time-zone
     // conversions dominate the cost of 1-minute data otherwise.
     let mut hour: Option<(DateTime<Utc>, DateTime<Utc>, f64)> = None;
-    let first = intervals.partition_point(|iv| iv.end <= range.from);
-    for iv in intervals[first..]
-        .iter()
-        .take_while(|iv| iv.start < range.to)
-    {
+    let mut prices = SlotCursor::new(slots);
+    for iv in &intervals[first..last] {
         let mut cursor = iv.start.max(range.from);
         let end = iv.end.min(range.to);
         if cursor < end {
@@ -65,9 +66,9 @@ pub(crate) fn energy_costs(
                     h
                 }
             };
-            let (slot, next_price) = match slot_at(slots, cursor) {
-                SlotAt::Priced(s) => (Some(s), s.end()),
-                SlotAt::Unpriced(resume) => (None, resume.unwrap_or(end)),
+            let (slot, next_price) = match prices.at(cursor) {
+                (Some(s), Some(slot_end)) => (Some(s), slot_end),
+                (_, resume) => (None, resume.unwrap_or(end)),
             };
             let piece_end = end.min(next_hour).min(next_price);
             let (import_wh, export_wh) = iv.share(cursor, piece_end);

@@ -84,13 +84,41 @@ pub(crate) struct EnergyInterval {
     pub end: DateTime<Utc>,
     pub import_wh: f64,
     pub export_wh: f64,
+    /// `end − start` in whole milliseconds, computed once: `share` runs per piece.
+    ms: i64,
 }
 
 impl EnergyInterval {
+    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>, import_wh: f64, export_wh: f64) -> Self {
+        Self {
+            start,
+            end,
+            import_wh,
+            export_wh,
+            ms: (end - start).num_milliseconds(),
+        }
+    }
+
+    /// A bucket of `width` from `start` (its length is known, so no date arithmetic for `ms`).
+    fn bucket(start: DateTime<Utc>, width: TimeDelta, import_wh: f64, export_wh: f64) -> Self {
+        Self {
+            start,
+            end: start + width,
+            import_wh,
+            export_wh,
+            ms: width.num_milliseconds(),
+        }
+    }
+
     /// Share of this interval's energy falling in `[a, b)` (assumes constant power inside it).
     pub fn share(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> (f64, f64) {
-        let total = (self.end - self.start).num_milliseconds() as f64;
-        let part = super::calendar::overlap_ms(self.start, self.end, a, b) as f64;
+        let total = self.ms as f64;
+        // A piece covering the whole interval (the usual case) overlaps it by exactly `ms`.
+        let part = if a <= self.start && self.end <= b {
+            self.ms
+        } else {
+            super::calendar::overlap_ms(self.start, self.end, a, b)
+        } as f64;
         let f = if total > 0.0 { part / total } else { 0.0 };
         (self.import_wh * f, self.export_wh * f)
     }
@@ -146,12 +174,12 @@ impl MeterSeries {
                     .iter()
                     .map(|p| {
                         check_finite(p.ts, &[p.w])?;
-                        Ok(EnergyInterval {
-                            start: p.ts,
-                            end: p.ts + width,
-                            import_wh: wh(p.w.max(0.0), width),
-                            export_wh: wh((-p.w).max(0.0), width),
-                        })
+                        Ok(EnergyInterval::bucket(
+                            p.ts,
+                            width,
+                            wh(p.w.max(0.0), width),
+                            wh((-p.w).max(0.0), width),
+                        ))
                     })
                     .collect::<Result<Vec<_>>>()?
             }
@@ -167,12 +195,12 @@ impl MeterSeries {
                                 message: "import_w and export_w must be >= 0".into(),
                             });
                         }
-                        Ok(EnergyInterval {
-                            start: p.ts,
-                            end: p.ts + width,
-                            import_wh: wh(p.import_w, width),
-                            export_wh: wh(p.export_w, width),
-                        })
+                        Ok(EnergyInterval::bucket(
+                            p.ts,
+                            width,
+                            wh(p.import_w, width),
+                            wh(p.export_w, width),
+                        ))
                     })
                     .collect::<Result<Vec<_>>>()?
             }
@@ -192,12 +220,12 @@ impl MeterSeries {
                         None => limit,
                     };
                     let span = end - p.ts;
-                    out.push(EnergyInterval {
-                        start: p.ts,
+                    out.push(EnergyInterval::new(
+                        p.ts,
                         end,
-                        import_wh: wh(p.w.max(0.0), span),
-                        export_wh: wh((-p.w).max(0.0), span),
-                    });
+                        wh(p.w.max(0.0), span),
+                        wh((-p.w).max(0.0), span),
+                    ));
                 }
                 out
             }
@@ -216,12 +244,12 @@ impl MeterSeries {
                     if b.import_wh < a.import_wh || b.export_wh < a.export_wh {
                         return Err(PricingError::CounterDecreased { ts: b.ts });
                     }
-                    out.push(EnergyInterval {
-                        start: a.ts,
-                        end: b.ts,
-                        import_wh: b.import_wh - a.import_wh,
-                        export_wh: b.export_wh - a.export_wh,
-                    });
+                    out.push(EnergyInterval::new(
+                        a.ts,
+                        b.ts,
+                        b.import_wh - a.import_wh,
+                        b.export_wh - a.export_wh,
+                    ));
                 }
                 out
             }

@@ -98,20 +98,10 @@ pub fn compute_cost(
     let power_months = peaks::power_charges(&intervals, tariff, tz, range);
     let fixed_months = peaks::fixed_fees(tariff, tz, range);
 
-    let sum = |f: fn(&IntervalCost) -> f64| costs.pieces.iter().map(f).sum::<f64>();
-    let import_kwh = sum(|p| p.import_kwh);
-    let export_kwh = sum(|p| p.export_kwh);
-    let spot_cost = sum(|p| p.spot_cost);
-    let export_revenue = sum(|p| p.export_revenue);
-    let grid_energy_fee = sum(|p| p.grid_energy_fee);
-    let unpriced = |f: fn(&IntervalCost) -> f64| {
-        costs
-            .pieces
-            .iter()
-            .filter(|p| p.spot_price_per_kwh.is_none())
-            .map(f)
-            .sum::<f64>()
-    };
+    let sums = PieceSums::of(&costs.pieces);
+    let (import_kwh, export_kwh) = (sums.import_kwh, sums.export_kwh);
+    let (spot_cost, export_revenue) = (sums.spot_cost, sums.export_revenue);
+    let grid_energy_fee = sums.grid_energy_fee;
     let power_charge: f64 = power_months.iter().map(|m| m.charge).sum();
     let fixed_fee: f64 = fixed_months.iter().map(|m| m.charge).sum();
     let charges = spot_cost + grid_energy_fee + power_charge + fixed_fee;
@@ -128,8 +118,8 @@ pub fn compute_cost(
             0.0
         },
         meter_gaps: energy::complement(range, &costs.metered),
-        unpriced_import_kwh: unpriced(|p| p.import_kwh),
-        unpriced_export_kwh: unpriced(|p| p.export_kwh),
+        unpriced_import_kwh: sums.unpriced_import_kwh,
+        unpriced_export_kwh: sums.unpriced_export_kwh,
         unpriced: costs.unpriced,
     };
 
@@ -151,4 +141,45 @@ pub fn compute_cost(
         intervals: costs.pieces,
         coverage,
     })
+}
+
+/// The report's sums over the pieces, in one pass: a year of 1-minute pieces is tens of
+/// megabytes, so seven passes cost more than the additions.
+struct PieceSums {
+    import_kwh: f64,
+    export_kwh: f64,
+    spot_cost: f64,
+    export_revenue: f64,
+    grid_energy_fee: f64,
+    unpriced_import_kwh: f64,
+    unpriced_export_kwh: f64,
+}
+
+impl PieceSums {
+    fn of(pieces: &[IntervalCost]) -> Self {
+        // `Iterator::sum`'s own start value and left-to-right order, so each total is
+        // bit-equal to summing its field alone.
+        let zero = std::iter::empty::<f64>().sum::<f64>();
+        let mut s = PieceSums {
+            import_kwh: zero,
+            export_kwh: zero,
+            spot_cost: zero,
+            export_revenue: zero,
+            grid_energy_fee: zero,
+            unpriced_import_kwh: zero,
+            unpriced_export_kwh: zero,
+        };
+        for p in pieces {
+            s.import_kwh += p.import_kwh;
+            s.export_kwh += p.export_kwh;
+            s.spot_cost += p.spot_cost;
+            s.export_revenue += p.export_revenue;
+            s.grid_energy_fee += p.grid_energy_fee;
+            if p.spot_price_per_kwh.is_none() {
+                s.unpriced_import_kwh += p.import_kwh;
+                s.unpriced_export_kwh += p.export_kwh;
+            }
+        }
+        s
+    }
 }

@@ -6,7 +6,7 @@
 //! the days of a month therefore gives exactly the month's bill. Pass the whole month's meter
 //! data to get the true peaks; with less, the peaks are those of the data given.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -103,6 +103,35 @@ pub(crate) fn power_charges(
     out
 }
 
+/// The peak window a meter piece falls in.
+#[derive(Clone, Copy)]
+struct Window {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    /// Whether it may count as a peak (the component's validity at `start`).
+    eligible: bool,
+    /// Its index in the month's window list, once it has energy there.
+    slot: Option<usize>,
+}
+
+/// Index of window `w0` in start-sorted `windows`, inserting it (with 0 Wh) if new.
+fn window_slot(windows: &mut Vec<(DateTime<Utc>, f64)>, w0: DateTime<Utc>) -> usize {
+    match windows.last() {
+        Some(last) if last.0 == w0 => windows.len() - 1,
+        Some(last) if last.0 > w0 => match windows.binary_search_by_key(&w0, |w| w.0) {
+            Ok(i) => i,
+            Err(i) => {
+                windows.insert(i, (w0, 0.0));
+                i
+            }
+        },
+        _ => {
+            windows.push((w0, 0.0));
+            windows.len() - 1
+        }
+    }
+}
+
 /// The `n_peaks` highest eligible windows of the month, highest first (earlier wins ties).
 /// A window only partly covered by data counts with the energy that was measured in it.
 fn month_peaks(
@@ -112,28 +141,44 @@ fn month_peaks(
     m: &LocalMonth,
 ) -> Vec<Peak> {
     let width = TimeDelta::minutes(i64::from(comp.peak_duration_minutes));
-    let mut windows: BTreeMap<_, f64> = BTreeMap::new();
+    // Energy per eligible window, sorted by window start. Windows come in time order, so this
+    // is an append (or an add to the last) per piece; `add_to_window` keeps a map's semantics
+    // (one entry per start, energy summed in visiting order) should a zone ever revisit one.
+    let mut windows: Vec<(DateTime<Utc>, f64)> = Vec::new();
     // Intervals are sorted and disjoint, so their ends are sorted too.
     let first = intervals.partition_point(|iv| iv.end <= m.start);
-    // The current window and whether it may peak, so fine meter data converts time zones
-    // once per window rather than once per point.
-    let mut window: Option<(DateTime<Utc>, bool)> = None;
+    // The current window [w0, w1), whether it may peak and its slot in `windows`, so fine meter
+    // data converts time zones once per window rather than once per point.
+    let mut window: Option<Window> = None;
     for iv in intervals[first..].iter().take_while(|iv| iv.start < m.end) {
         let mut cursor = iv.start.max(m.start);
         let end = iv.end.min(m.end);
         while cursor < end {
-            let (w0, eligible) = match window {
-                Some((w0, e)) if w0 <= cursor && cursor < w0 + width => (w0, e),
+            let w = match window {
+                Some(w) if w.start <= cursor && cursor < w.end => w,
                 _ => {
-                    let w0 = local_window_start(cursor, tz, comp.peak_duration_minutes);
-                    let w = (w0, comp.validity.contains(w0, tz));
+                    let start = local_window_start(cursor, tz, comp.peak_duration_minutes);
+                    let w = Window {
+                        start,
+                        end: start + width,
+                        eligible: comp.validity.contains(start, tz),
+                        slot: None,
+                    };
                     window = Some(w);
                     w
                 }
             };
-            let piece_end = (w0 + width).min(end);
-            if eligible {
-                *windows.entry(w0).or_default() += iv.share(cursor, piece_end).0;
+            let piece_end = w.end.min(end);
+            if w.eligible {
+                let i = match w.slot {
+                    Some(i) => i,
+                    None => {
+                        let i = window_slot(&mut windows, w.start);
+                        window = Some(Window { slot: Some(i), ..w });
+                        i
+                    }
+                };
+                windows[i].1 += iv.share(cursor, piece_end).0;
             }
             cursor = piece_end;
         }

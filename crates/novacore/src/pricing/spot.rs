@@ -91,19 +91,42 @@ impl SpotPrices {
     }
 }
 
-/// Where an instant falls in a sorted slot list.
-pub(crate) enum SlotAt<'a> {
-    /// Inside this slot.
-    Priced(&'a PriceSlot),
-    /// Not covered; prices resume at this instant (or never, if `None`).
-    Unpriced(Option<DateTime<Utc>>),
+/// Walks start-sorted, disjoint slots for non-decreasing instants, answering what a binary
+/// search would (the slot containing `t`, or where prices resume) in amortised O(1): the cost
+/// calculation asks once per meter piece, and pieces come in time order.
+pub(crate) struct SlotCursor<'a> {
+    slots: &'a [PriceSlot],
+    /// Number of slots starting at or before the last instant asked about.
+    idx: usize,
+    /// End of `slots[idx - 1]`, computed once per slot.
+    prev_end: Option<DateTime<Utc>>,
 }
 
-/// Looks up the slot containing `t` in start-sorted, disjoint `slots`.
-pub(crate) fn slot_at(slots: &[PriceSlot], t: DateTime<Utc>) -> SlotAt<'_> {
-    let idx = slots.partition_point(|s| s.start <= t);
-    if idx > 0 && slots[idx - 1].end() > t {
-        return SlotAt::Priced(&slots[idx - 1]);
+impl<'a> SlotCursor<'a> {
+    pub(crate) fn new(slots: &'a [PriceSlot]) -> Self {
+        Self {
+            slots,
+            idx: 0,
+            prev_end: None,
+        }
     }
-    SlotAt::Unpriced(slots.get(idx).map(|s| s.start))
+
+    /// The slot containing `t` with its end, or `None` with the instant prices resume (if ever).
+    /// `t` must not be earlier than in the previous call.
+    pub(crate) fn at(
+        &mut self,
+        t: DateTime<Utc>,
+    ) -> (Option<&'a PriceSlot>, Option<DateTime<Utc>>) {
+        while self.slots.get(self.idx).is_some_and(|s| s.start <= t) {
+            self.idx += 1;
+            self.prev_end = None;
+        }
+        if let Some(prev) = self.idx.checked_sub(1).map(|i| &self.slots[i]) {
+            let end = *self.prev_end.get_or_insert_with(|| prev.end());
+            if end > t {
+                return (Some(prev), Some(end));
+            }
+        }
+        (None, self.slots.get(self.idx).map(|s| s.start))
+    }
 }

@@ -4,6 +4,8 @@ mod dst;
 mod eltariff;
 mod from_sdk;
 mod monthly;
+mod oracle;
+mod reference;
 mod resolution;
 mod shapes;
 
