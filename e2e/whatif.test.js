@@ -74,7 +74,7 @@ test("a site with three tariffs: the What-if table, its chart and the CSV agree"
   await driver.exec("document.getElementById('open-whatif').focus()");
   assert.equal(await driver.exec("return document.activeElement.id"), "open-whatif");
   await driver.exec("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })); document.activeElement.click()");
-  await driver.waitFor(() => driver.exec("return location.hash.startsWith('#whatif/')"), 10_000, "the What-if route");
+  await driver.waitFor(() => driver.exec("return location.hash.startsWith('#whatif/')"), 30_000, "the What-if route");
   site.id = decodeURIComponent((await driver.exec("return location.hash")).split("/")[1]);
 
   // The first comparison fetches a year of prices: the progress bar shows while it does.
