@@ -16,6 +16,12 @@ export NOVADESK_BENCH_ROWS=$out/rows
 rm -rf "$out/rows" "$out/logs" "$out/bin"
 mkdir -p "$out/rows" "$out/logs" "$out/bin"
 started=$(date +%s)
+# A CARGO_TARGET_DIR shared between checkouts gives a workspace crate the same fingerprint in each,
+# so a bench built from another checkout can look up to date here (seen: the pricing row measured
+# another branch's code). Newer sources make cargo rebuild them from this checkout.
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+  find crates src-tauri/src -name '*.rs' -exec touch {} +
+fi
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 failed=()
 
