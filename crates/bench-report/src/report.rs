@@ -80,11 +80,12 @@ fn figure(f: &Figure) -> String {
     format!("{} {}", number(f.value), f.unit)
 }
 
-/// "3.2× better" / "0.50× (worse)" against the peer, whichever way the unit runs.
+/// "3.2× better" / "2.0× behind" the peer, whichever way the unit runs (behind a floor is expected:
+/// the figure says how far from it we are).
 fn ratio(row: &Row) -> String {
     match row.advantage() {
         Some(r) if r >= 1.0 => format!("{}× better", number(r)),
-        Some(r) => format!("{}× (worse)", number(r)),
+        Some(r) => format!("{}× behind", number(1.0 / r)),
         None => "—".to_owned(),
     }
 }
@@ -251,6 +252,22 @@ mod tests {
         );
         assert!(md.contains("Numeric goals: 1 met, 1 not met."), "{md}");
         assert!(md.contains("- `broken.json`: expected a list"), "{md}");
+    }
+
+    #[test]
+    fn behind_a_peer_or_floor_says_how_far() {
+        let row = Row::new("app", "fleet", Figure::new(80.0, "ms"), Better::Lower, "c")
+            .peer("floor: bare reads", Figure::new(20.0, "ms"));
+        assert_eq!(ratio(&row), "4.00× behind");
+        let slower = Row::new(
+            "SSE",
+            "decode",
+            Figure::new(5e5, "r/s"),
+            Better::Higher,
+            "c",
+        )
+        .peer("serde_json", Figure::new(1e6, "r/s"));
+        assert_eq!(ratio(&slower), "2.00× behind");
     }
 
     #[test]
