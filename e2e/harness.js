@@ -47,16 +47,35 @@ export async function startDriver(name, env = {}) {
 
 /**
  * End the session and wait until the app process is gone. A lingering app would make the next
- * launch hand over to it (single instance) and WebDriver's session start would hang.
+ * launch hand over to it (single instance) and WebDriver's session start would hang. The wait
+ * runs even when ending the session fails (a timed-out DELETE once left the app running into the
+ * next test file); an app that outlives the wait is killed and waited for.
  */
 export async function quitApp(driver) {
-  await driver.quit();
-  const until = Date.now() + 15_000;
+  let failed = null;
+  try {
+    await driver.quit();
+  } catch (err) {
+    failed = err;
+  }
+  if (!(await appGone(15_000))) {
+    try {
+      execFileSync("pkill", ["-KILL", "-f", APP]);
+    } catch {
+      // pkill exits 1 when the app ended meanwhile.
+    }
+    if (!(await appGone(10_000))) throw new Error(`${APP} still runs after SIGKILL`);
+  }
+  if (failed) throw failed;
+}
+
+async function appGone(ms) {
+  const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (!appRunning()) return;
+    if (!appRunning()) return true;
     await new Promise((r) => setTimeout(r, 200));
   }
-  execFileSync("pkill", ["-KILL", "-f", APP]);
+  return !appRunning();
 }
 
 function appRunning() {
