@@ -202,7 +202,8 @@ impl Store {
         let mut cache = self.days.borrow_mut();
         cache.check_version(version);
         let (f, t) = (res.floor(from), res.ceil(to));
-        let mut out = Vec::new();
+        // Room for every bucket of the span (up to a bound, as a sparse series holds few).
+        let mut out = Vec::with_capacity(((t - f) / step).clamp(0, 1 << 16) as usize);
         let emit = |out: &mut Vec<(i64, f64)>, day: i64, slots: &[f64]| {
             for (i, v) in slots.iter().enumerate() {
                 let start = day + i as i64 * step;

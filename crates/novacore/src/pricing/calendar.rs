@@ -4,13 +4,51 @@
 //! containing this instant start", which makes DST days (23 or 25 local hours) and month boundaries
 //! fall out of chrono-tz instead of being special-cased.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Whether `t` lies in the years 1900–9999: far enough from chrono's limits that adding a
 /// month, a slot or a bucket width can never overflow (which would panic).
 pub(crate) fn in_supported_era(t: DateTime<Utc>) -> bool {
-    (1900..=9999).contains(&t.year())
+    // `naive_utc`: `DateTime::year` goes through the (zero) offset addition first.
+    (1900..=9999).contains(&t.naive_utc().year())
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Epoch milliseconds to UTC instants, for times that come in order: the calendar date is
+/// derived once per UTC day, where chrono's `from_timestamp_millis` derives it for every point
+/// (the largest cost of turning a month of meter buckets into instants). The instants are the
+/// same as `from_timestamp_millis`'s.
+pub(crate) struct UtcDays {
+    day: i64,
+    date: NaiveDate,
+}
+
+impl Default for UtcDays {
+    fn default() -> Self {
+        Self {
+            day: i64::MIN,
+            date: NaiveDate::MIN,
+        }
+    }
+}
+
+impl UtcDays {
+    /// The instant `ms` milliseconds after the Unix epoch; `None` outside chrono's range.
+    // Inlined into the caller's loop: returned through memory, the Option cost more than the work.
+    #[inline(always)]
+    pub fn at(&mut self, ms: i64) -> Option<DateTime<Utc>> {
+        let (day, in_day) = (ms.div_euclid(DAY_MS), ms.rem_euclid(DAY_MS));
+        if day != self.day {
+            self.date = DateTime::from_timestamp_millis(ms.checked_sub(in_day)?)?.date_naive();
+            self.day = day;
+        }
+        // `in_day` is in 0..86,400,000, so both parts fit a u32.
+        let (secs, milli) = ((in_day / 1000) as u32, (in_day % 1000) as u32);
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, milli * 1_000_000)?;
+        Some(self.date.and_time(time).and_utc())
+    }
 }
 
 /// Start of the local clock hour containing `t`, as a UTC instant.
@@ -110,6 +148,36 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn utc_days_gives_from_timestamp_millis_instants() {
+        let mut days = UtcDays::default();
+        // In order, out of order, before the epoch, at day edges and at chrono's limits.
+        let mut ms: Vec<i64> = (0..5_000)
+            .map(|i| 1_780_000_000_000 + i * 900_000)
+            .collect();
+        ms.extend([
+            0,
+            -1,
+            -86_400_000,
+            -86_400_001,
+            86_399_999,
+            86_400_000,
+            1_000,
+        ]);
+        ms.extend([
+            i64::MIN,
+            i64::MAX,
+            -1_000_000_000_000_000,
+            8_000_000_000_000_000,
+        ]);
+        ms.extend((0..2_000).map(|i| (i * 7_919_000_003_i64) % 400_000_000_000_000));
+        let (min, max) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        ms.extend([min.timestamp_millis(), max.timestamp_millis()]);
+        for m in ms {
+            assert_eq!(days.at(m), DateTime::from_timestamp_millis(m), "{m} ms");
+        }
     }
 
     #[test]

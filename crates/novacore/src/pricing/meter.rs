@@ -165,44 +165,62 @@ fn wh(w: f64, span: TimeDelta) -> f64 {
 }
 
 impl MeterSeries {
+    /// Average-power buckets `interval_s` wide from `(start in epoch ms, W)` pairs, as a store
+    /// holds them; fastest when they come in time order. A start that is not a time is refused.
+    pub fn net_power_from_millis(interval_s: u32, points: &[(i64, f64)]) -> Result<Self> {
+        let mut days = super::calendar::UtcDays::default();
+        let mut out = Vec::with_capacity(points.len());
+        for &(ms, w) in points {
+            let ts = days.at(ms).ok_or_else(|| PricingError::InvalidMeterValue {
+                ts: DateTime::<Utc>::MIN_UTC,
+                message: format!("{ms} ms after 1970 is not a time"),
+            })?;
+            out.push(NetPowerPoint { ts, w });
+        }
+        Ok(MeterSeries::NetPower {
+            interval_s,
+            points: out,
+        })
+    }
+
     /// Validates the series and turns it into sorted, disjoint energy intervals.
     pub(crate) fn to_intervals(&self) -> Result<Vec<EnergyInterval>> {
         let mut out = match self {
+            // Loops into a vector of the right size: `collect` into a `Result` cannot reserve,
+            // and regrowing is a large part of a month of buckets.
             MeterSeries::NetPower { interval_s, points } => {
                 let width = positive_secs(*interval_s, "interval_s")?;
-                points
-                    .iter()
-                    .map(|p| {
-                        check_finite(p.ts, &[p.w])?;
-                        Ok(EnergyInterval::bucket(
-                            p.ts,
-                            width,
-                            wh(p.w.max(0.0), width),
-                            wh((-p.w).max(0.0), width),
-                        ))
-                    })
-                    .collect::<Result<Vec<_>>>()?
+                let mut out = Vec::with_capacity(points.len());
+                for p in points {
+                    check_finite(p.ts, &[p.w])?;
+                    out.push(EnergyInterval::bucket(
+                        p.ts,
+                        width,
+                        wh(p.w.max(0.0), width),
+                        wh((-p.w).max(0.0), width),
+                    ));
+                }
+                out
             }
             MeterSeries::SplitPower { interval_s, points } => {
                 let width = positive_secs(*interval_s, "interval_s")?;
-                points
-                    .iter()
-                    .map(|p| {
-                        check_finite(p.ts, &[p.import_w, p.export_w])?;
-                        if p.import_w < 0.0 || p.export_w < 0.0 {
-                            return Err(PricingError::InvalidMeterValue {
-                                ts: p.ts,
-                                message: "import_w and export_w must be >= 0".into(),
-                            });
-                        }
-                        Ok(EnergyInterval::bucket(
-                            p.ts,
-                            width,
-                            wh(p.import_w, width),
-                            wh(p.export_w, width),
-                        ))
-                    })
-                    .collect::<Result<Vec<_>>>()?
+                let mut out = Vec::with_capacity(points.len());
+                for p in points {
+                    check_finite(p.ts, &[p.import_w, p.export_w])?;
+                    if p.import_w < 0.0 || p.export_w < 0.0 {
+                        return Err(PricingError::InvalidMeterValue {
+                            ts: p.ts,
+                            message: "import_w and export_w must be >= 0".into(),
+                        });
+                    }
+                    out.push(EnergyInterval::bucket(
+                        p.ts,
+                        width,
+                        wh(p.import_w, width),
+                        wh(p.export_w, width),
+                    ));
+                }
+                out
             }
             MeterSeries::NetPowerSamples { max_hold_s, points } => {
                 let hold = positive_secs(*max_hold_s, "max_hold_s")?;
@@ -254,7 +272,10 @@ impl MeterSeries {
                 out
             }
         };
-        out.sort_by_key(|i| i.start);
+        // Stored series come sorted; the (stable) sort would leave them as they are.
+        if !out.is_sorted_by_key(|i| i.start) {
+            out.sort_by_key(|i| i.start);
+        }
         ensure_disjoint(&out)?;
         Ok(out)
     }

@@ -184,21 +184,42 @@ fn month_peaks(
         }
     }
     let hours = f64::from(comp.peak_duration_minutes) / 60.0;
-    let mut candidates: Vec<Peak> = windows
-        .into_iter()
-        .map(|(start, wh)| Peak {
-            start,
-            kw: wh / 1000.0 / hours,
-        })
-        .collect();
+    let candidates = windows.into_iter().map(|(start, wh)| Peak {
+        start,
+        kw: wh / 1000.0 / hours,
+    });
+    if !comp.one_peak_per_day {
+        return highest(candidates, comp.n_peaks as usize);
+    }
+    let mut candidates: Vec<Peak> = candidates.collect();
     // Stable sort keeps time order among equal peaks, so the earliest wins a tie.
     candidates.sort_by(|a, b| b.kw.total_cmp(&a.kw));
     let mut days = HashSet::new();
     candidates
         .into_iter()
-        .filter(|p| !comp.one_peak_per_day || days.insert(local_date(p.start, tz)))
+        .filter(|p| days.insert(local_date(p.start, tz)))
         .take(comp.n_peaks as usize)
         .collect()
+}
+
+/// The `n` highest of `peaks` (given in time order), highest first, the earliest first among
+/// equals: what a stable sort by `kw` descending then `take(n)` gives, without sorting the
+/// month's hundreds of windows for a handful of peaks.
+fn highest(peaks: impl Iterator<Item = Peak>, n: usize) -> Vec<Peak> {
+    let mut top: Vec<Peak> = Vec::with_capacity(n + 1);
+    if n == 0 {
+        return top;
+    }
+    for p in peaks {
+        if top.len() == n && top[n - 1].kw.total_cmp(&p.kw).is_ge() {
+            continue;
+        }
+        // After every peak at least as high: an equal, earlier one stays ahead.
+        let at = top.partition_point(|q| q.kw.total_cmp(&p.kw).is_ge());
+        top.insert(at, p);
+        top.truncate(n);
+    }
+    top
 }
 
 #[cfg(test)]
@@ -231,6 +252,27 @@ mod window_tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn highest_is_a_stable_sort_then_take() {
+        let t0 = utc("2026-01-01T00:00:00Z");
+        // Many ties, NaN-free but with signed zeros and negatives, as window averages can be.
+        let values = [
+            3.0, 1.0, 3.0, -0.0, 0.0, 7.5, 1.0, 7.5, -2.0, 3.0, 0.0, 7.5, 2.0,
+        ];
+        let peaks: Vec<Peak> = (0..200)
+            .map(|i| Peak {
+                start: t0 + TimeDelta::hours(i),
+                kw: values[(i as usize * 7) % values.len()],
+            })
+            .collect();
+        for n in 0..15 {
+            let mut sorted = peaks.clone();
+            sorted.sort_by(|a, b| b.kw.total_cmp(&a.kw));
+            sorted.truncate(n);
+            assert_eq!(highest(peaks.iter().copied(), n), sorted, "n = {n}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use novacore::pricing::{
-    compute_cost, CostReport, MeterSeries, NetPowerPoint, PriceSlot, SpotPrices, Tariff, TimeRange,
+    compute_cost, CostReport, MeterSeries, PriceSlot, SpotPrices, Tariff, TimeRange,
 };
 use novadesk_store::{Resolution, SeriesKey, DAY_MS};
 
@@ -167,21 +167,9 @@ pub(crate) fn meter_input(
 ) -> Result<MeterSeries> {
     // Bucket means, past days from the store's memory: the Fleet view prices every meter's
     // month on each refresh.
-    let points = ws
-        .store()
-        .averages(meter, span.0, span.1, level)?
-        .into_iter()
-        .filter_map(|(start, w)| {
-            Some(NetPowerPoint {
-                ts: DateTime::<Utc>::from_timestamp_millis(start)?,
-                w,
-            })
-        })
-        .collect();
-    Ok(MeterSeries::NetPower {
-        interval_s: (level.as_ms() / 1000) as u32,
-        points,
-    })
+    let stored = ws.store().averages(meter, span.0, span.1, level)?;
+    MeterSeries::net_power_from_millis((level.as_ms() / 1000) as u32, &stored)
+        .map_err(Error::Pricing)
 }
 
 /// The stored spot prices of `area` in `currency` over `span`, as the pricing module takes them.
@@ -210,27 +198,33 @@ pub(crate) fn spot_input(
 }
 
 /// Runs the pricing module; a currency the tariff is not in is a note for the user, not a failure.
+/// The SDK's tariff as the pricing module takes it, or the sentence saying why it cannot be used.
+pub(crate) fn usable_tariff(
+    tariff: &novacore::tariffs::Tariff,
+) -> std::result::Result<Tariff, String> {
+    Tariff::from_sdk(tariff)
+        .map_err(|e| format!("The grid tariff cannot be used ({e}); choose another."))
+}
+
+/// The cost of `[from, to)` under `tariff` (from [`usable_tariff`]), or the sentence saying why
+/// it cannot be priced.
 pub(crate) fn summarise(
     meter: &MeterSeries,
     prices: &SpotPrices,
-    tariff: &novacore::tariffs::Tariff,
+    tariff: &std::result::Result<Tariff, String>,
     tariff_id: &str,
     from: i64,
     to: i64,
 ) -> Result<std::result::Result<(CostReport, CostSummary), String>> {
-    let tariff = match Tariff::from_sdk(tariff) {
+    let tariff = match tariff {
         Ok(t) => t,
-        Err(e) => {
-            return Ok(Err(format!(
-                "The grid tariff cannot be used ({e}); choose another."
-            )))
-        }
+        Err(note) => return Ok(Err(note.clone())),
     };
     let range = TimeRange::new(
         DateTime::<Utc>::from_timestamp_millis(from).unwrap_or_default(),
         DateTime::<Utc>::from_timestamp_millis(to).unwrap_or_default(),
     );
-    match compute_cost(meter, prices, &tariff, range) {
+    match compute_cost(meter, prices, tariff, range) {
         Ok(report) => {
             let summary = CostSummary::from_report(&report, tariff_id);
             Ok(Ok((report, summary)))
@@ -289,6 +283,7 @@ pub(crate) async fn cost_for(
     };
     let (meter_series, spot) =
         cost_inputs(ws, meter, level, span, &prefs.price_area, &prefs.currency)?;
+    let tariff = usable_tariff(&tariff);
     match summarise(&meter_series, &spot, &tariff, &id, range.from, range.to)? {
         Ok((report, summary)) => {
             let note = (report.coverage.metered_fraction < 0.999

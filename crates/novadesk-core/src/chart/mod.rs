@@ -34,7 +34,7 @@ pub use draw::render_chart;
 
 // The What-if and Fleet views price the same inputs the same way: they share the chart's fetch,
 // cache keys, tariff loading and cost calculation.
-pub(crate) use cost::{load_tariff, meter_input, spot_input, summarise};
+pub(crate) use cost::{load_tariff, meter_input, spot_input, summarise, usable_tariff};
 pub(crate) use fetch::{fetch_missing, local_day, local_midnight, HistoryJob, PriceJob};
 pub(crate) use site::{
     cached_tariff_id, key_prefs, key_tariff, key_tariffs, load_json, remember_location_tariff,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::chart::{
     cost_level, cost_span, key_tariff, load_json, local_day, local_midnight, meter_input,
-    spot_input, summarise, ChartPrefs, SiteInfo,
+    spot_input, summarise, usable_tariff, ChartPrefs, SiteInfo,
 };
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
@@ -65,10 +65,11 @@ impl SiteEnergy {
     }
 }
 
-/// What one fleet read shares between sites: each tariff and each area's prices are read once.
+/// What one fleet read shares between sites: each tariff is read and converted for pricing once,
+/// each area's prices are read once.
 #[derive(Default)]
 pub(crate) struct Shared {
-    tariffs: HashMap<String, Option<novacore::tariffs::Tariff>>,
+    tariffs: HashMap<String, Option<std::result::Result<Tariff, String>>>,
     prices: HashMap<(String, String, i64, i64), SpotPrices>,
 }
 
@@ -99,18 +100,17 @@ pub(crate) fn site_energy(
         let spot = spot_input(ws, &prefs.price_area, &prefs.currency, (from, to))?;
         shared.prices.insert(key.clone(), spot);
     }
+    if let Some(id) = &tariff_id {
+        if !shared.tariffs.contains_key(id) {
+            let t = load_json::<novacore::tariffs::Tariff>(ws, &key_tariff(id))?
+                .map(|t| usable_tariff(&t));
+            shared.tariffs.insert(id.clone(), t);
+        }
+    }
     let spot = &shared.prices[&key];
-    let tariff = match &tariff_id {
-        Some(id) => match shared.tariffs.get(id) {
-            Some(t) => t.clone(),
-            None => {
-                let t = load_json::<novacore::tariffs::Tariff>(ws, &key_tariff(id))?;
-                shared.tariffs.insert(id.clone(), t.clone());
-                t
-            }
-        },
-        None => None,
-    };
+    let tariff = tariff_id
+        .as_ref()
+        .and_then(|id| shared.tariffs[id].as_ref());
     let (Some(id), Some(tariff)) = (tariff_id, tariff) else {
         let note = if prefs.tariff_id.is_some() {
             NOT_CACHED
@@ -121,7 +121,7 @@ pub(crate) fn site_energy(
     };
     // The month's meter data, as the chart reads it, so the peaks are the month's.
     let meter_data = meter_input(ws, &meter, level, cost_span(tz, from, to, now_ms))?;
-    let (report, summary) = match summarise(&meter_data, spot, &tariff, &id, from, to)? {
+    let (report, summary) = match summarise(&meter_data, spot, tariff, &id, from, to)? {
         Ok(done) => done,
         Err(note) => {
             return energy_without_tariff(
