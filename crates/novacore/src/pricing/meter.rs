@@ -164,6 +164,11 @@ fn wh(w: f64, span: TimeDelta) -> f64 {
     w * span.num_milliseconds() as f64 / 3_600_000.0
 }
 
+/// Net power held over `span` as (imported, exported) Wh: positive power imports.
+fn net_wh(w: f64, span: TimeDelta) -> (f64, f64) {
+    (wh(w.max(0.0), span), wh((-w).max(0.0), span))
+}
+
 impl MeterSeries {
     /// Average-power buckets `interval_s` wide from `(start in epoch ms, W)` pairs, as a store
     /// holds them; fastest when they come in time order. A start that is not a time is refused.
@@ -193,12 +198,8 @@ impl MeterSeries {
                 let mut out = Vec::with_capacity(points.len());
                 for p in points {
                     check_finite(p.ts, &[p.w])?;
-                    out.push(EnergyInterval::bucket(
-                        p.ts,
-                        width,
-                        wh(p.w.max(0.0), width),
-                        wh((-p.w).max(0.0), width),
-                    ));
+                    let (import_wh, export_wh) = net_wh(p.w, width);
+                    out.push(EnergyInterval::bucket(p.ts, width, import_wh, export_wh));
                 }
                 out
             }
@@ -237,13 +238,8 @@ impl MeterSeries {
                         Some(next) => next.ts.min(limit),
                         None => limit,
                     };
-                    let span = end - p.ts;
-                    out.push(EnergyInterval::new(
-                        p.ts,
-                        end,
-                        wh(p.w.max(0.0), span),
-                        wh((-p.w).max(0.0), span),
-                    ));
+                    let (import_wh, export_wh) = net_wh(p.w, end - p.ts);
+                    out.push(EnergyInterval::new(p.ts, end, import_wh, export_wh));
                 }
                 out
             }
