@@ -5,6 +5,7 @@ mod overlays;
 pub(crate) mod prepare;
 pub(crate) mod prices;
 mod series;
+mod wide_segments;
 
 use crate::downsample::summarise_series;
 use crate::error::{Error, Result};

@@ -151,9 +151,6 @@ pub fn stroke<DB: DrawingBackend>(
             .draw(&PathElement::new(line, style))
             .map_err(Error::drawing);
     }
-    for pair in line.windows(2) {
-        plot.draw(&PathElement::new(pair.to_vec(), style))
-            .map_err(Error::drawing)?;
-    }
-    Ok(())
+    plot.draw(&super::wide_segments::WideSegments::new(line, style))
+        .map_err(Error::drawing)
 }
