@@ -197,7 +197,6 @@ pub(crate) fn spot_input(
     })
 }
 
-/// Runs the pricing module; a currency the tariff is not in is a note for the user, not a failure.
 /// The SDK's tariff as the pricing module takes it, or the sentence saying why it cannot be used.
 pub(crate) fn usable_tariff(
     tariff: &novacore::tariffs::Tariff,
@@ -206,8 +205,8 @@ pub(crate) fn usable_tariff(
         .map_err(|e| format!("The grid tariff cannot be used ({e}); choose another."))
 }
 
-/// The cost of `[from, to)` under `tariff` (from [`usable_tariff`]), or the sentence saying why
-/// it cannot be priced.
+/// Runs the pricing module for `[from, to)` under `tariff` (from [`usable_tariff`]); a tariff that
+/// cannot be used or a currency the tariff is not in is a note for the user, not a failure.
 pub(crate) fn summarise(
     meter: &MeterSeries,
     prices: &SpotPrices,
