@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, DurationRound, Timelike, Utc};
 use novadesk_core::fleet::{fleet_rows, refresh_fleet, FleetRow, SiteState, LIVE_WITHIN_MS};
 use novadesk_core::{
     create_site, render_chart, set_chart_prefs, sign_in, CancelToken, ChartPrefs, ChartRequest,
@@ -27,8 +27,7 @@ async fn fixture() -> Fixture {
     let base = sandbox.base_url_for(&env).await.unwrap();
     let vault = IdentityVault::new(Arc::new(MemorySecretStore::new()));
     let signed = sign_in(&env, &base, &vault).await.expect("sign in");
-    // A whole hour in the recent past: the history and prices up to it exist on the Sandbox.
-    let now = Utc::now().duration_trunc(Duration::hours(1)).unwrap() - Duration::hours(1);
+    let now = settled_hour(Utc::now());
     let clock = Arc::new(FakeClock::new(now));
     let ws = Workspace::in_memory(WorkspaceParts {
         environment: env,
@@ -45,6 +44,34 @@ async fn fixture() -> Fixture {
         clock,
         now,
     }
+}
+
+/// A whole hour in the recent past (the history and prices up to it exist on the Sandbox), at
+/// least two hours into the local day in every Sandbox zone (UTC to UTC+3): "today" is then
+/// never empty, as it was at local midnight (00:00-00:59 UTC put the clock at 00:00 Stockholm).
+fn settled_hour(wall: DateTime<Utc>) -> DateTime<Utc> {
+    let mut now = wall.duration_trunc(Duration::hours(1)).unwrap() - Duration::hours(1);
+    while !(2..=20).contains(&now.hour()) {
+        now -= Duration::hours(1);
+    }
+    now
+}
+
+#[test]
+fn the_settled_hour_is_past_and_never_at_the_start_of_a_local_day() {
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    assert_eq!(
+        settled_hour(at("2026-12-06T00:30:00Z")),
+        at("2026-12-05T20:00:00Z")
+    );
+    assert_eq!(
+        settled_hour(at("2026-12-06T14:59:59Z")),
+        at("2026-12-06T13:00:00Z")
+    );
+    assert_eq!(
+        settled_hour(at("2026-12-06T03:00:00Z")),
+        at("2026-12-06T02:00:00Z")
+    );
 }
 
 fn rows(ws: &Workspace) -> Vec<FleetRow> {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, DurationRound, TimeDelta, TimeZone, Utc};
 use novacore::models::{Location, NewSite};
 use novadesk_core::peak::{fetch_peak_history, peak_report, peak_site, PeakSource};
 use novadesk_core::{Environment, FakeClock, RecordingEventSink, SandboxService, Workspace};
@@ -20,9 +20,13 @@ struct Fixture {
 
 /// Signed in, the clock at half past the previous hour (history up to then is complete).
 async fn fixture() -> Fixture {
+    fixture_at(Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap() - TimeDelta::minutes(30))
+        .await
+}
+
+async fn fixture_at(now: DateTime<Utc>) -> Fixture {
     let sandbox = SandboxService::new();
     let base = sandbox.base_url_for(&Environment::Sandbox).await.unwrap();
-    let now = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap() - TimeDelta::minutes(30);
     let events = Arc::new(RecordingEventSink::new());
     let (ws, client) = workspace_on(&base, Arc::new(FakeClock::new(now)), events).await;
     Fixture {
@@ -79,6 +83,37 @@ async fn a_power_tariff_site_shows_the_hour_and_the_months_charged_peaks() {
     }
     // The warning is there exactly when the projection sets a new peak that costs something.
     assert_eq!(report.warning.is_some(), s.warns());
+}
+
+#[tokio::test]
+async fn in_the_months_first_hour_there_are_no_peaks_yet_and_no_error() {
+    // Half past midnight on the first of last month, Stockholm time: the month before the
+    // current hour is empty (the store refuses an empty range; it once failed the whole panel).
+    let local = Utc::now().with_timezone(&chrono_tz::Europe::Stockholm);
+    let first = chrono_tz::Europe::Stockholm
+        .with_ymd_and_hms(local.year(), local.month(), 1, 0, 30, 0)
+        .unwrap()
+        - TimeDelta::days(1);
+    let half_past = chrono_tz::Europe::Stockholm
+        .with_ymd_and_hms(first.year(), first.month(), 1, 0, 30, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    // At the hour's first millisecond (midnight) the window is empty too.
+    for now in [half_past, half_past - TimeDelta::minutes(30)] {
+        let f = fixture_at(now).await;
+        let id = site_named(&f.client, "Villa Stockholm").await;
+        let site = peak_site(&f.ws, &id).await.unwrap();
+        assert!(!fetch_peak_history(&f.ws, &site).await.unwrap(), "online");
+        let report = peak_report(&f.ws, &site, None).unwrap();
+        let s = report.status.expect("numbers");
+        assert_eq!(
+            s.window_start_ms,
+            half_past.timestamp_millis() - 30 * 60_000
+        );
+        assert!(s.peaks.is_empty(), "{:?}", s.peaks);
+        assert_eq!(s.month_charge_ex_vat, 0.0);
+        assert_eq!(s.running_avg_kw.is_some(), now == half_past, "{s:?}");
+    }
 }
 
 #[tokio::test]

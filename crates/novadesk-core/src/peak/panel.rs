@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use novacore::pricing::{NetPowerPoint, PowerComponent, Tariff};
-use novadesk_store::{Resolution, SeriesKey, MINUTE_MS};
+use novadesk_store::{Bucket, Resolution, SeriesKey, Store, MINUTE_MS};
 
 use super::alert::{drawing_text, headline, warning_text};
 use super::projection::{project_all, MeterPiece, PeakInputs, PeakStatus};
@@ -230,10 +230,15 @@ pub async fn fetch_peak_history(ws: &Workspace, site: &PeakSite) -> Result<bool>
         from,
         to,
     };
-    let jobs = [
+    // In the month's first hour the month before the window is empty, and at the window's first
+    // millisecond so is the window: an empty span has nothing to fetch (the store refuses it).
+    let jobs: Vec<HistoryJob> = [
         job(month_level(&tariff.power), month_start, w0),
         job(Resolution::M1, w0, now),
-    ];
+    ]
+    .into_iter()
+    .filter(|j| j.from < j.to)
+    .collect();
     let outcome =
         fetch_missing(ws, &site.site.id, &jobs, None, &|_| {}, &CancelToken::new()).await?;
     Ok(outcome.offline)
@@ -253,16 +258,14 @@ pub fn peak_report(ws: &Workspace, site: &PeakSite, live: Option<&SiteLive>) -> 
     };
     let level = month_level(&tariff.power);
     let store = ws.store();
-    let month: Vec<NetPowerPoint> = store
-        .range(meter, month_start, w0, level)?
+    let month: Vec<NetPowerPoint> = stored(&store, meter, month_start, w0, level)?
         .into_iter()
         .map(|b| NetPowerPoint {
             ts: utc(b.start),
             w: b.avg,
         })
         .collect();
-    let window: Vec<MeterPiece> = store
-        .range(meter, w0, now, Resolution::M1)?
+    let window: Vec<MeterPiece> = stored(&store, meter, w0, now, Resolution::M1)?
         .into_iter()
         .map(|b| MeterPiece {
             start_ms: b.start,
@@ -297,6 +300,21 @@ pub fn peak_report(ws: &Workspace, site: &PeakSite, live: Option<&SiteLive>) -> 
         status,
         components,
     })
+}
+
+/// The stored buckets of `from..to`; none when the span is empty (the month's first hour, the
+/// window's first millisecond), which the store would refuse as a range.
+fn stored(
+    store: &Store,
+    key: &SeriesKey,
+    from: i64,
+    to: i64,
+    level: Resolution,
+) -> Result<Vec<Bucket>> {
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    Ok(store.range(key, from, to, level)?)
 }
 
 /// What to know about where the numbers come from.
