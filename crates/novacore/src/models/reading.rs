@@ -234,9 +234,9 @@ impl Reading {
 
     /// Decodes one reading from JSON text, in one pass (no intermediate JSON object).
     pub fn from_json(text: &str) -> Result<Self> {
-        let wire: WireReading<'_> =
-            serde_json::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;
-        wire.into_reading()
+        let mut wire =
+            WireReading::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;
+        wire.take_reading()
             .map_err(|e| Error::decode(e, text.as_bytes()))
     }
 
@@ -246,7 +246,7 @@ impl Reading {
         for (k, v) in m {
             wire.add(k.into(), v);
         }
-        wire.into_reading()
+        wire.take_reading()
     }
 
     /// The wire `type` of this reading.
@@ -275,7 +275,7 @@ impl Reading {
 impl<'de> Deserialize<'de> for Reading {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         WireReading::deserialize(d)?
-            .into_reading()
+            .take_reading()
             .map_err(serde::de::Error::custom)
     }
 }

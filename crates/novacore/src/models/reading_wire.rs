@@ -81,20 +81,20 @@ impl<'de> WireReading<'de> {
         *slot = Some(v);
     }
 
-    /// The reading, by the envelope rules: `type` (else `der_type`) names the kind, the first of
+    /// The reading, by the envelope rules (taken out, leaving the reader empty): `type` (else `der_type`) names the kind, the first of
     /// `timestamp`, `ts`, `ts_ms` is the time; what is not envelope is the kind's fields.
-    pub(super) fn into_reading(mut self) -> Result<Reading, String> {
-        let kind = match take_str(self.ty) {
+    pub(super) fn take_reading(&mut self) -> Result<Reading, String> {
+        let kind = match take_str(self.ty.take()) {
             Some(kind) => {
-                if let Some(d) = self.der_type {
+                if let Some(d) = self.der_type.take() {
                     self.rest.push(("der_type".into(), d));
                 }
                 kind
             }
-            None => take_str(self.der_type).ok_or("reading has no `type`")?,
+            None => take_str(self.der_type.take()).ok_or("reading has no `type`")?,
         };
         let mut ts_value = None;
-        for (key, v) in TS_KEYS.iter().zip(self.ts) {
+        for (key, v) in TS_KEYS.iter().zip(std::mem::take(&mut self.ts)) {
             match v {
                 Some(v) if ts_value.is_none() => ts_value = Some(v),
                 Some(v) => self.rest.push(((*key).into(), v)),
@@ -106,14 +106,14 @@ impl<'de> WireReading<'de> {
             .as_ref()
             .and_then(time::from_value)
             .ok_or("reading has no valid `timestamp`")?;
+        let rest = std::mem::take(&mut self.rest);
         let data = match kind.as_str() {
-            "pv" | "solar" => ReadingData::Pv(PvFields::from_entries(self.rest)?),
-            "battery" => ReadingData::Battery(BatteryFields::from_entries(self.rest)?),
-            "meter" => ReadingData::Meter(MeterFields::from_entries(self.rest)?),
-            "v2x_charger" => ReadingData::V2xCharger(V2xFields::from_entries(self.rest)?),
+            "pv" | "solar" => ReadingData::Pv(PvFields::from_entries(rest)?),
+            "battery" => ReadingData::Battery(BatteryFields::from_entries(rest)?),
+            "meter" => ReadingData::Meter(MeterFields::from_entries(rest)?),
+            "v2x_charger" => ReadingData::V2xCharger(V2xFields::from_entries(rest)?),
             _ => ReadingData::Other {
-                fields: self
-                    .rest
+                fields: rest
                     .into_iter()
                     .map(|(k, v)| (k.into_owned(), v))
                     .collect::<Map<_, _>>(),
@@ -121,12 +121,12 @@ impl<'de> WireReading<'de> {
             },
         };
         Ok(Reading {
-            der_id: take_str(self.der_id),
-            device_id: take_str(self.device_id),
-            site_id: take_str(self.site_id),
+            der_id: take_str(self.der_id.take()),
+            device_id: take_str(self.device_id.take()),
+            site_id: take_str(self.site_id.take()),
             timestamp,
-            make: take_str(self.make),
-            read_time_ms: self.read_time.as_ref().and_then(Value::as_f64),
+            make: take_str(self.make.take()),
+            read_time_ms: self.read_time.take().as_ref().and_then(Value::as_f64),
             data,
         })
     }
@@ -138,6 +138,45 @@ fn take_str(v: Option<Value>) -> Option<String> {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+impl<'de> WireReading<'de> {
+    /// Reads `text` into a boxed reader, filled in place: the reader is a few hundred bytes, and
+    /// moving it out of serde's visitor was an eighth of the decoding time.
+    pub(super) fn from_str(text: &'de str) -> serde_json::Result<Box<Self>> {
+        let mut wire = Box::<Self>::default();
+        let mut de = serde_json::Deserializer::from_str(text);
+        de::DeserializeSeed::deserialize(InPlace(&mut wire), &mut de)?;
+        de.end()?;
+        Ok(wire)
+    }
+}
+
+/// Fills a [`WireReading`] where it lies.
+struct InPlace<'a, 'de>(&'a mut WireReading<'de>);
+
+impl<'de> de::DeserializeSeed<'de> for InPlace<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for InPlace<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a reading (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.rest.reserve(map.size_hint().unwrap_or(16));
+        while let Some(Key(k)) = map.next_key()? {
+            self.0.add(k, map.next_value()?);
+        }
+        Ok(())
     }
 }
 

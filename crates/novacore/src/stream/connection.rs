@@ -1,8 +1,8 @@
 //! The reconnecting SSE loop behind `stream_site`.
 
-use eventsource_stream::{EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 use rand::Rng;
+use sseer::errors::EventStreamError;
 use std::time::Duration;
 
 use super::guard::{guarded, sized, Fail};
@@ -46,7 +46,7 @@ pub(crate) fn open(
                     connected_before = true;
                     let mut first_reading = true;
                     let body = sized(guarded(resp.bytes_stream(), opts.idle_timeout), opts.max_event_bytes);
-                    let mut events = Box::pin(body.eventsource());
+                    let mut events = Box::pin(sseer::EventStream::new(body));
                     loop {
                         match events.next().await {
                             None => break "server closed the stream".to_string(),
@@ -58,7 +58,7 @@ pub(crate) fn open(
                             Some(Ok(ev)) => {
                                 failures = 0;
                                 let id: Option<u64> = ev.id.parse().ok();
-                                let is_reading = ev.event == "message";
+                                let is_reading = &*ev.event == "message";
                                 let first = is_reading && std::mem::replace(&mut first_reading, false);
                                 let event = frames::decode_event(&ev, opts.max_event_bytes);
                                 let stamped = match &event {
@@ -81,8 +81,11 @@ pub(crate) fn open(
                                 if !ev.id.is_empty() {
                                     // Reuses the previous id's allocation.
                                     match &mut last_event_id {
-                                        Some(last) => last.clone_from(&ev.id),
-                                        None => last_event_id = Some(ev.id.clone()),
+                                        Some(last) => {
+                                            last.clear();
+                                            last.push_str(&ev.id);
+                                        }
+                                        None => last_event_id = Some(ev.id.to_string()),
                                     }
                                 }
                                 if let Some(i) = id {

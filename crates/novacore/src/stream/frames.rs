@@ -1,9 +1,10 @@
 //! Turning one parsed SSE event into a [`StreamEvent`].
 
 use bytes::Bytes;
-use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 use serde::Deserialize;
+use sseer::errors::EventStreamError;
+use sseer::event::Event;
 
 use super::StreamEvent;
 use crate::models::time::ts_opt;
@@ -24,12 +25,12 @@ struct GapBody {
 /// Decodes an SSE event: readings are unnamed (`message`) events, gaps are `event: gap`.
 /// `max_bytes` is the size above which the event is reported as oversized.
 pub fn decode_event(ev: &Event, max_bytes: usize) -> StreamEvent {
-    if ev.event == "oversized" || ev.data.len() >= max_bytes {
+    if &*ev.event == "oversized" || ev.data.len() >= max_bytes {
         return StreamEvent::Skipped {
             reason: format!("oversized event (over {max_bytes} bytes), id {:?}", ev.id),
         };
     }
-    match ev.event.as_str() {
+    match &*ev.event {
         "message" | "reading" | "telemetry" => match Reading::from_json(&ev.data) {
             Ok(reading) => StreamEvent::Reading {
                 id: ev.id.parse().ok(),
@@ -67,20 +68,18 @@ where
     S: Stream<Item = Result<Bytes, E>> + Send + 'static,
     E: Send + 'static,
 {
-    super::guard::sized(chunks, max_event_bytes)
-        .eventsource()
+    sseer::EventStream::new(super::guard::sized(chunks, max_event_bytes))
         .map(move |ev| ev.map(|ev| decode_event(&ev, max_event_bytes)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use eventsource_stream::Eventsource;
     use futures::StreamExt;
 
     async fn parse(chunks: Vec<&'static [u8]>) -> Vec<StreamEvent> {
         let s = futures::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>));
-        s.eventsource()
+        sseer::EventStream::new(s)
             .map(|e| decode_event(&e.unwrap(), 1000))
             .collect()
             .await
@@ -119,7 +118,7 @@ mod tests {
     fn oversized_is_skipped() {
         let ev = Event {
             event: "message".into(),
-            data: "x".repeat(2000),
+            data: "x".repeat(2000).into(),
             id: "3".into(),
             retry: None,
         };
