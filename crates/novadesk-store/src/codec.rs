@@ -44,7 +44,9 @@ pub fn get_uvarint(buf: &[u8], pos: &mut usize) -> Result<u64> {
     let mut v: u64 = 0;
     let mut shift = 0u32;
     loop {
-        let b = *buf.get(*pos).ok_or(Error::BadChunk("truncated varint"))?;
+        let b = *buf
+            .get(*pos)
+            .ok_or_else(|| Error::BadChunk("truncated varint"))?;
         *pos += 1;
         if shift == 63 && b > 1 {
             return Err(Error::BadChunk("varint overflow"));
@@ -106,7 +108,7 @@ pub fn get_increasing(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<i64>>
         for _ in 0..run {
             cur = cur
                 .checked_add(delta)
-                .ok_or(Error::BadChunk("offset overflow"))?;
+                .ok_or_else(|| Error::BadChunk("offset overflow"))?;
             out.push(cur);
         }
     }
@@ -261,12 +263,16 @@ pub fn put_values(out: &mut Vec<u8>, values: &[f64]) {
 
 /// Decodes `n` values written by [`put_values`].
 pub fn get_values(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<f64>> {
-    let mode = *buf.get(*pos).ok_or(Error::BadChunk("missing value mode"))?;
+    let mode = *buf
+        .get(*pos)
+        .ok_or_else(|| Error::BadChunk("missing value mode"))?;
     *pos += 1;
     let mut out = Vec::with_capacity(n);
     match mode {
         MODE_DECIMAL => {
-            let scale = *buf.get(*pos).ok_or(Error::BadChunk("missing scale"))?;
+            let scale = *buf
+                .get(*pos)
+                .ok_or_else(|| Error::BadChunk("missing scale"))?;
             *pos += 1;
             if scale > MAX_SCALE {
                 return Err(Error::BadChunk("bad decimal scale"));
@@ -276,12 +282,14 @@ pub fn get_values(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<f64>> {
             for _ in 0..n {
                 prev = prev
                     .checked_add(unzigzag(get_uvarint(buf, pos)?))
-                    .ok_or(Error::BadChunk("mantissa overflow"))?;
+                    .ok_or_else(|| Error::BadChunk("mantissa overflow"))?;
                 out.push(prev as f64 / m);
             }
         }
         MODE_NEAR_DECIMAL => {
-            let scale = *buf.get(*pos).ok_or(Error::BadChunk("missing scale"))?;
+            let scale = *buf
+                .get(*pos)
+                .ok_or_else(|| Error::BadChunk("missing scale"))?;
             *pos += 1;
             if scale > MAX_SCALE {
                 return Err(Error::BadChunk("bad decimal scale"));
@@ -291,7 +299,7 @@ pub fn get_values(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<f64>> {
             for _ in 0..n {
                 prev = prev
                     .checked_add(unzigzag(get_uvarint(buf, pos)?))
-                    .ok_or(Error::BadChunk("mantissa overflow"))?;
+                    .ok_or_else(|| Error::BadChunk("mantissa overflow"))?;
                 let residual = unzigzag(get_uvarint(buf, pos)?);
                 let bits = (prev as f64 / m).to_bits().wrapping_add(residual as u64);
                 out.push(f64::from_bits(bits));
@@ -302,7 +310,7 @@ pub fn get_values(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<f64>> {
             for _ in 0..n {
                 let h = *buf
                     .get(*pos)
-                    .ok_or(Error::BadChunk("truncated xor value"))?;
+                    .ok_or_else(|| Error::BadChunk("truncated xor value"))?;
                 *pos += 1;
                 if h != 0 {
                     let len = usize::from(h & 0x0f);
@@ -312,7 +320,7 @@ pub fn get_values(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<f64>> {
                     }
                     let bytes = buf
                         .get(*pos..*pos + len)
-                        .ok_or(Error::BadChunk("truncated xor value"))?;
+                        .ok_or_else(|| Error::BadChunk("truncated xor value"))?;
                     *pos += len;
                     let mut le = [0u8; 8];
                     le[..len].copy_from_slice(bytes);
