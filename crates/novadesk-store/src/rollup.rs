@@ -198,13 +198,24 @@ pub(crate) fn recompute(
         (Resolution::M15, Resolution::H1),
         (Resolution::H1, Resolution::D1),
     ];
+    // The level just written and its span: the next level reads its buckets from here, not
+    // from the blob they were just encoded into (the same buckets; one decode less per level).
+    let mut written: Option<(Resolution, i64, i64, Vec<Agg>)> = None;
     for (finer, level) in chain {
         if level <= changed {
             continue;
         }
         let (f, t) = (level.floor(from), level.ceil(to));
-        let derived = aggregate(effective(conn, sid, finer, f, t)?, level);
+        let finer_buckets = match written.take() {
+            Some((res, wf, wt, aggs)) if res == finer && wf <= f && t <= wt => {
+                let inside = aggs.into_iter().filter(|a| a.start >= f && a.start < t);
+                overlay(inside.collect(), read(conn, sid, finer, SERVER, f, t)?)
+            }
+            _ => effective(conn, sid, finer, f, t)?,
+        };
+        let derived = aggregate(finer_buckets, level);
         write(conn, sid, level, DERIVED, f, t, &derived)?;
+        written = Some((level, f, t, derived));
     }
     Ok(())
 }
