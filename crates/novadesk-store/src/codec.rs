@@ -147,14 +147,23 @@ fn pow10(scale: u8) -> f64 {
     10f64.powi(i32::from(scale))
 }
 
+/// `y.round()` (half away from zero) as an integer, if it is within ±2^53. Not `f64::round`:
+/// without SSE4.1 in the baseline x86-64 target that is a libm call, and the encoder rounds every
+/// value at up to 7 scales while it picks a mode.
+fn rounded(y: f64) -> Option<i64> {
+    // Also refuses NaN.
+    if !(y.abs() <= MAX_EXACT) {
+        return None;
+    }
+    let t = y as i64; // truncates toward zero, exact here
+    let frac = y - t as f64; // exact: |y| < 2^53
+    Some(t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5))
+}
+
 /// The integer mantissa of `v` at `scale` if `v` round-trips bit-exactly through it.
 fn mantissa(v: f64, scale: u8) -> Option<i64> {
     let m = pow10(scale);
-    let x = (v * m).round();
-    if !x.is_finite() || x.abs() > MAX_EXACT {
-        return None;
-    }
-    let i = x as i64;
+    let i = rounded(v * m)?;
     ((i as f64 / m).to_bits() == v.to_bits()).then_some(i)
 }
 
@@ -169,11 +178,10 @@ fn uvarint_len(v: u64) -> usize {
 /// The mantissa `m` of `v` at `scale` and the bit residual from `m / 10^s` to `v` (mode 2).
 fn near_mantissa(v: f64, scale: u8) -> Option<(i64, i64)> {
     let m = pow10(scale);
-    let x = (v * m).round();
-    if !v.is_finite() || !x.is_finite() || x.abs() > MAX_EXACT {
+    if !v.is_finite() {
         return None;
     }
-    let i = x as i64;
+    let i = rounded(v * m)?;
     let residual = v.to_bits().wrapping_sub((i as f64 / m).to_bits()) as i64;
     Some((i, residual))
 }
@@ -337,6 +345,43 @@ pub fn get_values(buf: &[u8], pos: &mut usize, n: usize) -> Result<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_is_f64_round_within_two_to_the_53() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let edges = [
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            4_503_599_627_370_495.5,
+        ];
+        let mut cases: Vec<f64> = edges.iter().flat_map(|&e| [e, -e]).collect();
+        cases.extend([MAX_EXACT, -MAX_EXACT, 1e-300]);
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let exp = (x % 60) as i32 - 5;
+            cases.push((unit - 0.5) * 2f64.powi(exp));
+            cases.push(((x % 2_000_001) as f64 - 1e6) / 2.0);
+        }
+        for y in cases {
+            assert_eq!(rounded(y), Some(y.round() as i64), "{y}");
+        }
+        let out_of_range = [
+            2.0 * MAX_EXACT,
+            -2.0 * MAX_EXACT,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+        ];
+        for y in out_of_range {
+            assert_eq!(rounded(y), None, "{y}");
+        }
+    }
 
     #[test]
     fn regular_timestamps_cost_one_pair() {
