@@ -151,8 +151,7 @@ fn pow10(scale: u8) -> f64 {
 /// without SSE4.1 in the baseline x86-64 target that is a libm call, and the encoder rounds every
 /// value at up to 7 scales while it picks a mode.
 fn rounded(y: f64) -> Option<i64> {
-    // Also refuses NaN.
-    if !(y.abs() <= MAX_EXACT) {
+    if y.is_nan() || y.abs() > MAX_EXACT {
         return None;
     }
     let t = y as i64; // truncates toward zero, exact here
