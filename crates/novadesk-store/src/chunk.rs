@@ -45,13 +45,13 @@ pub(crate) fn decode(hour: i64, data: &[u8]) -> Result<Vec<(i64, f64)>> {
 }
 
 /// Merges `new` samples (any order, ts within `hour`) into the stored chunk; later duplicates win.
-/// Returns whether anything changed.
+/// Returns the hour's samples as now stored, if anything changed.
 pub(crate) fn merge(
     conn: &Connection,
     sid: i64,
     hour: i64,
     new: &mut [(i64, f64)],
-) -> Result<bool> {
+) -> Result<Option<Vec<(i64, f64)>>> {
     // Cached statements: ingest runs these once per series and hour, and preparing the SQL
     // each time cost more than the chunk codec.
     let stored: Option<Vec<u8>> = conn
@@ -88,7 +88,7 @@ pub(crate) fn merge(
             .zip(&old)
             .all(|(a, b)| a.0 == b.0 && a.1.to_bits() == b.1.to_bits());
     if same {
-        return Ok(false);
+        return Ok(None);
     }
     conn.prepare_cached(
         "INSERT OR REPLACE INTO chunks (series_id, hour, n, data) VALUES (?1, ?2, ?3, ?4)",
@@ -99,7 +99,7 @@ pub(crate) fn merge(
         merged.len() as i64,
         encode(hour, &merged)
     ])?;
-    Ok(true)
+    Ok(Some(merged))
 }
 
 /// Samples of a series in `[from, to)`, time-ordered.

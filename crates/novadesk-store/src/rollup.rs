@@ -171,27 +171,47 @@ pub(crate) fn effective(
     from: i64,
     to: i64,
 ) -> Result<Vec<Agg>> {
+    effective_over(conn, sid, res, from, to, None)
+}
+
+/// [`effective`], with the span's raw samples when the caller holds them (just merged), so that
+/// the 1m and 5m levels do not read them back from their chunks.
+fn effective_over(
+    conn: &Connection,
+    sid: i64,
+    res: Resolution,
+    from: i64,
+    to: i64,
+    raw: Option<Vec<(i64, f64)>>,
+) -> Result<Vec<Agg>> {
     let derived = match res {
-        Resolution::M1 => aggregate(
-            chunk::read(conn, sid, from, to)?
-                .into_iter()
-                .map(|(t, v)| Agg::sample(t, v)),
-            res,
-        ),
-        Resolution::M5 => aggregate(effective(conn, sid, Resolution::M1, from, to)?, res),
+        Resolution::M1 => {
+            let samples = match raw {
+                Some(samples) => samples,
+                None => chunk::read(conn, sid, from, to)?,
+            };
+            let samples = samples.into_iter().map(|(t, v)| Agg::sample(t, v));
+            aggregate(samples, res)
+        }
+        Resolution::M5 => {
+            let minutes = effective_over(conn, sid, Resolution::M1, from, to, raw)?;
+            aggregate(minutes, res)
+        }
         _ => read(conn, sid, res, DERIVED, from, to)?,
     };
     Ok(overlay(derived, read(conn, sid, res, SERVER, from, to)?))
 }
 
 /// Recomputes the stored derived levels above `changed` for the hour-aligned span `[from, to)`.
-/// `changed` is the finest level whose data changed (RAW for samples).
+/// `changed` is the finest level whose data changed (RAW for samples); `raw`, when given, is every
+/// stored sample of the span (the chunks just merged), used instead of reading them back.
 pub(crate) fn recompute(
     conn: &Connection,
     sid: i64,
     changed: Resolution,
     from: i64,
     to: i64,
+    mut raw: Option<Vec<(i64, f64)>>,
 ) -> Result<()> {
     let chain = [
         (Resolution::M5, Resolution::M15),
@@ -210,6 +230,10 @@ pub(crate) fn recompute(
             Some((res, wf, wt, aggs)) if res == finer && wf <= f && t <= wt => {
                 let inside = aggs.into_iter().filter(|a| a.start >= f && a.start < t);
                 overlay(inside.collect(), read(conn, sid, finer, SERVER, f, t)?)
+            }
+            // The span is hour-aligned, so the first level's span is the samples' own.
+            _ if finer == Resolution::M5 && (f, t) == (from, to) => {
+                effective_over(conn, sid, finer, f, t, raw.take())?
             }
             _ => effective(conn, sid, finer, f, t)?,
         };

@@ -53,12 +53,19 @@ impl Store {
             }
             let mut changed = Vec::new();
             for (hour, mut s) in by_hour {
-                if chunk::merge(&tx, sid, hour, &mut s)? {
-                    changed.push(hour);
+                if let Some(merged) = chunk::merge(&tx, sid, hour, &mut s)? {
+                    changed.push((hour, merged));
                 }
             }
-            for (from, to) in spans(&changed, HOUR_MS) {
-                rollup::recompute(&tx, sid, Resolution::RAW, from, to)?;
+            let hours: Vec<i64> = changed.iter().map(|c| c.0).collect();
+            let mut merged = changed.into_iter().peekable();
+            for (from, to) in spans(&hours, HOUR_MS) {
+                // Every hour of the span was just merged: its samples are at hand.
+                let mut raw = Vec::new();
+                while let Some((_, s)) = merged.next_if(|c| c.0 < to) {
+                    raw.extend(s);
+                }
+                rollup::recompute(&tx, sid, Resolution::RAW, from, to, Some(raw))?;
             }
             let first = samples.iter().map(|s| s.0).min().unwrap_or_default();
             let last = samples.iter().map(|s| s.0).max().unwrap_or_default();
@@ -126,7 +133,7 @@ impl Store {
         self.days.get_mut().evict(sid, f, t - 1);
         rollup::write(&tx, sid, res, rollup::SERVER, f, t, &aggs)?;
         let h = Resolution::H1;
-        rollup::recompute(&tx, sid, res, h.floor(f), h.ceil(t))?;
+        rollup::recompute(&tx, sid, res, h.floor(f), h.ceil(t), None)?;
         let cov = Covered {
             start: from,
             end: to,
