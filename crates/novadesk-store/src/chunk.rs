@@ -4,6 +4,8 @@
 //! Samples are kept sorted and unique by timestamp, so re-ingesting a sample is a no-op and a late
 //! sample is merged into place.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::bucket::HOUR_MS;
@@ -44,20 +46,45 @@ pub(crate) fn decode(hour: i64, data: &[u8]) -> Result<Vec<(i64, f64)>> {
     Ok(offsets.into_iter().map(|o| o + hour).zip(values).collect())
 }
 
-/// Merges `new` samples (any order, ts within `hour`) into the stored chunk; later duplicates win.
-/// Returns the hour's samples as now stored, if anything changed.
+/// The stored chunks of the given hours (a sorted, non-empty list), by hour: one range query
+/// when the hours are dense (a day batch: one query, not 24), else one lookup per hour (a late
+/// sample beside a new one would otherwise read every chunk between them).
+pub(crate) fn stored(conn: &Connection, sid: i64, hours: &[i64]) -> Result<BTreeMap<i64, Vec<u8>>> {
+    let (Some(&first), Some(&last)) = (hours.first(), hours.last()) else {
+        return Ok(BTreeMap::new());
+    };
+    // Cached statements: ingest runs these for every series, and preparing the SQL each time
+    // cost more than the chunk codec.
+    if (last - first) / HOUR_MS < 2 * hours.len() as i64 {
+        let mut stmt = conn.prepare_cached(
+            "SELECT hour, data FROM chunks WHERE series_id = ?1 AND hour >= ?2 AND hour <= ?3",
+        )?;
+        let rows = stmt.query_map(params![sid, first, last], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT data FROM chunks WHERE series_id = ?1 AND hour = ?2")?;
+    let mut out = BTreeMap::new();
+    for &hour in hours {
+        if let Some(data) = stmt
+            .query_row(params![sid, hour], |r| r.get(0))
+            .optional()?
+        {
+            out.insert(hour, data);
+        }
+    }
+    Ok(out)
+}
+
+/// Merges `new` samples (any order, ts within `hour`) into the hour's `stored` chunk; later
+/// duplicates win. Returns the hour's samples as now stored, if anything changed.
 pub(crate) fn merge(
     conn: &Connection,
     sid: i64,
     hour: i64,
     new: &mut [(i64, f64)],
+    stored: Option<Vec<u8>>,
 ) -> Result<Option<Vec<(i64, f64)>>> {
-    // Cached statements: ingest runs these once per series and hour, and preparing the SQL
-    // each time cost more than the chunk codec.
-    let stored: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT data FROM chunks WHERE series_id = ?1 AND hour = ?2")?
-        .query_row(params![sid, hour], |r| r.get(0))
-        .optional()?;
     let old = match &stored {
         Some(d) => decode(hour, d)?,
         None => Vec::new(),

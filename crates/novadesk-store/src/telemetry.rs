@@ -52,8 +52,9 @@ impl Store {
                     .push((ts, v));
             }
             let mut changed = Vec::new();
+            let mut stored = chunk::stored(&tx, sid, &by_hour.keys().copied().collect::<Vec<_>>())?;
             for (hour, mut s) in by_hour {
-                if let Some(merged) = chunk::merge(&tx, sid, hour, &mut s)? {
+                if let Some(merged) = chunk::merge(&tx, sid, hour, &mut s, stored.remove(&hour))? {
                     changed.push((hour, merged));
                 }
             }
