@@ -15,6 +15,7 @@ use rusqlite::{params, Connection};
 const START: i64 = 1_735_689_600_000; // 2025-01-01T00:00:00Z
 const DAYS: i64 = 365;
 const PER_DAY: i64 = 1440;
+const RUNS: usize = 3;
 
 struct Rng(u64);
 impl Rng {
@@ -275,11 +276,26 @@ fn main() {
         "generated {total} samples in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    // Best of RUNS fresh ingests each, alternating: one fsync per day batch makes a single pass
+    // vary by ±15 % on this machine.
+    let mut best: [Option<Row>; 2] = [None, None];
+    for _ in 0..RUNS {
+        let dir = tempfile::tempdir().unwrap();
+        let runs = [
+            bench_store(&data, &keys, dir.path()),
+            bench_naive(&data, dir.path()),
+        ];
+        for (slot, row) in best.iter_mut().zip(runs) {
+            if slot
+                .as_ref()
+                .is_none_or(|b| row.ingest_per_s > b.ingest_per_s)
+            {
+                *slot = Some(row);
+            }
+        }
+    }
+    let rows = best.map(|r| r.expect("RUNS > 0"));
     let dir = tempfile::tempdir().unwrap();
-    let rows = [
-        bench_store(&data, &keys, dir.path()),
-        bench_naive(&data, dir.path()),
-    ];
     let (live_batches, live_samples) =
         bench_live(&keys, Store::open(dir.path().join("live.db")).unwrap());
     let (mem_batches, _) = bench_live(&keys, Store::open_in_memory().unwrap());
@@ -322,7 +338,7 @@ fn main() {
             Figure::new(naive.ingest_per_s, "samples/s"),
         )
         .goal(">= 3x the naive table", Some(3.0 * naive.ingest_per_s))
-        .note("synchronous=FULL, one transaction per day batch, rollups included"),
+        .note("synchronous=FULL, one transaction per day batch, rollups included; best of 3 fresh ingests each, alternating"),
         bench_report::Row::new(
             "store",
             "bytes on disk per sample (rollups included)",
