@@ -81,8 +81,9 @@ impl<'de> WireReading<'de> {
         *slot = Some(v);
     }
 
-    /// The reading, by the envelope rules (taken out, leaving the reader empty): `type` (else `der_type`) names the kind, the first of
-    /// `timestamp`, `ts`, `ts_ms` is the time; what is not envelope is the kind's fields.
+    /// The reading, by the envelope rules: `type` (else `der_type`) names the kind, the first of
+    /// `timestamp`, `ts`, `ts_ms` is the time; what is not envelope is the kind's fields. Taken
+    /// out of the reader, which is left empty.
     pub(super) fn take_reading(&mut self) -> Result<Reading, String> {
         let kind = match take_str(self.ty.take()) {
             Some(kind) => {
@@ -143,7 +144,7 @@ fn take_str(v: Option<Value>) -> Option<String> {
 
 impl<'de> WireReading<'de> {
     /// Reads `text` into a boxed reader, filled in place: the reader is a few hundred bytes, and
-    /// moving it out of serde's visitor was an eighth of the decoding time.
+    /// moving it out of serde's visitor and into `take_reading` was ~4 % of the decoding time.
     pub(super) fn from_str(text: &'de str) -> serde_json::Result<Box<Self>> {
         let mut wire = Box::<Self>::default();
         let mut de = serde_json::Deserializer::from_str(text);
