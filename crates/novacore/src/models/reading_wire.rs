@@ -183,27 +183,8 @@ impl<'de> Visitor<'de> for InPlace<'_, 'de> {
 
 impl<'de> Deserialize<'de> for WireReading<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(WireVisitor)
-    }
-}
-
-struct WireVisitor;
-
-impl<'de> Visitor<'de> for WireVisitor {
-    type Value = WireReading<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a reading (a JSON object)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut wire = WireReading {
-            rest: Vec::with_capacity(map.size_hint().unwrap_or(16)),
-            ..WireReading::default()
-        };
-        while let Some(Key(k)) = map.next_key()? {
-            wire.add(k, map.next_value()?);
-        }
+        let mut wire = WireReading::default();
+        de::DeserializeSeed::deserialize(InPlace(&mut wire), d)?;
         Ok(wire)
     }
 }

@@ -230,15 +230,11 @@ pub async fn fetch_peak_history(ws: &Workspace, site: &PeakSite) -> Result<bool>
         from,
         to,
     };
-    // In the month's first hour the month before the window is empty, and at the window's first
-    // millisecond so is the window: an empty span has nothing to fetch (the store refuses it).
-    let jobs: Vec<HistoryJob> = [
+    // An empty span (the month's first hour) is no request: `fetch_missing` skips it.
+    let jobs = [
         job(month_level(&tariff.power), month_start, w0),
         job(Resolution::M1, w0, now),
-    ]
-    .into_iter()
-    .filter(|j| j.from < j.to)
-    .collect();
+    ];
     let outcome =
         fetch_missing(ws, &site.site.id, &jobs, None, &|_| {}, &CancelToken::new()).await?;
     Ok(outcome.offline)
