@@ -61,10 +61,12 @@ pub fn split_runs(
 fn point_of(b: &Bucket, t: i64, factor: f64) -> Point {
     let (a, c, v) = (b.min * factor, b.max * factor, b.avg * factor);
     // Sorted so a negative factor or a sloppy producer (min > avg) still yields lo <= avg <= hi.
+    // Plain comparisons, not `f64::min`: a present bucket has no NaN to rule on.
+    let (lo, hi) = if a < c { (a, c) } else { (c, a) };
     Point {
         t,
-        lo: a.min(c).min(v),
-        hi: a.max(c).max(v),
+        lo: if v < lo { v } else { lo },
+        hi: if v > hi { v } else { hi },
         avg: v,
     }
 }
@@ -173,6 +175,19 @@ impl ColumnCursor {
         if self.to_ms <= self.from_ms || hi <= t || at(hi) <= col {
             return t.saturating_add(1);
         }
+        // The edge by exact arithmetic (the first time at or past position col + ½) is the answer
+        // unless float rounding in `column_of` moves it by a millisecond: checked, bisected if not.
+        let steps = i128::from(self.columns.saturating_sub(1).max(1));
+        let span = i128::from(self.to_ms - self.from_ms);
+        let edge = i128::from(self.from_ms)
+            + (span * (2 * i128::from(col) + 1) + 2 * steps - 1) / (2 * steps);
+        if let Ok(edge) = i64::try_from(edge) {
+            for e in [edge, edge + 1, edge - 1] {
+                if e > t && at(e) > col && at(e - 1) <= col {
+                    return e;
+                }
+            }
+        }
         let mut lo = t;
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
@@ -186,23 +201,31 @@ impl ColumnCursor {
     }
 }
 
+/// Adds point `i` of a run, in the column `s` summarises, to `s`.
+#[inline(always)]
+fn fold_point(s: &mut ColumnSummary, i: usize, p: Point) {
+    s.last = (p.t, p.avg);
+    s.order[3] = i;
+    if p.avg < s.min.1 {
+        s.min = (p.t, p.avg);
+        s.order[1] = i;
+    }
+    if p.avg > s.max.1 {
+        s.max = (p.t, p.avg);
+        s.order[2] = i;
+    }
+    if p.lo < s.lo {
+        s.lo = p.lo;
+    }
+    if p.hi > s.hi {
+        s.hi = p.hi;
+    }
+}
+
 /// Adds point `i` of a run (in column `col`) to the run's column summaries.
 fn add_to_columns(out: &mut Vec<ColumnSummary>, i: usize, p: Point, col: u32) {
     match out.last_mut() {
-        Some(s) if s.col == col => {
-            s.last = (p.t, p.avg);
-            s.order[3] = i;
-            if p.avg < s.min.1 {
-                s.min = (p.t, p.avg);
-                s.order[1] = i;
-            }
-            if p.avg > s.max.1 {
-                s.max = (p.t, p.avg);
-                s.order[2] = i;
-            }
-            s.lo = s.lo.min(p.lo);
-            s.hi = s.hi.max(p.hi);
-        }
+        Some(s) if s.col == col => fold_point(s, i, p),
         _ => out.push(ColumnSummary {
             col,
             first: (p.t, p.avg),
@@ -279,14 +302,13 @@ pub struct ColumnRun {
 }
 
 /// [`split_runs`] then [`summarise_run`] of each run and [`has_spread`], in one pass that never
-/// materialises the points (a year of minutes is 525,600 of them). Every kept point's `lo` then
-/// `hi` goes to `each_value`, in order, for the axis extent.
+/// materialises the points (a year of minutes is 525,600 of them). The axis extent of the kept
+/// points is that of the columns' `lo` and `hi`.
 pub fn summarise_series(
     points: &[Bucket],
     step: Duration,
     (from_ms, to_ms, columns): (i64, i64, u32),
     factor: f64,
-    each_value: &mut impl FnMut(f64),
 ) -> Vec<ColumnRun> {
     let max_gap = step.num_milliseconds().saturating_mul(3) / 2;
     let mut cursor = ColumnCursor::new(from_ms, to_ms, columns);
@@ -294,7 +316,9 @@ pub fn summarise_series(
     let mut runs: Vec<ColumnRun> = Vec::new();
     // The run being built: its summaries, spread, length and last time.
     let mut current: Option<(ColumnRun, usize, i64)> = None;
-    for b in points {
+    let mut i = 0;
+    while let Some(b) = points.get(i) {
+        i += 1;
         let t = clock.millis(&b.ts);
         if t < from_ms || t >= to_ms {
             continue;
@@ -306,9 +330,6 @@ pub fn summarise_series(
         if current.as_ref().is_some_and(|c| t - c.2 > max_gap) {
             runs.extend(current.take().map(|c| c.0));
         }
-        let p = point_of(b, t, factor);
-        each_value(p.lo);
-        each_value(p.hi);
         let (run, len, last) = current.get_or_insert_with(|| {
             (
                 ColumnRun {
@@ -319,10 +340,31 @@ pub fn summarise_series(
                 t,
             )
         });
+        let p = point_of(b, t, factor);
         add_to_columns(&mut run.columns, *len, p, cursor.column(t));
         run.spread |= p.hi > p.lo;
         *len += 1;
         *last = t;
+        // The points that follow in the same column, run and window: the bulk of a dense series,
+        // folded into the column's summary here without the checks above (the profile's cost).
+        // Folded into a copy held in registers, written back once per column.
+        let s = run.columns.last_mut().expect("a column was just added");
+        let (mut acc, mut n, mut prev, mut spread) = (*s, *len, *last, false);
+        let (column_start, column_end) = (cursor.lo, cursor.hi.min(to_ms));
+        while let Some(b) = points.get(i) {
+            let t = clock.millis(&b.ts);
+            if t < column_start || t >= column_end || t - prev > max_gap || !b.is_present() {
+                break;
+            }
+            let p = point_of(b, t, factor);
+            fold_point(&mut acc, n, p);
+            spread |= p.hi > p.lo;
+            n += 1;
+            prev = t;
+            i += 1;
+        }
+        (*s, *len, *last) = (acc, n, prev);
+        run.spread |= spread;
     }
     runs.extend(current.map(|c| c.0));
     runs

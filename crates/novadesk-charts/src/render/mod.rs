@@ -145,7 +145,7 @@ fn draw_main<DB: DrawingBackend>(
             SeriesData::Columns { .. } => {
                 // The plot came out another width than predicted: reduce again to the real one.
                 let w = (window.from_ms, window.to_ms, window.columns);
-                let runs = summarise_series(&s.points, s.step, w, data.factor, &mut |_| {});
+                let runs = summarise_series(&s.points, s.step, w, data.factor);
                 series::draw_column_runs(plot, &runs, colour, window)?;
             }
         }

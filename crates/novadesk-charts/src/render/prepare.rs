@@ -48,8 +48,11 @@ pub fn prepare(spec: &ChartSpec, kind: Option<SeriesKind>, columns: u32) -> Prep
         .map(|s| {
             if spec.downsample {
                 let window = (from_ms, to_ms, columns);
-                let mut add = |v: f64| values.add(v);
-                let runs = summarise_series(&s.points, s.step, window, factor, &mut add);
+                let runs = summarise_series(&s.points, s.step, window, factor);
+                for c in runs.iter().flat_map(|r| &r.columns) {
+                    values.add(c.lo);
+                    values.add(c.hi);
+                }
                 SeriesData::Columns { runs, columns }
             } else {
                 let runs = split_runs(&s.points, s.step, from_ms, to_ms, factor);
