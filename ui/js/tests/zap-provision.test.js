@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 
 // The Provision panel's pure helpers (the panel itself is walked by e2e/provision.test.js).
 globalThis.__TAURI__ ??= { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
-const { arrivedText, powerText, refusedFields } = await import("../views/zap-provision.js");
+const { arrivedText, powerText, refusedFields, waitSlot } = await import("../views/zap-provision.js");
 
 test("a reading's power reads in W or kW, with the platform's sign", () => {
   assert.equal(powerText(-3240), "−3.2 kW");
@@ -23,4 +23,30 @@ test("the fields a refusal names are found, each once", () => {
   const msg = "validation failed: ders[0].type: must be one of solar, battery, meter; ders[1].name: only letters …; ders[0].type";
   assert.deepEqual(refusedFields(msg), ["ders[0].type", "ders[1].name"]);
   assert.deepEqual(refusedFields("Novacore is not available right now (HTTP 503)"), []);
+});
+
+test("a wait's updates are shown until its final one, even after the command has answered", () => {
+  const slot = waitSlot();
+  slot.start("w1");
+  // The command's answer came first (nothing ends the wait there); its updates still count.
+  assert.equal(slot.accept("w1", { status: "waiting", waited_ms: 1000 }), true);
+  assert.equal(slot.accept("w1", { status: "arrived" }), true);
+  // The final update ended it: anything later is not shown, and there is nothing to cancel.
+  assert.equal(slot.accept("w1", { status: "waiting", waited_ms: 2000 }), false);
+  assert.equal(slot.take(), null);
+});
+
+test("a newer wait or a stop ends the previous wait", () => {
+  const slot = waitSlot();
+  slot.start("w1");
+  slot.start("w2");
+  assert.equal(slot.accept("w1", { status: "arrived" }), false);
+  assert.equal(slot.is("w2"), true);
+  assert.equal(slot.take(), "w2");
+  assert.equal(slot.accept("w2", { status: "waiting", waited_ms: 0 }), false);
+  slot.start("w3");
+  slot.end("w2");
+  assert.equal(slot.is("w3"), true, "ending another wait leaves this one");
+  slot.end("w3");
+  assert.equal(slot.take(), null);
 });

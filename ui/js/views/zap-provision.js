@@ -32,6 +32,33 @@ export function refusedFields(message) {
   return [...new Set(String(message).match(/\b(?:ders\[\d+\]\.(?:name|type)|device_type|site_id|name|manufacturer|model)\b/g) ?? [])];
 }
 
+/**
+ * Which first-reading wait the panel shows. The command's answer can reach the page before the
+ * channel's last updates (the answer comes back as the IPC response, updates by script
+ * evaluation), so a wait ends at its final update, at an error or at a stop, never at the answer:
+ * ending it at the answer dropped a reading that had arrived ("Waiting… 1 s" for good).
+ */
+export function waitSlot() {
+  let current = null;
+  return {
+    start: (id) => { current = id; },
+    is: (id) => current === id,
+    /** Whether an update of wait `id` is to be shown; a final one ends the wait. */
+    accept: (id, update) => {
+      if (current !== id) return false;
+      if (update.status !== "waiting") current = null;
+      return true;
+    },
+    end: (id) => { if (current === id) current = null; },
+    /** The running wait's id (to cancel it), ending it here. */
+    take: () => {
+      const id = current;
+      current = null;
+      return id;
+    },
+  };
+}
+
 const label = (forId, text) => el("label", { for: forId }, text);
 
 /**
@@ -43,11 +70,11 @@ const label = (forId, text) => el("label", { for: forId }, text);
 export function provisionPanel(ctx, address) {
   const body = el("div", { id: "provision-body" }, el("p", { class: "empty" }, "Reading the Zap's field devices…"));
   const node = panel("zap-provision", "Provision", body);
-  let waiting = null;
+  const waiting = waitSlot();
 
   const stopWaiting = () => {
-    if (waiting) commands.cancelFirstReading(waiting).catch(() => {});
-    waiting = null;
+    const running = waiting.take();
+    if (running) commands.cancelFirstReading(running).catch(() => {});
   };
 
   let loads = 0;
@@ -156,7 +183,7 @@ export function provisionPanel(ctx, address) {
     const wait = async (provisioned) => {
       stopWaiting();
       const requestId = `first-reading-${++waitSeq}`;
-      waiting = requestId;
+      waiting.start(requestId);
       current = provisioned;
       readingActions.replaceChildren();
       const cancel = el("button", { type: "button", class: "btn btn-quiet", id: id("cancel-wait") }, "Cancel");
@@ -171,7 +198,7 @@ export function provisionPanel(ctx, address) {
         return b;
       };
       const channel = new Channel((u) => {
-        if (waiting !== requestId) return;
+        if (!waiting.accept(requestId, u)) return;
         // Another Zap opened or the view was left: stop waiting for this one.
         if (!node.isConnected) {
           stopWaiting();
@@ -198,13 +225,12 @@ export function provisionPanel(ctx, address) {
       try {
         unwrap(await commands.waitFirstReading(address, provisioned.device.site_id, provisioned.device.id, requestId, channel));
       } catch (err) {
-        if (waiting === requestId && !err.handled) {
+        if (waiting.is(requestId) && !err.handled) {
           reading.dataset.state = "none";
           say(reading, err.message, true);
           again();
         }
-      } finally {
-        if (waiting === requestId) waiting = null;
+        waiting.end(requestId);
       }
     };
 
