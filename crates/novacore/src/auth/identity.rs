@@ -178,7 +178,13 @@ mod tests {
 
     #[test]
     fn import_round_trips_every_encoding() {
-        let id = Identity::generate();
+        // A key whose unpadded base64 is not also base58 text (see the next test).
+        let id = std::iter::repeat_with(Identity::generate)
+            .find(|id| {
+                let text = URL_SAFE_NO_PAD.encode(id.key.to_bytes());
+                !text.chars().all(|c| BASE58_ALPHABET.contains(c))
+            })
+            .expect("a key");
         let seed = id.key.to_bytes();
         let forms = [
             hex::encode(seed),
@@ -195,6 +201,20 @@ mod tests {
         pair.extend_from_slice(&id.public_key_bytes());
         let back = Identity::import(&bs58::encode(&pair).into_string()).unwrap();
         assert_eq!(back.public_key_bytes(), id.public_key_bytes());
+    }
+
+    #[test]
+    fn a_text_that_is_base58_and_unpadded_base64_reads_as_base58() {
+        // Found by a CI run: the unpadded base64url of a random seed (about 1 in 300) is all
+        // base58 letters. Base58 is the platform's key text, so it wins; that seed imports
+        // through its hex, padded base64 or PEM forms.
+        let text = "REtifTaEhbFpud43JVJhUF9Ag2mgpn1iBiM1gSdsoKM";
+        let as_base58 = bs58::decode(text).into_vec().unwrap();
+        let imported = Identity::import(text).unwrap();
+        assert_eq!(imported.key.to_bytes().to_vec(), as_base58);
+        let seed = URL_SAFE_NO_PAD.decode(text).unwrap();
+        let padded = Identity::import(&URL_SAFE.encode(&seed)).unwrap();
+        assert_eq!(padded.key.to_bytes().to_vec(), seed);
     }
 
     #[test]
