@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 
 // The Zap set-up panels' pure helpers (the panels themselves are walked by e2e/zap-setup.test.js).
 globalThis.__TAURI__ ??= { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
-const { networkText, wifiProgressText, joinedText, paramInput, paramLabel, paramHint, stateText, readingValue } = await import("../views/zap-setup.js");
+const { networkText, wifiProgressText, joinedText, joinWithProgress, paramInput, paramLabel, paramHint, stateText, readingValue } = await import("../views/zap-setup.js");
+const { streamSlot } = await import("../stream-slot.js");
 
 test("a network reads as name, signal, security and whether the Zap is on it", () => {
   assert.equal(networkText({ ssid: "HomeNet", rssi: -48, signal: "excellent", auth: "WPA2", open: false, connected: true }),
@@ -47,4 +48,33 @@ test("a reading's timestamp shows as a time, other values as sent", () => {
   assert.equal(readingValue("read_time_ms", "12"), "12");
   assert.equal(readingValue("timestamp", "1796433450308"), new Date(1796433450308).toLocaleString());
   assert.equal(readingValue("timestamp", "soon"), "soon");
+});
+
+test("a Wi-Fi join's progress that arrives after its answer is dropped: the outcome stays the last word", async () => {
+  const slot = streamSlot();
+  const shown = [];
+  let channel;
+  const joined = { ssid: "Neighbour-5G", rssi: -71, signal: "fair", back_after_ms: 1200 };
+  // The command's answer reaches the page before the channel's last progress updates.
+  const answer = await joinWithProgress(slot, "j1", async (c) => {
+    channel = c;
+    c.onmessage({ stage: "sending" });
+    return { status: "ok", data: joined };
+  }, (text) => shown.push(text));
+  assert.deepEqual(answer, joined);
+  channel.onmessage({ stage: "reconnecting", waited_ms: 900 });
+  assert.deepEqual(shown, ["Sending the network and passphrase to the Zap…"], "no \"Reconnecting…\" under \"Joined …\"");
+  assert.equal(slot.current(), null);
+});
+
+test("a refused Wi-Fi join throws why, and its late progress is dropped too", async () => {
+  const slot = streamSlot();
+  const shown = [];
+  let channel;
+  await assert.rejects(joinWithProgress(slot, "j1", async (c) => {
+    channel = c;
+    return { status: "error", error: { code: "invalid_input", message: "The Zap could not join “X” …" } };
+  }, (text) => shown.push(text)), /could not join/);
+  channel.onmessage({ stage: "reconnecting", waited_ms: 100 });
+  assert.deepEqual(shown, []);
 });

@@ -7,6 +7,7 @@ import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { Channel } from "../host.js";
 import { unwrap } from "../result.js";
+import { streamSlot } from "../stream-slot.js";
 import { confirmDialog } from "../dialogs.js";
 import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
@@ -65,14 +66,55 @@ export function parsePort(text) {
   return { port: n };
 }
 
+/** The scan's progress line: "12 of 254 addresses, 1 Zap found", at its end "Done: …." or "Cancelled: …." */
+export function sweepText(u) {
+  const found = `${u.found} Zap${u.found === 1 ? "" : "s"} found`;
+  return u.done
+    ? `${u.cancelled ? "Cancelled" : "Done"}: ${u.probed} of ${u.total} addresses, ${found}.`
+    : `${u.probed} of ${u.total} addresses, ${found}`;
+}
+
+/** Which network scan the Scan form shows: its final update is the progress with `done` (also when cancelled). */
+export const sweepSlot = () => streamSlot((u) => u.event === "progress" && u.done);
+
+/**
+ * One network scan in `slot` (a sweepSlot) as the Scan form shows it: each Zap found
+ * (`on.found`), each count (`on.progress`), then its end, once: `on.done(text)` at its final
+ * update, or `on.failed(err)` when the command refuses it. `call(channel)` asks for the scan.
+ * It ends at the final update, not at the answer, which can come first (stream-slot.js): ending
+ * there dropped the last Zaps found and left a count short of "Done".
+ */
+export async function runSweep(slot, id, call, on) {
+  slot.start(id);
+  const channel = new Channel((u) => {
+    if (!slot.accept(id, u)) return;
+    if (u.event === "found") {
+      on.found(u.zap);
+      return;
+    }
+    on.progress(u.total ? u.probed / u.total : 1, sweepText(u));
+    if (u.done) on.done(sweepText(u));
+  });
+  try {
+    unwrap(await call(channel));
+  } catch (err) {
+    // A refused scan sends no update (it is refused before its first): it ends here.
+    if (slot.is(id)) {
+      slot.end(id);
+      on.failed(err);
+    }
+  }
+}
+
 let sweepSeq = 0;
 let mdnsSeq = 0;
 
 /** #installer */
 export async function render(main, _params, ctx) {
-  const state = { zaps: new Map(), selected: null, sweep: null, timer: null, targets: [], mdns: `mdns-${++mdnsSeq}` };
+  const state = { zaps: new Map(), selected: null, sweeps: sweepSlot(), timer: null, targets: [], mdns: `mdns-${++mdnsSeq}` };
   ctx.onLeave(() => {
-    if (state.sweep) commands.cancelSweep(state.sweep).catch(() => {});
+    const sweep = state.sweeps.take();
+    if (sweep) commands.cancelSweep(sweep).catch(() => {});
     commands.stopMdns(state.mdns).catch(() => {});
     state.mdns = null;
     clearInterval(state.timer);
@@ -215,45 +257,39 @@ export async function render(main, _params, ctx) {
       port.focus();
       return;
     }
-    if (state.sweep) commands.cancelSweep(state.sweep).catch(() => {});
+    const previous = state.sweeps.take();
+    if (previous) commands.cancelSweep(previous).catch(() => {});
     const id = `sweep-${++sweepSeq}`;
-    state.sweep = id;
-    const mine = () => state.sweep === id;
     say(scanMsg, "");
     progress.value = 0;
     progressText.textContent = "Starting…";
     progressRow.dataset.active = "true";
     scanButton.disabled = true;
-    const channel = new Channel((u) => {
-      if (!mine()) return;
-      if (u.event === "found") {
-        addRow(u.zap);
-        return;
-      }
-      progress.value = u.total ? u.probed / u.total : 1;
-      const found = `${u.found} Zap${u.found === 1 ? "" : "s"} found`;
-      progressText.textContent = u.done
-        ? `${u.cancelled ? "Cancelled" : "Done"}: ${u.probed} of ${u.total} addresses, ${found}.`
-        : `${u.probed} of ${u.total} addresses, ${found}`;
-    });
-    let failed = null;
-    try {
-      unwrap(await commands.sweepZaps(network.value.trim() || null, p.port, id, channel));
-    } catch (err) {
-      failed = err;
-    }
-    if (!mine()) return;
-    state.sweep = null;
-    scanButton.disabled = false;
-    progressRow.dataset.active = "false";
     // The final count (or why it could not scan) stays readable; the bar and Cancel go.
-    if (failed) {
-      say(scanMsg, failed.message, true);
-      network.focus();
-    } else say(scanMsg, progressText.textContent);
+    const ended = () => {
+      scanButton.disabled = false;
+      progressRow.dataset.active = "false";
+    };
+    await runSweep(state.sweeps, id, (channel) => commands.sweepZaps(network.value.trim() || null, p.port, id, channel), {
+      found: addRow,
+      progress: (fraction, text) => {
+        progress.value = fraction;
+        progressText.textContent = text;
+      },
+      done: (text) => {
+        ended();
+        say(scanMsg, text);
+      },
+      failed: (err) => {
+        ended();
+        say(scanMsg, err.message, true);
+        network.focus();
+      },
+    });
   });
   cancel.addEventListener("click", () => {
-    if (state.sweep) commands.cancelSweep(state.sweep).catch((err) => ctx.toast(err));
+    const sweep = state.sweeps.current();
+    if (sweep) commands.cancelSweep(sweep).catch((err) => ctx.toast(err));
   });
 
   // ---- Add by address

@@ -8,6 +8,7 @@ import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { Channel } from "../host.js";
 import { unwrap } from "../result.js";
+import { streamSlot } from "../stream-slot.js";
 import { actionButton } from "../actions.js";
 import { panel } from "./detail.js";
 
@@ -33,31 +34,10 @@ export function refusedFields(message) {
 }
 
 /**
- * Which first-reading wait the panel shows. The command's answer can reach the page before the
- * channel's last updates (the answer comes back as the IPC response, updates by script
- * evaluation), so a wait ends at its final update, at an error or at a stop, never at the answer:
- * ending it at the answer dropped a reading that had arrived ("Waiting… 1 s" for good).
+ * Which first-reading wait the panel shows (stream-slot.js): a wait ends at its final update (any
+ * but "waiting": arrived, no reading, cancelled), at an error or at a stop, never at the answer.
  */
-export function waitSlot() {
-  let current = null;
-  return {
-    start: (id) => { current = id; },
-    is: (id) => current === id,
-    /** Whether an update of wait `id` is to be shown; a final one ends the wait. */
-    accept: (id, update) => {
-      if (current !== id) return false;
-      if (update.status !== "waiting") current = null;
-      return true;
-    },
-    end: (id) => { if (current === id) current = null; },
-    /** The running wait's id (to cancel it), ending it here. */
-    take: () => {
-      const id = current;
-      current = null;
-      return id;
-    },
-  };
-}
+export const waitSlot = () => streamSlot((u) => u.status !== "waiting");
 
 const label = (forId, text) => el("label", { for: forId }, text);
 

@@ -6,6 +6,7 @@ import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { Channel } from "../host.js";
 import { unwrap } from "../result.js";
+import { streamSlot } from "../stream-slot.js";
 import { confirmDialog } from "../dialogs.js";
 import { panel } from "./detail.js";
 
@@ -28,6 +29,23 @@ export function wifiProgressText(p) {
 export function joinedText(j) {
   const signal = [j.rssi != null ? `${j.rssi} dBm` : null, j.signal].filter(Boolean).join(", ");
   return `Joined ${j.ssid}${signal ? `: ${signal}` : ""}. The Zap was back after ${(j.back_after_ms / 1000).toFixed(1)} s.`;
+}
+
+/**
+ * One Wi-Fi join in `slot` (a streamSlot), its progress shown by `show(text)`; answers the
+ * network the Zap is back on (or throws why not). `call(channel)` asks for the join. Its channel
+ * has no final update (the outcome is the answer), and the answer can reach the page before the
+ * channel's last updates (stream-slot.js): the join ends at the answer and an update after it is
+ * dropped, else it showed "Reconnecting…" again under "Joined …".
+ */
+export async function joinWithProgress(slot, id, call, show) {
+  slot.start(id);
+  const channel = new Channel((p) => { if (slot.accept(id, p)) show(wifiProgressText(p)); });
+  try {
+    return unwrap(await call(channel));
+  } finally {
+    slot.end(id);
+  }
 }
 
 /** The input a parameter of the Zap's form gets: its type, keyboard and placeholder. */
@@ -97,6 +115,8 @@ function progressRow(id) {
 }
 
 // ---- Wi-Fi
+let joinSeq = 0;
+
 function wifiPanel(addr, changed) {
   const current = el("p", { class: "meta", id: "wifi-current" }, "Scan to see the networks this Zap can join.");
   const scan = el("button", { type: "button", class: "btn btn-secondary", id: "wifi-scan" }, "Scan for networks");
@@ -110,6 +130,7 @@ function wifiPanel(addr, changed) {
   const progress = progressRow("wifi-progress");
   const form = el("form", { class: "wifi-form", id: "wifi-form", hidden: "" }, networks, passRow,
     el("div", { class: "inline-form" }, join, progress.row), msg);
+  const joins = streamSlot();
   let list = [];
 
   const chosen = () => list.find((n) => n.ssid === networks.querySelector("input:checked")?.value);
@@ -163,12 +184,12 @@ function wifiPanel(addr, changed) {
     say(msg, "");
     passphrase.removeAttribute("aria-invalid");
     progress.show(wifiProgressText({ stage: "sending" }));
-    const channel = new Channel((p) => progress.show(wifiProgressText(p)));
     // Read once and cleared at once: the field does not keep it after Join.
     const secret = net.open ? "" : passphrase.value;
     passphrase.value = "";
     try {
-      const joined = unwrap(await commands.joinZapWifi(addr, net.ssid, secret, channel));
+      const joined = await joinWithProgress(joins, `wifi-join-${++joinSeq}`,
+        (channel) => commands.joinZapWifi(addr, net.ssid, secret, channel), progress.show);
       say(msg, joinedText(joined));
       for (const n of list) n.connected = n.ssid === joined.ssid;
       draw({ connected: joined.ssid, networks: list });
