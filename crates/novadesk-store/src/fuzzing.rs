@@ -5,14 +5,17 @@
 use crate::bucket::Resolution;
 use crate::error::Result;
 
-/// Decodes a raw sample chunk of the hour starting at `hour` (epoch ms).
-pub fn decode_chunk(hour: i64, data: &[u8]) -> Result<Vec<(i64, f64)>> {
-    crate::chunk::decode(hour, data)
+/// How long a raw sample chunk's span is.
+pub const CHUNK_SPAN_MS: i64 = crate::chunk::SPAN_MS;
+
+/// Decodes a raw sample chunk of the span starting at `start` (epoch ms; four hours long).
+pub fn decode_chunk(start: i64, data: &[u8]) -> Result<Vec<(i64, f64)>> {
+    crate::chunk::decode(start, data)
 }
 
-/// Encodes sorted, unique samples of the hour starting at `hour`, as the store writes them.
-pub fn encode_chunk(hour: i64, samples: &[(i64, f64)]) -> Vec<u8> {
-    crate::chunk::encode(hour, samples)
+/// Encodes sorted, unique samples of the span starting at `start`, as the store writes them.
+pub fn encode_chunk(start: i64, samples: &[(i64, f64)]) -> Vec<u8> {
+    crate::chunk::encode(start, samples)
 }
 
 /// Decodes a rollup blob of `res` buckets for the period starting at `period`; the bucket

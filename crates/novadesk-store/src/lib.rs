@@ -36,7 +36,7 @@
 //! ```
 //!
 //! Telemetry layout (details in `codec.rs`, `chunk.rs`, `rollup.rs`):
-//! - raw samples: one row per series per UTC hour; timestamps delta + run-length encoded (regular
+//! - raw samples: one row per series per 4 UTC hours (rows sized to fit their 4 KiB page); timestamps delta + run-length encoded (regular
 //!   sampling costs ~0 bytes per sample), values as scaled-decimal zigzag varint deltas (XOR of the bits
 //!   when not decimal) — about 1–2 bytes per sample;
 //! - rollups: buckets (count/min/max/sum/last) packed into day-aligned blobs, stored at 15 m, 1 h and
@@ -62,6 +62,7 @@ mod maintenance;
 mod outbox;
 mod prices;
 mod resources;
+mod resplit;
 mod rollup;
 mod schema;
 mod series;

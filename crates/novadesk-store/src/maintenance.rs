@@ -3,7 +3,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::bucket::{Resolution, DAY_MS, HOUR_MS};
+use crate::bucket::{Resolution, DAY_MS};
+use crate::chunk;
 use crate::coverage;
 use crate::error::{Error, Result};
 use crate::rollup::period_len;
@@ -22,7 +23,7 @@ pub struct SizeReport {
     pub series: i64,
     /// Raw samples held.
     pub samples: i64,
-    /// Raw hourly chunks held.
+    /// Raw sample chunks held (four hours of one series each).
     pub chunks: i64,
     /// Rollup blobs held (derived and server).
     pub rollup_blobs: i64,
@@ -57,7 +58,7 @@ pub struct RetentionPolicy {
 /// What [`Store::retain`] removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetentionReport {
-    /// Raw hourly chunks deleted.
+    /// Raw sample chunks deleted.
     pub chunks_deleted: usize,
     /// Rollup blobs deleted.
     pub rollup_blobs_deleted: usize,
@@ -128,7 +129,7 @@ impl Store {
             (
                 Resolution::RAW,
                 policy.raw_days,
-                HOUR_MS,
+                chunk::SPAN_MS,
                 Some(Resolution::M15),
             ),
             (
@@ -172,7 +173,7 @@ impl Store {
             }
             if res == Resolution::RAW {
                 report.chunks_deleted +=
-                    tx.execute("DELETE FROM chunks WHERE hour < ?1", [cutoff])?;
+                    tx.execute("DELETE FROM chunks WHERE start < ?1", [cutoff])?;
             } else {
                 report.rollup_blobs_deleted += tx.execute(
                     "DELETE FROM rollups WHERE res = ?1 AND period < ?2",

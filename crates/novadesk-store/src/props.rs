@@ -3,9 +3,9 @@
 use proptest::prelude::*;
 
 use crate::bucket::{aggregate, Agg, Resolution};
+use crate::chunk;
 use crate::codec::{get_increasing, get_runs, get_values, put_increasing, put_runs, put_values};
 use crate::coverage::{insert, report, Covered, Merge};
-use crate::{chunk, HOUR_MS};
 
 /// Any f64 bit pattern (NaN payloads, ±inf, −0.0, subnormals) plus "sensor-like" decimals.
 fn any_value() -> impl Strategy<Value = f64> {
@@ -78,11 +78,11 @@ proptest! {
     }
 
     #[test]
-    fn chunk_round_trips_any_samples(offsets in prop::collection::btree_set(0i64..HOUR_MS, 0..200),
+    fn chunk_round_trips_any_samples(offsets in prop::collection::btree_set(0i64..chunk::SPAN_MS, 0..200),
                                      values in prop::collection::vec(any_value(), 200)) {
-        let hour = 500_000 * HOUR_MS;
-        let samples: Vec<(i64, f64)> = offsets.iter().zip(&values).map(|(o, v)| (hour + o, *v)).collect();
-        let back = chunk::decode(hour, &chunk::encode(hour, &samples)).unwrap();
+        let start = 125_000 * chunk::SPAN_MS;
+        let samples: Vec<(i64, f64)> = offsets.iter().zip(&values).map(|(o, v)| (start + o, *v)).collect();
+        let back = chunk::decode(start, &chunk::encode(start, &samples)).unwrap();
         prop_assert_eq!(back.len(), samples.len());
         for (a, b) in back.iter().zip(&samples) {
             prop_assert_eq!(a.0, b.0);

@@ -2,9 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::bucket::{
-    aggregate, Agg, Bucket, Resolution, ServerBucket, DAY_MS, HOUR_MS, MAX_TS, MINUTE_MS,
-};
+use crate::bucket::{aggregate, Agg, Bucket, Resolution, ServerBucket, DAY_MS, MAX_TS, MINUTE_MS};
 use crate::coverage::{self, Covered, Merge};
 use crate::error::{Error, Result};
 use crate::maintenance::retained_from;
@@ -44,24 +42,25 @@ impl Store {
                 continue;
             }
             let sid = series::ensure_id(&tx, key)?;
-            let mut by_hour: BTreeMap<i64, Vec<(i64, f64)>> = BTreeMap::new();
+            let mut by_span: BTreeMap<i64, Vec<(i64, f64)>> = BTreeMap::new();
             for &(ts, v) in samples {
-                by_hour
-                    .entry(ts.div_euclid(HOUR_MS) * HOUR_MS)
+                by_span
+                    .entry(ts.div_euclid(chunk::SPAN_MS) * chunk::SPAN_MS)
                     .or_default()
                     .push((ts, v));
             }
             let mut changed = Vec::new();
-            let mut stored = chunk::stored(&tx, sid, &by_hour.keys().copied().collect::<Vec<_>>())?;
-            for (hour, mut s) in by_hour {
-                if let Some(merged) = chunk::merge(&tx, sid, hour, &mut s, stored.remove(&hour))? {
-                    changed.push((hour, merged));
+            let mut stored = chunk::stored(&tx, sid, &by_span.keys().copied().collect::<Vec<_>>())?;
+            for (start, mut s) in by_span {
+                if let Some(merged) = chunk::merge(&tx, sid, start, &mut s, stored.remove(&start))?
+                {
+                    changed.push((start, merged));
                 }
             }
-            let hours: Vec<i64> = changed.iter().map(|c| c.0).collect();
+            let starts: Vec<i64> = changed.iter().map(|c| c.0).collect();
             let mut merged = changed.into_iter().peekable();
-            for (from, to) in spans(&hours, HOUR_MS) {
-                // Every hour of the span was just merged: its samples are at hand.
+            for (from, to) in spans(&starts, chunk::SPAN_MS) {
+                // Every chunk of the span was just merged: its samples are at hand.
                 let mut raw = Vec::new();
                 while let Some((_, s)) = merged.next_if(|c| c.0 < to) {
                     raw.extend(s);
@@ -268,15 +267,15 @@ impl Store {
         let mut wanted: HashMap<SeriesKey, Option<(i64, f64)>> =
             keys.iter().map(|k| (k.clone(), None)).collect();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.der_id, s.field, c.hour, c.data FROM series s JOIN chunks c ON c.series_id = s.id
-             WHERE c.hour = (SELECT max(hour) FROM chunks WHERE series_id = s.id)",
+            "SELECT s.der_id, s.field, c.start, c.data FROM series s JOIN chunks c ON c.series_id = s.id
+             WHERE c.start = (SELECT max(start) FROM chunks WHERE series_id = s.id)",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let key = SeriesKey::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
             if let Some(slot) = wanted.get_mut(&key) {
-                let (hour, data): (i64, Vec<u8>) = (r.get(2)?, r.get(3)?);
-                *slot = chunk::decode(hour, &data)?.pop();
+                let (start, data): (i64, Vec<u8>) = (r.get(2)?, r.get(3)?);
+                *slot = chunk::decode(start, &data)?.pop();
             }
         }
         Ok(keys

@@ -204,7 +204,8 @@ fn size_report_and_vacuum_reclaim_space_after_retention() {
     let before = store.size_report().unwrap();
     assert_eq!(
         (before.series, before.samples, before.chunks),
-        (1, 20 * 24 * 60, 20 * 24)
+        (1, 20 * 24 * 60, 20 * 6),
+        "four-hour chunks"
     );
     let policy = novadesk_store::RetentionPolicy {
         raw_days: Some(1),

@@ -323,7 +323,7 @@ fn retention_drops_raw_but_keeps_rollups_and_their_coverage() {
         ..Default::default()
     };
     let rep = store.retain(&policy, now).unwrap();
-    assert_eq!(rep.chunks_deleted, 8 * 24);
+    assert_eq!(rep.chunks_deleted, 8 * 6, "four-hour chunks");
     assert!(store
         .samples(&w(), BASE, now - 2 * DAY_MS)
         .unwrap()
