@@ -80,14 +80,6 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
                     events::silence_incident(&handle, change)
                 }));
             let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                handle
-                    .state::<AppState>()
-                    .connections
-                    .probe_keychain()
-                    .await;
-            });
-            let handle = app.handle().clone();
             app.state::<AppState>()
                 .connections
                 .set_on_signed_in(std::sync::Arc::new(move |ws| monitors::start(&handle, ws)));

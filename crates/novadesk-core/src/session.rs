@@ -178,16 +178,6 @@ impl Connections {
             .await
     }
 
-    /// Probes the keychain now, so the first sign-in does not wait for it: the shell calls this
-    /// at start, while the window loads (the probe's D-Bus round trips were 15–20 ms of the
-    /// 45 ms from the page asking to sign in to being signed in). A failure is only logged: the
-    /// sign-in probes again and reports it.
-    pub async fn probe_keychain(&self) {
-        if let Err(err) = self.secrets().await {
-            tracing::warn!(%err, "could not check the keychain at start; the sign-in retries");
-        }
-    }
-
     /// What to tell the user about where identities are kept (`None`: in the keychain).
     pub async fn secrets_notice(&self) -> Result<Option<String>> {
         Ok(self.secrets().await?.notice.clone())
