@@ -83,15 +83,8 @@ fn rollups(conn: &Connection) -> Result<()> {
         let res = Resolution::from_ms(res_ms)?;
         // v3's periods divide v2's (1, 4 and 96 days into 4, 16 and 384), so each v2 blob
         // splits into whole v3 blobs and no two v2 blobs share one.
-        let plen = rollup::period_len(res);
-        let mut by_period: BTreeMap<i64, Vec<Agg>> = BTreeMap::new();
-        for agg in rollup::decode_period(period, v2_period_len(res), res, &data)? {
-            by_period
-                .entry(agg.start.div_euclid(plen) * plen)
-                .or_default()
-                .push(agg);
-        }
-        for (p, aggs) in by_period {
+        let aggs = rollup::decode_period(period, v2_period_len(res), res, &data)?;
+        for (p, aggs) in by_period(aggs, rollup::period_len(res)) {
             insert.execute(params![
                 sid,
                 res_ms,
@@ -102,6 +95,17 @@ fn rollups(conn: &Connection) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Buckets grouped by the period of length `plen` each starts in.
+fn by_period(aggs: impl IntoIterator<Item = Agg>, plen: i64) -> BTreeMap<i64, Vec<Agg>> {
+    let mut out: BTreeMap<i64, Vec<Agg>> = BTreeMap::new();
+    for agg in aggs {
+        out.entry(agg.start.div_euclid(plen) * plen)
+            .or_default()
+            .push(agg);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -169,15 +173,7 @@ mod tests {
                 last: 1.5,
             })
             .collect();
-        let plen = v2_period_len(res);
-        let mut by_period: BTreeMap<i64, Vec<Agg>> = BTreeMap::new();
-        for a in &aggs {
-            by_period
-                .entry(a.start.div_euclid(plen) * plen)
-                .or_default()
-                .push(*a);
-        }
-        for (p, blob) in by_period {
+        for (p, blob) in by_period(aggs.iter().copied(), v2_period_len(res)) {
             conn.execute(
                 "INSERT INTO rollups (series_id, res, source, period, data) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![SID, res.as_ms(), source, p, rollup::encode(p, res, &blob)],
