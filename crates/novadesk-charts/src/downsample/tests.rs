@@ -297,3 +297,273 @@ fn column_cursor_follows_column_of_where_float_rounding_moves_an_edge() {
         assert_eq!(cursor.hi, exact_edge + 1);
     }
 }
+
+/// Everything `summarise_series` returns, as bits: equal here means identical output, the sign of
+/// a zero and NaNs included.
+fn bits_of(runs: &[ColumnRun]) -> Vec<(bool, Vec<[u64; 14]>)> {
+    let pair = |p: (i64, f64)| [p.0 as u64, p.1.to_bits()];
+    runs.iter()
+        .map(|r| {
+            let cols = r
+                .columns
+                .iter()
+                .map(|c| {
+                    let [a, b] = pair(c.first);
+                    let [d, e] = pair(c.min);
+                    let [f, g] = pair(c.max);
+                    let [h, k] = pair(c.last);
+                    let o = c.order.map(|x| x as u64);
+                    [
+                        u64::from(c.col),
+                        a,
+                        b,
+                        d,
+                        e,
+                        f,
+                        g,
+                        h,
+                        k,
+                        c.lo.to_bits(),
+                        c.hi.to_bits(),
+                        o[0],
+                        o[1],
+                        o[2] ^ (o[3] << 32),
+                    ]
+                })
+                .collect();
+            (r.spread, cols)
+        })
+        .collect()
+}
+
+/// One bucket's shape: (time step kind, extra nanoseconds, value kind, value pick, value, spread).
+type TestBucket = (u8, u32, u8, u8, f64, f64);
+
+fn test_bucket() -> impl Strategy<Value = TestBucket> {
+    (
+        0u8..40,
+        0u32..1_000_000,
+        0u8..40,
+        any::<u8>(),
+        -5e3f64..5e3,
+        prop_oneof![2 => Just(0.0), 1 => 0f64..20.0],
+    )
+}
+
+/// The value of a test bucket in one of the series' palettes: anything; ties and zeros of both
+/// signs; adjacent doubles whose products by 1e-3 coincide; values whose products overflow.
+fn test_value(palette: u8, pick: u8, v: f64) -> f64 {
+    const TIES: [f64; 5] = [-0.0, 0.0, 1.0, -1.0, 2.0];
+    match palette {
+        0 => match pick % 8 {
+            0..=3 => v,
+            4 | 5 => TIES[usize::from(pick / 8) % TIES.len()],
+            6 => 4000.0 + f64::from(pick / 8 % 6) * 2f64.powi(-41),
+            _ => [f64::MAX, -f64::MAX, 1e300, 5e-324, -5e-324][usize::from(pick / 8) % 5],
+        },
+        // Zeros and one sign, so that a zero is an extreme.
+        1 => [-0.0, 0.0, 1.0][usize::from(pick) % 3],
+        2 => [-0.0, 0.0, -1.0][usize::from(pick) % 3],
+        3 => 4000.0 + f64::from(pick % 6) * 2f64.powi(-41),
+        _ => [f64::MAX, 1e300, 2e300, 1e308][usize::from(pick) % 4],
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The optimised pass gives, bit for bit, what the previous path gives (split into runs,
+    /// summarise each, spread of each): on dense series long enough for its fast path, with
+    /// missing and non-finite buckets, holes, clock jitter, repeated and backward times,
+    /// sub-millisecond parts and leap seconds, ties and signed zeros, products that coincide or
+    /// overflow, any factor (negative, zero, NaN), windows cutting the series, across midnight and
+    /// before 1970.
+    #[test]
+    fn summarise_series_is_bit_for_bit_the_previous_path(
+        day in -30_000i64..30_000,
+        start_of_day in prop_oneof![3 => -7_200_000i64..600_000, 1 => 0i64..86_400_000],
+        step_ms in prop::sample::select(vec![60_000i64, 1_000, 15, 3_600_000, 86_400_000]),
+        palette in prop_oneof![2 => Just(0u8), 1 => 1u8..5],
+        raw in prop::collection::vec(test_bucket(), 0..1_500),
+        columns in prop_oneof![3 => 1u32..40, 1 => 1u32..1_600],
+        factor in prop::sample::select(vec![1.0, 1e-3, -1.0, -2.5e-3, 0.0, 1e-310, 3e300, f64::NAN, f64::INFINITY]),
+        window in (-0.2f64..0.6, 0.0f64..1.5),
+        window_at_points in any::<Option<(prop::sample::Index, prop::sample::Index)>>(),
+    ) {
+        let step = Duration::milliseconds(step_ms);
+        let mut t_ns = i128::from(day * 86_400_000 + start_of_day) * 1_000_000;
+        let step_ns = i128::from(step_ms) * 1_000_000;
+        let mut pts: Vec<Bucket> = Vec::with_capacity(raw.len());
+        for &(time_kind, nanos, value_kind, pick, v, spread) in &raw {
+            let v = test_value(palette, pick, v);
+            t_ns += match time_kind {
+                0 => 0,                                  // same time again
+                1 => -step_ns / 3,                       // back in time
+                2 => step_ns * 2,                        // a hole
+                3 => step_ns * 3 / 2,                    // just at the gap
+                4 => step_ns * 3 / 2 + 1_000_000,        // just past it
+                5..=7 => step_ns + step_ns / 4,          // jitter
+                8 => i128::from(nanos),                  // sub-millisecond
+                _ => step_ns,
+            };
+            let ms = t_ns.div_euclid(1_000_000) as i64;
+            let mut ts = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
+            if time_kind == 9 {
+                // A leap second: the same day's 23:59:59 with its extra second.
+                let date = ts.date_naive();
+                ts = date.and_hms_nano_opt(23, 59, 59, 1_000_000_000 + nanos).map_or(ts, |d| d.and_utc());
+            } else if time_kind == 10 {
+                ts = DateTime::<Utc>::from_timestamp(ms.div_euclid(1000), (ms.rem_euclid(1000) as u32) * 1_000_000 + nanos % 1_000_000).unwrap_or(ts);
+            }
+            pts.push(match value_kind {
+                0 => Bucket::missing(ts),
+                1 => Bucket { ts, min: v + spread, max: v - spread, avg: v },
+                2 | 3 => Bucket { ts, min: v - spread, max: v + spread, avg: v },
+                4 => Bucket { ts, min: v + spread, max: v + 2.0 * spread, avg: v },
+                5 => Bucket { ts, min: f64::NEG_INFINITY, max: v, avg: v },
+                6 => Bucket { ts, min: v, max: f64::NAN, avg: v },
+                7 => Bucket { ts, min: v, max: v, avg: f64::INFINITY },
+                // Raw values that differ by a little (their products may not) or by a factor.
+                8..=10 => Bucket { ts, min: v, max: v + v.abs() * f64::EPSILON, avg: v },
+                11 => Bucket { ts, min: v * 0.5, max: v, avg: v },
+                // Zeros of both signs in one bucket.
+                12 if v == 0.0 => Bucket { ts, min: -0.0, max: 0.0, avg: v },
+                13 => Bucket::sample(ts, if v < 0.0 { f64::NEG_INFINITY } else { f64::INFINITY }),
+                _ => Bucket::sample(ts, v),
+            });
+        }
+        let first = pts.first().map_or(0, |b| b.ts.timestamp_millis());
+        let last = pts.last().map_or(0, |b| b.ts.timestamp_millis());
+        let span = (last - first).max(1) as f64;
+        let (from, to) = match window_at_points {
+            // From and to exactly at points' times: the edges of the window, and of columns.
+            Some((a, b)) if !pts.is_empty() => {
+                let (a, b) = (a.get(&pts).ts.timestamp_millis(), b.get(&pts).ts.timestamp_millis());
+                (a.min(b), a.max(b))
+            }
+            _ => {
+                let from = first + (span * window.0) as i64;
+                (from, from + (span * window.1) as i64)
+            }
+        };
+        let fused = summarise_series(&pts, step, (from, to, columns), factor);
+        let runs = split_runs(&pts, step, from, to, factor);
+        let expected: Vec<ColumnRun> = runs
+            .iter()
+            .map(|r| ColumnRun { columns: summarise_run(r, from, to, columns), spread: has_spread(r) })
+            .collect();
+        prop_assert_eq!(bits_of(&fused), bits_of(&expected));
+    }
+}
+
+/// The previous path's result: split into runs, summarise each, the spread of each.
+fn previous_path(
+    pts: &[Bucket],
+    step: Duration,
+    window: (i64, i64, u32),
+    factor: f64,
+) -> Vec<ColumnRun> {
+    let (from, to, columns) = window;
+    split_runs(pts, step, from, to, factor)
+        .iter()
+        .map(|r| ColumnRun {
+            columns: summarise_run(r, from, to, columns),
+            spread: has_spread(r),
+        })
+        .collect()
+}
+
+/// A dense series through a leap second (23:59:59 with a second second, chrono's fraction
+/// >= 1 s) folds as the previous path does, whatever the columns.
+#[test]
+fn summarise_series_through_a_leap_second() {
+    let date = chrono::NaiveDate::from_ymd_opt(2016, 12, 31).expect("a date");
+    let at = |secs: u32, nanos: u32| {
+        date.and_hms_nano_opt(23, 59, secs, nanos)
+            .expect("a time")
+            .and_utc()
+    };
+    let mut pts = Vec::new();
+    for k in 0..400u32 {
+        // 23:59:58.000 onwards every 15 ms; 23:59:59 lasts two seconds.
+        let ms = k * 15;
+        let ts = if ms < 2_000 {
+            at(58 + ms / 1000, ms % 1000 * 1_000_000)
+        } else if ms < 3_000 {
+            at(59, (ms - 1_000) * 1_000_000)
+        } else {
+            date.succ_opt()
+                .expect("a date")
+                .and_hms_milli_opt(0, 0, (ms - 3_000) / 1000, (ms - 3_000) % 1000)
+                .expect("a time")
+                .and_utc()
+        };
+        pts.push(Bucket::sample(ts, f64::from(k % 37) - f64::from(k % 11)));
+    }
+    let from = pts[0].ts.timestamp_millis();
+    for columns in [1, 2, 3, 5, 8, 13, 40] {
+        for to in [from + 2_500, from + 6_000] {
+            for factor in [1.0, -1e-3] {
+                let window = (from, to, columns);
+                let step = Duration::milliseconds(15);
+                assert_eq!(
+                    bits_of(&summarise_series(&pts, step, window, factor)),
+                    bits_of(&previous_path(&pts, step, window, factor)),
+                    "{columns} columns to {to}, factor {factor}"
+                );
+            }
+        }
+    }
+}
+
+/// Where a zero of either sign is a column's extreme, it is the earliest point's zero, as point by
+/// point (the fast path takes extremes per field, so it must look again).
+#[test]
+fn summarise_series_keeps_the_earliest_zero() {
+    let step = Duration::seconds(1);
+    // 24 points in one column; the first has hi = +0 (from its avg), a later one -0 (its fields).
+    let pts: Vec<Bucket> = (0..24)
+        .map(|k| {
+            let ts = DateTime::<Utc>::from_timestamp(k, 0).expect("a time");
+            match k {
+                0 => Bucket::sample(ts, -2.0),
+                9 => Bucket {
+                    ts,
+                    min: -1.0,
+                    max: -1.0,
+                    avg: 0.0,
+                },
+                12 => Bucket {
+                    ts,
+                    min: -0.0,
+                    max: -0.0,
+                    avg: -1.0,
+                },
+                _ => Bucket::sample(ts, -1.5),
+            }
+        })
+        .collect();
+    for factor in [1.0, -1.0] {
+        let pts: Vec<Bucket> = pts
+            .iter()
+            .map(|b| {
+                if factor < 0.0 {
+                    Bucket {
+                        min: -b.max,
+                        max: -b.min,
+                        avg: -b.avg,
+                        ..*b
+                    }
+                } else {
+                    *b
+                }
+            })
+            .collect();
+        let window = (0, 24_000, 1);
+        assert_eq!(
+            bits_of(&summarise_series(&pts, step, window, factor)),
+            bits_of(&previous_path(&pts, step, window, factor)),
+            "factor {factor}"
+        );
+    }
+}
