@@ -390,22 +390,30 @@ fn next_down(x: f64) -> f64 {
     -next_up(-x)
 }
 
-/// Smallest of 8 values (not NaN), as a tree: 3 dependent steps, not 7.
+/// Smallest of a chunk's values (not NaN), as a tree: log2(CHUNK) dependent steps, not CHUNK - 1.
 #[inline(always)]
-fn min8(v: [f64; CHUNK]) -> f64 {
-    min2(
-        min2(min2(v[0], v[1]), min2(v[2], v[3])),
-        min2(min2(v[4], v[5]), min2(v[6], v[7])),
-    )
+fn min_of(mut v: [f64; CHUNK]) -> f64 {
+    let mut n = CHUNK;
+    while n > 1 {
+        n /= 2;
+        for k in 0..n {
+            v[k] = min2(v[k], v[k + n]);
+        }
+    }
+    v[0]
 }
 
-/// Largest of 8 values (not NaN).
+/// Largest of a chunk's values (not NaN), as a tree.
 #[inline(always)]
-fn max8(v: [f64; CHUNK]) -> f64 {
-    max2(
-        max2(max2(v[0], v[1]), max2(v[2], v[3])),
-        max2(max2(v[4], v[5]), max2(v[6], v[7])),
-    )
+fn max_of(mut v: [f64; CHUNK]) -> f64 {
+    let mut n = CHUNK;
+    while n > 1 {
+        n /= 2;
+        for k in 0..n {
+            v[k] = max2(v[k], v[k + n]);
+        }
+    }
+    v[0]
 }
 
 /// Nanoseconds of its day of a bucket's time.
@@ -446,20 +454,20 @@ fn fold_segment(
     let mut end = i;
     while let Some(chunk) = points.get(end..end + CHUNK) {
         let chunk: &[Bucket; CHUNK] = chunk.try_into().expect("CHUNK points");
-        let mut ok = true;
         let mut prev_ns = bounds.prev_ns;
+        let (mut other_day, mut widest) = (false, 0u64);
         for b in chunk {
             let t = nanos_of_day(b);
+            other_day |= b.ts.naive_utc().date() != bounds.date;
             // Not before the previous point, at most the gap after it (in whole milliseconds the
             // gap may be a little more; the exact path decides those).
-            ok &= (b.ts.naive_utc().date() == bounds.date)
-                & ((t.wrapping_sub(prev_ns) as u64) <= bounds.gap_ns);
+            widest = widest.max(t.wrapping_sub(prev_ns) as u64);
             prev_ns = t;
         }
         // Non-decreasing from the previous point, so all are in the column if the last one is.
-        ok &= prev_ns < bounds.end_ns;
-        let avg_min = min8(chunk.map(|b| b.avg));
-        let avg_max = max8(chunk.map(|b| b.avg));
+        let mut ok = !other_day & (widest <= bounds.gap_ns) & (prev_ns < bounds.end_ns);
+        let avg_min = min_of(chunk.map(|b| b.avg));
+        let avg_max = max_of(chunk.map(|b| b.avg));
         let mut equal = true;
         for b in chunk {
             // False for a NaN too.
@@ -471,8 +479,8 @@ fn fold_segment(
             // Buckets with a spread: a NaN or an infinity anywhere makes the sum not finite.
             let sum: f64 = chunk.iter().map(|b| b.min + b.max + b.avg).sum();
             ok &= sum.is_finite();
-            let lo = min8(chunk.map(|b| min2(b.min, b.max)));
-            let hi = max8(chunk.map(|b| max2(b.min, b.max)));
+            let lo = min_of(chunk.map(|b| min2(b.min, b.max)));
+            let hi = max_of(chunk.map(|b| max2(b.min, b.max)));
             (min2(lo, avg_min), max2(hi, avg_max))
         };
         // Present: no NaN (ruled out above) and no infinity (it would be an extreme).
