@@ -109,6 +109,16 @@ test("the corrupt window-state file was reset and the log says so", async () => 
   assert.ok(readdirSync(configDir).includes(".window-state.json.corrupt"));
 });
 
+test("the app's own window gets the webview settings (no accelerated compositing, document-viewer caches)", () => {
+  // Applied from the setup hook: before App::run the config's window does not exist yet, and a
+  // call there silently tuned nothing (the window kept WebKit's browser defaults).
+  const logDir = join(home, "data", "dev.novadesk.desktop", "logs");
+  const text = readdirSync(logDir)
+    .map((f) => readFileSync(join(logDir, f), "utf8"))
+    .join("\n");
+  assert.match(text, /webview settings applied.*window=main.*DocumentViewer.*Never/);
+});
+
 test("the window never leaves the app: navigations and new windows to another origin are refused", async () => {
   const { driver } = session;
   // A loopback page that counts its visitors: a refused navigation never reaches it.

@@ -1,7 +1,26 @@
 // A minimal W3C WebDriver client over HTTP (Node's fetch): no npm packages needed.
 // Every call has a timeout, so a wedged driver fails the test instead of hanging CI.
 
+import { execFileSync } from "node:child_process";
+
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+/**
+ * The X id of the window under test on this display: the largest named top-level window (each
+ * test's display shows one app window; GTK's other windows are tiny or unnamed).
+ */
+function appWindow() {
+  const tree = execFileSync("xwininfo", ["-root", "-children"], { encoding: "utf8" });
+  let best = null;
+  for (const line of tree.split("\n")) {
+    const m = line.match(/^\s*(0x[0-9a-f]+) "[^"]*".*?\s(\d+)x(\d+)[+-]/);
+    if (!m) continue;
+    const area = Number(m[2]) * Number(m[3]);
+    if (area >= 200 * 200 && (!best || area > best.area)) best = { id: m[1], area };
+  }
+  if (!best) throw new Error(`no application window on display ${process.env.DISPLAY}:\n${tree}`);
+  return best.id;
+}
 
 export class WebDriver {
   constructor(base = "http://127.0.0.1:4444", timeoutMs = 30_000) {
@@ -161,10 +180,15 @@ export class WebDriver {
     );
   }
 
-  /** PNG bytes of the window as it is now. */
+  /**
+   * PNG bytes of the window as it is now, read from the X server (what is on screen). WebDriver's
+   * own screenshot asks WebKit for a snapshot of the page, which never answers when the page is
+   * drawn without accelerated compositing, as the app's is (src-tauri/src/webview.rs).
+   */
   async screenshot() {
     await this.settle();
-    return Buffer.from(await this.request("GET", this.s("/screenshot")), "base64");
+    const window = appWindow();
+    return execFileSync("import", ["-window", window, "png:-"], { maxBuffer: 64 << 20, timeout: this.timeoutMs });
   }
 
   /** Poll `fn` until it returns a truthy value or `ms` elapse. */

@@ -63,6 +63,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         .manage(commands::peak::PeakMonitors::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
+            // The config's windows exist from here on (Tauri creates them at the event loop's
+            // start, just before this hook), and their first page load has not begun.
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             ipc.mount_events(app);
             app.manage(notify::Notifier::new(app.handle().clone()));
             let dialogs = app.state::<commands::report::ReportDialogs>();
@@ -144,9 +149,6 @@ where
         .build(context);
     match app {
         Ok(app) => {
-            if let Some(window) = app.get_webview_window("main") {
-                webview::tune(&window);
-            }
             app.run(|_, _| {});
             0
         }

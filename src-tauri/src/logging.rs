@@ -11,6 +11,9 @@ use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, Env
 /// Default filter when neither `--log` nor `RUST_LOG` is set.
 pub const DEFAULT_FILTER: &str = "info";
 
+/// Log lines queued for the writer thread before a logging call waits for it.
+const LOG_QUEUE_LINES: usize = 8_192;
+
 /// Name prefix of the log files (`novadesk.log.YYYY-MM-DD`).
 pub const FILE_PREFIX: &str = "novadesk.log";
 
@@ -27,7 +30,14 @@ pub fn init(log_dir: &Path, filter: Option<&str>) -> Option<WorkerGuard> {
     let (file_layer, guard) = match std::fs::create_dir_all(log_dir) {
         Ok(()) => {
             let appender = tracing_appender::rolling::daily(log_dir, FILE_PREFIX);
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            // The default queue holds 128,000 lines, allocated and touched up front (4 MiB of the
+            // app's memory for a log that writes a few lines a minute). 8,192 lines still absorb
+            // any burst the app makes; past that the logging call waits for the disk rather than
+            // dropping lines (the default would drop them silently).
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_QUEUE_LINES)
+                .lossy(false)
+                .finish(appender);
             (
                 Some(fmt::layer().with_writer(writer).with_ansi(false)),
                 Some(guard),
