@@ -78,6 +78,19 @@ pub struct Aggregate {
     pub last: Option<f64>,
 }
 
+impl Aggregate {
+    /// A field given as one number (the flat bucket shape): every aggregate is that number.
+    pub fn single(x: f64) -> Self {
+        let one = Some(x);
+        Aggregate {
+            avg: one,
+            min: one,
+            max: one,
+            last: one,
+        }
+    }
+}
+
 /// One time bucket.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bucket {
@@ -149,18 +162,7 @@ impl<'de> Visitor<'de> for BucketVisitor {
                     }
                 }
                 flat.into_iter()
-                    .filter_map(|(k, x)| {
-                        let one = Some(x?);
-                        Some((
-                            k,
-                            Aggregate {
-                                avg: one,
-                                min: one,
-                                max: one,
-                                last: one,
-                            },
-                        ))
-                    })
+                    .filter_map(|(k, x)| Some((k, Aggregate::single(x?))))
                     .collect()
             }
         };
@@ -416,18 +418,7 @@ mod tests {
             Some(f) => serde_json::from_value(f).map_err(|e| e.to_string())?,
             None => m
                 .into_iter()
-                .filter_map(|(k, v)| {
-                    let one = Some(v.as_f64()?);
-                    Some((
-                        k,
-                        Aggregate {
-                            avg: one,
-                            min: one,
-                            max: one,
-                            last: one,
-                        },
-                    ))
-                })
+                .filter_map(|(k, v)| Some((k, Aggregate::single(v.as_f64()?))))
                 .collect(),
         };
         Ok(Bucket { ts, n, fields })
