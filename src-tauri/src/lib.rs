@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod heap;
 pub mod ipc;
 pub mod logging;
 pub mod monitors;
@@ -68,6 +69,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
             }
+            heap::spawn_trimming();
             ipc.mount_events(app);
             app.manage(notify::Notifier::new(app.handle().clone()));
             let dialogs = app.state::<commands::report::ReportDialogs>();
