@@ -8,28 +8,26 @@ import { route, match } from "./router.js";
 import { pickerChoice } from "./environments.js";
 import { markNav, showConnection, showConnectivity, showSignedOut, toast, watchJournal, watchNetwork } from "./frame.js";
 import * as welcome from "./views/welcome.js";
-import * as identity from "./views/identity.js";
 import * as organizations from "./views/organizations.js";
-import * as org from "./views/org.js";
-import * as sites from "./views/sites.js";
-import * as site from "./views/site.js";
-import * as device from "./views/device.js";
-import * as chart from "./views/chart.js";
-import * as whatif from "./views/whatif.js";
-import * as fleet from "./views/fleet.js";
-import * as installer from "./views/installer.js";
+
+/**
+ * A view whose module is loaded the first time it is opened. Only the two first views (the
+ * picker, the organizations) load with the page: the others are two thirds of the page's script,
+ * which every start parsed and kept in the web process for views not opened yet.
+ */
+const lazy = (load) => async (main, params, ctx) => (await load()).render(main, params, ctx);
 
 route("welcome", welcome.render);
-route("identity", identity.render);
+route("identity", lazy(() => import("./views/identity.js")));
 route("organizations", organizations.render);
-route("org/:id", org.render, "organizations");
-route("sites", sites.render);
-route("site/:id", site.render, "sites");
-route("device/:id", device.render, "sites");
-route("chart/:id", chart.render, "sites");
-route("whatif/:id", whatif.render, "sites");
-route("fleet", fleet.render);
-route("installer", installer.render);
+route("org/:id", lazy(() => import("./views/org.js")), "organizations");
+route("sites", lazy(() => import("./views/sites.js")));
+route("site/:id", lazy(() => import("./views/site.js")), "sites");
+route("device/:id", lazy(() => import("./views/device.js")), "sites");
+route("chart/:id", lazy(() => import("./views/chart.js")), "sites");
+route("whatif/:id", lazy(() => import("./views/whatif.js")), "sites");
+route("fleet", lazy(() => import("./views/fleet.js")));
+route("installer", lazy(() => import("./views/installer.js")));
 
 /** Views open without a sign-in: the picker, and the Installer (finding and checking a Zap). */
 const OPEN_SIGNED_OUT = new Set(["welcome", "installer"]);
