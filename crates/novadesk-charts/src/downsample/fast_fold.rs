@@ -155,6 +155,9 @@ fn nanos_of_day(b: &Bucket) -> i64 {
 /// extremes, kept in `extremes`), the sign of a zero, whether products that differ raw still
 /// differ — points are looked at again, once per segment.
 #[allow(clippy::too_many_arguments)]
+// Out of line: inlined into `summarise_series` by the release profile's whole-program LTO, the
+// pass took 1.5-1.7 ms instead of 1.1-1.3 (same bench, same run).
+#[inline(never)]
 pub(super) fn fold_segment(
     points: &[Bucket],
     i: usize,
