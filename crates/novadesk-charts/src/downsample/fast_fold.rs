@@ -108,30 +108,30 @@ fn next_down(x: f64) -> f64 {
     -next_up(-x)
 }
 
-/// Smallest of a chunk's values (not NaN), as a tree: log2(CHUNK) dependent steps, not CHUNK - 1.
+/// A chunk's values (not NaN) reduced by `pick` as a tree: log2(CHUNK) dependent steps, not
+/// CHUNK - 1.
 #[inline(always)]
-fn min_of(mut v: [f64; CHUNK]) -> f64 {
+fn tree(mut v: [f64; CHUNK], pick: impl Fn(f64, f64) -> f64) -> f64 {
     let mut n = CHUNK;
     while n > 1 {
         n /= 2;
         for k in 0..n {
-            v[k] = min2(v[k], v[k + n]);
+            v[k] = pick(v[k], v[k + n]);
         }
     }
     v[0]
 }
 
-/// Largest of a chunk's values (not NaN), as a tree.
+/// Smallest of a chunk's values (not NaN).
 #[inline(always)]
-fn max_of(mut v: [f64; CHUNK]) -> f64 {
-    let mut n = CHUNK;
-    while n > 1 {
-        n /= 2;
-        for k in 0..n {
-            v[k] = max2(v[k], v[k + n]);
-        }
-    }
-    v[0]
+fn min_of(v: [f64; CHUNK]) -> f64 {
+    tree(v, min2)
+}
+
+/// Largest of a chunk's values (not NaN).
+#[inline(always)]
+fn max_of(v: [f64; CHUNK]) -> f64 {
+    tree(v, max2)
 }
 
 /// Nanoseconds of its day of a bucket's time.

@@ -222,16 +222,13 @@ proptest! {
             .collect();
         let (from, to) = (window.0, window.0 + window.1);
         let fused = summarise_series(&pts, step, (from, to, columns), factor);
-        let runs = split_runs(&pts, step, from, to, factor);
-        let expected: Vec<ColumnRun> = runs
-            .iter()
-            .map(|r| ColumnRun { columns: summarise_run(r, from, to, columns), spread: has_spread(r) })
-            .collect();
+        let expected = previous_path(&pts, step, (from, to, columns), factor);
         prop_assert_eq!(&fused, &expected);
         // The columns' extent is the points' extent (the axis range comes from the columns).
         let extent = |vs: &mut dyn Iterator<Item = (f64, f64)>| {
             vs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
         };
+        let runs = split_runs(&pts, step, from, to, factor);
         let of_points = extent(&mut runs.iter().flatten().map(|p| (p.lo, p.hi)));
         let of_columns = extent(&mut fused.iter().flat_map(|r| &r.columns).map(|c| (c.lo, c.hi)));
         prop_assert_eq!(of_columns, of_points);
@@ -447,11 +444,7 @@ proptest! {
             }
         };
         let fused = summarise_series(&pts, step, (from, to, columns), factor);
-        let runs = split_runs(&pts, step, from, to, factor);
-        let expected: Vec<ColumnRun> = runs
-            .iter()
-            .map(|r| ColumnRun { columns: summarise_run(r, from, to, columns), spread: has_spread(r) })
-            .collect();
+        let expected = previous_path(&pts, step, (from, to, columns), factor);
         prop_assert_eq!(bits_of(&fused), bits_of(&expected));
     }
 }
