@@ -222,10 +222,11 @@ pub(super) fn fold_segment(
     }
     let segment = &points[i..end];
     let t_of = |b: &Bucket| bounds.day_ms + nanos_of_day(b) / NANOS_PER_MILLI;
-    // The earliest point whose product is `p`, the product of the raw extreme `x`; `up`: whether
-    // raw values beyond `x` (towards the others) are above it.
-    let earliest = |x: f64, p: f64, up: bool, of_chunk: fn(&(f64, f64)) -> f64| -> usize {
-        let next = if up { next_up(x) } else { next_down(x) };
+    // The earliest point whose product is `p`, the product of the raw extreme `x`; `raw_min`:
+    // whether `x` is the raw minimum (the other raw values are above it) or the raw maximum.
+    let earliest = |x: f64, p: f64, raw_min: bool| -> usize {
+        let next = if raw_min { next_up(x) } else { next_down(x) };
+        let of_chunk = |e: &(f64, f64)| if raw_min { e.0 } else { e.1 };
         if next * factor == p {
             // Another raw value has the same product: compare products.
             return segment
@@ -249,24 +250,18 @@ pub(super) fn fold_segment(
     } else {
         (seg_max, seg_min, seg_hi * factor, seg_lo * factor)
     };
+    // The products' minimum comes from the raw minimum when the factor is positive, from the
+    // raw maximum when it is negative; their maximum the other way round.
     let positive = factor > 0.0;
     let p = min_raw * factor;
     if p < acc.min.1 {
-        let j = if positive {
-            earliest(min_raw, p, true, |e| e.0)
-        } else {
-            earliest(min_raw, p, false, |e| e.1)
-        };
+        let j = earliest(min_raw, p, positive);
         acc.min = (t_of(&segment[j]), segment[j].avg * factor);
         acc.order[1] = n + j;
     }
     let p = max_raw * factor;
     if p > acc.max.1 {
-        let j = if positive {
-            earliest(max_raw, p, false, |e| e.1)
-        } else {
-            earliest(max_raw, p, true, |e| e.0)
-        };
+        let j = earliest(max_raw, p, !positive);
         acc.max = (t_of(&segment[j]), segment[j].avg * factor);
         acc.order[2] = n + j;
     }
