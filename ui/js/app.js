@@ -131,23 +131,19 @@ addEventListener("hashchange", () => render());
 async function start() {
   watchNetwork();
   watchJournal(() => Boolean(ctx.connection));
-  try {
-    await initTheme(toast);
-    ctx.appInfo = unwrap(await commands.appInfo());
+  // Three independent round trips to the backend, asked together; all done before the first view.
+  const theme = initTheme(toast).catch(toast);
+  const info = commands.appInfo().then((res) => {
+    ctx.appInfo = unwrap(res);
     document.getElementById("status-version").textContent = `Novadesk ${ctx.appInfo.version}`;
-  } catch (err) {
-    toast(err);
-  }
-  try {
-    await events.connectivityChanged.listen((e) => {
-      // Cached data on screen: show the fresh data now that it can be fetched. Not the
-      // Installer's: it holds the installer's work (the Zaps found, the open forms), and its
-      // panels refresh themselves (the journal replays, then the Zap's panels follow).
-      if (showConnectivity(e.payload) && ctx.connection && !location.hash.startsWith("#installer")) render();
-    });
-  } catch (err) {
-    toast(err);
-  }
+  }).catch(toast);
+  const connectivity = events.connectivityChanged.listen((e) => {
+    // Cached data on screen: show the fresh data now that it can be fetched. Not the
+    // Installer's: it holds the installer's work (the Zaps found, the open forms), and its
+    // panels refresh themselves (the journal replays, then the Zap's panels follow).
+    if (showConnectivity(e.payload) && ctx.connection && !location.hash.startsWith("#installer")) render();
+  }).catch(toast);
+  await Promise.all([theme, info, connectivity]);
   // --env wins; otherwise reopen the environment signed in to last (the picker preselects it).
   const requested = ctx.appInfo?.open_env ?? null;
   ctx.signIn = { ...ctx.signIn, ...pickerChoice(requested ?? ctx.appInfo?.last_env), connectNow: !!requested };

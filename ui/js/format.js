@@ -1,4 +1,5 @@
-// Numbers and times as the window shows them: power, energy, charge, money, ages and clock times.
+// Numbers and times as the window shows them: power, energy, charge, money, ages, clock times and
+// the journal's counts.
 // Pure functions (unit-tested in node), the one place each of these is formatted.
 //
 // Sign rule: power is shown as its magnitude; the direction is said in words beside it
@@ -102,4 +103,12 @@ export function zonedToEpoch(local, tz) {
 export function epochToZoned(ms, tz) {
   const d = new Date(ms + zoneOffsetMs(ms, tz));
   return d.toISOString().slice(0, 16);
+}
+
+/** "2 waiting for the cloud, 1 needs your decision", or "" when nothing waits. */
+export function countsText({ queued, conflict }) {
+  const parts = [];
+  if (queued) parts.push(`${queued} waiting for the cloud`);
+  if (conflict) parts.push(`${conflict} ${conflict === 1 ? "needs" : "need"} your decision`);
+  return parts.join(", ");
 }

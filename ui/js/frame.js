@@ -3,7 +3,8 @@
 import { environmentBadge } from "./environments.js";
 import { commands } from "./bindings.js";
 import { unwrap } from "./result.js";
-import { countsText } from "./views/installer-journal.js";
+// Not from the journal panel's module: that would load the Installer's views at start.
+import { countsText } from "./format.js";
 
 /** How often the status bar looks at the installer's journal while signed in. */
 const JOURNAL_POLL_MS = 3_000;

@@ -201,6 +201,7 @@ impl Connections {
             events: self.events(),
         };
         let data_dir = self.data_dir.clone();
+        let opening = std::time::Instant::now();
         // Opening migrates the schema: blocking file I/O, off the async threads.
         let workspace = tokio::task::spawn_blocking(move || Workspace::open(parts, &data_dir))
             .await
@@ -208,6 +209,7 @@ impl Connections {
                 what: "open the offline store",
                 reason: e.to_string(),
             })??;
+        tracing::debug!(ms = opening.elapsed().as_millis() as u64, "offline store opened");
         if signed_in.offline {
             workspace.connectivity.report_offline(format!(
                 "{} cannot be reached; signed in from the saved session.",

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 
 // The "Waiting for the cloud" panel's pure helpers (the panel itself is walked by e2e/outbox.test.js).
 globalThis.__TAURI__ ??= { core: { invoke: async () => ({}), Channel: class {} }, event: { listen: async () => () => {} } };
-const { countsText, detailText, STATUS_TEXT } = await import("../views/installer-journal.js");
+const { detailText, STATUS_TEXT } = await import("../views/installer-journal.js");
+const { countsText } = await import("../format.js");
 const { provisionEdit } = await import("../views/journal-edit.js");
 
 test("the counts read as a sentence, empty when nothing waits", () => {

@@ -6,6 +6,7 @@
 import { el } from "../dom.js";
 import { commands } from "../bindings.js";
 import { unwrap } from "../result.js";
+import { countsText } from "../format.js";
 import { panel } from "./detail.js";
 import { journalEditForm } from "./journal-edit.js";
 
@@ -18,14 +19,6 @@ export const STATUS_TEXT = Object.freeze({
   done: "Done",
   conflict: "Needs your decision",
 });
-
-/** "2 waiting for the cloud, 1 needs your decision", or "" when nothing waits. */
-export function countsText({ queued, conflict }) {
-  const parts = [];
-  if (queued) parts.push(`${queued} waiting for the cloud`);
-  if (conflict) parts.push(`${conflict} ${conflict === 1 ? "needs" : "need"} your decision`);
-  return parts.join(", ");
-}
 
 /** The line under an item's title: the platform's result, or why it waits. */
 export function detailText(item) {
