@@ -209,7 +209,10 @@ impl Connections {
                 what: "open the offline store",
                 reason: e.to_string(),
             })??;
-        tracing::debug!(ms = opening.elapsed().as_millis() as u64, "offline store opened");
+        tracing::debug!(
+            ms = opening.elapsed().as_millis() as u64,
+            "offline store opened"
+        );
         if signed_in.offline {
             workspace.connectivity.report_offline(format!(
                 "{} cannot be reached; signed in from the saved session.",
