@@ -25,7 +25,7 @@
 // The simulator (NOVACORE_SIM) and the in-process Sandbox get SITES demo sites per organization.
 // Rows for `make bench`'s report go to $NOVADESK_BENCH_ROWS when it is set.
 // Usage (needs a display and a D-Bus session: `make measure` provides both):
-//   node e2e/measure.js [--runs 5] [--sites 20] [--seconds 30]
+//   node e2e/measure.js [--runs 9] [--sites 20] [--seconds 30]
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { record, row } from "./bench-rows.js";
@@ -40,7 +40,9 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const RUNS = arg("runs", 5);
+// One launch's start-up moves by ±15 % here (the floor's too): 8 counted runs of each keep the
+// medians' ratio steadier than 4 did (two runs of one build gave 1.51× and 1.38× with 4).
+const RUNS = arg("runs", 9);
 const SITES = arg("sites", 20);
 const SECONDS = arg("seconds", 30);
 const IDLE_MS = 10_000;
