@@ -7,7 +7,8 @@
 //     external novacore-sim (a real environment) and against the in-process Sandbox; for the bare
 //     window its one element is in the page. Launches alternate between them, RUNS each with a
 //     fresh home; each one's first run warms the disk cache and is not counted; medians reported.
-//  2. memory: 10 s after that view, the RSS (and PSS, which does not count shared pages twice)
+//  2. memory: 10 s after that view (the median of 3 launches for the app on the external environment
+//     and for the bare window), the RSS (and PSS, which does not count shared pages twice)
 //     of the process and its WebKit processes (WebKitWebProcess, WebKitNetworkProcess), summed
 //     from /proc/<pid>/status and /proc/<pid>/smaps_rollup: the bare window, the app on the
 //     external environment (its overhead over the bare window is the app's own cost), the app on
@@ -168,6 +169,27 @@ async function idleMemory(subject, name) {
   return { ...run, mem };
 }
 
+/** How many idle launches of the app and of its floor: their median (by PSS) is reported. */
+const MEMORY_RUNS = 3;
+
+/**
+ * The median by PSS of MEMORY_RUNS idle launches (one launch's figure moves by ±2 MiB here), with
+ * every launch's PSS; the last launch's session stays open when `keep` (for the live views).
+ */
+async function medianIdle(subject, name, keep = false) {
+  const runs = [];
+  for (let i = 0; i < MEMORY_RUNS; i++) {
+    const run = await idleMemory(subject, `${name}-${i}`);
+    runs.push(run);
+    if (!keep || i < MEMORY_RUNS - 1) await quit(subject, run.session);
+  }
+  const byPss = [...runs].sort((a, b) => a.mem.pss_mib - b.mem.pss_mib);
+  return {
+    mem: { ...byPss[Math.floor(MEMORY_RUNS / 2)].mem, pss_runs_mib: runs.map((r) => r.mem.pss_mib) },
+    session: keep ? runs[MEMORY_RUNS - 1].session : null,
+  };
+}
+
 /** The floor of reading → DOM: this script's SSE client on `n` sites of the simulator for `ms`. */
 async function rawLatency(base, n, ms) {
   const who = await signIn(base);
@@ -258,11 +280,10 @@ async function measureAll(sim) {
   // 2. Idle memory: the floor, the app on the in-process Sandbox, the app on the simulator.
   const bareDefault = await idleMemory(who.bareDefault, "memory-bare-default-webview");
   await quit(who.bareDefault, bareDefault.session);
-  const bare = await idleMemory(who.bare, "memory-bare");
-  await quit(who.bare, bare.session);
+  const bare = await medianIdle(who.bare, "memory-bare");
   const sandbox = await idleMemory(who.sandbox, "memory-sandbox");
   await quit(who.sandbox, sandbox.session);
-  const last = await idleMemory(who.sim, "memory-sim");
+  const last = await medianIdle(who.sim, "memory-sim", true);
   const idle = last.mem;
   const simExe = realpathSync(SIM);
   const simPid = [...processes()].find(([, p]) => p.exe === simExe)?.[0];
@@ -305,13 +326,14 @@ function report(r, n) {
   const f = (x) => (Number.isFinite(x) ? x.toFixed(0) : "n/a");
   const over = (m) => m.pss_mib - r.bare_idle.pss_mib;
   const sandboxOwn = r.sandbox_idle.pss_mib - r.idle.pss_mib;
+  const runsText = (m) => m.pss_runs_mib.map(f).join(", ");
   const procs = (m) => m.rows.map((p) => `${p.name} ${f(p.pss_mib)}`).join(", ");
   console.log(`
 | Measure | Novadesk | Floor: bare Tauri window, same run | How |
 |---|---|---|---|
 | Start-up → organizations list, against novacore-sim (warm disk cache) | ${f(r.start_ms.sim)} ms (median of ${n}; runs ${r.start_runs_ms.sim.join(", ")} ms) | ${f(r.start_ms.bare)} ms to its first paint (runs ${r.start_runs_ms.bare.join(", ")} ms); ratio ${(r.start_ms.sim / r.start_ms.bare).toFixed(2)}× (goal ≤ 1.5×) | launched via WebDriver → \`#org-list\` has rows (identity created, signed in) / the bare page's element is there |
 | Start-up → organizations list, in-process Sandbox | ${f(r.start_ms.sandbox)} ms (runs ${r.start_runs_ms.sandbox.join(", ")} ms) | ratio ${(r.start_ms.sandbox / r.start_ms.bare).toFixed(2)}× | includes starting the Sandbox |
-| Idle memory (process + WebKit processes, 10 s idle), novacore-sim as the environment | ${f(r.idle.rss_mib)} MiB RSS / ${f(r.idle.pss_mib)} MiB PSS: **${f(over(r.idle))} MiB PSS over the floor** (goal ≤ 40) | ${f(r.bare_idle.rss_mib)} MiB RSS / ${f(r.bare_idle.pss_mib)} MiB PSS | PSS by process: ${procs(r.idle)} / ${procs(r.bare_idle)} MiB |
+| Idle memory (process + WebKit processes, 10 s idle), novacore-sim as the environment | ${f(r.idle.rss_mib)} MiB RSS / ${f(r.idle.pss_mib)} MiB PSS: **${f(over(r.idle))} MiB PSS over the floor** (goal ≤ 40; median of ${r.idle.pss_runs_mib.length} launches: ${runsText(r.idle)} MiB) | ${f(r.bare_idle.rss_mib)} MiB RSS / ${f(r.bare_idle.pss_mib)} MiB PSS (launches: ${runsText(r.bare_idle)} MiB) | PSS by process: ${procs(r.idle)} / ${procs(r.bare_idle)} MiB |
 | Memory with ${r.sites} sites live | ${f(r.live_memory.rss_mib)} MiB RSS / ${f(r.live_memory.pss_mib)} MiB PSS: **${f(over(r.live_memory))} MiB PSS over the floor** (goal ≤ 80) | idle, as above | same processes |
 | The floor itself: bare window with the app's webview settings (document-viewer cache model) | ${f(r.bare_idle.rss_mib)} MiB RSS / ${f(r.bare_idle.pss_mib)} MiB PSS | WebKit's defaults: ${f(r.bare_default_idle.rss_mib)} MiB RSS / ${f(r.bare_default_idle.pss_mib)} MiB PSS | \`bare_window\` vs \`bare_window --default-webview\` |
 | The in-process Sandbox's own memory (app idle on it minus app idle on novacore-sim) | ${f(sandboxOwn)} MiB PSS | the separate novacore-sim process: ${f(r.sim_process.pss_mib)} MiB PSS | |
@@ -331,7 +353,7 @@ function report(r, n) {
     }),
     row("app", "memory idle: app + WebKit processes (novacore-sim as the environment)", [r.idle.pss_mib, "MiB PSS"], "lower", command, {
       peer: bare, goal: [`≤ floor + 40 MiB (${f(r.bare_idle.pss_mib + 40)})`, r.bare_idle.pss_mib + 40],
-      note: `${f(over(r.idle))} MiB PSS over the bare window; RSS ${f(r.idle.rss_mib)} vs ${f(r.bare_idle.rss_mib)} MiB`,
+      note: `${f(over(r.idle))} MiB PSS over the bare window; median of ${r.idle.pss_runs_mib.length} launches each: ${runsText(r.idle)} vs ${runsText(r.bare_idle)} MiB; RSS ${f(r.idle.rss_mib)} vs ${f(r.bare_idle.rss_mib)} MiB`,
     }),
     row("app", `memory with ${r.sites} sites live`, [r.live_memory.pss_mib, "MiB PSS"], "lower", command, {
       peer: bare, goal: [`≤ floor + 80 MiB (${f(r.bare_idle.pss_mib + 80)})`, r.bare_idle.pss_mib + 80],
