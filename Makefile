@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz deps-bench build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak soak-outbox
+.PHONY: run test package fuzz deps deps-test deps-package deps-fuzz deps-bench build fmt-check clippy unit-js cargo-test e2e bench bindings icons measure measure-installer soak soak-outbox startup-order
 
 run: deps
 	$(CARGO) run -p novadesk -- --env sandbox
@@ -100,3 +100,10 @@ soak:
 soak-outbox:
 	SOAK_RUNS=$${SOAK_RUNS:-50} $(CARGO) test -p novadesk-core --test installer_journal -- \
 		--ignored --nocapture soak_outbox_replay_under_sigkill
+
+# Rewrite src-tauri/startup-order.txt: the functions the app runs from launch to an idle
+# organizations list, which release links place first in the binary (src-tauri/build.rs). As
+# root (e2e/startup-order.mjs says why); after a toolchain or dependency update.
+startup-order: deps-test
+	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS; timeout -k 10 1800 xvfb-run -a -s "-screen 0 1440x900x24" \
+		dbus-run-session -- node e2e/startup-order.mjs

@@ -43,7 +43,10 @@ step() {
 # embedded ui/, as `make package` builds it) and copied aside, so that a build running elsewhere
 # in a shared target directory cannot swap them during the measurements.
 build_secs_start=$(date +%s)
-if ! cargo build --release --locked -p novadesk --bin novadesk --example bare_window --features tauri/custom-protocol \
+# The app alone (as .ci/package.sh ships it): built with the example, the dev-dependencies' features
+# would unify into it and the names src-tauri/startup-order.txt lists would change.
+if ! cargo build --release --locked -p novadesk --bin novadesk --features tauri/custom-protocol \
+  || ! cargo build --release --locked -p novadesk --example bare_window --features tauri/custom-protocol \
   || ! cargo build --release --locked -p novacore-sim --bin novacore-sim -p bench-report --bin bench-report; then
   echo "make bench: the release build failed" >&2
   exit 1
