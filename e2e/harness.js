@@ -30,6 +30,13 @@ export function inOwnNetns() {
  */
 export const MDNS = inOwnNetns() ? "loopback" : "off";
 
+/**
+ * The app's idle start-up, as e2e/measure.js measures it and e2e/startup-order.mjs profiles it (the
+ * two must agree): the organizations list has rows, then IDLE_MS without input.
+ */
+export const ORG_LIST = "return document.querySelectorAll('#org-list li').length > 0";
+export const IDLE_MS = 10_000;
+
 /** Start tauri-driver on a free port with its output in a log file (never our stdout: see notes). */
 export async function startDriver(name, env = {}) {
   mkdirSync(SHOTS, { recursive: true });

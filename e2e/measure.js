@@ -30,7 +30,7 @@
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { record, row } from "./bench-rows.js";
-import { APP, ROOT, SHOTS, freshHome, quitApp, startDriver } from "./harness.js";
+import { APP, IDLE_MS, ORG_LIST, ROOT, SHOTS, freshHome, quitApp, startDriver } from "./harness.js";
 import { readStream, json, signIn } from "./raw-client.js";
 import { SIM, startSim } from "./sim.js";
 import { WebDriver } from "./webdriver.js";
@@ -46,7 +46,6 @@ const arg = (name, dflt) => {
 const RUNS = arg("runs", 9);
 const SITES = arg("sites", 20);
 const SECONDS = arg("seconds", 30);
-const IDLE_MS = 10_000;
 
 process.env.NOVADESK_SANDBOX_SITES = String(Math.max(SITES, 4));
 
@@ -114,7 +113,6 @@ function processMemory(pid) {
 }
 
 /** What is launched, and the view that counts as its first interactive paint. */
-const ORG_LIST = "return document.querySelectorAll('#org-list li').length > 0";
 const subjects = (simUrl) => ({
   bare: { exe: BARE, args: [], ready: "return !!document.getElementById('bare')", what: "the bare page" },
   // The floor with WebKit's own settings rather than the app's (src-tauri/src/webview.rs).

@@ -21,7 +21,6 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const OUT = join(ROOT, "src-tauri/startup-order.txt");
 const WORK = join(ROOT, "target/startup-order");
 const COPY = join(WORK, "novadesk");
-const IDLE_MS = 10_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...opts });
 
@@ -52,7 +51,7 @@ const READ_AHEAD = `/sys/class/block/${dev}/queue/read_ahead_kb`;
 const readAhead = readFileSync(READ_AHEAD, "utf8").trim();
 
 process.env.NOVADESK_APP = COPY;
-const { freshHome, quitApp, startDriver } = await import("./harness.js");
+const { IDLE_MS, ORG_LIST, freshHome, quitApp, startDriver } = await import("./harness.js");
 const { startSim } = await import("./sim.js");
 
 const sim = await startSim("127.0.0.1:0", ["--sites", "20"]);
@@ -66,7 +65,7 @@ try {
   } finally {
     writeFileSync(READ_AHEAD, readAhead); // the copy's open file keeps read-ahead 0; nothing else does
   }
-  await driver.waitFor(() => driver.exec("return document.querySelectorAll('#org-list li').length > 0"), 30_000, "the organizations list");
+  await driver.waitFor(() => driver.exec(ORG_LIST), 30_000, "the organizations list");
   await sleep(IDLE_MS);
   const pid = Number(run("pgrep", ["-f", `^${COPY}( |$)`]).split("\n")[0]);
   present = presentPages(pid, COPY);
