@@ -61,13 +61,15 @@ macro_rules! fields_struct {
         }
 
         impl super::reading_wire::Fields for $name {
-            fn set(&mut self, wire: &str, v: Value) -> std::result::Result<Option<Value>, String> {
+            fn set<'de>(
+                &mut self,
+                wire: &str,
+                v: super::reading_wire::Raw<'de>,
+            ) -> std::result::Result<Option<super::reading_wire::Raw<'de>>, String> {
                 match wire {
                     $($wire => {
-                        self.$f = match v {
-                            Value::Null => None,
-                            v => Some(serde_json::from_value::<$t>(v).map_err(|e| format!("{}: {e}", $wire))?),
-                        };
+                        self.$f = <$t as super::reading_wire::FromRaw>::from_raw(v)
+                            .map_err(|e| format!("{}: {e}", $wire))?;
                         Ok(None)
                     })*
                     _ => Ok(Some(v)),
@@ -244,7 +246,7 @@ impl Reading {
     pub fn from_map(m: Map<String, Value>) -> std::result::Result<Self, String> {
         let mut wire = WireReading::default();
         for (k, v) in m {
-            wire.add(k.into(), v);
+            wire.add(k.into(), v.into());
         }
         wire.take_reading()
     }

@@ -166,3 +166,90 @@ fn one_pass_decoder_agrees_with_the_map_decoder() {
         assert_eq!(via_serde, ours, "Deserialize: {text}");
     }
 }
+
+/// Random objects over the keys and value shapes a reading can carry (envelope keys, every
+/// kind's fields, unknown keys, duplicates, escaped keys; nulls, booleans, integers of both
+/// signs, floats, plain and escaped strings, arrays, objects): the one-pass reader, which keeps
+/// scalars without a `Value`, must decode each exactly as the map decoder does, errors included.
+#[test]
+fn one_pass_decoder_agrees_with_the_map_decoder_on_random_objects() {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    const KEYS: &[&str] = &[
+        "type",
+        "der_type",
+        "timestamp",
+        "ts",
+        "ts_ms",
+        "read_time_ms",
+        "der_id",
+        "device_id",
+        "site_id",
+        "make",
+        "W",
+        "Hz",
+        "L1_V",
+        "total_import_Wh",
+        "SoC_nom_fract",
+        "mppt1_V",
+        "status",
+        "plug_connected",
+        "lower_limit_W",
+        "upper_limit_W",
+        "vendor_x",
+        "\\u0057",
+        "k\\\"ey",
+    ];
+    const KINDS: &[&str] = &[
+        "\"pv\"",
+        "\"solar\"",
+        "\"battery\"",
+        "\"meter\"",
+        "\"v2x_charger\"",
+        "\"ev_port\"",
+        "\"m\\u0065ter\"",
+        "7",
+    ];
+    const VALUES: &[&str] = &[
+        "null",
+        "true",
+        "false",
+        "0",
+        "42",
+        "-3",
+        "18446744073709551615",
+        "-9223372036854775808",
+        "1.5",
+        "-2.25e3",
+        "1709740800000",
+        "1709740800",
+        "\"2024-03-06T16:00:00Z\"",
+        "\"x\"",
+        "\"\\u00e9\\n\"",
+        "[]",
+        "[-1,0,1.5]",
+        "{\"a\":[1,{\"b\":null}]}",
+        "\"\"",
+    ];
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut decoded = 0;
+    for _ in 0..20_000 {
+        let mut parts = Vec::new();
+        for _ in 0..rng.gen_range(0..12) {
+            let key = KEYS[rng.gen_range(0..KEYS.len())];
+            let value = if matches!(key, "type" | "der_type") && rng.gen_bool(0.8) {
+                KINDS[rng.gen_range(0..KINDS.len())]
+            } else if key == "timestamp" && rng.gen_bool(0.7) {
+                "1709740800000"
+            } else {
+                VALUES[rng.gen_range(0..VALUES.len())]
+            };
+            parts.push(format!("\"{key}\":{value}"));
+        }
+        let text = format!("{{{}}}", parts.join(","));
+        let ours = Reading::from_json(&text).ok();
+        assert_eq!(ours, reference(&text), "{text}");
+        decoded += usize::from(ours.is_some());
+    }
+    // The generator must reach the decoding paths, not only the errors.
+    assert!(decoded > 1_000, "only {decoded} objects decoded");
+}

@@ -1,7 +1,8 @@
 //! A reading's wire object read in one pass: the envelope picked out as the keys go by, the rest
 //! kept as (key, value) pairs until `type` says which fields they are. This replaces a detour
 //! through a `serde_json::Map` (a `String` and a tree node per key, then a removal per field),
-//! which was most of the decoding time on the live stream.
+//! which was most of the decoding time on the live stream. Values are [`Raw`]: numbers and
+//! unescaped strings without a `Value` tree node.
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -18,21 +19,21 @@ use super::time;
 pub(super) trait Fields: Default {
     /// Sets the field the wire key names, or hands `v` back when it is not one of this kind's.
     /// `null` unsets it.
-    fn set(&mut self, wire: &str, v: Value) -> Result<Option<Value>, String>;
+    fn set<'de>(&mut self, wire: &str, v: Raw<'de>) -> Result<Option<Raw<'de>>, String>;
     /// The fields not modelled.
     fn extra_mut(&mut self) -> &mut Extra;
 
     /// Builds the struct from the object's remaining entries, in wire order. A key given twice
     /// takes its last value, as in a JSON object, so an invalid value that a later duplicate
     /// overrides is no error.
-    fn from_entries(entries: Vec<(Cow<'_, str>, Value)>) -> Result<Self, String> {
+    fn from_entries(entries: Vec<(Cow<'_, str>, Raw<'_>)>) -> Result<Self, String> {
         let mut out = Self::default();
         let mut it = entries.into_iter();
         while let Some((k, v)) = it.next() {
             match out.set(&k, v) {
                 Ok(None) => {}
                 Ok(Some(v)) => {
-                    out.extra_mut().insert(k.into_owned(), v);
+                    out.extra_mut().insert(k.into_owned(), v.into_value());
                 }
                 Err(e) if it.as_slice().iter().any(|(later, _)| *later == k) => drop(e),
                 Err(e) => return Err(e),
@@ -48,21 +49,29 @@ const TS_KEYS: [&str; 3] = ["timestamp", "ts", "ts_ms"];
 /// One reading object as read off the wire, before its kind is known.
 #[derive(Default)]
 pub(super) struct WireReading<'de> {
-    ty: Option<Value>,
-    der_type: Option<Value>,
-    ts: [Option<Value>; 3],
-    read_time: Option<Value>,
-    der_id: Option<Value>,
-    device_id: Option<Value>,
-    site_id: Option<Value>,
-    make: Option<Value>,
-    rest: Vec<(Cow<'de, str>, Value)>,
+    ty: Option<Raw<'de>>,
+    der_type: Option<Raw<'de>>,
+    ts: [Option<Raw<'de>>; 3],
+    read_time: Option<Raw<'de>>,
+    der_id: Option<Raw<'de>>,
+    device_id: Option<Raw<'de>>,
+    site_id: Option<Raw<'de>>,
+    make: Option<Raw<'de>>,
+    rest: Vec<(Cow<'de, str>, Raw<'de>)>,
 }
 
 impl<'de> WireReading<'de> {
     /// Takes one entry of the object (a later duplicate key overrides an earlier one).
-    pub(super) fn add(&mut self, k: Cow<'de, str>, v: Value) {
-        let slot = match &*k {
+    pub(super) fn add(&mut self, k: Cow<'de, str>, v: Raw<'de>) {
+        self.rest.push((k, Raw::Null));
+        *self.slot_of_last_key() = v;
+    }
+
+    /// Where the value of the key last pushed on `rest` goes (null until it is read into it): an
+    /// envelope slot, the key then taken off `rest` again, or its own entry there.
+    fn slot_of_last_key(&mut self) -> &mut Raw<'de> {
+        let last = self.rest.len() - 1;
+        let slot = match &*self.rest[last].0 {
             "type" => &mut self.ty,
             "der_type" => &mut self.der_type,
             "timestamp" => &mut self.ts[0],
@@ -73,12 +82,10 @@ impl<'de> WireReading<'de> {
             "device_id" => &mut self.device_id,
             "site_id" => &mut self.site_id,
             "make" => &mut self.make,
-            _ => {
-                self.rest.push((k, v));
-                return;
-            }
+            _ => return &mut self.rest[last].1,
         };
-        *slot = Some(v);
+        self.rest.truncate(last);
+        slot.insert(Raw::Null)
     }
 
     /// The reading, by the envelope rules: `type` (else `der_type`) names the kind, the first of
@@ -104,8 +111,7 @@ impl<'de> WireReading<'de> {
         }
         // Legacy FTW put epoch ms into read_time_ms and an RFC 3339 string into timestamp.
         let timestamp = ts_value
-            .as_ref()
-            .and_then(time::from_value)
+            .and_then(Raw::timestamp)
             .ok_or("reading has no valid `timestamp`")?;
         let rest = std::mem::take(&mut self.rest);
         let data = match kind.as_str() {
@@ -116,7 +122,7 @@ impl<'de> WireReading<'de> {
             _ => ReadingData::Other {
                 fields: rest
                     .into_iter()
-                    .map(|(k, v)| (k.into_owned(), v))
+                    .map(|(k, v)| (k.into_owned(), v.into_value()))
                     .collect::<Map<_, _>>(),
                 kind,
             },
@@ -127,18 +133,207 @@ impl<'de> WireReading<'de> {
             site_id: take_str(self.site_id.take()),
             timestamp,
             make: take_str(self.make.take()),
-            read_time_ms: self.read_time.take().as_ref().and_then(Value::as_f64),
+            read_time_ms: self.read_time.take().and_then(|v| v.as_f64()),
             data,
         })
     }
 }
 
 /// An id-like envelope value: a string, or a number taken as its text.
-fn take_str(v: Option<Value>) -> Option<String> {
+fn take_str(v: Option<Raw<'_>>) -> Option<String> {
     match v? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
+        Raw::Str(s) => Some(s.into_owned()),
+        Raw::Num(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// A value of the reading object as parsed: scalars as they are, strings borrowed from the input
+/// when they have no escapes; only arrays and objects become a `Value` tree. A reading is mostly
+/// numbers, and building, moving, converting and dropping a `Value` for each was a fifth of its
+/// decoding.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Raw<'de> {
+    Null,
+    Bool(bool),
+    Num(serde_json::Number),
+    Str(Cow<'de, str>),
+    Tree(Value),
+}
+
+impl<'de> Raw<'de> {
+    /// The value as JSON, e.g. for the fields a kind does not model.
+    pub(super) fn into_value(self) -> Value {
+        match self {
+            Raw::Null => Value::Null,
+            Raw::Bool(b) => Value::Bool(b),
+            Raw::Num(n) => Value::Number(n),
+            Raw::Str(s) => Value::String(s.into_owned()),
+            Raw::Tree(v) => v,
+        }
+    }
+
+    /// Any number as `f64` (as `serde_json::Value::as_f64`).
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Raw::Num(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    /// A timestamp: ISO 8601 text or epoch s/ms (as `time::from_value`).
+    fn timestamp(self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Raw::Str(s) => time::parse_str(&s),
+            Raw::Num(n) => n.as_f64().and_then(time::from_number),
+            _ => None,
+        }
+    }
+
+    /// serde's error text for this value where `expected` was wanted.
+    fn invalid(&self, expected: &str) -> String {
+        let unexpected = match self {
+            Raw::Null => de::Unexpected::Unit,
+            Raw::Bool(b) => de::Unexpected::Bool(*b),
+            Raw::Num(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => de::Unexpected::Unsigned(u),
+                (_, Some(i)) => de::Unexpected::Signed(i),
+                _ => de::Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Raw::Str(s) => de::Unexpected::Str(s),
+            Raw::Tree(Value::Array(_)) => de::Unexpected::Seq,
+            Raw::Tree(_) => de::Unexpected::Map,
+        };
+        <serde_json::Error as de::Error>::invalid_type(unexpected, &expected).to_string()
+    }
+}
+
+impl From<Value> for Raw<'_> {
+    fn from(v: Value) -> Self {
+        match v {
+            Value::Null => Raw::Null,
+            Value::Bool(b) => Raw::Bool(b),
+            Value::Number(n) => Raw::Num(n),
+            Value::String(s) => Raw::Str(Cow::Owned(s)),
+            tree => Raw::Tree(tree),
+        }
+    }
+}
+
+/// A modelled field's type, read from a [`Raw`] value (`null`: unset).
+pub(super) trait FromRaw: Sized {
+    /// The value, or serde's error text for a value of the wrong type.
+    fn from_raw(v: Raw<'_>) -> Result<Option<Self>, String>;
+}
+
+impl FromRaw for f64 {
+    fn from_raw(v: Raw<'_>) -> Result<Option<Self>, String> {
+        match v {
+            Raw::Null => Ok(None),
+            Raw::Num(ref n) => n.as_f64().map(Some).ok_or_else(|| v.invalid("f64")),
+            v => Err(v.invalid("f64")),
+        }
+    }
+}
+
+impl FromRaw for bool {
+    fn from_raw(v: Raw<'_>) -> Result<Option<Self>, String> {
+        match v {
+            Raw::Null => Ok(None),
+            Raw::Bool(b) => Ok(Some(b)),
+            v => Err(v.invalid("a boolean")),
+        }
+    }
+}
+
+impl FromRaw for String {
+    fn from_raw(v: Raw<'_>) -> Result<Option<Self>, String> {
+        match v {
+            Raw::Null => Ok(None),
+            Raw::Str(s) => Ok(Some(s.into_owned())),
+            v => Err(v.invalid("a string")),
+        }
+    }
+}
+
+impl FromRaw for Value {
+    fn from_raw(v: Raw<'_>) -> Result<Option<Self>, String> {
+        Ok(match v {
+            Raw::Null => None,
+            v => Some(v.into_value()),
+        })
+    }
+}
+
+/// Reads one value into its slot in the reader. Written where it stays rather than returned:
+/// a returned value is copied out of serde's result right after being stored, and those copies'
+/// loads (stalled on the stores just made) were a quarter of the decoding time.
+struct RawInto<'a, 'de>(&'a mut Raw<'de>);
+
+impl<'de> de::DeserializeSeed<'de> for RawInto<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawInto<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        *self.0 = Raw::Null;
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+        *self.0 = Raw::Bool(b);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
+        *self.0 = Raw::Num(n.into());
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
+        *self.0 = Raw::Num(n.into());
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
+        // As `Value`: a non-finite float (not JSON) is null.
+        *self.0 = serde_json::Number::from_f64(n).map_or(Raw::Null, Raw::Num);
+        Ok(())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<(), E> {
+        *self.0 = Raw::Str(Cow::Borrowed(s));
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        *self.0 = Raw::Str(Cow::Owned(s.to_owned()));
+        Ok(())
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<(), E> {
+        *self.0 = Raw::Str(Cow::Owned(s));
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        *self.0 = Raw::Tree(Value::deserialize(de::value::SeqAccessDeserializer::new(
+            seq,
+        ))?);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        *self.0 = Raw::Tree(Value::deserialize(de::value::MapAccessDeserializer::new(
+            map,
+        ))?);
+        Ok(())
     }
 }
 
@@ -174,10 +369,18 @@ impl<'de> Visitor<'de> for InPlace<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         self.0.rest.reserve(map.size_hint().unwrap_or(16));
-        while let Some(Key(k)) = map.next_key()? {
-            self.0.add(k, map.next_value()?);
+        // Each key is read into a new entry of `rest` and each value into its slot, where they
+        // stay: see `RawInto`.
+        loop {
+            let rest = &mut self.0.rest;
+            rest.push((Cow::Borrowed(""), Raw::Null));
+            let last = rest.len() - 1;
+            if map.next_key_seed(KeyInto(&mut rest[last].0))?.is_none() {
+                rest.truncate(last);
+                return Ok(());
+            }
+            map.next_value_seed(RawInto(self.0.slot_of_last_key()))?;
         }
-        Ok(())
     }
 }
 
@@ -189,27 +392,33 @@ impl<'de> Deserialize<'de> for WireReading<'de> {
     }
 }
 
-/// An object key, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+/// Reads an object key into its entry, borrowed from the input when it has no escapes.
+struct KeyInto<'a, 'de>(&'a mut Cow<'de, str>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
+impl<'de> de::DeserializeSeed<'de> for KeyInto<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyInto<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<(), E> {
+        *self.0 = Cow::Borrowed(s);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        *self.0 = Cow::Owned(s.to_owned());
+        Ok(())
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<(), E> {
+        *self.0 = Cow::Owned(s);
+        Ok(())
     }
 }
