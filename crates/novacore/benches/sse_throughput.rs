@@ -171,9 +171,12 @@ async fn run() {
         "client", "run", "seconds", UNIT
     );
 
-    // The decoder alone, and serde_json's parse of the same JSON into a Value as its floor.
+    // The decoder alone; serde_json's parse of the same JSON into a Value; and the floor of the
+    // chosen crates: the SSE parser alone plus serde_json into a struct made for this one shape.
     let mut in_memory = 0f64;
     let mut json_floor = 0f64;
+    let mut parser_alone = 0f64;
+    let mut typed_floor = 0f64;
     let datas: Vec<String> = (0..READINGS).map(|i| reading(i).to_string()).collect();
     for run in 1..=RUNS {
         let (n, d) = clients::decode_only().await;
@@ -188,7 +191,21 @@ async fn run() {
             READINGS,
             t0.elapsed(),
         ));
+        let (n, d) = clients::parse_only().await;
+        parser_alone = parser_alone.max(line("SSE parser alone (sseer, no decode)", run, n, d));
+        let t0 = Instant::now();
+        for d in &datas {
+            std::hint::black_box(serde_json::from_str::<clients::MeterShape>(d).expect("json"));
+        }
+        typed_floor = typed_floor.max(line(
+            "serde_json to a struct of this shape only",
+            run,
+            READINGS,
+            t0.elapsed(),
+        ));
     }
+    // Per reading, the parser's time plus the struct's: no decoder of these crates is faster.
+    let crates_floor = 1.0 / (1.0 / parser_alone + 1.0 / typed_floor);
 
     let (ep, mut child) = spawn_server();
     let apart = measure("", &ep, &py, RUNS).await;
@@ -216,6 +233,11 @@ async fn run() {
             "decode from memory vs serde_json Value floor",
             in_memory,
             json_floor,
+        ),
+        (
+            "decode from memory vs parser + typed struct floor",
+            in_memory,
+            crates_floor,
         ),
         (
             "raw firehose, server apart: Rust vs Python",
@@ -277,6 +299,19 @@ async fn run() {
         .goal("≥ 1,000,000 readings/s", Some(1e6))
         .note(&format!(
             "{READINGS} readings in 16 KiB chunks, best of {RUNS}"
+        )),
+        Row::new(
+            "SSE",
+            "floor of the chosen crates: sseer parsing alone + serde_json into a struct of this one shape",
+            fig(crates_floor),
+            Better::Higher,
+            COMMAND,
+        )
+        .peer("10× httpx-sse (the firehose goal)", fig(10.0 * apart.raw_py))
+        .note(&format!(
+            "from memory, before any network: sseer {parser_alone:.0}/s, the struct {typed_floor:.0}/s; \
+             our whole decode is {:.2}× under this floor",
+            crates_floor / in_memory.max(1e-9)
         )),
         with_py(
             Row::new(
