@@ -236,10 +236,7 @@ impl Reading {
 
     /// Decodes one reading from JSON text, in one pass (no intermediate JSON object).
     pub fn from_json(text: &str) -> Result<Self> {
-        let mut wire =
-            WireReading::from_str(text).map_err(|e| Error::decode(e, text.as_bytes()))?;
-        wire.take_reading()
-            .map_err(|e| Error::decode(e, text.as_bytes()))
+        super::reading_wire::decode(text).map_err(|e| Error::decode(e, text.as_bytes()))
     }
 
     /// Decodes one reading from a JSON object.
