@@ -50,14 +50,18 @@ pub async fn rust_run(c: &Client, site: &str) -> (usize, Duration) {
     .expect("stream task")
 }
 
+/// The firehose's frames in 16 KiB chunks, as a byte stream's items.
+fn frame_chunks() -> Vec<Result<bytes::Bytes, std::convert::Infallible>> {
+    frames()
+        .chunks(16 * 1024)
+        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+        .collect()
+}
+
 /// The decoder's ceiling: the firehose's frames from memory in 16 KiB chunks, through the SDK's
 /// decoding path (size guard, SSE parser, reading decoder), no network.
 pub async fn decode_only() -> (usize, Duration) {
-    let bytes = frames();
-    let chunks: Vec<Result<bytes::Bytes, std::convert::Infallible>> = bytes
-        .chunks(16 * 1024)
-        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
-        .collect();
+    let chunks = frame_chunks();
     let t0 = Instant::now();
     let mut events = Box::pin(novacore::stream::decode_chunks(
         futures::stream::iter(chunks),
@@ -77,11 +81,7 @@ pub async fn decode_only() -> (usize, Duration) {
 /// The SSE parser alone on the firehose's frames from memory in 16 KiB chunks: events counted,
 /// nothing decoded.
 pub async fn parse_only() -> (usize, Duration) {
-    let bytes = frames();
-    let chunks: Vec<Result<bytes::Bytes, std::convert::Infallible>> = bytes
-        .chunks(16 * 1024)
-        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
-        .collect();
+    let chunks = frame_chunks();
     let t0 = Instant::now();
     let mut events = sseer::EventStream::new(futures::stream::iter(chunks));
     let mut n = 0;
