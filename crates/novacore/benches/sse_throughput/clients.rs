@@ -23,7 +23,8 @@ pub fn sdk(base: &str, token: &str) -> Client {
 
 /// `stream_site` from `Last-Event-ID: 0` until READINGS readings have been decoded, read by a
 /// task on the runtime's workers as the app reads a site's stream (not by the thread blocked
-/// on the runtime: each chunk hyper hands over would then wake a thread, ~20 % slower here).
+/// on the runtime: each chunk hyper hands over would then wake a thread; 540 k instead of 717 k
+/// readings/s on the raw firehose here).
 pub async fn rust_run(c: &Client, site: &str) -> (usize, Duration) {
     let opts = StreamOptions {
         last_event_id: Some("0".into()),
