@@ -6,6 +6,7 @@ pub mod key;
 pub mod organization;
 pub mod page;
 pub mod reading;
+mod reading_raw;
 mod reading_wire;
 pub mod site;
 pub mod time;

@@ -64,11 +64,11 @@ macro_rules! fields_struct {
             fn set<'de>(
                 &mut self,
                 wire: &str,
-                v: super::reading_wire::Raw<'de>,
-            ) -> std::result::Result<Option<super::reading_wire::Raw<'de>>, String> {
+                v: super::reading_raw::Raw<'de>,
+            ) -> std::result::Result<Option<super::reading_raw::Raw<'de>>, String> {
                 match wire {
                     $($wire => {
-                        self.$f = <$t as super::reading_wire::FromRaw>::from_raw(v)
+                        self.$f = <$t as super::reading_raw::FromRaw>::from_raw(v)
                             .map_err(|e| format!("{}: {e}", $wire))?;
                         Ok(None)
                     })*
